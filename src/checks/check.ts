@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import type { EventInput } from '../engine/events';
+import type { CheckStage } from '../engine/model';
+import type { Launch } from '../spec/schema';
+import type { Settings } from '../inputs';
+
+/** What every check sees while it plans or runs. */
+export interface PlanContext {
+  launch: Launch;
+  settings: Settings;
+  phase: string;
+  stage: CheckStage;
+  /** The check's display name (its `name`, else its type). */
+  name: string;
+  /** Launch variables and LAUNCH_* context: the scope for `${NAME}` templates and command environments. */
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+}
+
+export interface CheckContext extends PlanContext {
+  /** Aborted on phase timeout or cancellation; a check must stop promptly and report a failure. */
+  signal: AbortSignal;
+  log(line: string): void;
+  /** For measurements and warnings a check wants in the report and notifications. */
+  emit(event: EventInput): void;
+  /** For watches: settles when the phase's own command has finished (a bake period then follows). */
+  commandDone: Promise<void>;
+}
+
+export interface CheckOutcome {
+  passed: boolean;
+  /** Says what was measured against what ("GET http://x/health → 503, expected 200 (3 of 3 tries)"). */
+  message: string;
+  value?: number;
+  threshold?: string;
+}
+
+export interface CheckPlan {
+  /** One line: what will be checked, with templates filled in. */
+  summary: string;
+  /** What the check lacks to run (a relative URL with no base URL, a missing variable...). */
+  problems: string[];
+}
+
+/** One kind of check (validator). Each kind lives in its own file and is listed in the registry. */
+export interface CheckKind<S extends z.ZodObject = z.ZodObject> {
+  readonly type: string;
+  readonly description: string;
+  /** Its configuration fields; they may sit flat on the check or under `config:` (the template's form). */
+  readonly config: S;
+  plan(config: z.output<S>, ctx: PlanContext): CheckPlan;
+  run(config: z.output<S>, ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+/** Identity helper that keeps the config type tied to the schema. */
+export function defineCheck<S extends z.ZodObject>(kind: CheckKind<S>): CheckKind<S> {
+  return kind;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { CheckKind } from './check';
+import { commandCheck } from './command';
+import { httpStatusCheck } from './http-status';
+import { imageDigestCheck } from './image-digest';
+import { schemaCompatibilityCheck } from './schema-compatibility';
+import { featureFlagEvaluationCheck } from './feature-flag-evaluation';
+import { metricCheck } from '../metrics/metric-check';
+
+/** Every check kind a spec may name. Add a kind by writing its file and listing it here. */
+export const checkKinds: readonly CheckKind[] = [
+  httpStatusCheck,
+  imageDigestCheck,
+  schemaCompatibilityCheck,
+  featureFlagEvaluationCheck,
+  commandCheck,
+  metricCheck,
+] as unknown as CheckKind[];
+
+export function findCheckKind(type: string): CheckKind | undefined {
+  return checkKinds.find((kind) => kind.type === type);
+}
+
+/**
+ * One check in a spec: `type`, an optional `name`, and the kind's fields either flat (native form) or
+ * under `config:` (the product brief's template form). Both become `{type, name, config}`.
+ */
+function checkEntrySchema(kind: CheckKind) {
+  return z
+    .object({
+      type: z.literal(kind.type),
+      name: z.string().min(1).optional(),
+      config: kind.config.partial().optional(),
+      ...kind.config.partial().shape,
+    })
+    .strict()
+    .meta({ description: kind.description })
+    .transform((entry, ctx) => {
+      const { type, name, config, ...flat } = entry as Record<string, unknown> & { type: string; name?: string; config?: object };
+      const merged = kind.config.safeParse({ ...(config ?? {}), ...flat });
+      if (!merged.success) {
+        for (const issue of merged.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+        return z.NEVER;
+      }
+      return { type, name: name ?? type, config: merged.data as Record<string, unknown> };
+    });
+}
+
+export const checkSchema = z.discriminatedUnion(
+  'type',
+  checkKinds.map(checkEntrySchema) as unknown as [ReturnType<typeof checkEntrySchema>, ...ReturnType<typeof checkEntrySchema>[]],
+);
+export type CheckSpec = z.output<typeof checkSchema>;

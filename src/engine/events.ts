@@ -1,0 +1,87 @@
+import type { LaunchMode, LaunchStatus, PhaseState, CheckStage } from './model';
+
+/** Everything the engine reports. Subscribers (log, summary, report, notifiers) see only these. */
+export type LaunchEvent =
+  | { type: 'launch.started'; at: number; launchId: string; mode: LaunchMode; environment: string; version?: string; previousVersion?: string; phases: { id: string; name: string }[] }
+  | { type: 'phase.started'; at: number; phase: string }
+  | { type: 'phase.state'; at: number; phase: string; from: PhaseState; to: PhaseState }
+  | { type: 'check.result'; at: number; phase: string; stage: CheckStage; check: string; checkType: string; passed: boolean; message: string; value?: number; threshold?: string; durationMs: number }
+  | { type: 'measurement'; at: number; phase: string; check: string; metric: string; query?: string; value: number | null; verdict: 'pass' | 'fail' | 'inconclusive' | 'error'; condition?: string; message?: string }
+  | { type: 'command.finished'; at: number; phase: string; kind: 'run' | 'rollback'; command: string; exitCode: number | null; signal: string | null; timedOut: boolean; cancelled: boolean; durationMs: number }
+  | { type: 'phase.verified'; at: number; phase: string; durationMs: number }
+  | { type: 'phase.failed'; at: number; phase: string; reason: string; durationMs: number }
+  | { type: 'rollback.started'; at: number; phases: string[]; reason: string }
+  | { type: 'rollback.phase'; at: number; phase: string; ok: boolean; skipped: boolean; error?: string; durationMs: number }
+  | { type: 'rollback.finished'; at: number; ok: boolean; failed: string[] }
+  | { type: 'warning'; at: number; source: string; message: string }
+  | { type: 'launch.finished'; at: number; status: LaunchStatus; failedPhase?: string; reason?: string; durationMs: number };
+
+export type LaunchEventType = LaunchEvent['type'];
+export type EventOf<T extends LaunchEventType> = Extract<LaunchEvent, { type: T }>;
+/** Distributes Omit over the union so each member keeps its own fields. */
+export type EventInput = LaunchEvent extends infer E ? (E extends LaunchEvent ? Omit<E, 'at'> : never) : never;
+
+export interface Subscriber {
+  readonly name: string;
+  /** Called synchronously and in order; slow work (network) must queue itself and finish in `flush`. */
+  onEvent(event: LaunchEvent): void;
+  /** Awaited once the launch is over, with a deadline; errors here are warnings, never failures. */
+  flush?(): Promise<void>;
+}
+
+/**
+ * Fans events out to subscribers. A subscriber that throws is isolated: the launch goes on and the
+ * problem becomes a warning event for the others (a notifier must never fail a launch).
+ */
+export class EventBus {
+  private readonly subscribers: Subscriber[] = [];
+  readonly history: LaunchEvent[] = [];
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  subscribe(subscriber: Subscriber): void {
+    this.subscribers.push(subscriber);
+  }
+
+  emit(input: EventInput): LaunchEvent {
+    const event = { ...input, at: this.now() } as LaunchEvent;
+    this.history.push(event);
+    for (const subscriber of this.subscribers) this.deliver(subscriber, event);
+    return event;
+  }
+
+  /** Lets every subscriber finish its queued work, bounded by `timeoutMs` overall. */
+  async flush(timeoutMs = 30_000): Promise<void> {
+    for (const subscriber of this.subscribers) {
+      if (!subscriber.flush) continue;
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+      try {
+        const result = await Promise.race([subscriber.flush().then(() => 'done' as const), deadline]);
+        if (result === 'timeout') this.warn(subscriber.name, `did not finish within ${timeoutMs} ms`);
+      } catch (error) {
+        this.warn(subscriber.name, errorMessage(error));
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  warn(source: string, message: string): void {
+    this.emit({ type: 'warning', source, message });
+  }
+
+  private deliver(subscriber: Subscriber, event: LaunchEvent): void {
+    try {
+      subscriber.onEvent(event);
+    } catch (error) {
+      // A warning about a warning would recurse; report those straight to stderr instead.
+      if (event.type === 'warning') process.stderr.write(`${subscriber.name}: ${errorMessage(error)}\n`);
+      else this.warn(subscriber.name, errorMessage(error));
+    }
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+export const launchModeSchema = z.enum(['launch', 'plan', 'rollback']);
+export type LaunchMode = z.infer<typeof launchModeSchema>;
+
+export const launchStatusSchema = z.enum(['succeeded', 'rolled_back', 'failed', 'rollback_failed', 'planned']);
+export type LaunchStatus = z.infer<typeof launchStatusSchema>;
+
+export const phaseStateSchema = z.enum([
+  'pending',
+  'validating',
+  'executing',
+  'verifying',
+  'verified',
+  'failed',
+  'rolling_back',
+  'rolled_back',
+  'rollback_failed',
+]);
+export type PhaseState = z.infer<typeof phaseStateSchema>;
+
+export const checkStageSchema = z.enum(['gate', 'verify', 'watch']);
+export type CheckStage = z.infer<typeof checkStageSchema>;
+
+export type { Launch, Phase, CheckSpec } from '../spec/schema';

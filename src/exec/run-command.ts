@@ -1,0 +1,148 @@
+import { spawn } from 'node:child_process';
+
+export interface RunCommandOptions {
+  command: string;
+  /** Added to the inherited environment; this is how spec values reach commands (never via the text). */
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+  timeoutMs: number;
+  /** Cancellation. A reason of 'SIGINT' or 'SIGTERM' is forwarded as that signal; anything else sends SIGTERM. */
+  signal?: AbortSignal;
+  /** Time between the polite signal and SIGKILL. */
+  graceMs?: number;
+  onLine?(stream: 'stdout' | 'stderr', line: string): void;
+}
+
+export interface RunCommandResult {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  /** The last lines of output, for failure messages. */
+  tail: string[];
+}
+
+const TAIL_LINES = 20;
+/** After the shell exits, how long to wait for stdio to close (a daemon it started may hold the pipes). */
+const CLOSE_GRACE_MS = 200;
+
+/**
+ * Runs `command` with bash (as GitHub's `run:` does: -e, pipefail) in its own process group, so a
+ * timeout or cancellation can signal the whole tree: SIGTERM (or the forwarded signal), then SIGKILL.
+ */
+export function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
+  const started = performance.now();
+  const graceMs = options.graceMs ?? 5000;
+  const tail: string[] = [];
+
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', options.command], {
+      cwd: options.cwd,
+      env: { ...process.env, ...options.env },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
+    let timedOut = false;
+    let cancelled = false;
+    let killTimer: NodeJS.Timeout | undefined;
+    let settled = false;
+
+    const signalGroup = (sig: NodeJS.Signals): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, sig);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    const stop = (sig: NodeJS.Signals): void => {
+      signalGroup(sig);
+      killTimer ??= setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    };
+
+    const timeout = setTimeout(() => {
+      timedOut = true;
+      stop('SIGTERM');
+    }, options.timeoutMs);
+
+    const onAbort = (): void => {
+      cancelled = true;
+      const reason: unknown = options.signal?.reason;
+      stop(reason === 'SIGINT' || reason === 'SIGTERM' ? reason : 'SIGTERM');
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    for (const stream of ['stdout', 'stderr'] as const) {
+      let partial = '';
+      child[stream].setEncoding('utf8');
+      child[stream].on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) emitLine(stream, line);
+      });
+      child[stream].on('end', () => {
+        if (partial) emitLine(stream, partial);
+        partial = '';
+      });
+    }
+    function emitLine(stream: 'stdout' | 'stderr', line: string): void {
+      tail.push(line);
+      if (tail.length > TAIL_LINES) tail.shift();
+      options.onLine?.(stream, line);
+    }
+
+    const finish = (exitCode: number | null, sig: NodeJS.Signals | null): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timeout);
+      options.signal?.removeEventListener('abort', onAbort);
+      const done = (): void => {
+        clearTimeout(killTimer);
+        resolve({ exitCode, signal: sig, timedOut, cancelled, durationMs: performance.now() - started, tail });
+      };
+      // A stopped tree is not done when the shell exits: its children get their grace period, then SIGKILL.
+      if (timedOut || cancelled) void waitForGroupExit(child.pid, graceMs + 2000).then(done);
+      else done();
+    };
+
+    child.on('error', (error) => {
+      emitLine('stderr', `failed to start bash: ${error.message}`);
+      finish(127, null);
+    });
+    child.on('exit', (code, sig) => {
+      const closeWait = setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+        finish(code, sig);
+      }, CLOSE_GRACE_MS);
+      child.once('close', () => {
+        clearTimeout(closeWait);
+        finish(code, sig);
+      });
+    });
+  });
+}
+
+/** Polls until no process is left in the group; bounded, since an unreaped zombie still counts as one. */
+async function waitForGroupExit(pid: number | undefined, boundMs: number): Promise<void> {
+  if (pid === undefined) return;
+  const until = performance.now() + boundMs;
+  while (performance.now() < until) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+export function describeResult(result: RunCommandResult, timeoutMs: number): string {
+  if (result.timedOut) return `timed out after ${timeoutMs} ms; its process tree was terminated`;
+  if (result.cancelled) return 'cancelled; its process tree was signalled';
+  if (result.signal) return `killed by ${result.signal}`;
+  return `exited with code ${result.exitCode}`;
+}

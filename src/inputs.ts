@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { launchModeSchema } from './engine/model';
+
+/**
+ * Every action input, read and validated in one place. The CLI fills the same Settings from its
+ * arguments, so the rest of the code never touches INPUT_* variables or argv.
+ */
+export const settingsSchema = z.object({
+  spec: z.string().min(1),
+  mode: launchModeSchema,
+  environment: z.string().optional(),
+  version: z.string().optional(),
+  previousVersion: z.string().optional(),
+  vars: z.record(z.string(), z.string()),
+  workingDirectory: z.string(),
+  prometheus: z.object({
+    url: z.string().url().optional(),
+    token: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    headers: z.record(z.string(), z.string()),
+  }),
+  datadog: z.object({
+    apiKey: z.string().optional(),
+    appKey: z.string().optional(),
+    site: z.string(),
+  }),
+  slack: z.object({
+    webhookUrl: z.string().url().optional(),
+    botToken: z.string().optional(),
+    channel: z.string().optional(),
+  }),
+  github: z.object({
+    token: z.string().optional(),
+  }),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** The inputs whose values are secrets: masked in logs before anything else happens. */
+export const SECRET_INPUTS = [
+  'prometheus-token',
+  'prometheus-password',
+  'datadog-api-key',
+  'datadog-app-key',
+  'slack-webhook-url',
+  'slack-bot-token',
+  'github-token',
+] as const;
+
+export class InputError extends Error {}
+
+/** Parses `KEY=value` lines (blank lines and `#` comments skipped). Values may contain `=`. */
+export function parseKeyValueLines(text: string, what: string, separator: '=' | ':' = '='): Record<string, string> {
+  const out: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) return;
+    const at = line.indexOf(separator);
+    const key = at > 0 ? line.slice(0, at).trim() : '';
+    const valid = separator === '=' ? /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) : /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key);
+    if (!valid) {
+      throw new InputError(`${what} line ${index + 1}: expected NAME${separator}value, got ${JSON.stringify(line.slice(0, 40))}`);
+    }
+    out[key] = line.slice(at + 1).trim();
+  });
+  return out;
+}
+
+/** Reads inputs through `get` (core.getInput in the action) and validates them into Settings. */
+export function readSettings(get: (name: string) => string): Settings {
+  const optional = (name: string): string | undefined => get(name) || undefined;
+  const raw = {
+    spec: get('spec') || '.github/launch.yml',
+    mode: get('mode') || 'launch',
+    environment: optional('environment'),
+    version: optional('version'),
+    previousVersion: optional('previous-version'),
+    vars: parseKeyValueLines(get('vars'), 'vars'),
+    workingDirectory: get('working-directory') || '.',
+    prometheus: {
+      url: optional('prometheus-url'),
+      token: optional('prometheus-token'),
+      username: optional('prometheus-username'),
+      password: optional('prometheus-password'),
+      headers: parseKeyValueLines(get('prometheus-headers'), 'prometheus-headers', ':'),
+    },
+    datadog: {
+      apiKey: optional('datadog-api-key'),
+      appKey: optional('datadog-app-key'),
+      site: get('datadog-site') || 'datadoghq.com',
+    },
+    slack: {
+      webhookUrl: optional('slack-webhook-url'),
+      botToken: optional('slack-bot-token'),
+      channel: optional('slack-channel'),
+    },
+    github: { token: optional('github-token') },
+  };
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = inputNameOf(issue.path);
+    throw new InputError(`input '${name}': ${issue.message}`);
+  }
+  if (parsed.data.slack.botToken && !parsed.data.slack.channel) {
+    throw new InputError("input 'slack-channel': required when 'slack-bot-token' is set");
+  }
+  if (Boolean(parsed.data.prometheus.username) !== Boolean(parsed.data.prometheus.password)) {
+    throw new InputError("inputs 'prometheus-username' and 'prometheus-password' go together");
+  }
+  return parsed.data;
+}
+
+function inputNameOf(path: PropertyKey[]): string {
+  const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const [group, field] = path.map(String);
+  if (field && group !== 'vars') return `${group}-${kebab(field)}`;
+  return kebab(group ?? '');
+}
+
+/** Settings with nothing configured beyond the spec: for the CLI and tests. */
+export function defaultSettings(overrides: Partial<Settings> = {}): Settings {
+  return { ...readSettings(() => ''), ...overrides };
+}
