@@ -39,7 +39,8 @@ function checkEntrySchema(kind: CheckKind) {
       const { type, name, config, ...flat } = entry as Record<string, unknown> & { type: string; name?: string; config?: object };
       const merged = kind.config.safeParse({ ...(config ?? {}), ...flat });
       if (!merged.success) {
-        for (const issue of merged.error.issues) ctx.addIssue({ ...issue, code: 'custom', message: issue.message, path: issue.path });
+        // Keep each issue's own code so the loader can word it (missing key, wrong type...).
+        for (const issue of merged.error.issues) ctx.addIssue(issue as Parameters<typeof ctx.addIssue>[0]);
         return z.NEVER;
       }
       return { type, name: name ?? type, config: merged.data as Record<string, unknown> };

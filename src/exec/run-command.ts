@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface RunCommandOptions {
   command: string;
@@ -126,17 +127,38 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
   });
 }
 
-/** Polls until no process is left in the group; bounded, since an unreaped zombie still counts as one. */
-async function waitForGroupExit(pid: number | undefined, boundMs: number): Promise<void> {
-  if (pid === undefined) return;
+/** Polls until no live process is left in the group, bounded in case something outlives SIGKILL. */
+async function waitForGroupExit(pgid: number | undefined, boundMs: number): Promise<void> {
+  if (pgid === undefined) return;
   const until = performance.now() + boundMs;
-  while (performance.now() < until) {
-    try {
-      process.kill(-pid, 0);
-    } catch {
-      return;
+  while (performance.now() < until && groupIsAlive(pgid)) await new Promise((resolve) => setTimeout(resolve, 25));
+}
+
+/**
+ * On Linux, reads /proc so that zombies (dead, waiting for a slow reaper) do not count as alive;
+ * elsewhere, signal 0 to the group.
+ */
+function groupIsAlive(pgid: number): boolean {
+  if (process.platform === 'linux') {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      // Fields after the parenthesised command name: state, ppid, pgrp, ...
+      const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(pgrp) === pgid && state !== 'Z' && state !== 'X') return true;
     }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    return false;
+  }
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 

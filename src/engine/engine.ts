@@ -1,0 +1,256 @@
+import type { EventBus } from './events';
+import { errorMessage } from './events';
+import type { CheckStage, LaunchStatus } from './model';
+import { PhaseStates } from './state-machine';
+import type { CheckSpec, Launch, Phase } from '../spec/schema';
+import type { Settings } from '../inputs';
+import { findCheckKind } from '../checks/registry';
+import type { CheckContext, CheckOutcome } from '../checks/check';
+import { describeResult, runCommand } from '../exec/run-command';
+
+export type OutputSink = (phase: string, stream: 'stdout' | 'stderr', line: string) => void;
+
+export interface EngineOptions {
+  launch: Launch;
+  bus: EventBus;
+  settings: Settings;
+  /** Launch variables and LAUNCH_* context; every command and check sees them. */
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+  /** Cancellation (workflow cancelled). Its reason ('SIGINT'/'SIGTERM') is forwarded to the running command. */
+  signal?: AbortSignal;
+  output: OutputSink;
+}
+
+export interface LaunchResult {
+  status: LaunchStatus;
+  failedPhase?: string;
+  reason?: string;
+  /** True when the run was cancelled mid-way: rollback is left to the post step. */
+  cancelled: boolean;
+  durationMs: number;
+  states: Record<string, string>;
+}
+
+interface PhaseOutcome {
+  ok: boolean;
+  reason?: string;
+}
+
+const CANCELLED = 'cancelled: the workflow run was cancelled';
+
+/**
+ * Runs phases in order — gates, then the command (with watches alongside), then verifications — and
+ * on a failure rolls back every started phase in reverse. It reports through the bus only.
+ */
+export class LaunchEngine {
+  private readonly states: PhaseStates;
+  private readonly started = performance.now();
+
+  constructor(private readonly options: EngineOptions) {
+    this.states = new PhaseStates(
+      options.launch.phases.map((phase) => phase.id),
+      (phase, from, to) => options.bus.emit({ type: 'phase.state', phase, from, to }),
+    );
+  }
+
+  async launch(): Promise<LaunchResult> {
+    const startedPhases: Phase[] = [];
+    for (const phase of this.options.launch.phases) {
+      if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: startedPhases.at(-1)?.id, reason: CANCELLED, cancelled: true });
+      startedPhases.push(phase);
+      const outcome = await this.runPhase(phase);
+      if (outcome.ok) continue;
+      if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: phase.id, reason: CANCELLED, cancelled: true });
+      if (!phase.rollbackOnFailure) return this.finish('failed', { failedPhase: phase.id, reason: outcome.reason });
+      const rolledBack = await this.rollback(startedPhases.reverse(), `phase '${phase.id}' failed: ${outcome.reason}`);
+      return this.finish(rolledBack ? 'rolled_back' : 'rollback_failed', { failedPhase: phase.id, reason: outcome.reason });
+    }
+    return this.finish('succeeded', {});
+  }
+
+  /** Manual rollback: every phase's (or the given phases') rollback, in reverse order. */
+  async rollbackOnly(phaseIds?: readonly string[]): Promise<LaunchResult> {
+    const wanted = phaseIds ? new Set(phaseIds) : undefined;
+    const phases = this.options.launch.phases.filter((phase) => !wanted || wanted.has(phase.id)).reverse();
+    const ok = await this.rollback(phases, 'manual rollback');
+    return this.finish(ok ? 'rolled_back' : 'rollback_failed', ok ? {} : { reason: 'a rollback step failed' });
+  }
+
+  private finish(status: LaunchStatus, detail: { failedPhase?: string; reason?: string; cancelled?: boolean }): LaunchResult {
+    const durationMs = performance.now() - this.started;
+    this.options.bus.emit({ type: 'launch.finished', status, failedPhase: detail.failedPhase, reason: detail.reason, durationMs });
+    return { status, failedPhase: detail.failedPhase, reason: detail.reason, cancelled: detail.cancelled ?? false, durationMs, states: this.states.snapshot() };
+  }
+
+  private async runPhase(phase: Phase): Promise<PhaseOutcome> {
+    const { bus } = this.options;
+    const begun = performance.now();
+    bus.emit({ type: 'phase.started', phase: phase.id });
+
+    // Aborted on timeout, on a breached watch, or on cancellation; every check and command listens.
+    const phaseAbort = new AbortController();
+    const signal = this.options.signal ? AbortSignal.any([this.options.signal, phaseAbort.signal]) : phaseAbort.signal;
+    const timer = setTimeout(() => phaseAbort.abort('timeout'), phase.timeoutMs);
+    const abortReason = (): string =>
+      this.options.signal?.aborted ? CANCELLED : phaseAbort.signal.reason === 'timeout' ? `timed out after ${phase.timeoutMs} ms` : String(phaseAbort.signal.reason);
+
+    let commandFinished!: () => void;
+    const commandDone = new Promise<void>((resolve) => (commandFinished = resolve));
+    let watches: Promise<PhaseOutcome> | undefined;
+
+    const outcome = await (async (): Promise<PhaseOutcome> => {
+      this.states.move(phase.id, 'validating');
+      const gates = await this.runChecks(phase, 'gate', phase.gates, signal, commandDone);
+      if (!gates.ok) return signal.aborted ? { ok: false, reason: abortReason() } : gates;
+
+      this.states.move(phase.id, 'executing');
+      watches = this.runChecks(phase, 'watch', phase.watch, signal, commandDone).then((result) => {
+        if (!result.ok) phaseAbort.abort(result.reason);
+        return result;
+      });
+      const command = await this.runPhaseCommand(phase, signal);
+      commandFinished();
+      if (!command.ok) return signal.aborted ? { ok: false, reason: abortReason() } : command;
+
+      this.states.move(phase.id, 'verifying');
+      const verify = await this.runChecks(phase, 'verify', phase.verify, signal, commandDone);
+      if (!verify.ok) return signal.aborted ? { ok: false, reason: abortReason() } : verify;
+      // The phase timeout bounds the work, not the bake: watches may keep measuring past it.
+      clearTimeout(timer);
+      const watched = await watches;
+      return watched.ok || !signal.aborted || this.options.signal?.aborted ? watched : { ok: false, reason: abortReason() };
+    })();
+
+    clearTimeout(timer);
+    commandFinished();
+    if (!outcome.ok) {
+      // Stop any watch still measuring, and wait for it so no check outlives its phase.
+      phaseAbort.abort(outcome.reason);
+      await watches;
+      this.states.move(phase.id, 'failed');
+      bus.emit({ type: 'phase.failed', phase: phase.id, reason: outcome.reason ?? 'failed', durationMs: performance.now() - begun });
+    } else {
+      this.states.move(phase.id, 'verified');
+      bus.emit({ type: 'phase.verified', phase: phase.id, durationMs: performance.now() - begun });
+    }
+    return outcome;
+  }
+
+  private async runPhaseCommand(phase: Phase, signal: AbortSignal): Promise<PhaseOutcome> {
+    if (!phase.run) return { ok: true };
+    const result = await this.execute(phase, 'run', phase.run, phase.timeoutMs, signal);
+    if (result.exitCode === 0 && !result.timedOut && !result.cancelled) return { ok: true };
+    const last = result.tail.filter((line) => line.trim()).at(-1);
+    return { ok: false, reason: `command ${describeResult(result, phase.timeoutMs)}${last ? `: ${last}` : ''}` };
+  }
+
+  private async execute(phase: Phase, kind: 'run' | 'rollback', command: string, timeoutMs: number, signal?: AbortSignal) {
+    const result = await runCommand({
+      command,
+      env: this.phaseEnv(phase, kind),
+      cwd: phase.workingDirectory ?? this.options.cwd,
+      timeoutMs,
+      signal,
+      graceMs: this.options.launch.kill_grace,
+      onLine: (stream, line) => this.options.output(phase.id, stream, line),
+    });
+    this.options.bus.emit({
+      type: 'command.finished',
+      phase: phase.id,
+      kind,
+      command,
+      exitCode: result.exitCode,
+      signal: result.signal,
+      timedOut: result.timedOut,
+      cancelled: result.cancelled,
+      durationMs: result.durationMs,
+    });
+    return result;
+  }
+
+  private phaseEnv(phase: Phase, action: 'run' | 'rollback' | 'check'): Record<string, string> {
+    return { ...this.options.env, ...phase.env, LAUNCH_PHASE: phase.id, LAUNCH_PHASE_NAME: phase.name, LAUNCH_ACTION: action };
+  }
+
+  /** Runs one stage's checks side by side; the stage passes only if every check passes. */
+  private async runChecks(phase: Phase, stage: CheckStage, checks: readonly CheckSpec[], signal: AbortSignal, commandDone: Promise<void>): Promise<PhaseOutcome> {
+    if (!checks.length) return { ok: true };
+    const outcomes = await Promise.all(checks.map((check) => this.runCheck(phase, stage, check, signal, commandDone)));
+    const failed = outcomes.findIndex((outcome) => !outcome.passed);
+    if (failed < 0) return { ok: true };
+    return { ok: false, reason: `${stage} '${checks[failed]!.name}' failed: ${outcomes[failed]!.message}` };
+  }
+
+  private async runCheck(phase: Phase, stage: CheckStage, check: CheckSpec, signal: AbortSignal, commandDone: Promise<void>): Promise<CheckOutcome> {
+    const { bus } = this.options;
+    const kind = findCheckKind(check.type);
+    const begun = performance.now();
+    const ctx: CheckContext = {
+      launch: this.options.launch,
+      settings: this.options.settings,
+      phase: phase.id,
+      stage,
+      name: check.name,
+      env: this.phaseEnv(phase, 'check'),
+      cwd: phase.workingDirectory ?? this.options.cwd,
+      signal,
+      log: (line) => this.options.output(phase.id, 'stdout', `[${check.name}] ${line}`),
+      emit: (event) => bus.emit(event),
+      commandDone,
+    };
+    let outcome: CheckOutcome;
+    try {
+      // A check that throws (a bug, a provider surprise) fails: nothing unexplained counts as a pass.
+      outcome = kind ? await kind.run(check.config as never, ctx) : { passed: false, message: `unknown check type '${check.type}'` };
+    } catch (error) {
+      outcome = { passed: false, message: `check error: ${errorMessage(error)}` };
+    }
+    if (signal.aborted && outcome.passed && stage !== 'watch') outcome = { passed: false, message: 'aborted before it finished' };
+    bus.emit({
+      type: 'check.result',
+      phase: phase.id,
+      stage,
+      check: check.name,
+      checkType: check.type,
+      passed: outcome.passed,
+      message: outcome.message,
+      value: outcome.value,
+      threshold: outcome.threshold,
+      durationMs: performance.now() - begun,
+    });
+    return outcome;
+  }
+
+  /** Rolls back `phases` in the order given; a failing step is reported and the rest still run. */
+  private async rollback(phases: readonly Phase[], reason: string): Promise<boolean> {
+    const { bus } = this.options;
+    bus.emit({ type: 'rollback.started', phases: phases.map((phase) => phase.id), reason });
+    const failed: string[] = [];
+    for (const phase of phases) {
+      const begun = performance.now();
+      this.states.move(phase.id, 'rolling_back');
+      if (!phase.rollback) {
+        this.states.move(phase.id, 'rolled_back');
+        bus.emit({ type: 'rollback.phase', phase: phase.id, ok: true, skipped: true, durationMs: 0 });
+        continue;
+      }
+      // Rollback is not cancellable from here: the undo must get its chance even while the run stops.
+      const result = await this.execute(phase, 'rollback', phase.rollback, phase.rollbackTimeoutMs);
+      const ok = result.exitCode === 0 && !result.timedOut;
+      this.states.move(phase.id, ok ? 'rolled_back' : 'rollback_failed');
+      const last = result.tail.filter((line) => line.trim()).at(-1);
+      if (!ok) failed.push(phase.id);
+      bus.emit({
+        type: 'rollback.phase',
+        phase: phase.id,
+        ok,
+        skipped: false,
+        error: ok ? undefined : `rollback ${describeResult(result, phase.rollbackTimeoutMs)}${last ? `: ${last}` : ''}`,
+        durationMs: performance.now() - begun,
+      });
+    }
+    bus.emit({ type: 'rollback.finished', ok: failed.length === 0, failed });
+    return failed.length === 0;
+  }
+}

@@ -1,0 +1,76 @@
+import { formatDuration } from '../spec/duration';
+import { errorMessage } from '../engine/events';
+
+/** Why a request produced no response to judge. */
+export type RequestFailureKind = 'timeout' | 'cancelled' | 'unreachable';
+
+export class RequestFailure extends Error {
+  constructor(
+    readonly kind: RequestFailureKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface TimedFetchOptions {
+  timeoutMs: number;
+  /** The check's signal: aborting it reports `cancelled`, never a timeout. */
+  signal: AbortSignal;
+}
+
+/**
+ * `fetch` and reading the response under one deadline, so a server that stalls mid-body is caught
+ * too. `read` should only read the body (parse afterwards): whatever it throws is taken for a
+ * transport failure. Failures become a RequestFailure whose message fits in a check outcome.
+ */
+export async function timedFetch<T>(
+  url: string | URL,
+  init: RequestInit,
+  options: TimedFetchOptions,
+  read: (response: Response) => Promise<T>,
+): Promise<T> {
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const { target, headers } = moveCredentialsToHeader(url, init.headers);
+  try {
+    const response = await fetch(target, { ...init, headers, signal: AbortSignal.any([options.signal, deadline]) });
+    return await read(response);
+  } catch (error) {
+    if (options.signal.aborted) throw new RequestFailure('cancelled', 'cancelled');
+    if (deadline.aborted) throw new RequestFailure('timeout', `timed out after ${formatDuration(options.timeoutMs)}`);
+    throw new RequestFailure('unreachable', describeNetworkError(error));
+  }
+}
+
+export function basicAuthorization(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+/** The URL as it may appear in messages: without the user and password it may carry. */
+export function redactUrl(url: string | URL): string {
+  const copy = new URL(url);
+  copy.username = '';
+  copy.password = '';
+  return copy.toString();
+}
+
+/** fetch refuses URLs with credentials and would echo them in its error: send them as Basic auth. */
+function moveCredentialsToHeader(url: string | URL, init: HeadersInit | undefined): { target: URL; headers: Headers } {
+  const target = new URL(url);
+  const headers = new Headers(init);
+  if (target.username || target.password) {
+    if (!headers.has('authorization')) {
+      headers.set('authorization', basicAuthorization(decodeURIComponent(target.username), decodeURIComponent(target.password)));
+    }
+    target.username = '';
+    target.password = '';
+  }
+  return { target, headers };
+}
+
+/** Undici says only "fetch failed"; the cause holds what happened (ECONNREFUSED, ENOTFOUND...). */
+function describeNetworkError(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error) return cause.message || (cause as NodeJS.ErrnoException).code || errorMessage(error);
+  return errorMessage(error);
+}

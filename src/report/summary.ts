@@ -1,0 +1,152 @@
+import type { LaunchEvent, EventOf } from '../engine/events';
+import { formatDuration } from '../spec/duration';
+
+interface PhaseRow {
+  id: string;
+  name: string;
+  state: string;
+  start?: number;
+  end?: number;
+  passed: number;
+  failed: number;
+  detail: string;
+  rollback?: { start: number; end: number; ok: boolean; skipped: boolean; error?: string };
+}
+
+const STATE_ICON: Record<string, string> = {
+  pending: '⏸ pending',
+  verified: '✅ verified',
+  failed: '❌ failed',
+  rolled_back: '↩ rolled back',
+  rollback_failed: '🚨 rollback failed',
+};
+const STATUS_TITLE: Record<string, string> = {
+  succeeded: '🟢 Launch succeeded',
+  rolled_back: '🟠 Launch rolled back',
+  failed: '🔴 Launch failed',
+  rollback_failed: '🚨 Launch failed and ROLLBACK FAILED',
+  planned: '📝 Launch planned',
+};
+
+/** The job summary: outcome, a phase table, a mermaid timeline (rollback included), then extras. */
+export function renderSummary(events: readonly LaunchEvent[], extras: readonly string[] = []): string {
+  const started = events.find((e): e is EventOf<'launch.started'> => e.type === 'launch.started');
+  const finished = events.find((e): e is EventOf<'launch.finished'> => e.type === 'launch.finished');
+  const rows = collectRows(events);
+  const out: string[] = [];
+
+  const status = finished?.status ?? 'failed';
+  out.push(`## ${STATUS_TITLE[status] ?? status}${started ? ` — ${escapeCell(started.environment)}` : ''}`, '');
+  const facts = [
+    started?.version && `version \`${started.version}\``,
+    started?.previousVersion && `previous \`${started.previousVersion}\``,
+    finished && `took ${formatDuration(finished.durationMs)}`,
+    finished?.failedPhase && `failed phase \`${finished.failedPhase}\``,
+  ].filter(Boolean);
+  if (facts.length) out.push(facts.join(' · '), '');
+  if (finished?.reason) out.push(`> ${escapeCell(finished.reason)}`, '');
+
+  out.push('| Phase | State | Duration | Checks | Detail |', '| --- | --- | --- | --- | --- |');
+  for (const row of rows) {
+    const duration = row.start !== undefined && row.end !== undefined ? formatDuration(row.end - row.start) : '–';
+    const checks = row.passed + row.failed ? `${row.passed} ✔ ${row.failed ? `${row.failed} ✖` : ''}`.trim() : '–';
+    out.push(`| ${escapeCell(row.name)} \`${row.id}\` | ${STATE_ICON[row.state] ?? row.state} | ${duration} | ${checks} | ${escapeCell(rowDetail(row))} |`);
+  }
+  out.push('');
+
+  const gantt = renderGantt(rows);
+  if (gantt) out.push('```mermaid', gantt, '```', '');
+
+  const warnings = events.filter((e): e is EventOf<'warning'> => e.type === 'warning');
+  if (warnings.length) {
+    out.push('### Warnings', '', ...warnings.map((w) => `- **${escapeCell(w.source)}**: ${escapeCell(w.message)}`), '');
+  }
+  out.push(...extras);
+  return out.join('\n');
+}
+
+function rowDetail(row: PhaseRow): string {
+  if (row.rollback && !row.rollback.ok) return `ROLLBACK FAILED: ${row.rollback.error ?? ''}`;
+  return row.detail;
+}
+
+function collectRows(events: readonly LaunchEvent[]): PhaseRow[] {
+  const rows = new Map<string, PhaseRow>();
+  const row = (id: string): PhaseRow => {
+    let found = rows.get(id);
+    if (!found) rows.set(id, (found = { id, name: id, state: 'pending', passed: 0, failed: 0, detail: '' }));
+    return found;
+  };
+  let lastRollbackEnd: number | undefined;
+  for (const event of events) {
+    switch (event.type) {
+      case 'launch.started':
+        for (const phase of event.phases) row(phase.id).name = phase.name;
+        break;
+      case 'phase.started':
+        row(event.phase).start = event.at;
+        break;
+      case 'phase.state':
+        row(event.phase).state = event.to;
+        break;
+      case 'check.result': {
+        const r = row(event.phase);
+        if (event.passed) r.passed++;
+        else {
+          r.failed++;
+          r.detail ||= `${event.check}: ${event.message}`;
+        }
+        break;
+      }
+      case 'phase.verified':
+        row(event.phase).end = event.at;
+        break;
+      case 'phase.failed': {
+        const r = row(event.phase);
+        r.end = event.at;
+        r.detail = event.reason;
+        break;
+      }
+      case 'rollback.started':
+        lastRollbackEnd = event.at;
+        break;
+      case 'rollback.phase': {
+        // Rollback steps run one after another: each starts when the previous one ended.
+        const start = lastRollbackEnd ?? event.at - event.durationMs;
+        row(event.phase).rollback = { start, end: event.at, ok: event.ok, skipped: event.skipped, error: event.error };
+        lastRollbackEnd = event.at;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return [...rows.values()];
+}
+
+function renderGantt(rows: readonly PhaseRow[]): string | undefined {
+  const ran = rows.filter((row) => row.start !== undefined);
+  const undone = rows.filter((row) => row.rollback && !row.rollback.skipped).sort((a, b) => a.rollback!.start - b.rollback!.start);
+  if (!ran.length && !undone.length) return undefined;
+  const lines = ['gantt', '  title Launch timeline', '  dateFormat x', '  axisFormat %M:%S'];
+  if (ran.length) lines.push('  section Launch');
+  for (const row of ran) {
+    const tag = row.state === 'failed' || row.state === 'rollback_failed' || row.detail ? 'crit, ' : 'done, ';
+    lines.push(`  ${ganttLabel(row.name)} :${tag}${Math.round(row.start!)}, ${Math.round(Math.max(row.end ?? row.start!, row.start! + 1))}`);
+  }
+  if (undone.length) lines.push('  section Rollback');
+  for (const row of undone) {
+    const rb = row.rollback!;
+    lines.push(`  undo ${ganttLabel(row.name)} :${rb.ok ? 'active, ' : 'crit, '}${Math.round(rb.start)}, ${Math.round(Math.max(rb.end, rb.start + 1))}`);
+  }
+  return lines.join('\n');
+}
+
+/** Mermaid task names may not hold `:` or `#` (they start the task data and comments). */
+function ganttLabel(name: string): string {
+  return name.replace(/[:#;]/g, ' ').replace(/\s+/g, ' ').trim() || 'phase';
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
+}

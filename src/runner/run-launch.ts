@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { EventBus, type Subscriber } from '../engine/events';
+import { LaunchEngine, type LaunchResult } from '../engine/engine';
+import type { LaunchStatus } from '../engine/model';
+import type { Settings } from '../inputs';
+import type { RunContext } from '../run-context';
+import { loadSpecFile } from '../spec/load';
+import { prepareLaunch } from '../spec/prepare';
+import type { Launch } from '../spec/schema';
+import { buildLaunchEnv } from './launch-env';
+import { ConsoleLog, type Printer } from '../report/console-log';
+import { JsonReport } from '../report/json-report';
+import { renderPlan } from '../report/plan';
+import { renderSummary } from '../report/summary';
+import { createRedactor } from '../report/redact';
+import { createNotifiers } from '../notify';
+
+export interface LaunchRequest {
+  settings: Settings;
+  run: RunContext;
+  printer: Printer;
+  /** Cancellation of the whole run; its reason is the signal forwarded to the running command. */
+  signal?: AbortSignal;
+  /** Secret values to keep out of the summary, report and notifications. */
+  secrets: readonly string[];
+  /** Only these phases, for the post step's rollback after a cancelled launch. */
+  rollbackPhases?: readonly string[];
+  /** Extra subscribers, such as the action's state recorder. */
+  subscribers?: readonly Subscriber[];
+  reportDir?: string;
+}
+
+export interface LaunchOutcome {
+  status: LaunchStatus;
+  failedPhase?: string;
+  reason?: string;
+  cancelled: boolean;
+  durationMs: number;
+  reportPath: string;
+  /** The job summary, markdown, secrets redacted. */
+  summary: string;
+  launch: Launch;
+}
+
+/** Loads the spec and carries out the requested mode; shared by the action and the CLI. */
+export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> {
+  const { settings, printer } = request;
+  const cwd = resolve(settings.workingDirectory);
+  const specFile = resolve(cwd, settings.spec);
+  const loaded = loadSpecFile(specFile);
+  const prepared = prepareLaunch(loaded.launch);
+  const launch: Launch = { ...prepared, environment: settings.environment ?? prepared.environment };
+
+  const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : randomUUID().slice(0, 8);
+  const identity = { launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion: settings.previousVersion };
+  const env = buildLaunchEnv(launch, settings, identity);
+  const redact = createRedactor(request.secrets);
+
+  const bus = new EventBus();
+  const reportPath = join(request.reportDir ?? tmpdir(), `launch-report-${launchId}.json`);
+  bus.subscribe(new ConsoleLog(printer));
+  bus.subscribe(
+    new JsonReport(reportPath, { launchId, spec: specFile, specDigest: loaded.digest, environment: launch.environment, version: settings.version, previousVersion: settings.previousVersion }, redact),
+  );
+  for (const subscriber of request.subscribers ?? []) bus.subscribe(subscriber);
+  if (settings.mode !== 'plan') {
+    const notifiers = createNotifiers({ launch, settings, run: request.run, mode: settings.mode, version: settings.version, previousVersion: settings.previousVersion, specDigest: loaded.digest });
+    for (const notifier of notifiers) bus.subscribe(notifier);
+  }
+
+  bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion: settings.previousVersion, phases: launch.phases.map((p) => ({ id: p.id, name: p.name })) });
+
+  let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs'>;
+  const extras: string[] = [];
+  if (settings.mode === 'plan') {
+    const plan = renderPlan(launch, settings, env, cwd);
+    printer.info(plan.text);
+    for (const problem of plan.problems) bus.warn('plan', problem);
+    extras.push('### Plan', '', '```text', plan.text, '```');
+    bus.emit({ type: 'launch.finished', status: 'planned', durationMs: 0 });
+    result = { status: 'planned', cancelled: false, durationMs: 0 };
+  } else {
+    const engine = new LaunchEngine({
+      launch,
+      bus,
+      settings,
+      env,
+      cwd,
+      signal: request.signal,
+      output: (_phase, _stream, line) => printer.info(line),
+    });
+    result = settings.mode === 'rollback' ? await engine.rollbackOnly(request.rollbackPhases) : await engine.launch();
+  }
+
+  // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
+  await bus.flush(request.signal?.aborted ? 3000 : 30_000);
+  return { ...result, reportPath, summary: redact(renderSummary(bus.history, extras)), launch };
+}

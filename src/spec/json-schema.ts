@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { specSchema } from './schema';
+
+type JsonSchema = {
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  additionalProperties?: JsonSchema | boolean;
+  const?: unknown;
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+  [key: string]: unknown;
+};
+
+let cached: JsonSchema | undefined;
+
+/** The JSON Schema of a spec file as a user writes it (the input side of the zod schema). */
+export function specJsonSchema(): JsonSchema {
+  cached ??= z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+  return cached;
+}
+
+/**
+ * The keys allowed at `path` in a spec, read off the JSON Schema; `valueAt` gives the document's value
+ * at a path, so that unions (check kinds) pick the branch whose `type` matches.
+ */
+export function allowedKeysAt(path: readonly PropertyKey[], valueAt: (path: readonly PropertyKey[]) => unknown): string[] {
+  let node = specJsonSchema();
+  for (let i = 0; i < path.length; i++) {
+    node = pickBranch(node, path.slice(0, i), valueAt);
+    const segment = path[i]!;
+    const next = typeof segment === 'number' ? node.items : node.properties?.[String(segment)];
+    if (!next) return [];
+    node = next;
+  }
+  return Object.keys(pickBranch(node, path, valueAt).properties ?? {});
+}
+
+/** In a union (the check kinds), the object branch whose `type` constant matches the document's. */
+function pickBranch(node: JsonSchema, path: readonly PropertyKey[], valueAt: (path: readonly PropertyKey[]) => unknown): JsonSchema {
+  const branches = node.anyOf ?? node.oneOf;
+  if (!branches) return node;
+  const type = valueAt([...path, 'type']);
+  const objects = branches.filter((branch) => branch.properties);
+  return objects.find((branch) => branch.properties?.type?.const === type) ?? objects[0] ?? node;
+}

@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { specSchema, type Launch } from './schema';
+import { SpecError, didYouMean, formatPath, type SpecProblem } from './problems';
+import { allowedKeysAt } from './json-schema';
+import { checkKinds } from '../checks/registry';
+
+export interface LoadedSpec {
+  file: string;
+  launch: Launch;
+  /** sha256 of the file's text: ties a deployment record to the exact spec that ran. */
+  digest: string;
+}
+
+export function loadSpecFile(file: string): LoadedSpec {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new SpecError([{ file, line: 1, column: 1, path: '', message: `cannot read the launch spec: ${reason}` }]);
+  }
+  return { file, launch: parseSpec(text, file), digest: createHash('sha256').update(text).digest('hex') };
+}
+
+/** Parses and validates spec text; every problem carries its file, line, column and key path. */
+export function parseSpec(text: string, file: string): Launch {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number): { line: number; column: number } => {
+    const pos = lineCounter.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  };
+
+  if (doc.errors.length) {
+    throw new SpecError(
+      doc.errors.map((error) => ({ file, ...at(error.pos[0]), path: '', message: `YAML: ${error.message.split('\n')[0]}` })),
+    );
+  }
+  const result = specSchema.safeParse(doc.toJS() ?? {});
+  if (result.success) return result.data.launch;
+
+  const problems = result.error.issues.map((issue) => describeIssue(issue, doc, file, at));
+  throw new SpecError(dedupe(problems));
+}
+
+function describeIssue(
+  issue: z.core.$ZodIssue,
+  doc: Document,
+  file: string,
+  at: (offset: number) => { line: number; column: number },
+): SpecProblem {
+  const valueAt = (path: readonly PropertyKey[]): unknown => {
+    const found = locate(doc, path);
+    return found.exact ? (found.node as { toJSON?: () => unknown })?.toJSON?.() : undefined;
+  };
+  let path = [...issue.path];
+  let message = issue.message;
+  let node: Node | undefined;
+
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0]!;
+    const allowed = allowedKeysAt(path, valueAt);
+    const suggestion = didYouMean(key, allowed);
+    node = locateKey(doc, path, key);
+    path = [...path, key];
+    message = `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}${issue.keys.length > 1 ? `; also unknown: ${issue.keys.slice(1).join(', ')}` : ''}`;
+  } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
+    const types = checkKinds.map((kind) => kind.type);
+    const given = valueAt(path);
+    const suggestion = typeof given === 'string' ? didYouMean(given, types) : undefined;
+    message =
+      given === undefined
+        ? `missing check type (expected one of: ${types.join(', ')})`
+        : `unknown check type ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of: ${types.join(', ')}`;
+  } else if (issue.code === 'invalid_type' && valueAt(path) === undefined && !locate(doc, path).exact) {
+    message = `required, ${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')}`;
+  } else if (issue.code === 'invalid_type' || issue.code === 'invalid_value') {
+    message = `${issue.message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '')}, got ${JSON.stringify(valueAt(path))}`;
+  }
+  node ??= locate(doc, path).node;
+  const position = node?.range ? at(node.range[0]) : { line: 1, column: 1 };
+  return { file, ...position, path: formatPath(path), message };
+}
+
+/**
+ * Finds the node at `path`, or the deepest node on the way there. Check settings may sit under
+ * `config:` (the template's form) while the model reads them flat, so a missing key is also looked
+ * for inside a sibling `config` map.
+ */
+function locate(doc: Document, path: readonly PropertyKey[]): { node: Node | undefined; exact: boolean } {
+  let node = doc.contents as Node | null;
+  for (const segment of path) {
+    let next: unknown;
+    if (isMap(node)) {
+      next = node.get(segment, true);
+      const config = node.get('config', true);
+      if (next === undefined && isMap(config)) next = config.get(segment, true);
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+    }
+    if (!next) return { node: node ?? undefined, exact: false };
+    node = next as Node;
+  }
+  return { node: node ?? undefined, exact: true };
+}
+
+function locateKey(doc: Document, path: readonly PropertyKey[], key: string): Node | undefined {
+  const { node } = locate(doc, path);
+  if (!isMap(node)) return node;
+  const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
+  return (pair?.key as Node | undefined) ?? node;
+}
+
+function dedupe(problems: SpecProblem[]): SpecProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.line}:${p.column}:${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
