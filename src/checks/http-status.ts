@@ -1,11 +1,162 @@
 import { z } from 'zod';
-import { defineCheck } from './check';
+import { setTimeout as delay } from 'node:timers/promises';
+import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } from './check';
+import { resolvedCheck } from './resolved-check';
+import { expandField } from './template-field';
+import { durationSchema, formatDuration, positiveDurationSchema } from '../spec/duration';
+import { errorMessage } from '../engine/events';
+import { RequestFailure, redactUrl, timedFetch } from '../http/timed-fetch';
 
-// PLACEHOLDER: replaced by the real implementation (fails until then).
+const statusCode = z.number().int().min(100).max(599);
+
+const regexSource = z.string().refine(
+  (source) => {
+    try {
+      new RegExp(source);
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected a valid regular expression' },
+);
+
+const config = z
+  .object({
+    endpoint: z.string().min(1).meta({ description: 'Absolute URL, or a path like /health resolved against launch.base_url; ${VAR} allowed' }),
+    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+    expected: z.union([statusCode, z.array(statusCode).min(1)]).default(200).meta({ description: 'Status code, or a list of acceptable ones' }),
+    retries: z.number().int().min(1).default(3).meta({ description: 'Attempts before the check fails' }),
+    interval: durationSchema.default(2000).meta({ description: 'Wait between attempts' }),
+    timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each request, body included' }),
+    max_latency: positiveDurationSchema.optional().meta({ description: 'A slower response counts as a failed attempt' }),
+    body_contains: z.string().optional().meta({ description: 'Text the response body must contain' }),
+    body_matches: regexSource.optional().meta({ description: 'Regular expression the response body must match' }),
+    headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Request headers; ${VAR} allowed' }),
+  })
+  .strict();
+type HttpStatusConfig = z.output<typeof config>;
+
+interface Target {
+  url: URL;
+  headers: Record<string, string>;
+}
+
+interface Reply {
+  status: number;
+  body: string;
+  ms: number;
+}
+
+const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+function resolveTarget(c: HttpStatusConfig, ctx: PlanContext): Target {
+  const endpoint = expandField('endpoint', c.endpoint, undefined, ctx.env);
+  let text = endpoint;
+  if (!ABSOLUTE_URL.test(endpoint)) {
+    if (!ctx.launch.base_url) {
+      throw new Error(`endpoint '${c.endpoint}' is relative and the spec has no launch.base_url (set it, e.g. base_url: \${BASE_URL} with BASE_URL in vars)`);
+    }
+    // Joined as text, not by URL resolution: base_url https://x/api with /health means https://x/api/health.
+    const base = expandField('launch.base_url', ctx.launch.base_url, undefined, ctx.env);
+    text = `${base.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
+  }
+  const url = URL.canParse(text) ? new URL(text) : undefined;
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new Error(`endpoint '${c.endpoint}' does not make an http(s) URL (got '${text}')`);
+  }
+  const headers = Object.fromEntries(Object.entries(c.headers).map(([name, value]) => [name, expandField(`headers.${name}`, value, undefined, ctx.env)]));
+  return { url, headers };
+}
+
+function describeExpected(c: HttpStatusConfig): string {
+  return [c.expected].flat().join(' or ');
+}
+
+/** What is wrong with a reply, or undefined when it passes every condition. */
+function judge(reply: Reply, c: HttpStatusConfig): string | undefined {
+  if (![c.expected].flat().includes(reply.status)) return `→ ${reply.status}, expected ${describeExpected(c)}`;
+  if (c.max_latency !== undefined && reply.ms > c.max_latency) {
+    return `→ ${reply.status} in ${formatDuration(reply.ms)}, above max_latency ${formatDuration(c.max_latency)}`;
+  }
+  if (c.body_contains !== undefined && !reply.body.includes(c.body_contains)) {
+    return `→ ${reply.status}, body does not contain ${JSON.stringify(c.body_contains)}`;
+  }
+  if (c.body_matches !== undefined && !new RegExp(c.body_matches).test(reply.body)) {
+    return `→ ${reply.status}, body does not match /${c.body_matches}/`;
+  }
+  return undefined;
+}
+
+async function send(target: Target, c: HttpStatusConfig, signal: AbortSignal): Promise<Reply> {
+  const needsBody = c.body_contains !== undefined || c.body_matches !== undefined;
+  const started = performance.now();
+  // Redirects are not followed: a 302 to a login page must not pass as the 200 behind it.
+  const init: RequestInit = { method: c.method, headers: target.headers, redirect: 'manual' };
+  return timedFetch(target.url, init, { timeoutMs: c.timeout, signal }, async (response) => {
+    if (needsBody) return { status: response.status, body: await response.text(), ms: performance.now() - started };
+    // An unread body holds the connection open.
+    await response.body?.cancel();
+    return { status: response.status, body: '', ms: performance.now() - started };
+  });
+}
+
+async function probe(target: Target, c: HttpStatusConfig, ctx: CheckContext): Promise<CheckOutcome> {
+  const request = `${c.method} ${redactUrl(target.url)}`;
+  const threshold = describeExpected(c);
+  const failures: string[] = [];
+  let status: number | undefined;
+  for (let attempt = 1; attempt <= c.retries; attempt++) {
+    const cancelled = { passed: false, value: status, threshold, message: `${request} cancelled during attempt ${attempt} of ${c.retries}` };
+    if (attempt > 1) {
+      try {
+        await delay(c.interval, undefined, { signal: ctx.signal });
+      } catch {
+        return cancelled;
+      }
+    }
+    let problem: string | undefined;
+    try {
+      const reply = await send(target, c, ctx.signal);
+      status = reply.status;
+      problem = judge(reply, c);
+      if (!problem) {
+        const tries = attempt > 1 ? ` (attempt ${attempt} of ${c.retries})` : '';
+        return { passed: true, value: status, threshold, message: `${request} → ${status} in ${formatDuration(reply.ms)}${tries}` };
+      }
+    } catch (error) {
+      if (error instanceof RequestFailure && error.kind === 'cancelled') return cancelled;
+      problem = errorMessage(error);
+    }
+    failures.push(problem);
+    ctx.log(`attempt ${attempt} of ${c.retries}: ${request} ${problem}`);
+  }
+  const last = failures.at(-1)!;
+  const others = [...new Set(failures.slice(0, -1))].filter((problem) => problem !== last);
+  const earlier = others.length ? `; earlier: ${others.join('; ')}` : '';
+  return { passed: false, value: status, threshold, message: `${request} ${last} (${c.retries} of ${c.retries} attempts failed${earlier})` };
+}
+
+function describePlan(target: Target, c: HttpStatusConfig): string {
+  const conditions = [
+    `expects ${describeExpected(c)}`,
+    c.max_latency !== undefined && `within ${formatDuration(c.max_latency)}`,
+    c.body_contains !== undefined && `body containing ${JSON.stringify(c.body_contains)}`,
+    c.body_matches !== undefined && `body matching /${c.body_matches}/`,
+  ].filter(Boolean);
+  const attempts = c.retries > 1 ? `${c.retries} attempts ${formatDuration(c.interval)} apart` : '1 attempt';
+  return `${c.method} ${redactUrl(target.url)} ${conditions.join(', ')} (${attempts}, ${formatDuration(c.timeout)} timeout each)`;
+}
+
+/** Requests an HTTP endpoint until it answers as expected or the attempts run out. */
 export const httpStatusCheck = defineCheck({
   type: 'http_status',
-  description: 'http_status',
-  config: z.object({}).passthrough(),
-  plan: () => ({ summary: 'http_status', problems: ['not implemented yet'] }),
-  run: async () => ({ passed: false, message: 'http_status is not implemented yet' }),
+  description: 'Requests an HTTP endpoint (retrying) and checks its status, latency and body',
+  config,
+  ...resolvedCheck({
+    resolve: resolveTarget,
+    summary: describePlan,
+    unresolvedSummary: (c) => `${c.method} ${c.endpoint}`,
+    run: probe,
+  }),
 });

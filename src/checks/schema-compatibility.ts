@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCheck } from './check';
 import { runCheckCommand } from './command';
 import { positiveDurationSchema } from '../spec/duration';
+import { missingCommand } from '../exec/command-on-path';
 
 const DEFAULT_COMMAND = 'check_schema_compatibility';
 
@@ -22,10 +23,13 @@ export const schemaCompatibilityCheck = defineCheck({
   type: 'schema_compatibility',
   description: 'Runs a schema compatibility command (exit 0 = compatible); requirements arrive as LAUNCH_CHECK_* env vars',
   config,
-  plan: (c) => ({
-    summary: `run \`${c.command}\` with LAUNCH_CHECK_BACKWARD_COMPATIBLE=${c.backward_compatible} LAUNCH_CHECK_FORWARD_COMPATIBLE=${c.forward_compatible}`,
-    problems: [],
-  }),
+  plan: (c, ctx) => {
+    const missing = missingCommand(c.command, ctx.env, ctx.cwd);
+    return {
+      summary: `run \`${c.command}\` with LAUNCH_CHECK_BACKWARD_COMPATIBLE=${c.backward_compatible} LAUNCH_CHECK_FORWARD_COMPATIBLE=${c.forward_compatible}`,
+      problems: missing ? [`command '${missing}' not found on PATH (install it, or set command: to your migration tool's check)`] : [],
+    };
+  },
   run: (c, ctx) =>
     runCheckCommand(
       c.command,

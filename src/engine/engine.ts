@@ -39,6 +39,17 @@ interface PhaseOutcome {
 
 const CANCELLED = 'cancelled: the workflow run was cancelled';
 
+/** Groups consecutive phases that share a `batch` (they run side by side); others run alone. */
+function consecutiveBatches(phases: readonly Phase[]): Phase[][] {
+  const batches: Phase[][] = [];
+  for (const phase of phases) {
+    const last = batches.at(-1);
+    if (phase.batch !== undefined && last?.[0]?.batch === phase.batch) last.push(phase);
+    else batches.push([phase]);
+  }
+  return batches;
+}
+
 /**
  * Runs phases in order — gates, then the command (with watches alongside), then verifications — and
  * on a failure rolls back every started phase in reverse. It reports through the bus only.
@@ -56,17 +67,32 @@ export class LaunchEngine {
 
   async launch(): Promise<LaunchResult> {
     const startedPhases: Phase[] = [];
-    for (const phase of this.options.launch.phases) {
+    const failuresByGroup = new Map<string, number>();
+    for (const batch of consecutiveBatches(this.options.launch.phases)) {
       if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: startedPhases.at(-1)?.id, reason: CANCELLED, cancelled: true });
-      startedPhases.push(phase);
-      const outcome = await this.runPhase(phase);
-      if (outcome.ok) continue;
+      startedPhases.push(...batch);
+      const outcomes = await Promise.all(batch.map((phase) => this.runPhase(phase)));
+      const failures = batch.map((phase, i) => ({ phase, outcome: outcomes[i]! })).filter(({ outcome }) => !outcome.ok);
+      const fatal = failures.find(({ phase }) => !this.tolerated(phase, failuresByGroup));
+      if (!fatal) continue;
+      const { phase, outcome } = fatal;
       if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: phase.id, reason: CANCELLED, cancelled: true });
       if (!phase.rollbackOnFailure) return this.finish('failed', { failedPhase: phase.id, reason: outcome.reason });
       const rolledBack = await this.rollback(startedPhases.reverse(), `phase '${phase.id}' failed: ${outcome.reason}`);
       return this.finish(rolledBack ? 'rolled_back' : 'rollback_failed', { failedPhase: phase.id, reason: outcome.reason });
     }
     return this.finish('succeeded', {});
+  }
+
+  /** Counts a failure against its phase's budget; true while the group is still within it. */
+  private tolerated(phase: Phase, failuresByGroup: Map<string, number>): boolean {
+    const budget = phase.failureBudget;
+    if (!budget || this.options.signal?.aborted) return false;
+    const count = (failuresByGroup.get(budget.group) ?? 0) + 1;
+    failuresByGroup.set(budget.group, count);
+    if (count > budget.maxFailures) return false;
+    this.options.bus.warn('engine', `phase '${phase.id}' failed; tolerated (${count} of ${budget.maxFailures} allowed failures in '${budget.group}')`);
+    return true;
   }
 
   /** Manual rollback: every phase's (or the given phases') rollback, in reverse order. */

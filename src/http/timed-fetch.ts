@@ -49,6 +49,7 @@ export function basicAuthorization(username: string, password: string): string {
 /** The URL as it may appear in messages: without the user and password it may carry. */
 export function redactUrl(url: string | URL): string {
   const copy = new URL(url);
+  if (!copy.username && !copy.password) return String(url);
   copy.username = '';
   copy.password = '';
   return copy.toString();

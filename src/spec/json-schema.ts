@@ -15,10 +15,19 @@ type JsonSchema = {
 
 let cached: JsonSchema | undefined;
 
+/** Where the committed JSON Schema lives, relative to the repository root. */
+export const SCHEMA_PATH = 'schema/launch-spec.schema.json';
+
 /** The JSON Schema of a spec file as a user writes it (the input side of the zod schema). */
 export function specJsonSchema(): JsonSchema {
   cached ??= z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
   return cached;
+}
+
+/** The committed file's text: the schema with a title, for editors (yaml-language-server, VS Code). */
+export function renderSpecJsonSchema(): string {
+  const schema = { ...specJsonSchema(), title: 'launch-action launch spec', $id: 'https://github.com/org/launch-action/schema/launch-spec.schema.json' };
+  return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
 /**

@@ -39,6 +39,12 @@ export const phaseSchema = z
     watch: z.array(checkSchema).default([]).meta({ description: 'Checks that keep measuring while the phase runs and during its bake time' }),
     env: envMapSchema.default({}),
     working_directory: z.string().optional(),
+    batch: z.string().optional().meta({ description: 'Consecutive phases with the same batch run side by side' }),
+    failure_budget: z
+      .object({ group: z.string().min(1), max_failures: z.number().int().nonnegative() })
+      .strict()
+      .optional()
+      .meta({ description: 'Failures tolerated among phases of this group before the launch rolls back' }),
   })
   .strict()
   .superRefine((phase, ctx) => {
@@ -68,6 +74,8 @@ export const phaseSchema = z
       watch: phase.watch,
       env: phase.env,
       workingDirectory: phase.working_directory,
+      batch: phase.batch,
+      failureBudget: phase.failure_budget ? { group: phase.failure_budget.group, maxFailures: phase.failure_budget.max_failures } : undefined,
     };
   });
 

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Fails when the committed dist/ is not what the source builds: the runner executes dist/, not src/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+npx ncc build src/index.ts -o "$out/dist" --minify --license licenses.txt >/dev/null
+npx ncc build src/cli.ts -o "$out/dist/cli" --minify >/dev/null
+if ! diff -r -q dist "$out/dist"; then
+  echo "dist/ is stale: run 'npm run build' and commit dist/." >&2
+  exit 1
+fi
+echo "dist/ is up to date"

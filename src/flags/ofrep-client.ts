@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { setTimeout as delay } from 'node:timers/promises';
+import { RequestFailure, timedFetch } from '../http/timed-fetch';
+
+/** OFREP 200 body. `value` absent means "use the code default". */
+const successSchema = z.looseObject({
+  key: z.string().optional(),
+  reason: z.string().default('UNKNOWN'),
+  variant: z.string().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  value: z.unknown().optional(),
+});
+
+/** OFREP 400/404 body; 500 carries only `errorDetails`. */
+const failureSchema = z.looseObject({
+  errorCode: z.string().optional(),
+  errorDetails: z.string().optional(),
+});
+
+export type FlagSuccess = z.output<typeof successSchema> & { ok: true; key: string; hasValue: boolean };
+/**
+ * `errorCode` is the provider's (FLAG_NOT_FOUND, TARGETING_KEY_MISSING...) or one of ours for what
+ * has no body: UNAUTHORIZED, FORBIDDEN, RATE_LIMITED, SERVER_ERROR, UNEXPECTED_STATUS,
+ * INVALID_RESPONSE, TIMEOUT, CANCELLED, UNREACHABLE.
+ */
+export type FlagFailure = { ok: false; key: string; errorCode: string; errorDetails?: string; status?: number };
+export type FlagEvaluation = FlagSuccess | FlagFailure;
+
+export interface OfrepClientOptions {
+  /** The provider's base URL; the client appends /ofrep/v1/... */
+  baseUrl: string;
+  headers?: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** How often a 429 is retried, each time after its Retry-After. */
+  rateLimitRetries?: number;
+  /** A Retry-After longer than this is not waited out: the evaluation fails as RATE_LIMITED. */
+  maxRetryWaitMs?: number;
+}
+
+/** Retry-After missing or unreadable: wait this long. */
+const DEFAULT_RETRY_WAIT_MS = 1000;
+
+interface Reply {
+  status: number;
+  retryAfter: string | null;
+  text: string;
+}
+
+/** Evaluates single flags over the OpenFeature Remote Evaluation Protocol. */
+export class OfrepClient {
+  constructor(private readonly options: OfrepClientOptions) {}
+
+  async evaluate(key: string, context: Readonly<Record<string, unknown>>): Promise<FlagEvaluation> {
+    const { rateLimitRetries = 2, maxRetryWaitMs = 5000, signal } = this.options;
+    for (let retry = 0; ; retry++) {
+      let reply: Reply;
+      try {
+        reply = await this.post(key, context);
+      } catch (error) {
+        if (!(error instanceof RequestFailure)) throw error;
+        return { ok: false, key, errorCode: error.kind.toUpperCase(), errorDetails: error.message };
+      }
+      if (reply.status !== 429) return interpret(key, reply);
+      const waitMs = retryAfterMs(reply.retryAfter);
+      if (retry >= rateLimitRetries || waitMs > maxRetryWaitMs) {
+        const why = waitMs > maxRetryWaitMs ? `Retry-After ${reply.retryAfter} is beyond the ${maxRetryWaitMs} ms bound` : `still limited after ${retry} retries`;
+        return { ok: false, key, status: 429, errorCode: 'RATE_LIMITED', errorDetails: why };
+      }
+      try {
+        await delay(waitMs, undefined, { signal });
+      } catch {
+        return { ok: false, key, errorCode: 'CANCELLED', errorDetails: 'cancelled while waiting out a 429' };
+      }
+    }
+  }
+
+  private post(key: string, context: Readonly<Record<string, unknown>>): Promise<Reply> {
+    const url = `${this.options.baseUrl.replace(/\/+$/, '')}/ofrep/v1/evaluate/flags/${encodeURIComponent(key)}`;
+    const init: RequestInit = {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...this.options.headers },
+      body: JSON.stringify({ context }),
+    };
+    return timedFetch(url, init, this.options, async (response) => ({
+      status: response.status,
+      retryAfter: response.headers.get('retry-after'),
+      text: await response.text(),
+    }));
+  }
+}
+
+function interpret(key: string, reply: Reply): FlagEvaluation {
+  const fail = (errorCode: string, errorDetails?: string): FlagFailure => ({ ok: false, key, status: reply.status, errorCode, errorDetails });
+  switch (reply.status) {
+    case 200: {
+      const body = parseJson(reply.text);
+      const failure = failureSchema.safeParse(body);
+      // Some providers answer 200 with an error code instead of a 4xx.
+      if (failure.success && failure.data.errorCode) return fail(failure.data.errorCode, failure.data.errorDetails);
+      const success = successSchema.safeParse(body);
+      if (!success.success) return fail('INVALID_RESPONSE', `200 body is not an OFREP evaluation: ${reply.text.slice(0, 200)}`);
+      return { ...success.data, ok: true, key, hasValue: success.data.value !== undefined };
+    }
+    case 400:
+    case 404: {
+      const failure = failureSchema.safeParse(parseJson(reply.text));
+      const errorCode = (failure.success && failure.data.errorCode) || (reply.status === 404 ? 'FLAG_NOT_FOUND' : 'GENERAL');
+      return fail(errorCode, failure.success ? failure.data.errorDetails : undefined);
+    }
+    case 401:
+      return fail('UNAUTHORIZED', 'the provider wants credentials (set headers, e.g. Authorization)');
+    case 403:
+      return fail('FORBIDDEN', 'the provider refused these credentials');
+    default: {
+      if (reply.status < 500) return fail('UNEXPECTED_STATUS', reply.text.slice(0, 200) || undefined);
+      const failure = failureSchema.safeParse(parseJson(reply.text));
+      return fail('SERVER_ERROR', (failure.success && failure.data.errorDetails) || reply.text.slice(0, 200) || undefined);
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+function retryAfterMs(header: string | null): number {
+  if (header === null) return DEFAULT_RETRY_WAIT_MS;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? DEFAULT_RETRY_WAIT_MS : Math.max(0, at - Date.now());
+}

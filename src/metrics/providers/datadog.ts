@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { formatDuration } from '../../spec/duration';
+import type { MetricRequest } from '../schema';
+import { joinUrl, parseJson, send, snippet, statusError, type HttpResponse } from './http';
+import { ProviderError, type MetricProvider, type Point, type Series, type TimeRange } from './provider';
+
+export interface DatadogConfig {
+  /** `https://api.{site}`, or an override (proxy, test double). */
+  baseUrl: string;
+  apiKey: string;
+  appKey: string;
+  timeoutMs: number;
+}
+
+const CREDENTIALS_HINT = 'check the datadog-api-key, datadog-app-key and datadog-site inputs';
+
+const errorBodySchema = z.object({ errors: z.array(z.string()) });
+const scalarResponseSchema = z.object({
+  data: z.object({
+    attributes: z.object({
+      columns: z.array(z.object({ name: z.string(), type: z.string(), values: z.array(z.unknown()) })),
+    }),
+  }),
+});
+const timeseriesResponseSchema = z.object({
+  data: z.object({
+    attributes: z.object({
+      series: z.array(z.object({ group_tags: z.array(z.string()).nullish() })),
+      times: z.array(z.number()),
+      values: z.array(z.array(z.number().nullable())),
+    }),
+  }),
+});
+const v1ResponseSchema = z.object({
+  series: z.array(z.object({ scope: z.string().optional(), pointlist: z.array(z.tuple([z.number(), z.number().nullable()])) })),
+});
+
+/** The named queries a request sends; a lone `query` is named `a`. */
+function queriesOf(request: MetricRequest): Record<string, string> {
+  return request.queries ?? { a: request.query ?? '' };
+}
+
+function formulaOf(request: MetricRequest): string {
+  return request.formula ?? Object.keys(queriesOf(request))[0]!;
+}
+
+/** Tags like `service:web` as labels. */
+function labelsOf(tags: readonly string[]): Record<string, string> {
+  return Object.fromEntries(tags.map((tag) => (tag.includes(':') ? [tag.slice(0, tag.indexOf(':')), tag.slice(tag.indexOf(':') + 1)] : [tag, ''])));
+}
+
+/**
+ * Datadog's newest bucket is usually still filling: read as truth it under-counts (an error rate that
+ * looks like it dropped). Time series are always read without it.
+ */
+function withoutNewestBucket(points: Point[]): Point[] {
+  return points.slice(0, -1);
+}
+
+function readBody<T>(response: HttpResponse, schema: z.ZodType<T>): T {
+  if (response.status < 200 || response.status >= 300) {
+    const body = errorBodySchema.safeParse(safeJson(response.text));
+    const detail = body.success ? body.data.errors.join('; ') : snippet(response.text);
+    throw statusError('datadog', response, detail, CREDENTIALS_HINT);
+  }
+  const parsed = schema.safeParse(parseJson(response, 'datadog'));
+  if (!parsed.success) throw new ProviderError(`datadog answered with an unexpected shape: ${snippet(response.text)}`, 'transient');
+  return parsed.data;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Metric queries through the v2 scalar and timeseries APIs (formulas) or the v1 query API. */
+export function datadogProvider(config: DatadogConfig): MetricProvider {
+  const headers = {
+    accept: 'application/json',
+    'content-type': 'application/json',
+    'DD-API-KEY': config.apiKey,
+    'DD-APPLICATION-KEY': config.appKey,
+  };
+  const post = (path: string, body: unknown, signal: AbortSignal) =>
+    send({ what: 'datadog', url: joinUrl(config.baseUrl, path), method: 'POST', headers, body: JSON.stringify(body), timeoutMs: config.timeoutMs, signal });
+
+  const scalar = async (request: MetricRequest, from: number, to: number, signal: AbortSignal): Promise<Series[]> => {
+    const queries = Object.entries(queriesOf(request)).map(([name, query]) => ({ data_source: 'metrics', name, query, aggregator: request.aggregator }));
+    const attributes = { from, to, queries, formulas: [{ formula: formulaOf(request) }] };
+    const body = readBody(await post('api/v2/query/scalar', { data: { type: 'scalar_request', attributes } }, signal), scalarResponseSchema);
+    const { columns } = body.data.attributes;
+    const numbers = columns.filter((column) => column.type === 'number');
+    const column = numbers.length === 1 ? numbers[0] : numbers.find((candidate) => candidate.name === formulaOf(request));
+    if (!column) return [];
+    const groups = columns.filter((candidate) => candidate.type === 'group');
+    return column.values.map((value, index) => ({
+      labels: Object.fromEntries(groups.map((group) => [group.name, [group.values[index]].flat().join(',')])),
+      points: [{ t: to, v: typeof value === 'number' ? value : null }],
+    }));
+  };
+
+  const timeseries = async (request: MetricRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]> => {
+    const queries = Object.entries(queriesOf(request)).map(([name, query]) => ({ data_source: 'metrics', name, query }));
+    const attributes = { from: range.start, to: range.end, interval: range.step, queries, formulas: [{ formula: formulaOf(request) }] };
+    const body = readBody(await post('api/v2/query/timeseries', { data: { type: 'timeseries_request', attributes } }, signal), timeseriesResponseSchema);
+    const { series, times, values } = body.data.attributes;
+    return series.map((item, index) => ({
+      labels: labelsOf(item.group_tags ?? []),
+      points: withoutNewestBucket(times.map((t, at) => ({ t, v: values[index]?.[at] ?? null }))),
+    }));
+  };
+
+  const v1 = async (request: MetricRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]> => {
+    // v1 takes seconds where v2 takes milliseconds.
+    const params = new URLSearchParams({ from: String(Math.floor(range.start / 1000)), to: String(Math.floor(range.end / 1000)), query: request.query ?? '' });
+    const response = await send({ what: 'datadog', url: `${joinUrl(config.baseUrl, 'api/v1/query')}?${params}`, method: 'GET', headers, timeoutMs: config.timeoutMs, signal });
+    const body = readBody(response, v1ResponseSchema);
+    return body.series.map((item) => ({
+      labels: labelsOf(item.scope && item.scope !== '*' ? item.scope.split(',') : []),
+      points: withoutNewestBucket(item.pointlist.map(([t, v]) => ({ t, v }))),
+    }));
+  };
+
+  const lastWindow = (request: MetricRequest): TimeRange => {
+    const end = Date.now();
+    return { start: end - request.window, end, step: request.step };
+  };
+
+  return {
+    describe: (request) => {
+      const over = `over the last ${formatDuration(request.window)}`;
+      if (request.api === 'v1') return `GET ${joinUrl(config.baseUrl, 'api/v1/query')} query=${request.query} ${over}`;
+      const queries = Object.entries(queriesOf(request)).map(([name, query]) => `${name}=${query}`).join(' ');
+      const how = request.api === 'scalar' ? `${request.aggregator} ${over}` : `every ${formatDuration(request.step)} ${over}`;
+      return `POST ${joinUrl(config.baseUrl, `api/v2/query/${request.api}`)} ${queries} formula=${formulaOf(request)} (${how})`;
+    },
+    instant: (request, signal) => {
+      const range = lastWindow(request);
+      if (request.api === 'scalar') return scalar(request, range.start, range.end, signal);
+      return request.api === 'v1' ? v1(request, range, signal) : timeseries(request, range, signal);
+    },
+    range: (request, range, signal) => (request.api === 'v1' ? v1(request, range, signal) : timeseries(request, range, signal)),
+  };
+}

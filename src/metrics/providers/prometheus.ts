@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { MetricRequest } from '../schema';
+import { displayUrl, joinUrl, parseJson, send, snippet, statusError, type HttpResponse } from './http';
+import { ProviderError, type MetricProvider, type Series, type TimeRange } from './provider';
+
+export interface PrometheusConfig {
+  url: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  token?: string;
+  username?: string;
+  password?: string;
+}
+
+const CREDENTIALS_HINT = 'check the prometheus-token or prometheus-username/-password inputs';
+
+const sampleSchema = z.tuple([z.number(), z.string()]);
+const dataSchema = z.discriminatedUnion('resultType', [
+  z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema })) }),
+  z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleSchema) })) }),
+  z.object({ resultType: z.literal('scalar'), result: sampleSchema }),
+  z.object({ resultType: z.literal('string'), result: z.tuple([z.number(), z.string()]) }),
+]);
+const envelopeSchema = z.object({
+  status: z.enum(['success', 'error']),
+  data: z.unknown().optional(),
+  errorType: z.string().optional(),
+  error: z.string().optional(),
+});
+
+/**
+ * What each errorType means for a launch. A rejected query or a missing endpoint will not heal by
+ * asking again; an overloaded or timed-out server might.
+ */
+const ERROR_KINDS: Record<string, ProviderError['kind']> = {
+  bad_data: 'config',
+  not_found: 'config',
+  not_acceptable: 'config',
+  execution: 'transient',
+  timeout: 'transient',
+  canceled: 'transient',
+  internal: 'transient',
+  unavailable: 'transient',
+};
+
+/** Prometheus writes special floats its own way: "NaN", "+Inf", "-Inf"; the rest is plain or exponent notation. */
+export function parseSampleValue(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  if (text === 'NaN') return NaN;
+  const value = Number(text);
+  if (!text.trim() || Number.isNaN(value)) throw new ProviderError(`prometheus sent an unreadable sample value ${JSON.stringify(text)}`, 'transient');
+  return value;
+}
+
+function toPoint([seconds, value]: z.output<typeof sampleSchema>) {
+  return { t: Math.round(seconds * 1000), v: parseSampleValue(value) };
+}
+
+function toSeries(data: z.output<typeof dataSchema>): Series[] {
+  switch (data.resultType) {
+    case 'vector':
+      return data.result.map((item) => ({ labels: item.metric, points: [toPoint(item.value)] }));
+    case 'matrix':
+      return data.result.map((item) => ({ labels: item.metric, points: item.values.map(toPoint) }));
+    case 'scalar':
+      return [{ labels: {}, points: [toPoint(data.result)] }];
+    case 'string':
+      throw new ProviderError('prometheus returned a string, not a number: the query must produce a scalar or vector', 'config');
+  }
+}
+
+function readResponse(response: HttpResponse): Series[] {
+  // Errors outside the API (a wrong path prefix, a proxy) come as text/plain, not as an envelope.
+  const json = response.headers.get('content-type')?.includes('json');
+  if (!json && response.status >= 400) throw statusError('prometheus', response, snippet(response.text), CREDENTIALS_HINT);
+  const envelope = envelopeSchema.safeParse(parseJson(response, 'prometheus'));
+  if (!envelope.success) throw new ProviderError(`prometheus answered HTTP ${response.status} without its envelope: ${snippet(response.text)}`, 'transient');
+  const { status, errorType, error, data } = envelope.data;
+  if (status === 'error' || response.status >= 400) {
+    const kind = errorType ? ERROR_KINDS[errorType] : undefined;
+    if (response.status === 401 || response.status === 403 || !kind) throw statusError('prometheus', response, error ?? '', CREDENTIALS_HINT);
+    throw new ProviderError(`prometheus ${errorType} error (HTTP ${response.status}): ${error ?? 'no detail'}`, kind);
+  }
+  const parsed = dataSchema.safeParse(data);
+  if (!parsed.success) throw new ProviderError(`prometheus sent data of an unexpected shape: ${snippet(JSON.stringify(data ?? null))}`, 'transient');
+  return toSeries(parsed.data);
+}
+
+function authorization(config: PrometheusConfig): Record<string, string> {
+  if (config.token) return { authorization: `Bearer ${config.token}` };
+  if (config.username) return { authorization: `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}` };
+  return {};
+}
+
+const seconds = (ms: number): string => String(ms / 1000);
+
+/** Instant and range queries against the HTTP API, POSTed form-encoded (long queries do not fit a URL). */
+export function prometheusProvider(config: PrometheusConfig): MetricProvider {
+  const headers = {
+    ...config.headers,
+    accept: 'application/json',
+    'content-type': 'application/x-www-form-urlencoded',
+    ...authorization(config),
+  };
+  const call = async (path: string, params: Record<string, string>, signal: AbortSignal): Promise<Series[]> => {
+    // The server-side timeout makes Prometheus give up on the query too, instead of computing for nobody.
+    const body = new URLSearchParams({ ...params, timeout: `${seconds(config.timeoutMs)}s` }).toString();
+    const response = await send({ what: 'prometheus', url: joinUrl(config.url, path), method: 'POST', headers, body, timeoutMs: config.timeoutMs, signal });
+    return readResponse(response);
+  };
+  const query = (request: MetricRequest): string => request.query ?? '';
+  return {
+    describe: (request) => `POST ${displayUrl(joinUrl(config.url, 'api/v1/query'))} query=${query(request)}`,
+    instant: (request, signal) => call('api/v1/query', { query: query(request) }, signal),
+    range: (request, range: TimeRange, signal) =>
+      call('api/v1/query_range', { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) }, signal),
+  };
+}

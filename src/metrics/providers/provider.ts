@@ -1,0 +1,44 @@
+import type { MetricRequest } from '../schema';
+
+/** One sample; `v` is null where the provider has a timestamp but no value. Times are epoch milliseconds. */
+export interface Point {
+  t: number;
+  v: number | null;
+}
+
+export interface Series {
+  labels: Readonly<Record<string, string>>;
+  points: Point[];
+}
+
+export interface TimeRange {
+  start: number;
+  end: number;
+  step: number;
+}
+
+/** A metrics backend. Each lives in its own file and is listed in providers/registry.ts. */
+export interface MetricProvider {
+  /** The request as it will be sent (method, URL, query; never credentials), for plans and messages. */
+  describe(request: MetricRequest): string;
+  /** The current value(s): one point per series. */
+  instant(request: MetricRequest, signal: AbortSignal): Promise<Series[]>;
+  /** A window of history, for statistical judgements. */
+  range(request: MetricRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]>;
+}
+
+/**
+ * Why a query did not give a reading. `config` errors (a 401, a rejected query, a missing URL) will
+ * not heal by asking again: the check fails at once. `transient` ones (down, 5xx, timeout, garbled
+ * body, 429) are retried and then counted against consecutive_error_limit.
+ */
+export class ProviderError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'config' | 'transient',
+    /** Set when the provider said how long to wait (Retry-After, X-RateLimit-Reset). */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}

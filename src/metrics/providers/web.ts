@@ -1,0 +1,76 @@
+import type { MetricRequest } from '../schema';
+import { displayUrl, joinUrl, parseJson, send, snippet, statusError } from './http';
+import { ProviderError, type MetricProvider, type Series } from './provider';
+
+export interface WebConfig {
+  headers: Record<string, string>;
+  timeoutMs: number;
+  /** The launch's base_url (templates filled), for relative URLs like `/health`. */
+  baseUrl?: string;
+}
+
+/** `select: $status` reads the HTTP status itself: a health endpoint's answer is its status code. */
+export const STATUS_SELECTOR = '$status';
+
+/** Walks `data.checks[0].ms` (a leading `$.` is allowed) into parsed JSON; undefined where the path leads nowhere. */
+export function selectPath(root: unknown, path: string): unknown {
+  const steps = path
+    .replace(/^\$\.?/, '')
+    .split(/\.|\[(\d+)\]/)
+    .filter((step): step is string => Boolean(step));
+  let value = root;
+  for (const step of steps) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
+}
+
+/** A selected JSON value as a reading: null (no data) when absent, an error when it is not a number at all. */
+function asNumber(selected: unknown, where: string): number | null {
+  if (selected === undefined || selected === null) return null;
+  if (typeof selected === 'number') return selected;
+  if (typeof selected === 'boolean') return selected ? 1 : 0;
+  if (typeof selected === 'string' && selected.trim() && !Number.isNaN(Number(selected))) return Number(selected);
+  throw new ProviderError(`${where} is ${JSON.stringify(selected).slice(0, 80)}, not a number`, 'config');
+}
+
+function resolveUrl(query: string, baseUrl: string | undefined): string {
+  if (/^https?:\/\//i.test(query)) return query;
+  if (!baseUrl) throw new ProviderError(`relative URL ${query} needs launch.base_url`, 'config');
+  return joinUrl(baseUrl, query);
+}
+
+/** Any HTTP JSON endpoint: a health check, an in-house metrics page. */
+export function webProvider(config: WebConfig): MetricProvider {
+  const describeUrl = (request: MetricRequest): string => {
+    try {
+      return displayUrl(resolveUrl(request.query ?? '', config.baseUrl));
+    } catch {
+      return request.query ?? '';
+    }
+  };
+  return {
+    describe: (request) => `${request.method} ${describeUrl(request)}${request.select ? ` select ${request.select}` : ''}`,
+    instant: async (request, signal): Promise<Series[]> => {
+      const url = resolveUrl(request.query ?? '', config.baseUrl);
+      const what = `${request.method} ${displayUrl(url)}`;
+      const response = await send({
+        what,
+        url,
+        method: request.method,
+        headers: { accept: 'application/json', ...config.headers, ...request.headers },
+        body: request.method === 'POST' ? request.body : undefined,
+        timeoutMs: config.timeoutMs,
+        signal,
+      });
+      const now = Date.now();
+      if (request.select === STATUS_SELECTOR) return [{ labels: {}, points: [{ t: now, v: response.status }] }];
+      if (response.status < 200 || response.status >= 300) throw statusError(what, response, snippet(response.text), 'check the request headers');
+      const body = parseJson(response, what);
+      const value = asNumber(request.select ? selectPath(body, request.select) : body, request.select ? `${request.select} in the answer of ${what}` : `the answer of ${what}`);
+      return value === null ? [] : [{ labels: {}, points: [{ t: now, v: value }] }];
+    },
+    range: () => Promise.reject(new ProviderError('the web provider has no history: judgements need prometheus or datadog', 'config')),
+  };
+}

@@ -1,0 +1,114 @@
+import type { EventOf, LaunchEvent } from '../engine/events';
+import type { LaunchMode, LaunchStatus, PhaseState } from '../engine/model';
+
+/** What the notifiers know about a launch before its first event: who, what and where to link. */
+export interface LaunchFacts {
+  service: string;
+  environment: string;
+  mode: LaunchMode;
+  version?: string;
+  previousVersion?: string;
+  environmentUrl?: string;
+  actor?: string;
+  runUrl?: string;
+}
+
+/** A failing check result: what was measured against what, for failure and rollback messages. */
+export type Breach = Pick<EventOf<'check.result'>, 'phase' | 'stage' | 'check' | 'checkType' | 'message' | 'value' | 'threshold'>;
+
+export interface PhaseView {
+  id: string;
+  name: string;
+  state: PhaseState;
+  durationMs?: number;
+  reason?: string;
+  rollback?: Pick<EventOf<'rollback.phase'>, 'ok' | 'skipped' | 'error' | 'durationMs'>;
+}
+
+export type LaunchProgress = 'starting' | 'running' | 'rolling_back' | LaunchStatus;
+
+/** Events that change what a status message or comment shows (measurements and passing checks do not). */
+const SUMMARY_EVENTS = new Set<LaunchEvent['type']>([
+  'launch.started',
+  'phase.started',
+  'phase.state',
+  'phase.verified',
+  'phase.failed',
+  'rollback.started',
+  'rollback.phase',
+  'rollback.finished',
+  'launch.finished',
+]);
+
+export function changesSummary(event: LaunchEvent): boolean {
+  return SUMMARY_EVENTS.has(event.type) || (event.type === 'check.result' && !event.passed);
+}
+
+/** The launch as the events so far describe it; every notifier renders from one of these. */
+export class LaunchView {
+  readonly phases = new Map<string, PhaseView>();
+  readonly breaches: Breach[] = [];
+  progress: LaunchProgress = 'starting';
+  launchId?: string;
+  failedPhase?: string;
+  reason?: string;
+  durationMs?: number;
+  rollback?: { phases: string[]; reason: string; ok?: boolean; failed: string[] };
+
+  constructor(readonly facts: LaunchFacts) {}
+
+  apply(event: LaunchEvent): void {
+    switch (event.type) {
+      case 'launch.started':
+        this.launchId = event.launchId;
+        Object.assign(this.facts, { environment: event.environment, mode: event.mode, version: event.version, previousVersion: event.previousVersion });
+        for (const phase of event.phases) this.phases.set(phase.id, { ...phase, state: 'pending' });
+        this.progress = event.mode === 'rollback' ? 'rolling_back' : 'running';
+        break;
+      case 'phase.state':
+        this.phase(event.phase).state = event.to;
+        break;
+      case 'phase.verified':
+        Object.assign(this.phase(event.phase), { state: 'verified', durationMs: event.durationMs });
+        break;
+      case 'phase.failed':
+        Object.assign(this.phase(event.phase), { state: 'failed', durationMs: event.durationMs, reason: event.reason });
+        break;
+      case 'check.result':
+        if (!event.passed) this.breaches.push(event);
+        break;
+      case 'rollback.started':
+        this.rollback = { phases: event.phases, reason: event.reason, failed: [] };
+        this.progress = 'rolling_back';
+        break;
+      case 'rollback.phase': {
+        const phase = this.phase(event.phase);
+        phase.rollback = event;
+        phase.state = event.ok ? 'rolled_back' : 'rollback_failed';
+        break;
+      }
+      case 'rollback.finished':
+        if (this.rollback) Object.assign(this.rollback, { ok: event.ok, failed: event.failed });
+        break;
+      case 'launch.finished':
+        Object.assign(this, { progress: event.status, failedPhase: event.failedPhase, reason: event.reason, durationMs: event.durationMs });
+        break;
+    }
+  }
+
+  get finished(): boolean {
+    return !['starting', 'running', 'rolling_back'].includes(this.progress);
+  }
+
+  /** The breaches that explain the failure: the failed phase's when known, else all; newest last. */
+  failureBreaches(): Breach[] {
+    const own = this.breaches.filter((breach) => breach.phase === this.failedPhase);
+    return own.length ? own : this.breaches;
+  }
+
+  private phase(id: string): PhaseView {
+    let found = this.phases.get(id);
+    if (!found) this.phases.set(id, (found = { id, name: id, state: 'pending' }));
+    return found;
+  }
+}

@@ -1,0 +1,161 @@
+import type { EventOf, LaunchEvent } from '../engine/events';
+import type { LaunchMode, LaunchStatus } from '../engine/model';
+import { formatDuration } from '../spec/duration';
+import type { SlackMoment } from './schema';
+import type { LaunchView, PhaseView } from './launch-view';
+import { breachText, headline, outcomeText, phaseCounts, phaseIcon, phaseLabel, statusIcon, statusLabel } from './launch-text';
+import { SLACK_LIMITS, context, escapeMrkdwn, fitLines, header, link, section, slackMessage, type Block, type SlackMessage } from './slack-blocks';
+
+/**
+ * What each event means for Slack. A step (a breach, one rollback step, the end of a rollback) is a
+ * thread reply under the bot's live message; a webhook leaves steps out because the message that
+ * follows (phase failed, launch finished) sums them up.
+ */
+export interface Moment {
+  moment: SlackMoment;
+  step: boolean;
+}
+
+export function momentOf(event: LaunchEvent, mode: LaunchMode): Moment | undefined {
+  switch (event.type) {
+    case 'launch.started':
+      return { moment: 'start', step: false };
+    case 'phase.verified':
+    case 'phase.failed':
+      return { moment: 'phase', step: false };
+    case 'check.result':
+      return event.passed ? undefined : { moment: 'failure', step: true };
+    // A manual rollback's start message already says it is rolling back.
+    case 'rollback.started':
+      return { moment: 'rollback', step: mode === 'rollback' };
+    case 'rollback.phase':
+    case 'rollback.finished':
+      return { moment: 'rollback', step: true };
+    case 'launch.finished': {
+      const moment = finishMoment(event.status, mode);
+      return moment && { moment, step: false };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function finishMoment(status: LaunchStatus, mode: LaunchMode): SlackMoment | undefined {
+  if (status === 'planned') return undefined;
+  if (status === 'succeeded') return 'success';
+  return status === 'rolled_back' && mode === 'rollback' ? 'rollback' : 'failure';
+}
+
+/** The bot's one message per launch: status, facts, every phase (summarised when many), the why. */
+export function liveMessage(view: LaunchView): SlackMessage {
+  const title = `${statusIcon(view.progress)} ${headline(view)}`;
+  return slackMessage(`${title}: ${outcomeText(view)}`, [
+    header(title),
+    section(`*${escapeMrkdwn(capitalise(outcomeText(view)))}*`, facts(view)),
+    section(phaseList(view)),
+    ...failureBlocks(view),
+    footer(view),
+  ]);
+}
+
+/** One event's own message: a webhook post, or a reply in the live message's thread. */
+export function momentMessage(event: LaunchEvent, view: LaunchView, mention?: string): SlackMessage {
+  const title = momentTitle(event, view);
+  const blocks: Block[] = event.type === 'launch.started' ? [header(title), section('', facts(view))] : [section(escapeMrkdwn(title))];
+  if (event.type === 'phase.failed' || event.type === 'rollback.started' || event.type === 'launch.finished') blocks.push(...failureBlocks(view));
+  if (mention) blocks.push(section(`🔔 ${mention}`));
+  blocks.push(footer(view));
+  return slackMessage(`${mention ? `${mention} ` : ''}${title}`, blocks);
+}
+
+function momentTitle(event: LaunchEvent, view: LaunchView): string {
+  switch (event.type) {
+    case 'launch.started':
+      return `${statusIcon(view.progress)} ${view.facts.mode === 'rollback' ? 'Rolling back' : 'Launching'} ${headline(view)}`;
+    case 'phase.verified':
+      return `✅ Phase ${phaseName(view, event.phase)} verified in ${formatDuration(event.durationMs)}`;
+    case 'phase.failed':
+      return `❌ Phase ${phaseName(view, event.phase)} failed after ${formatDuration(event.durationMs)}: ${event.reason}`;
+    case 'check.result':
+      return `⚠️ ${breachText(event)}`;
+    case 'rollback.started':
+      return `↩️ Rolling back ${event.phases.length} phase(s), ${event.phases.join(' → ')}: ${event.reason}`;
+    case 'rollback.phase':
+      return rollbackStepTitle(event, view);
+    case 'rollback.finished':
+      return event.ok ? '↩️ Rollback finished: every phase undone' : `🚨 Rollback FAILED for ${event.failed.join(', ')}: undo by hand`;
+    case 'launch.finished':
+      return `${statusIcon(view.progress)} ${headline(view)}: ${outcomeText(view)}`;
+    default:
+      return event.type;
+  }
+}
+
+function rollbackStepTitle(event: EventOf<'rollback.phase'>, view: LaunchView): string {
+  const name = phaseName(view, event.phase);
+  if (event.skipped) return `⏭️ ${name} has no rollback command: nothing to undo`;
+  if (event.ok) return `↩️ ${name} rolled back in ${formatDuration(event.durationMs)}`;
+  return `🚨 ${name} rollback FAILED: ${event.error ?? 'unknown error'}`;
+}
+
+function facts(view: LaunchView): string[] {
+  const { environment, version, previousVersion, actor, mode } = view.facts;
+  const fields = [`*Environment*\n${escapeMrkdwn(environment)}`];
+  if (version) fields.push(`*Version*\n\`${escapeMrkdwn(version)}\``);
+  if (previousVersion) fields.push(`*${mode === 'rollback' ? 'Back to' : 'Previous'}*\n\`${escapeMrkdwn(previousVersion)}\``);
+  if (actor) fields.push(`*Started by*\n${escapeMrkdwn(actor)}`);
+  if (view.phases.size) fields.push(`*Phases*\n${phaseCounts(view)}`);
+  return fields;
+}
+
+/**
+ * Every phase on its line while they fit in a section; past that, the counts first and then the
+ * phases worth a look (running, failed, rolled back...) ahead of the verified and pending ones.
+ */
+function phaseList(view: LaunchView): string {
+  const phases = [...view.phases.values()];
+  const max = SLACK_LIMITS.sectionText;
+  const all = phases.map(phaseLine).join('\n');
+  if (all.length <= max) return all;
+  const routine = (phase: PhaseView): boolean => phase.state === 'verified' || phase.state === 'pending';
+  const ordered = [...phases.filter((phase) => !routine(phase)), ...phases.filter(routine)];
+  const counts = `${phaseCounts(view)}\n`;
+  return counts + fitLines(ordered.map(phaseLine), max - counts.length, (hidden) => `…and ${hidden} more`);
+}
+
+function phaseLine(phase: PhaseView): string {
+  const took = phase.durationMs === undefined ? '' : ` · ${formatDuration(phase.durationMs)}`;
+  const why = phase.rollback?.error ?? phase.reason;
+  return `${phaseIcon(phase.state)} *${escapeMrkdwn(phase.name)}* ${phaseLabel(phase.state)}${took}${why ? ` · ${escapeMrkdwn(why)}` : ''}`;
+}
+
+/** Why it failed: the reason, then the failing checks with their measured values and thresholds. */
+function failureBlocks(view: LaunchView): Block[] {
+  const breaches = view.failureBreaches();
+  if (!breaches.length && !view.rollback) return [];
+  const lines = breaches.map((breach) => `• ${escapeMrkdwn(breachText(breach))}`);
+  const text = fitLines(lines, SLACK_LIMITS.sectionText - 20, (hidden) => `…and ${hidden} more failing checks`);
+  const blocks = breaches.length ? [section(`*Failing checks*\n${text}`)] : [];
+  if (view.rollback) blocks.push(section(`*Rollback* (${escapeMrkdwn(view.rollback.reason)}): ${rollbackState(view)}`));
+  return blocks;
+}
+
+function rollbackState(view: LaunchView): string {
+  const rollback = view.rollback!;
+  if (rollback.ok === undefined) return `${statusLabel('rolling_back')}, ${rollback.phases.length} phase(s)`;
+  return rollback.ok ? 'done' : `FAILED for ${rollback.failed.map(escapeMrkdwn).join(', ')}`;
+}
+
+function footer(view: LaunchView): Block {
+  const { runUrl, environmentUrl } = view.facts;
+  const parts = [runUrl ? link(runUrl, 'Workflow run') : undefined, environmentUrl ? link(environmentUrl, 'Environment') : undefined, view.launchId ? `launch \`${view.launchId}\`` : undefined];
+  return context(parts.filter((part): part is string => part !== undefined).concat(escapeMrkdwn(headline(view))));
+}
+
+function phaseName(view: LaunchView, id: string): string {
+  return view.phases.get(id)?.name ?? id;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { httpStatusCheck } from '../../src/checks/http-status';
+import { startServer, sendText, type TestServer } from '../support/http-server';
+import { waitFor } from '../support/wait-for';
+import { checkContext, planCheck, runCheck } from '../support/check-context';
+
+let server: TestServer;
+let flakyCalls = 0;
+
+beforeAll(async () => {
+  server = await startServer((req, res) => {
+    const path = req.path.replace(/^\/api/, '');
+    switch (path) {
+      case '/ok':
+        return sendText(res, 200, 'status: UP (build 42)');
+      case '/down':
+        return sendText(res, 503, 'maintenance');
+      case '/flaky':
+        return sendText(res, ++flakyCalls < 3 ? 503 : 200, 'warming up');
+      case '/slow':
+        // Simulated server latency, not a wait for a condition.
+        setTimeout(() => sendText(res, 200, 'late'), 300);
+        return;
+      case '/hang':
+        return; // never answers
+      case '/redirect':
+        return sendText(res, 302, '', { location: '/ok' });
+      case '/whoami':
+        return sendText(res, 200, String(req.headers.authorization ?? 'nobody'));
+      default:
+        return sendText(res, 404, 'page not found');
+    }
+  });
+});
+afterAll(() => server.close());
+
+const url = (path: string): string => `${server.url}${path}`;
+const requestsTo = (path: string): number => server.requests.filter((r) => r.path === path).length;
+
+describe('http_status', () => {
+  it('passes on the expected status and reports status and time', async () => {
+    const outcome = await runCheck(httpStatusCheck, { endpoint: url('/ok') });
+    expect(outcome.passed).toBe(true);
+    expect(outcome.value).toBe(200);
+    expect(outcome.message).toMatch(new RegExp(`^GET ${url('/ok')} → 200 in \\d+ms$`));
+  });
+
+  it('fails after every attempt, counting them, and logs each one', async () => {
+    const before = requestsTo('/down');
+    const ctx = checkContext();
+    const outcome = await runCheck(httpStatusCheck, { endpoint: url('/down'), retries: 3, interval: '10ms' }, ctx);
+    expect(outcome).toMatchObject({ passed: false, value: 503, threshold: '200' });
+    expect(outcome.message).toBe(`GET ${url('/down')} → 503, expected 200 (3 of 3 attempts failed)`);
+    expect(requestsTo('/down') - before).toBe(3);
+    expect(ctx.logs).toHaveLength(3);
+    expect(ctx.logs[0]).toBe(`attempt 1 of 3: GET ${url('/down')} → 503, expected 200`);
+  });
+
+  it('passes when a later attempt succeeds and says which', async () => {
+    const outcome = await runCheck(httpStatusCheck, { endpoint: url('/flaky'), retries: 3, interval: '10ms' });
+    expect(outcome.passed).toBe(true);
+    expect(outcome.message).toContain('(attempt 3 of 3)');
+  });
+
+  it('accepts any status of an expected list, and does not follow redirects', async () => {
+    expect((await runCheck(httpStatusCheck, { endpoint: url('/down'), expected: [200, 503] })).passed).toBe(true);
+    const redirect = await runCheck(httpStatusCheck, { endpoint: url('/redirect'), retries: 1 });
+    expect(redirect.message).toBe(`GET ${url('/redirect')} → 302, expected 200 (1 of 1 attempts failed)`);
+  });
+
+  it('fails a response slower than max_latency', async () => {
+    const slow = await runCheck(httpStatusCheck, { endpoint: url('/slow'), retries: 1, max_latency: '100ms' });
+    expect(slow.passed).toBe(false);
+    expect(slow.message).toMatch(/→ 200 in \d+ms, above max_latency 100ms \(1 of 1 attempts failed\)$/);
+    expect((await runCheck(httpStatusCheck, { endpoint: url('/slow'), retries: 1, max_latency: '5s' })).passed).toBe(true);
+  });
+
+  it('checks the body by text and by regular expression', async () => {
+    expect((await runCheck(httpStatusCheck, { endpoint: url('/ok'), body_contains: 'UP' })).passed).toBe(true);
+    expect((await runCheck(httpStatusCheck, { endpoint: url('/ok'), body_matches: 'build \\d+' })).passed).toBe(true);
+    const missing = await runCheck(httpStatusCheck, { endpoint: url('/ok'), retries: 1, body_contains: 'DOWN' });
+    expect(missing.message).toBe(`GET ${url('/ok')} → 200, body does not contain "DOWN" (1 of 1 attempts failed)`);
+    const unmatched = await runCheck(httpStatusCheck, { endpoint: url('/ok'), retries: 1, body_matches: '^ok$' });
+    expect(unmatched.message).toBe(`GET ${url('/ok')} → 200, body does not match /^ok$/ (1 of 1 attempts failed)`);
+  });
+
+  it('rejects an invalid regular expression in the config', () => {
+    expect(httpStatusCheck.config.safeParse({ endpoint: '/x', body_matches: '(' }).success).toBe(false);
+  });
+
+  it('times out each attempt', async () => {
+    const begun = performance.now();
+    const outcome = await runCheck(httpStatusCheck, { endpoint: url('/hang'), retries: 2, interval: '10ms', timeout: '150ms' });
+    expect(outcome.passed).toBe(false);
+    expect(outcome.value).toBeUndefined();
+    expect(outcome.message).toBe(`GET ${url('/hang')} timed out after 150ms (2 of 2 attempts failed)`);
+    expect(performance.now() - begun).toBeLessThan(3000);
+  });
+
+  it('stops at once when the signal aborts during a request', async () => {
+    const controller = new AbortController();
+    const before = requestsTo('/hang');
+    const pending = runCheck(httpStatusCheck, { endpoint: url('/hang'), timeout: '30s' }, checkContext({ signal: controller.signal }));
+    await waitFor(() => requestsTo('/hang') > before, 'the request to reach the server');
+    const begun = performance.now();
+    controller.abort();
+    const outcome = await pending;
+    expect(performance.now() - begun).toBeLessThan(1000);
+    expect(outcome).toMatchObject({ passed: false, message: `GET ${url('/hang')} cancelled during attempt 1 of 3` });
+  });
+
+  it('stops at once when the signal aborts between attempts', async () => {
+    const controller = new AbortController();
+    const before = requestsTo('/down');
+    const pending = runCheck(httpStatusCheck, { endpoint: url('/down'), interval: '1h' }, checkContext({ signal: controller.signal }));
+    await waitFor(() => requestsTo('/down') > before, 'the first attempt');
+    controller.abort();
+    const outcome = await pending;
+    expect(outcome).toMatchObject({ passed: false, value: 503, message: `GET ${url('/down')} cancelled during attempt 2 of 3` });
+  });
+
+  it('says when the server is unreachable', async () => {
+    const closed = await startServer(() => undefined);
+    await closed.close();
+    const outcome = await runCheck(httpStatusCheck, { endpoint: `${closed.url}/health`, retries: 1 });
+    expect(outcome.passed).toBe(false);
+    expect(outcome.message).toContain('ECONNREFUSED');
+  });
+
+  it('resolves a relative endpoint against a templated base_url (path kept)', async () => {
+    const ctx = checkContext({ baseUrl: '${BASE_URL}/api/', env: { BASE_URL: server.url } });
+    const outcome = await runCheck(httpStatusCheck, { endpoint: '/ok' }, ctx);
+    expect(outcome.passed).toBe(true);
+    expect(outcome.message).toContain(`GET ${server.url}/api/ok → 200`);
+    expect(planCheck(httpStatusCheck, { endpoint: '/ok' }, ctx)).toEqual({
+      summary: `GET ${server.url}/api/ok expects 200 (3 attempts 2s apart, 5s timeout each)`,
+      problems: [],
+    });
+  });
+
+  it('sends templated headers and URL credentials without showing secrets', async () => {
+    const ctx = checkContext({ env: { TOKEN: 's3cr3t-token' } });
+    const withHeader = await runCheck(httpStatusCheck, { endpoint: url('/whoami'), body_contains: 'Bearer s3cr3t-token', headers: { Authorization: 'Bearer ${TOKEN}' } }, ctx);
+    expect(withHeader.passed).toBe(true);
+    expect(withHeader.message).not.toContain('s3cr3t');
+
+    const basic = `Basic ${Buffer.from('deployer:hunter22').toString('base64')}`;
+    const withUser = await runCheck(httpStatusCheck, { endpoint: url('/whoami').replace('://', '://deployer:hunter22@'), body_contains: basic });
+    expect(withUser.passed).toBe(true);
+    expect(withUser.message).not.toContain('hunter22');
+    expect(withUser.message).toContain(`GET ${url('/whoami')} → 200`);
+  });
+
+  it('plans with problems when the endpoint cannot be resolved', () => {
+    expect(planCheck(httpStatusCheck, { endpoint: '/health' }).problems).toEqual([
+      "endpoint '/health' is relative and the spec has no launch.base_url (set it, e.g. base_url: ${BASE_URL} with BASE_URL in vars)",
+    ]);
+    const [missing] = planCheck(httpStatusCheck, { endpoint: 'https://${HOST}/health' }).problems;
+    expect(missing).toContain('${HOST}');
+    const [badBase] = planCheck(httpStatusCheck, { endpoint: '/health' }, checkContext({ baseUrl: '${BASE_URL}' })).problems;
+    expect(badBase).toContain('launch.base_url');
+    expect(badBase).toContain('${BASE_URL}');
+    expect(planCheck(httpStatusCheck, { endpoint: 'ftp://host/x' }).problems[0]).toContain('does not make an http(s) URL');
+  });
+
+  it('fails a run whose endpoint cannot be resolved, without a request', async () => {
+    const outcome = await runCheck(httpStatusCheck, { endpoint: '/health' });
+    expect(outcome.passed).toBe(false);
+    expect(outcome.message).toContain('is relative and the spec has no launch.base_url');
+  });
+});

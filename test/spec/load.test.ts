@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseSpec, loadSpecFile } from '../../src/spec/load';
+import { SpecError, type SpecProblem } from '../../src/spec/problems';
+
+const SEED = fileURLToPath(new URL('../../../shared/examples/seed-launch-config.yaml', import.meta.url));
+
+function problemsOf(yaml: string): SpecProblem[] {
+  try {
+    parseSpec(yaml, 'launch.yml');
+  } catch (error) {
+    if (error instanceof SpecError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the spec to be rejected');
+}
+
+describe('spec loader', () => {
+  it('accepts the product brief template unchanged and maps it to the model', () => {
+    const { launch } = loadSpecFile(SEED);
+    expect(launch.environment).toBe('production');
+    expect(launch.phases.map((p) => p.id)).toEqual(['migration', 'deploy', 'health', 'traffic']);
+    const deploy = launch.phases[1]!;
+    expect(deploy).toMatchObject({ name: 'Artifact Deployment', run: 'deploy --image ${IMAGE_TAG}', rollback: 'deploy --image ${PREVIOUS_IMAGE_TAG}', timeoutMs: 60_000, rollbackOnFailure: true });
+    expect(deploy.gates[0]).toMatchObject({ type: 'image_digest', name: 'image_digest' });
+    expect(launch.phases[2]!.gates[0]!.config).toMatchObject({ endpoint: '/health', expected: 200, retries: 3 });
+    expect(launch.rollback_threshold).toMatchObject({ error_rate: 0.02, latency_p99_ms: 800, health_check_failures: 3 });
+  });
+
+  it('loads the native form into the same model', () => {
+    const launch = parseSpec(`
+launch:
+  environment: staging
+  defaults: { timeout: 2m }
+  phases:
+    - id: deploy
+      run: ./deploy.sh
+      rollback: ./undo.sh
+      timeout: 1h30m
+      gates: [{ type: command, command: ./ready.sh }]
+    - id: smoke
+      run: ./smoke.sh
+`, 'native.yml');
+    expect(launch.phases[0]).toMatchObject({ run: './deploy.sh', rollback: './undo.sh', timeoutMs: 5_400_000, rollbackTimeoutMs: 5_400_000 });
+    expect(launch.phases[0]!.gates[0]).toEqual({ type: 'command', name: 'command', config: { command: './ready.sh', timeout: 60_000 } });
+    expect(launch.phases[1]!.timeoutMs).toBe(120_000);
+  });
+
+  it('names the line, column and key of a bad duration', () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - id: a
+      run: x
+    - id: b
+      run: y
+    - id: c
+      run: z
+      timeout_ms: -5
+`);
+    expect(problem).toMatchObject({ file: 'launch.yml', line: 9, column: 19, path: 'launch.phases[2].timeout_ms' });
+    expect(problem!.message).toBe('expected a positive duration like 30s, 5m, 1h30m or milliseconds, got -5');
+  });
+
+  it('suggests the key meant for an unknown key, pointing at the key itself', () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - id: a
+      rollback_on_failre: true
+`);
+    expect(problem).toMatchObject({ line: 4, column: 7, path: 'launch.phases[0].rollback_on_failre' });
+    expect(problem!.message).toBe("unknown key 'rollback_on_failre' (did you mean 'rollback_on_failure'?)");
+  });
+
+  it('suggests keys inside a check config written in the template form', () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - id: a
+      validators:
+        - type: http_status
+          config: { endpoint: /health, expectd: 200 }
+`);
+    expect(problem).toMatchObject({ line: 6, path: 'launch.phases[0].validators[0].config.expectd' });
+    expect(problem!.message).toContain("did you mean 'expected'?");
+  });
+
+  it('rejects an unknown check type with a suggestion', () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - id: a
+      validators:
+        - type: http_stat
+`);
+    expect(problem).toMatchObject({ line: 5, path: 'launch.phases[0].validators[0].type' });
+    expect(problem!.message).toMatch(/^unknown check type "http_stat" \(did you mean 'http_status'\?\); expected one of: /);
+  });
+
+  it('rejects duplicate phase ids, naming both', () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - { id: deploy, run: a }
+    - { id: deploy, run: b }
+`);
+    expect(problem).toMatchObject({ line: 4, path: 'launch.phases[1].id' });
+    expect(problem!.message).toBe("duplicate phase id 'deploy' (first used by phases[0])");
+  });
+
+  it('rejects an empty phase list', () => {
+    const [problem] = problemsOf(`launch:
+  environment: prod
+  phases: []
+`);
+    expect(problem).toMatchObject({ line: 3, path: 'launch.phases' });
+    expect(problem!.message).toContain('expected at least one phase');
+  });
+
+  it('reports a missing required key on its parent', () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - run: echo
+`);
+    expect(problem).toMatchObject({ line: 3, path: 'launch.phases[0].id' });
+    expect(problem!.message).toBe('required, expected string');
+  });
+
+  it('reports YAML syntax errors with their position', () => {
+    const [problem] = problemsOf('launch:\n  phases:\n    - id: a\n     run: [unclosed\n');
+    expect(problem!.line).toBeGreaterThanOrEqual(3);
+    expect(problem!.message).toMatch(/^YAML: /);
+  });
+
+  it('reports a wrong type with the value found', () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - id: a
+      rollback_on_failure: "yes"
+`);
+    expect(problem).toMatchObject({ line: 4, column: 28, path: 'launch.phases[0].rollback_on_failure' });
+    expect(problem!.message).toBe('expected boolean, received string, got "yes"');
+  });
+
+  it('names a missing spec file', () => {
+    expect(() => loadSpecFile('/nonexistent/launch.yml')).toThrow(/nonexistent\/launch.yml:1:1: cannot read the launch spec: file not found/);
+  });
+
+  it('keeps the template text of commands intact for the shell', () => {
+    const text = readFileSync(SEED, 'utf8');
+    expect(text).toContain('${IMAGE_TAG}');
+    expect(loadSpecFile(SEED).launch.phases[1]!.run).toBe('deploy --image ${IMAGE_TAG}');
+  });
+});
