@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './runner/workflow-commands';
 import { runMain, runPost } from './runner/action';
 import { STATE } from './runner/state';
 

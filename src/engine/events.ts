@@ -6,7 +6,7 @@ export type LaunchEvent =
   | { type: 'phase.started'; at: number; phase: string }
   | { type: 'phase.state'; at: number; phase: string; from: PhaseState; to: PhaseState }
   | { type: 'check.result'; at: number; phase: string; stage: CheckStage; check: string; checkType: string; passed: boolean; message: string; value?: number; threshold?: string; durationMs: number }
-  | { type: 'measurement'; at: number; phase: string; check: string; metric: string; query?: string; value: number | null; verdict: 'pass' | 'fail' | 'inconclusive' | 'error'; condition?: string; message?: string }
+  | { type: 'measurement'; at: number; phase: string; check: string; metric: string; query?: string; value: number | null; verdict: 'pass' | 'fail' | 'inconclusive' | 'error'; condition?: string; message?: string; bounds?: { min?: number; max?: number } }
   | { type: 'command.finished'; at: number; phase: string; kind: 'run' | 'rollback'; command: string; exitCode: number | null; signal: string | null; timedOut: boolean; cancelled: boolean; durationMs: number }
   | { type: 'phase.verified'; at: number; phase: string; durationMs: number }
   | { type: 'phase.failed'; at: number; phase: string; reason: string; durationMs: number }

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { setTimeout as delay } from 'node:timers/promises';
 import { RequestFailure, timedFetch } from '../http/timed-fetch';
+import { retryDelayFromHeaders } from '../metrics/retry';
+import { parseJson } from '../notify/http-retry';
 
 /** OFREP 200 body. `value` absent means "use the code default". */
 const successSchema = z.looseObject({
@@ -38,12 +40,12 @@ export interface OfrepClientOptions {
   maxRetryWaitMs?: number;
 }
 
-/** Retry-After missing or unreadable: wait this long. */
+/** A 429 without a readable Retry-After: wait this long. */
 const DEFAULT_RETRY_WAIT_MS = 1000;
 
 interface Reply {
   status: number;
-  retryAfter: string | null;
+  headers: Headers;
   text: string;
 }
 
@@ -62,9 +64,10 @@ export class OfrepClient {
         return { ok: false, key, errorCode: error.kind.toUpperCase(), errorDetails: error.message };
       }
       if (reply.status !== 429) return interpret(key, reply);
-      const waitMs = retryAfterMs(reply.retryAfter);
+      const waitMs = retryDelayFromHeaders(reply.headers) ?? DEFAULT_RETRY_WAIT_MS;
       if (retry >= rateLimitRetries || waitMs > maxRetryWaitMs) {
-        const why = waitMs > maxRetryWaitMs ? `Retry-After ${reply.retryAfter} is beyond the ${maxRetryWaitMs} ms bound` : `still limited after ${retry} retries`;
+        const asked = `Retry-After ${reply.headers.get('retry-after')}`;
+        const why = waitMs > maxRetryWaitMs ? `${asked} is beyond the ${maxRetryWaitMs} ms bound` : `still limited after ${retry} retries`;
         return { ok: false, key, status: 429, errorCode: 'RATE_LIMITED', errorDetails: why };
       }
       try {
@@ -84,7 +87,7 @@ export class OfrepClient {
     };
     return timedFetch(url, init, this.options, async (response) => ({
       status: response.status,
-      retryAfter: response.headers.get('retry-after'),
+      headers: response.headers,
       text: await response.text(),
     }));
   }
@@ -118,20 +121,4 @@ function interpret(key: string, reply: Reply): FlagEvaluation {
       return fail('SERVER_ERROR', (failure.success && failure.data.errorDetails) || reply.text.slice(0, 200) || undefined);
     }
   }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Retry-After is either seconds or an HTTP date. */
-function retryAfterMs(header: string | null): number {
-  if (header === null) return DEFAULT_RETRY_WAIT_MS;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? DEFAULT_RETRY_WAIT_MS : Math.max(0, at - Date.now());
 }

@@ -117,8 +117,8 @@ export const CADENCE_DEFAULTS = {
   bake: 0,
 } as const;
 
-export const cadenceSchema = z
-  .object({
+/** Not strict: it also picks the cadence out of a whole resolved metric. */
+export const cadenceSchema = z.object({
     interval: positiveDurationSchema.default(CADENCE_DEFAULTS.interval),
     count: z.number().int().positive().default(CADENCE_DEFAULTS.count),
     initial_delay: durationSchema.default(CADENCE_DEFAULTS.initial_delay),
@@ -127,8 +127,7 @@ export const cadenceSchema = z
     consecutive_error_limit: z.number().int().min(0).default(CADENCE_DEFAULTS.consecutive_error_limit),
     no_data: noDataPolicySchema.default(CADENCE_DEFAULTS.no_data),
     bake: durationSchema.default(CADENCE_DEFAULTS.bake),
-  })
-  .strict();
+});
 export type Cadence = z.output<typeof cadenceSchema>;
 
 /** A metric with everything decided: a named metric merged with a check's overrides, defaults filled in. */
@@ -143,6 +142,7 @@ export const resolvedMetricSchema = z
     window: positiveDurationSchema.default(300_000),
     step: positiveDurationSchema.default(15_000),
     method: requestFields.method.unwrap().default('GET'),
+    analysis: judgementFields.analysis.unwrap().prefault({}),
     ...cadenceSchema.shape,
   })
   .strict()

@@ -56,10 +56,10 @@ export async function sendJson(url: string, request: JsonRequest, http: HttpOpti
   return { status: response.status, headers: response.headers, text: await response.text() };
 }
 
-/** The reply's body as JSON; undefined when it is not JSON (error pages, plain-text answers). */
-export function jsonOf(reply: HttpReply): unknown {
+/** JSON text parsed; undefined when it is not JSON (error pages, plain-text answers). */
+export function parseJson(text: string): unknown {
   try {
-    return JSON.parse(reply.text);
+    return JSON.parse(text);
   } catch {
     return undefined;
   }

@@ -100,6 +100,16 @@ export class LaunchView {
     return !['starting', 'running', 'rolling_back'].includes(this.progress);
   }
 
+  /**
+   * The phases in the order a long list should show them when it cannot show all: those worth a look
+   * (running, failed, rolled back) first, then the routine verified and pending ones.
+   */
+  phasesByInterest(): PhaseView[] {
+    const phases = [...this.phases.values()];
+    const routine = (phase: PhaseView): boolean => phase.state === 'verified' || phase.state === 'pending';
+    return [...phases.filter((phase) => !routine(phase)), ...phases.filter(routine)];
+  }
+
   /** The breaches that explain the failure: the failed phase's when known, else all; newest last. */
   failureBreaches(): Breach[] {
     const own = this.breaches.filter((breach) => breach.phase === this.failedPhase);

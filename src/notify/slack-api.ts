@@ -1,4 +1,4 @@
-import { jsonOf, sendJson, type HttpOptions } from './http-retry';
+import { parseJson, sendJson, type HttpOptions } from './http-retry';
 import type { SlackMessage } from './slack-blocks';
 
 export const SLACK_API_URL = 'https://slack.com/api';
@@ -65,7 +65,7 @@ export class SlackWebApi {
 
   private async call(method: string, body: Record<string, unknown>): Promise<PostedMessage> {
     const reply = await sendJson(`${this.baseUrl}/${method}`, { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body }, this.http);
-    const parsed = jsonOf(reply) as { ok?: boolean; error?: string; channel?: string; ts?: string } | undefined;
+    const parsed = parseJson(reply.text) as { ok?: boolean; error?: string; channel?: string; ts?: string } | undefined;
     if (parsed?.ok && parsed.channel && parsed.ts) return { channel: parsed.channel, ts: parsed.ts };
     throw new SlackError(method, parsed?.error ?? `HTTP ${reply.status}`);
   }

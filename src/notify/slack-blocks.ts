@@ -1,3 +1,5 @@
+import { truncate } from './launch-text';
+
 /**
  * Block Kit building blocks that stay within Slack's limits whatever goes in: Slack rejects a whole
  * message for one oversized block, and a notification that fails to post is worse than a shortened one.
@@ -87,13 +89,6 @@ export function link(url: string, label: string): string {
   return `<${url}|${escapeMrkdwn(label)}>`;
 }
 
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  // Never split a surrogate pair: half an emoji is invalid text.
-  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
-  return `${text.slice(0, end)}…`;
-}
 
 function longestText(blocks: Block[]): Mrkdwn | undefined {
   let longest: Mrkdwn | undefined;

@@ -113,14 +113,11 @@ function facts(view: LaunchView): string[] {
  * phases worth a look (running, failed, rolled back...) ahead of the verified and pending ones.
  */
 function phaseList(view: LaunchView): string {
-  const phases = [...view.phases.values()];
   const max = SLACK_LIMITS.sectionText;
-  const all = phases.map(phaseLine).join('\n');
+  const all = [...view.phases.values()].map(phaseLine).join('\n');
   if (all.length <= max) return all;
-  const routine = (phase: PhaseView): boolean => phase.state === 'verified' || phase.state === 'pending';
-  const ordered = [...phases.filter((phase) => !routine(phase)), ...phases.filter(routine)];
   const counts = `${phaseCounts(view)}\n`;
-  return counts + fitLines(ordered.map(phaseLine), max - counts.length, (hidden) => `…and ${hidden} more`);
+  return counts + fitLines(view.phasesByInterest().map(phaseLine), max - counts.length, (hidden) => `…and ${hidden} more`);
 }
 
 function phaseLine(phase: PhaseView): string {
@@ -158,4 +155,15 @@ function phaseName(view: LaunchView, id: string): string {
 
 function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Pings the failure group once per launch, in the first failure or rollback message that goes out. */
+export function mentionOnce(mention: string | undefined): (moment: Moment) => string | undefined {
+  let pending = mention;
+  return ({ moment, step }) => {
+    if (step || (moment !== 'failure' && moment !== 'rollback')) return undefined;
+    const taken = pending;
+    pending = undefined;
+    return taken;
+  };
 }

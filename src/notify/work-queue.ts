@@ -11,12 +11,20 @@ export class WorkQueue {
   private tail: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  constructor(private readonly redact: (text: string) => string) {}
+  constructor(
+    private readonly redact: (text: string) => string,
+    /** Errors no retry can fix (a bad token, an unknown channel): the rest of the work is skipped. */
+    private readonly isFatal: (error: unknown) => boolean = () => false,
+  ) {}
 
   add(task: () => Promise<void>): void {
     this.tail = this.tail
       .then(() => (this.stopped ? undefined : task()))
-      .catch((error: unknown) => this.warn(errorMessage(error)));
+      .catch((error: unknown) => {
+        if (!this.isFatal(error)) return this.warn(errorMessage(error));
+        this.warn(`${errorMessage(error)}; nothing more is sent for this launch`);
+        this.stopped = true;
+      });
   }
 
   /**
@@ -34,12 +42,6 @@ export class WorkQueue {
 
   warn(message: string): void {
     this.warnings.push(this.redact(message));
-  }
-
-  /** Skips every later task: for errors that no retry can fix (bad token, unknown channel). */
-  stop(message: string): void {
-    this.warn(message);
-    this.stopped = true;
   }
 
   async flush(): Promise<void> {

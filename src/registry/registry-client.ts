@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { basicAuthorization, timedFetch } from '../http/timed-fetch';
+import { parseJson } from '../notify/http-retry';
 
 /** Everything an image tag may point at: OCI index/manifest and Docker's manifest list/manifest. */
 const MANIFEST_TYPES = [
@@ -95,7 +96,7 @@ export class RegistryClient {
     tokenUrl.searchParams.set('scope', params.scope ?? `repository:${this.options.repository}:pull`);
     const headers: Record<string, string> = credentials ? { authorization: basicAuthorization(credentials.username, credentials.password) } : {};
     const reply = await this.send('GET', tokenUrl.toString(), headers);
-    const token = reply.status === 200 ? tokenSchema.safeParse(parseJson(reply.body)) : undefined;
+    const token = reply.status === 200 ? tokenSchema.safeParse(parseJson(reply.body.toString('utf8'))) : undefined;
     if (!token?.success) {
       throw new RegistryAuthError(`token service ${tokenUrl.host} refused ${this.who()} (HTTP ${reply.status})`);
     }
@@ -130,14 +131,6 @@ function parseChallenge(header: string): { scheme: string; params: Record<string
 }
 
 function parseErrors(body: Buffer): RegistryErrorEntry[] {
-  const parsed = errorBodySchema.safeParse(parseJson(body));
+  const parsed = errorBodySchema.safeParse(parseJson(body.toString('utf8')));
   return parsed.success ? parsed.data.errors : [];
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    return undefined;
-  }
 }

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './workflow-commands';
 import { relative } from 'node:path';
 import { readSettings, SECRET_INPUTS, type Settings } from '../inputs';
 import { readRunContext } from '../run-context';
@@ -48,7 +48,7 @@ export async function runMain(): Promise<void> {
       subscribers: settings.mode === 'launch' ? [new StateRecorder((name, value) => core.saveState(name, value))] : [],
       reportDir: process.env.RUNNER_TEMP,
     });
-    await publish(outcome);
+    publish(outcome);
     if (!outcome.cancelled) core.saveState(STATE.finished, 'true');
     if (outcome.status !== 'succeeded' && outcome.status !== 'planned') {
       core.setFailed(`Launch ${outcome.status}${outcome.failedPhase ? ` at phase '${outcome.failedPhase}'` : ''}: ${outcome.reason ?? ''}`);
@@ -78,19 +78,19 @@ export async function runPost(): Promise<void> {
       rollbackPhases: pending,
       reportDir: process.env.RUNNER_TEMP,
     });
-    await core.summary.addRaw(outcome.summary).write();
+    core.appendSummary(outcome.summary);
     if (outcome.status === 'rollback_failed') core.setFailed('ROLLBACK FAILED after the cancelled launch: undo the failed phases by hand.');
   } catch (error) {
     core.setFailed(`Rollback after cancellation could not run: ${errorMessage(error)}`);
   }
 }
 
-async function publish(outcome: LaunchOutcome): Promise<void> {
+function publish(outcome: LaunchOutcome): void {
   core.setOutput('status', outcome.status);
   core.setOutput('failed-phase', outcome.failedPhase ?? '');
   core.setOutput('report', outcome.reportPath);
   core.setOutput('duration-ms', String(Math.round(outcome.durationMs)));
-  await core.summary.addRaw(outcome.summary).write();
+  core.appendSummary(outcome.summary);
 }
 
 /** Bad inputs or a bad spec: annotate each problem on its file and line; no command has run. */

@@ -140,11 +140,14 @@ describe('feature_flag_evaluation', () => {
     open.rateLimit(1, '4');
     const pending = runCheck(featureFlagEvaluationCheck, { url: open.url, flags: ['new_checkout'] }, checkContext({ signal: controller.signal }));
     await waitFor(() => open.requests.length > before, 'the rate-limited request');
+    const begun = performance.now();
     controller.abort();
     const outcome = await pending;
+    // Mostly the abort lands in the 4 s wait; if it beats the 429 to the client, the request itself stops.
+    expect(performance.now() - begun).toBeLessThan(1000);
     expect(outcome.passed).toBe(false);
-    expect(outcome.message).toContain('new_checkout: CANCELLED: cancelled while waiting out a 429 ✗');
-    open.rateLimit(0, '0');
+    expect(outcome.message).toMatch(/new_checkout: CANCELLED: cancelled( while waiting out a 429)? ✗$/);
+    expect(open.requests.length - before).toBe(1);
   });
 
   it('says when the provider is unreachable', async () => {

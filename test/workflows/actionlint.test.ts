@@ -451,7 +451,7 @@ describe('ci.yml', () => {
   it('installs prometheus and docker-registry with sudo apt-get, then npm ci, then npm test', () => {
     const runs = stepsOf(doc).map((s) => s.run ?? '');
     const installs = (line: string): boolean =>
-      /^sudo apt-get install\b/.test(line.trim()) && /\sprometheus(\s|$)/.test(line) && /\sdocker-registry(\s|$)/.test(line);
+      /^sudo (\w+=\S* )*apt-get install\b/.test(line.trim()) && /\sprometheus(\s|$)/.test(line) && /\sdocker-registry(\s|$)/.test(line);
     const apt = runs.findIndex((r) => r.split('\n').some(installs));
     const ci = runs.findIndex((r) => r.trim() === 'npm ci');
     const test = runs.findIndex((r) => r.trim() === 'npm test');

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { parseJson } from '../notify/http-retry';
+import { truncate } from '../notify/launch-text';
+import { GitHubApiError, type GitHubRest } from './rest';
+
+/**
+ * What launch-action writes into a deployment's payload, and reads back to find the version a
+ * manual rollback returns to. `tool` tells our deployments from those of other tools.
+ */
+export const launchPayloadSchema = z.object({
+  tool: z.literal('launch-action'),
+  mode: z.enum(['launch', 'rollback']),
+  launch_id: z.string(),
+  version: z.string().optional(),
+  previous_version: z.string().optional(),
+  spec_digest: z.string(),
+  phases: z.array(z.string()),
+  /** The run and attempt that created it: the post step's rollback finds its own launch by these. */
+  run_id: z.string().optional(),
+  run_attempt: z.string().optional(),
+  /** On a manual rollback's deployment: the deployment it undid. */
+  rolled_back_deployment: z.number().int().optional(),
+});
+export type LaunchPayload = z.infer<typeof launchPayloadSchema>;
+
+export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';
+
+export interface NewDeployment {
+  ref: string;
+  environment: string;
+  description: string;
+  payload: LaunchPayload;
+  transientEnvironment: boolean;
+}
+
+export interface NewStatus {
+  state: DeploymentState;
+  description: string;
+  logUrl?: string;
+  environmentUrl?: string;
+}
+
+export interface LaunchDeployment {
+  id: number;
+  sha: string;
+  payload: LaunchPayload;
+}
+
+/** GitHub limits a status description to 140 characters and rejects longer ones. */
+const DESCRIPTION_MAX = 140;
+
+export class DeploymentsApi {
+  constructor(private readonly rest: GitHubRest) {}
+
+  /** Creates the deployment; a 202 (GitHub merged the default branch instead) or 409 is an error that says so. */
+  async create(deployment: NewDeployment): Promise<number> {
+    const body = {
+      ref: deployment.ref,
+      environment: deployment.environment,
+      description: deployment.description,
+      payload: deployment.payload,
+      // The launch's gates are its checks; commit statuses must not stop the record of it.
+      required_contexts: [],
+      auto_merge: false,
+      transient_environment: deployment.transientEnvironment,
+    };
+    try {
+      const reply = await this.rest.request<{ id?: number; message?: string }>('POST', '/deployments', body);
+      if (reply.status === 201 && typeof reply.data.id === 'number') return reply.data.id;
+      throw new Error(`GitHub created no deployment for '${deployment.environment}' (HTTP ${reply.status}: ${reply.data.message ?? 'no message'}); its statuses are skipped`);
+    } catch (error) {
+      if (error instanceof GitHubApiError && error.status === 409) {
+        throw new Error(`GitHub refused the deployment for '${deployment.environment}' (${error.message}); its statuses are skipped`);
+      }
+      throw error;
+    }
+  }
+
+  async setStatus(id: number, status: NewStatus): Promise<void> {
+    const description = truncate(status.description, DESCRIPTION_MAX);
+    await this.rest.request('POST', `/deployments/${id}/statuses`, {
+      state: status.state,
+      description,
+      log_url: status.logUrl,
+      environment_url: status.environmentUrl,
+    });
+  }
+
+  /** One page of the environment's deployments made by launch-action, newest first. */
+  async listLaunches(environment: string, page: number, perPage: number): Promise<{ deployments: LaunchDeployment[]; more: boolean }> {
+    const query = new URLSearchParams({ environment, per_page: String(perPage), page: String(page) });
+    const reply = await this.rest.request<{ id: number; sha: string; payload: unknown }[]>('GET', `/deployments?${query}`);
+    const deployments = reply.data.flatMap(({ id, sha, payload }) => {
+      // Other tools may store the payload as a JSON string; one that does not parse is simply not ours.
+      const parsed = launchPayloadSchema.safeParse(typeof payload === 'string' ? parseJson(payload) : payload);
+      return parsed.success ? [{ id, sha, payload: parsed.data }] : [];
+    });
+    return { deployments, more: reply.data.length === perPage };
+  }
+
+  async states(id: number): Promise<DeploymentState[]> {
+    const reply = await this.rest.request<{ state: DeploymentState }[]>('GET', `/deployments/${id}/statuses?per_page=100`);
+    return reply.data.map((status) => status.state);
+  }
+}

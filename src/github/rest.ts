@@ -1,0 +1,66 @@
+import { parseJson, readRetryAfter, sendJson, type HttpOptions, type HttpReply } from '../notify/http-retry';
+
+export interface RepoTarget {
+  apiUrl: string;
+  token: string;
+  owner: string;
+  repo: string;
+}
+
+export class GitHubApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface GitHubReply<T> {
+  status: number;
+  data: T;
+}
+
+/** REST calls on one repository (`/repos/{owner}/{repo}` + path), with GitHub's rate limits honoured. */
+export class GitHubRest {
+  constructor(
+    private readonly target: RepoTarget,
+    private readonly http: HttpOptions,
+  ) {}
+
+  async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<GitHubReply<T>> {
+    const { apiUrl, token, owner, repo } = this.target;
+    const url = `${apiUrl.replace(/\/+$/, '')}/repos/${owner}/${repo}${path}`;
+    const headers = {
+      authorization: `Bearer ${token}`,
+      accept: 'application/vnd.github+json',
+      'x-github-api-version': '2022-11-28',
+      'user-agent': 'launch-action',
+    };
+    const reply = await sendJson(url, { method, headers, body, readRateLimit: readGitHubRateLimit }, this.http);
+    if (reply.status >= 200 && reply.status < 300) return { status: reply.status, data: parseJson(reply.text) as T };
+    throw new GitHubApiError(reply.status, `GitHub ${method} ${path.split('?')[0]}: HTTP ${reply.status}${describeFailure(reply)}`);
+  }
+}
+
+/**
+ * A 403 or 429 is a rate limit when it says so: `retry-after` (secondary limits) or
+ * `x-ratelimit-remaining: 0` with `x-ratelimit-reset` in epoch seconds. Any other 403 is a
+ * permission problem and is not retried.
+ */
+export function readGitHubRateLimit(response: Response, now: number): number | undefined {
+  if (response.status !== 403 && response.status !== 429) return undefined;
+  const retryAfter = readRetryAfter(response, now);
+  if (retryAfter !== undefined) return retryAfter;
+  const reset = Number(response.headers.get('x-ratelimit-reset'));
+  if (response.headers.get('x-ratelimit-remaining') !== '0' || !Number.isFinite(reset)) return undefined;
+  return Math.max(0, reset * 1000 - now);
+}
+
+function describeFailure(reply: HttpReply): string {
+  const body = parseJson(reply.text) as { message?: unknown } | undefined;
+  const message = typeof body?.message === 'string' ? `: ${body.message}` : '';
+  const reset = Number(reply.headers.get('x-ratelimit-reset'));
+  const limited = reply.headers.get('x-ratelimit-remaining') === '0' && Number.isFinite(reset);
+  return limited ? `${message} (rate limit resets at ${new Date(reset * 1000).toISOString()})` : message;
+}

@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+import type { Launch } from '../spec/schema';
+import { expandDeep } from '../spec/template';
+import { hasLimits } from './evaluate';
+import {
+  cadenceSchema,
+  resolvedMetricSchema,
+  type Cadence,
+  type Judge,
+  type MetricCheckConfig,
+  type MetricDefinition,
+  type MetricRequest,
+  type ResolvedMetric,
+} from './schema';
+
+/** A metric check that cannot run as written: an unknown metric name, a missing query... */
+export class MetricConfigError extends Error {}
+
+export type ResolvedCheck =
+  | { mode: 'value'; metric: ResolvedMetric; cadence: Cadence }
+  | { mode: 'judge'; metrics: ResolvedMetric[]; judge: Judge; cadence: Cadence };
+
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}
+
+/** A named metric with a check's fields laid over it (field by field), defaults filled in. */
+export function resolveMetric(name: string, definition: MetricDefinition | undefined, overrides: MetricDefinition): ResolvedMetric {
+  const parsed = resolvedMetricSchema.safeParse({ ...definition, ...definedOnly(overrides), name });
+  if (!parsed.success) throw new MetricConfigError(`metric ${name}: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+function lookup(launch: Launch, name: string): MetricDefinition {
+  const definition = launch.metrics[name];
+  if (definition) return definition;
+  const known = Object.keys(launch.metrics);
+  throw new MetricConfigError(`no metric named ${name} in launch.metrics${known.length ? ` (known: ${known.join(', ')})` : ''}`);
+}
+
+/**
+ * What a metric check measures: one metric (named, inline, or named with overrides) judged value by
+ * value, or a canary judgement over several named metrics. `fallbackName` names an inline metric.
+ */
+export function resolveCheck(config: MetricCheckConfig, launch: Launch, fallbackName: string): ResolvedCheck {
+  const { metric: name, judge, ...fields } = config;
+  if (!judge) {
+    const metric = resolveMetric(name ?? fallbackName, name ? lookup(launch, name) : undefined, fields);
+    if (!hasLimits(metric)) throw new MetricConfigError(`metric ${metric.name} has nothing to hold it to: set max, min, condition or baseline ratios`);
+    return { mode: 'value', metric, cadence: cadenceSchema.parse(metric) };
+  }
+  const names = judge.metrics ?? (name ? [name] : []);
+  if (!names.length) throw new MetricConfigError('a judgement needs judge.metrics (or metric)');
+  const cadenceKeys = Object.keys(cadenceSchema.shape);
+  const stray = Object.keys(definedOnly(fields)).filter((key) => !cadenceKeys.includes(key));
+  if (stray.length) throw new MetricConfigError(`a judgement takes its metrics from launch.metrics; move ${stray.join(', ')} there`);
+  const metrics = names.map((metricName) => resolveMetric(metricName, lookup(launch, metricName), {}));
+  for (const metric of metrics) {
+    if (!metric.baseline) throw new MetricConfigError(`metric ${metric.name}: a judgement compares against a baseline, so it needs baseline.query`);
+    if (metric.provider === 'web') throw new MetricConfigError(`metric ${metric.name}: the web provider has no history to judge`);
+  }
+  return { mode: 'judge', metrics, judge, cadence: cadenceSchema.parse(fields) };
+}
+
+/** The request a provider sends for the metric itself, templates filled in. */
+export function canaryRequest(metric: ResolvedMetric, scope: Readonly<Record<string, string | undefined>>): MetricRequest {
+  const { name, provider, query, queries, formula, api, aggregator, window, step, method, body, headers, select } = metric;
+  return expandDeep({ name, provider, query, queries, formula, api, aggregator, window, step, method, body, headers, select }, scope);
+}
+
+/** The same request aimed at the stable version: the baseline's query (or queries) in place of the metric's. */
+export function baselineRequest(metric: ResolvedMetric, scope: Readonly<Record<string, string | undefined>>): MetricRequest | undefined {
+  const baseline = metric.baseline;
+  if (!baseline) return undefined;
+  return canaryRequest({ ...metric, query: baseline.query ?? metric.query, queries: baseline.queries ?? metric.queries }, scope);
+}

@@ -1,0 +1,60 @@
+import type { LaunchMode } from '../engine/model';
+import type { Settings } from '../inputs';
+import type { RunContext } from '../run-context';
+import type { Launch } from '../spec/schema';
+import { createRedactor } from '../report/redact';
+import { GitHubRest } from '../github/rest';
+import { defaultRetryPolicy, type HttpOptions, type RetryPolicy } from './http-retry';
+import type { LaunchFacts } from './launch-view';
+
+export interface NotifierContext {
+  launch: Launch;
+  settings: Settings;
+  run: RunContext;
+  mode: LaunchMode;
+  version?: string;
+  previousVersion?: string;
+  /** sha256 of the spec file's text, for deployment payloads. */
+  specDigest: string;
+  /** Masks secrets in everything sent and warned; defaults to masking the secret inputs in `settings`. */
+  redact?: (text: string) => string;
+  /** Base URLs other than the public ones (GovSlack, a proxy, test servers). */
+  endpoints?: { slackApi?: string; datadogApi?: string };
+  /** Retry bounds and the clock to wait on; tests make the waits instant. */
+  retry?: Partial<RetryPolicy>;
+}
+
+export function httpOptions(ctx: NotifierContext): HttpOptions {
+  const { prometheus, datadog, slack, github } = ctx.settings;
+  const secrets = [prometheus.token, prometheus.password, ...Object.values(prometheus.headers), datadog.apiKey, datadog.appKey, slack.webhookUrl, slack.botToken, github.token];
+  return { policy: { ...defaultRetryPolicy, ...ctx.retry }, redact: ctx.redact ?? createRedactor(secrets) };
+}
+
+/** The repository's REST client, when there is a token and a repository to talk about. */
+export function githubRest(ctx: NotifierContext, http: HttpOptions): GitHubRest | undefined {
+  const { token } = ctx.settings.github;
+  const { owner, repo, apiUrl } = ctx.run;
+  return token && owner && repo ? new GitHubRest({ apiUrl, token, owner, repo }, http) : undefined;
+}
+
+export function launchFacts(ctx: NotifierContext): LaunchFacts {
+  return {
+    service: ctx.launch.service ?? ctx.launch.name ?? ctx.run.repo ?? 'launch',
+    environment: ctx.launch.environment,
+    mode: ctx.mode,
+    version: ctx.version,
+    previousVersion: ctx.previousVersion,
+    environmentUrl: ctx.launch.environment_url,
+    actor: ctx.run.actor,
+    runUrl: ctx.run.runUrl,
+  };
+}
+
+/** The pull request that triggered the run, if one did. */
+export function pullRequestOf(run: RunContext): { number: number; headSha?: string } | undefined {
+  if (run.eventName !== 'pull_request' && run.eventName !== 'pull_request_target') return undefined;
+  const pr = run.event.pull_request as { number?: unknown; head?: { sha?: unknown } } | undefined;
+  const number = pr?.number ?? run.event.number;
+  if (typeof number !== 'number') return undefined;
+  return { number, headSha: typeof pr?.head?.sha === 'string' ? pr.head.sha : undefined };
+}

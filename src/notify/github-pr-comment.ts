@@ -1,0 +1,62 @@
+import type { LaunchEvent, Subscriber } from '../engine/events';
+import { GitHubApiError, type GitHubRest } from '../github/rest';
+import { changesSummary, type LaunchView } from './launch-view';
+import { prCommentMarker, renderPrComment } from './pr-comment-body';
+import type { WorkQueue } from './work-queue';
+
+/** Comments read while looking for ours: 1,000 is more than any PR worth a launch has. */
+const MAX_PAGES = 10;
+const PER_PAGE = 100;
+
+/**
+ * On pull requests: one comment per environment, found again by its hidden marker and edited in
+ * place, so that a second run (or a re-run) updates the comment instead of adding another.
+ */
+export class PrCommentNotifier implements Subscriber {
+  readonly name = 'github-pr-comment';
+  private commentId?: number;
+
+  constructor(
+    private readonly rest: GitHubRest,
+    private readonly pullRequest: number,
+    private readonly view: LaunchView,
+    private readonly queue: WorkQueue,
+  ) {}
+
+  onEvent(event: LaunchEvent): void {
+    if (event.type === 'warning') return;
+    this.view.apply(event);
+    if (changesSummary(event)) this.queue.coalesce('comment', () => this.write());
+  }
+
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  private async write(): Promise<void> {
+    const body = renderPrComment(this.view);
+    this.commentId ??= await this.findComment();
+    if (this.commentId !== undefined) {
+      try {
+        await this.rest.request('PATCH', `/issues/comments/${this.commentId}`, { body });
+        return;
+      } catch (error) {
+        // Deleted since we found it: post a new one.
+        if (!(error instanceof GitHubApiError && error.status === 404)) throw error;
+      }
+    }
+    const created = await this.rest.request<{ id: number }>('POST', `/issues/${this.pullRequest}/comments`, { body });
+    this.commentId = created.data.id;
+  }
+
+  private async findComment(): Promise<number | undefined> {
+    const marker = prCommentMarker(this.view.facts.environment);
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const reply = await this.rest.request<{ id: number; body?: string }[]>('GET', `/issues/${this.pullRequest}/comments?per_page=${PER_PAGE}&page=${page}`);
+      const found = reply.data.find((comment) => comment.body?.includes(marker));
+      if (found) return found.id;
+      if (reply.data.length < PER_PAGE) return undefined;
+    }
+    return undefined;
+  }
+}

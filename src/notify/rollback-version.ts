@@ -1,0 +1,27 @@
+import { DeploymentsApi } from '../github/deployments-api';
+import { findRollbackPoint } from '../github/deployment-history';
+import { githubRest, httpOptions, type NotifierContext } from './context';
+
+export interface RollbackVersion {
+  /** The version to go back to. */
+  version: string;
+  /** The deployment that version comes from. */
+  deploymentId: number;
+  /** The deployment being undone, for the log; the deployment notifier marks it `inactive`. */
+  undoes?: { deploymentId: number; version?: string };
+}
+
+/**
+ * For `mode: rollback` without a previous-version: the version of the last successful deployment of
+ * the environment before the one being undone (see findRollbackPoint for the rules). Undefined
+ * without a GitHub token or when the history holds no such deployment; throws when GitHub cannot
+ * be read, so that the caller can say why before rolling back without a version.
+ */
+export async function resolveRollbackVersion(ctx: NotifierContext): Promise<RollbackVersion | undefined> {
+  const rest = githubRest(ctx, httpOptions(ctx));
+  if (!rest) return undefined;
+  const { undoes, returnsTo } = await findRollbackPoint(new DeploymentsApi(rest), ctx.launch.environment, ctx.run);
+  const version = returnsTo?.payload.version;
+  if (!returnsTo || !version) return undefined;
+  return { version, deploymentId: returnsTo.id, undoes: undoes && { deploymentId: undoes.id, version: undoes.payload.version } };
+}
