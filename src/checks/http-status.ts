@@ -4,7 +4,6 @@ import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } f
 import { resolvedCheck } from './resolved-check';
 import { expandField } from './template-field';
 import { durationSchema, formatDuration, positiveDurationSchema } from '../spec/duration';
-import { errorMessage } from '../engine/events';
 import { RequestFailure, redactUrl, timedFetch } from '../http/timed-fetch';
 
 const statusCode = z.number().int().min(100).max(599);
@@ -49,16 +48,15 @@ interface Reply {
 }
 
 const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
+const DEFAULT_BASE_URL = '${BASE_URL}';
 
 function resolveTarget(c: HttpStatusConfig, ctx: PlanContext): Target {
   const endpoint = expandField('endpoint', c.endpoint, undefined, ctx.env);
   let text = endpoint;
   if (!ABSOLUTE_URL.test(endpoint)) {
-    if (!ctx.launch.base_url) {
-      throw new Error(`endpoint '${c.endpoint}' is relative and the spec has no launch.base_url (set it, e.g. base_url: \${BASE_URL} with BASE_URL in vars)`);
-    }
+    // Without launch.base_url, the BASE_URL variable serves: the brief's template names only `/health`.
+    const base = expandField('launch.base_url', ctx.launch.base_url ?? DEFAULT_BASE_URL, DEFAULT_BASE_URL, ctx.env);
     // Joined as text, not by URL resolution: base_url https://x/api with /health means https://x/api/health.
-    const base = expandField('launch.base_url', ctx.launch.base_url, undefined, ctx.env);
     text = `${base.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
   }
   const url = URL.canParse(text) ? new URL(text) : undefined;
@@ -125,8 +123,9 @@ async function probe(target: Target, c: HttpStatusConfig, ctx: CheckContext): Pr
         return { passed: true, value: status, threshold, message: `${request} → ${status} in ${formatDuration(reply.ms)}${tries}` };
       }
     } catch (error) {
-      if (error instanceof RequestFailure && error.kind === 'cancelled') return cancelled;
-      problem = errorMessage(error);
+      if (!(error instanceof RequestFailure)) throw error;
+      if (error.kind === 'cancelled') return cancelled;
+      problem = error.kind === 'unreachable' ? `failed: ${error.message}` : error.message;
     }
     failures.push(problem);
     ctx.log(`attempt ${attempt} of ${c.retries}: ${request} ${problem}`);

@@ -90,6 +90,7 @@ function judge(reply: ManifestReply, target: Target, verify: boolean): CheckOutc
   const computed = reply.body.length ? contentDigest(reply.digest, reply.body) : undefined;
   const actual = reply.digest ?? computed;
   if (!actual) return fail('registry sent neither a Docker-Content-Digest nor the manifest');
+  if (verify && !reply.digest && !expectedDigest) return fail('nothing to verify against: the registry sent no Docker-Content-Digest and no digest is expected');
   if (verify && computed !== actual) {
     return fail(`manifest content does not match: the registry claims ${actual} but the ${reply.body.length} bytes served hash to ${computed}`);
   }
@@ -110,8 +111,8 @@ async function lookUp(target: Target, c: ImageDigestConfig, ctx: CheckContext): 
     if (error instanceof RegistryAuthError) return { passed: false, message: `${location.display}: authentication failed: ${error.message}` };
     if (!(error instanceof RequestFailure)) throw error;
     const host = new URL(location.apiUrl).host;
-    const problem = error.kind === 'unreachable' ? `registry ${host} unreachable: ${error.message}` : `registry ${host} ${error.message}`;
-    return { passed: false, message: `${location.display}: ${problem}` };
+    const problem = { unreachable: `registry ${host} unreachable: ${error.message}`, timeout: `registry ${host} ${error.message}`, cancelled: 'cancelled' };
+    return { passed: false, message: `${location.display}: ${problem[error.kind]}` };
   }
 }
 

@@ -26,12 +26,17 @@ export function findCheckKind(type: string): CheckKind | undefined {
  * under `config:` (the product brief's template form). Both become `{type, name, config}`.
  */
 function checkEntrySchema(kind: CheckKind) {
+  // Both places take every field as optional and without its default: defaults are applied once, to
+  // the merged settings, or a flat default would overwrite what was written under `config:`.
+  const optionalFields = Object.fromEntries(
+    Object.entries(kind.config.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+  ) as Record<string, z.ZodOptional>;
   return z
     .object({
       type: z.literal(kind.type),
       name: z.string().min(1).optional(),
-      config: kind.config.partial().optional(),
-      ...kind.config.partial().shape,
+      config: z.object(optionalFields).strict().optional(),
+      ...optionalFields,
     })
     .strict()
     .meta({ description: kind.description })

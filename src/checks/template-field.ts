@@ -10,7 +10,7 @@ export function expandField(field: string, value: string, defaultValue: string |
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     if (value === defaultValue) {
-      throw new Error(`${field} is not set and defaults to ${value}, which is not a launch variable (set ${field}, or ${error.missing.join(', ')} in launch.vars)`);
+      throw new Error(`${field} is not set and defaults to ${value}, which is not a launch variable (set ${field}, or ${error.missing.join(", ")} in launch.vars or the vars input)`);
     }
     throw new Error(`${field}: ${error.message}`);
   }

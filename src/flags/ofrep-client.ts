@@ -94,31 +94,27 @@ export class OfrepClient {
 }
 
 function interpret(key: string, reply: Reply): FlagEvaluation {
-  const fail = (errorCode: string, errorDetails?: string): FlagFailure => ({ ok: false, key, status: reply.status, errorCode, errorDetails });
+  const body = parseJson(reply.text);
+  const parsed = failureSchema.safeParse(body);
+  const { errorCode, errorDetails } = parsed.success ? parsed.data : {};
+  const fail = (code: string, details = errorDetails): FlagFailure => ({ ok: false, key, status: reply.status, errorCode: code, errorDetails: details });
   switch (reply.status) {
     case 200: {
-      const body = parseJson(reply.text);
-      const failure = failureSchema.safeParse(body);
       // Some providers answer 200 with an error code instead of a 4xx.
-      if (failure.success && failure.data.errorCode) return fail(failure.data.errorCode, failure.data.errorDetails);
+      if (errorCode) return fail(errorCode);
       const success = successSchema.safeParse(body);
       if (!success.success) return fail('INVALID_RESPONSE', `200 body is not an OFREP evaluation: ${reply.text.slice(0, 200)}`);
       return { ...success.data, ok: true, key, hasValue: success.data.value !== undefined };
     }
     case 400:
-    case 404: {
-      const failure = failureSchema.safeParse(parseJson(reply.text));
-      const errorCode = (failure.success && failure.data.errorCode) || (reply.status === 404 ? 'FLAG_NOT_FOUND' : 'GENERAL');
-      return fail(errorCode, failure.success ? failure.data.errorDetails : undefined);
-    }
+      return fail(errorCode ?? 'GENERAL');
+    case 404:
+      return fail(errorCode ?? 'FLAG_NOT_FOUND');
     case 401:
       return fail('UNAUTHORIZED', 'the provider wants credentials (set headers, e.g. Authorization)');
     case 403:
       return fail('FORBIDDEN', 'the provider refused these credentials');
-    default: {
-      if (reply.status < 500) return fail('UNEXPECTED_STATUS', reply.text.slice(0, 200) || undefined);
-      const failure = failureSchema.safeParse(parseJson(reply.text));
-      return fail('SERVER_ERROR', (failure.success && failure.data.errorDetails) || reply.text.slice(0, 200) || undefined);
-    }
+    default:
+      return fail(reply.status >= 500 ? 'SERVER_ERROR' : 'UNEXPECTED_STATUS', errorDetails ?? (reply.text.slice(0, 200) || undefined));
   }
 }

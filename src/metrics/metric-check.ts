@@ -1,11 +1,73 @@
-import { z } from 'zod';
-import { defineCheck } from '../checks/check';
+import { defineCheck, type PlanContext } from '../checks/check';
+import type { CheckStage } from '../engine/model';
+import { formatDuration } from '../spec/duration';
+import { measureLoop } from './measure-loop';
+import { prepareCheck, type PreparedCheck } from './prepare-check';
+import { MetricConfigError } from './resolve';
+import { metricCheckConfigSchema, type Cadence, type MetricCheckConfig } from './schema';
 
-// PLACEHOLDER: replaced by the metrics work (fails until then).
+function describeCadence(cadence: Cadence, stage: CheckStage): string {
+  const every = formatDuration(cadence.interval);
+  const when =
+    stage === 'watch'
+      ? `every ${every} while the phase runs${cadence.bake ? `, then for a bake of ${formatDuration(cadence.bake)}` : ''}`
+      : cadence.count === 1
+        ? 'once'
+        : `${cadence.count}× every ${every}`;
+  const delay = cadence.initial_delay ? ` after ${formatDuration(cadence.initial_delay)}` : '';
+  return `${when}${delay} (failure_limit ${cadence.failure_limit}, inconclusive_limit ${cadence.inconclusive_limit}, consecutive_error_limit ${cadence.consecutive_error_limit}, no_data ${cadence.no_data})`;
+}
+
+function prepareOrExplain(config: MetricCheckConfig, ctx: PlanContext): PreparedCheck | string {
+  try {
+    return prepareCheck(config, ctx);
+  } catch (error) {
+    if (error instanceof MetricConfigError) return error.message;
+    throw error;
+  }
+}
+
 export const metricCheck = defineCheck({
   type: 'metric',
-  description: 'metric',
-  config: z.object({}).passthrough(),
-  plan: () => ({ summary: 'metric', problems: ['not implemented yet'] }),
-  run: async () => ({ passed: false, message: 'metric is not implemented yet' }),
+  description: 'Measures a metric from Prometheus, Datadog or an HTTP JSON endpoint against limits, a baseline, or a canary judgement',
+  config: metricCheckConfigSchema,
+  plan: (config, ctx) => {
+    const prepared = prepareOrExplain(config, ctx);
+    if (typeof prepared === 'string') return { summary: `metric ${config.metric ?? ctx.name}`, problems: [prepared] };
+    const condition = prepared.condition ? ` — pass when ${prepared.condition}` : '';
+    return { summary: `${prepared.metric}: ${prepared.queries.join('; ')}${condition}; ${describeCadence(prepared.cadence, ctx.stage)}`, problems: prepared.problems };
+  },
+  run: async (config, ctx) => {
+    const prepared = prepareOrExplain(config, ctx);
+    if (typeof prepared === 'string') return { passed: false, message: `configuration error: ${prepared}` };
+    const query = prepared.queries.join('; ');
+    if (prepared.problems.length) return { passed: false, message: `${prepared.metric}: configuration error: ${prepared.problems.join('; ')}; query: ${query}` };
+    const outcome = await measureLoop(prepared.cadence, (signal) => prepared.measure(signal), {
+      stage: ctx.stage,
+      signal: ctx.signal,
+      commandDone: ctx.commandDone,
+      onMeasurement: (measurement) => {
+        ctx.log(measurement.text);
+        ctx.emit({
+          type: 'measurement',
+          phase: ctx.phase,
+          check: ctx.name,
+          metric: prepared.metric,
+          query,
+          value: measurement.value,
+          verdict: measurement.verdict,
+          condition: prepared.condition,
+          message: measurement.text,
+          bounds: prepared.bounds,
+        });
+      },
+    });
+    return {
+      passed: outcome.passed,
+      // Every failure names the metric, the value, the condition and the count (in the loop's text) and the query.
+      message: outcome.passed ? outcome.message : `${outcome.message}; query: ${query}`,
+      value: outcome.last?.value ?? undefined,
+      threshold: prepared.condition,
+    };
+  },
 });

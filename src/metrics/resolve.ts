@@ -1,6 +1,5 @@
 import type { z } from 'zod';
 import type { Launch } from '../spec/schema';
-import { expandDeep } from '../spec/template';
 import { hasLimits } from './evaluate';
 import {
   cadenceSchema,
@@ -66,15 +65,15 @@ export function resolveCheck(config: MetricCheckConfig, launch: Launch, fallback
   return { mode: 'judge', metrics, judge, cadence: cadenceSchema.parse(fields) };
 }
 
-/** The request a provider sends for the metric itself, templates filled in. */
-export function canaryRequest(metric: ResolvedMetric, scope: Readonly<Record<string, string | undefined>>): MetricRequest {
+/** The request a provider sends for the metric itself (templates not yet filled in). */
+export function canaryRequest(metric: ResolvedMetric): MetricRequest {
   const { name, provider, query, queries, formula, api, aggregator, window, step, method, body, headers, select } = metric;
-  return expandDeep({ name, provider, query, queries, formula, api, aggregator, window, step, method, body, headers, select }, scope);
+  return { name, provider, query, queries, formula, api, aggregator, window, step, method, body, headers, select };
 }
 
 /** The same request aimed at the stable version: the baseline's query (or queries) in place of the metric's. */
-export function baselineRequest(metric: ResolvedMetric, scope: Readonly<Record<string, string | undefined>>): MetricRequest | undefined {
+export function baselineRequest(metric: ResolvedMetric): MetricRequest | undefined {
   const baseline = metric.baseline;
   if (!baseline) return undefined;
-  return canaryRequest({ ...metric, query: baseline.query ?? metric.query, queries: baseline.queries ?? metric.queries }, scope);
+  return { ...canaryRequest(metric), query: baseline.query ?? metric.query, queries: baseline.queries ?? metric.queries };
 }

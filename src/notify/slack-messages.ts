@@ -109,15 +109,13 @@ function facts(view: LaunchView): string[] {
 }
 
 /**
- * Every phase on its line while they fit in a section; past that, the counts first and then the
- * phases worth a look (running, failed, rolled back...) ahead of the verified and pending ones.
+ * Every phase on its line while they fit in a section; past that, the phases worth a look (running,
+ * failed, rolled back...) ahead of the verified and pending ones, which the Phases field counts.
  */
 function phaseList(view: LaunchView): string {
-  const max = SLACK_LIMITS.sectionText;
-  const all = [...view.phases.values()].map(phaseLine).join('\n');
-  if (all.length <= max) return all;
-  const counts = `${phaseCounts(view)}\n`;
-  return counts + fitLines(view.phasesByInterest().map(phaseLine), max - counts.length, (hidden) => `…and ${hidden} more`);
+  const all = [...view.phases.values()].map(phaseLine);
+  if (all.join('\n').length <= SLACK_LIMITS.sectionText) return all.join('\n');
+  return fitLines(view.phasesByInterest().map(phaseLine), SLACK_LIMITS.sectionText, (hidden) => `…and ${hidden} more`);
 }
 
 function phaseLine(phase: PhaseView): string {

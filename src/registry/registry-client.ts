@@ -88,7 +88,7 @@ export class RegistryClient {
       if (!credentials) throw new RegistryAuthError('registry requires credentials: set REGISTRY_USERNAME and REGISTRY_PASSWORD');
       return basicAuthorization(credentials.username, credentials.password);
     }
-    if (scheme !== 'bearer' || !params.realm) {
+    if (scheme !== 'bearer' || !params.realm || !URL.canParse(params.realm)) {
       throw new RegistryAuthError(`registry answered 401 without a usable challenge (WWW-Authenticate: ${challenge ?? 'missing'})`);
     }
     const tokenUrl = new URL(params.realm);

@@ -124,7 +124,7 @@ describe('http_status', () => {
     await closed.close();
     const outcome = await runCheck(httpStatusCheck, { endpoint: `${closed.url}/health`, retries: 1 });
     expect(outcome.passed).toBe(false);
-    expect(outcome.message).toContain('ECONNREFUSED');
+    expect(outcome.message).toMatch(new RegExp(`^GET ${closed.url}/health failed: .*ECONNREFUSED.* \\(1 of 1 attempts failed\\)$`));
   });
 
   it('resolves a relative endpoint against a templated base_url (path kept)', async () => {

@@ -86,6 +86,7 @@ describe('image_digest authentication and verification against a fake registry',
       }
       const [, repository] = /^\/v2\/(.+)\/manifests\/1\.0$/.exec(req.path) ?? [];
       if (!repository) return sendJson(res, 404, { errors: [{ code: 'NAME_UNKNOWN', message: 'repository name not known to registry' }] });
+      if (repository === 'team/hang') return; // never answers
       const challenge =
         repository === 'basic/app'
           ? 'Basic realm="fake"'
@@ -144,6 +145,11 @@ describe('image_digest authentication and verification against a fake registry',
     expect(withCredentials.message).not.toContain(PASSWORD);
     const without = await runCheck(imageDigestCheck, { image: `${host()}/basic/app:1.0` });
     expect(without.message).toBe(`${host()}/basic/app:1.0: authentication failed: registry requires credentials: set REGISTRY_USERNAME and REGISTRY_PASSWORD`);
+  });
+
+  it('gives up on a registry that does not answer within the timeout', async () => {
+    const outcome = await runCheck(imageDigestCheck, { image: `${host()}/team/hang:1.0`, timeout: '150ms' });
+    expect(outcome).toEqual({ passed: false, message: `${host()}/team/hang:1.0: registry ${host()} timed out after 150ms` });
   });
 
   it('names an unknown repository (NAME_UNKNOWN) as such', async () => {

@@ -20,7 +20,7 @@ describe("the template's checks", () => {
 
   it('plan cleanly once the launch supplies what they need', () => {
     const env = { IMAGE: 'registry.example.com/shop/api:2.0', OFREP_URL: 'http://flagd:8016', BASE_URL: 'https://shop.example.com' };
-    const ctx = { ...checkContext({ env, baseUrl: '${BASE_URL}' }) };
+    const ctx = checkContext({ env, baseUrl: '${BASE_URL}' });
     const plans = Object.fromEntries(Object.entries(gates).map(([phase, gate]) => [phase, findCheckKind(gate.type)!.plan(gate.config as never, ctx)]));
     expect(plans.deploy).toEqual({
       summary:
@@ -37,7 +37,7 @@ describe("the template's checks", () => {
     expect(problems).toEqual({
       migration: [expect.stringContaining("command 'check_schema_compatibility' not found on PATH")],
       deploy: [expect.stringContaining('IMAGE in launch.vars')],
-      health: [expect.stringContaining("endpoint '/health' is relative and the spec has no launch.base_url")],
+      health: [expect.stringContaining("launch.base_url is not set and defaults to ${BASE_URL}")],
       traffic: [expect.stringContaining('OFREP_URL in launch.vars')],
     });
   });

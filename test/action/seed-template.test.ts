@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runAction } from '../support/run-action';
+import { startServer, sendJson, type TestServer } from '../support/http-server';
+import { startRegistry, pushImage, type TestRegistry } from '../support/registry';
+import { startFakeOfrep, type FakeOfrep } from '../fakes/ofrep';
+
+const SEED = fileURLToPath(new URL('../../../shared/examples/seed-launch-config.yaml', import.meta.url));
+const STUBS = ['run_migration', 'deploy', 'run_synthetic_tests', 'disable_traffic', 'shift_traffic', 'check_schema_compatibility'];
+
+/** The product brief's template, unchanged, planned and launched with stub commands on PATH. */
+describe('the seed template through node dist/index.js', () => {
+  let registry: TestRegistry;
+  let ofrep: FakeOfrep;
+  let service: TestServer;
+  let healthy = true;
+  let image: string;
+
+  beforeAll(async () => {
+    registry = await startRegistry();
+    await pushImage(registry.url, 'shop/api', '2.0.0');
+    image = `${registry.host}/shop/api:2.0.0`;
+    ofrep = await startFakeOfrep({ flags: { new_checkout: { variants: { on: true, off: false }, defaultVariant: 'on' } } });
+    service = await startServer((_req, res) => sendJson(res, healthy ? 200 : 503, { ok: healthy }));
+  });
+  afterAll(async () => {
+    await Promise.all([registry?.close(), ofrep?.close(), service?.close()]);
+  });
+
+  function stubWorkspace(): { dir: string; path: string; log: () => string[] } {
+    const dir = mkdtempSync(join(tmpdir(), 'seed-'));
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    const logFile = join(dir, 'stubs.log');
+    for (const name of STUBS) {
+      writeFileSync(join(bin, name), `#!/usr/bin/env bash\necho "${name}\${*:+ \$*}" >> "${logFile}"\n`);
+      chmodSync(join(bin, name), 0o755);
+    }
+    return { dir, path: `${bin}:${process.env.PATH}`, log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n') : []) };
+  }
+
+  const vars = (): string => [`IMAGE=${image}`, 'IMAGE_TAG=2.0.0', 'PREVIOUS_IMAGE_TAG=1.9.0', `BASE_URL=${service.url}`, `OFREP_URL=${ofrep.url}`].join('\n');
+
+  it('plans as written, naming what the checks still need', async () => {
+    const ws = stubWorkspace();
+    const run = await runAction({ inputs: { spec: SEED, mode: 'plan', 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs.status).toBe('planned');
+    expect(run.stdout).toContain('Rollback order on failure: traffic → health → deploy → migration');
+    expect(run.stdout).toContain('run:      deploy --image ${IMAGE_TAG}');
+    expect(run.stdout).toMatch(/::warning::plan: deploy → gate 'image_digest': image is not set and defaults to \$\{IMAGE\}/);
+    expect(ws.log()).toEqual([]);
+  });
+
+  it('launches as written with stub commands, every check real', async () => {
+    healthy = true;
+    const ws = stubWorkspace();
+    const run = await runAction({ inputs: { spec: SEED, vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    expect(run.outputs.status, run.stdout).toBe('succeeded');
+    expect(ws.log()).toEqual(['check_schema_compatibility', 'run_migration --direction up', 'deploy --image 2.0.0', 'run_synthetic_tests', 'shift_traffic --percent 100']);
+    expect(run.summary).toMatch(/\| Artifact Deployment `deploy` \| ✅ verified \|/);
+    expect(ofrep.contexts()).toHaveLength(1);
+  });
+
+  it('rolls back in reverse when the health gate fails', async () => {
+    healthy = false;
+    const ws = stubWorkspace();
+    const run = await runAction({ inputs: { spec: SEED, vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    expect(run.outputs.status).toBe('rolled_back');
+    expect(run.outputs['failed-phase']).toBe('health');
+    expect(ws.log()).toEqual([
+      'check_schema_compatibility',
+      'run_migration --direction up',
+      'deploy --image 2.0.0',
+      'disable_traffic',
+      'deploy --image 1.9.0',
+      'run_migration --direction down',
+    ]);
+    expect(run.stdout).toContain('→ 503, expected 200 (3 of 3 attempts failed');
+  });
+});

@@ -1,0 +1,84 @@
+import { Counter, Histogram, Registry } from 'prom-client';
+import { startServer, sendText } from './http-server';
+
+export interface MetricsAppOptions {
+  /** Reported as the `version` label, so a canary and its baseline can share one Prometheus. */
+  version?: string;
+  errorRate?: number;
+  latencyMs?: number;
+  /** Requests per second the app sends itself; 0 leaves the traffic to the test. */
+  trafficPerSecond?: number;
+}
+
+export interface MetricsApp {
+  url: string;
+  /** host:port, as a scrape target. */
+  address: string;
+  /** Share of requests answered 500 from now on (0–1). */
+  setErrorRate(rate: number): void;
+  setLatency(ms: number): void;
+  /** Requests served so far. */
+  served(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A small service instrumented with prom-client: `app_requests_total{status,version}` and the
+ * `app_request_duration_seconds{version}` histogram. GET /work is the business endpoint; the test
+ * sets its error rate and latency, and the app drives its own steady traffic.
+ */
+export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<MetricsApp> {
+  const version = options.version ?? 'v1';
+  let errorRate = options.errorRate ?? 0;
+  let latencyMs = options.latencyMs ?? 2;
+  // Deterministic errors: a budget that fills by `errorRate` per request and spends 1 per error.
+  let errorBudget = 0;
+  let served = 0;
+
+  const registry = new Registry();
+  const requests = new Counter({ name: 'app_requests_total', help: 'Requests served', labelNames: ['status', 'version'], registers: [registry] });
+  const duration = new Histogram({
+    name: 'app_request_duration_seconds',
+    help: 'Request latency',
+    labelNames: ['version'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.8, 1, 2.5],
+    registers: [registry],
+  });
+  // Both series exist from the start, so a rate of errors reads 0 rather than "no data" while healthy.
+  requests.labels({ status: '500', version }).inc(0);
+  requests.labels({ status: '200', version }).inc(0);
+
+  const server = await startServer(async (req, res) => {
+    if (req.path === '/metrics') {
+      sendText(res, 200, await registry.metrics(), { 'content-type': registry.contentType });
+      return;
+    }
+    if (req.path !== '/work') return sendText(res, 404, 'not found');
+    const started = performance.now();
+    errorBudget += errorRate;
+    const failed = errorBudget >= 1;
+    if (failed) errorBudget -= 1;
+    // The app's own slowness (the behaviour under test), not a test waiting.
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const status = failed ? 500 : 200;
+    sendText(res, status, failed ? 'boom' : 'ok');
+    served += 1;
+    requests.labels({ status: String(status), version }).inc();
+    duration.labels({ version }).observe((performance.now() - started) / 1000);
+  });
+
+  const perSecond = options.trafficPerSecond ?? 50;
+  const traffic = perSecond > 0 ? setInterval(() => void fetch(`${server.url}/work`).then((r) => r.text(), () => undefined), 1000 / perSecond) : undefined;
+
+  return {
+    url: server.url,
+    address: `127.0.0.1:${server.port}`,
+    setErrorRate: (rate) => void (errorRate = rate),
+    setLatency: (ms) => void (latencyMs = ms),
+    served: () => served,
+    close: async () => {
+      clearInterval(traffic);
+      await server.close();
+    },
+  };
+}
