@@ -5,6 +5,7 @@ import { httpStatusCheck } from './http-status';
 import { imageDigestCheck } from './image-digest';
 import { schemaCompatibilityCheck } from './schema-compatibility';
 import { featureFlagEvaluationCheck } from './feature-flag-evaluation';
+import { flagExposureCheck } from './flag-exposure';
 import { metricCheck } from '../metrics/metric-check';
 
 /** Every check kind a spec may name. Add a kind by writing its file and listing it here. */
@@ -13,6 +14,7 @@ export const checkKinds: readonly CheckKind[] = [
   imageDigestCheck,
   schemaCompatibilityCheck,
   featureFlagEvaluationCheck,
+  flagExposureCheck,
   commandCheck,
   metricCheck,
 ] as unknown as CheckKind[];

@@ -44,15 +44,19 @@ export async function findRollbackPoint(api: DeploymentsApi, environment: string
         undoes = deployment;
         continue;
       }
+      if (undone.ids.has(deployment.id) || (payload.version && undone.versions.has(payload.version))) continue;
+      // Once the undone deployment is known, only another version (or a rollback, which may undo
+      // one) is worth its statuses request.
+      const otherVersion = payload.version !== undefined && payload.version !== undoes?.payload.version;
+      if (undoes && !otherVersion && payload.rolled_back_deployment === undefined) continue;
       if (++lookups > limits.statusLookups) return { undoes };
       if (!(await api.states(deployment.id)).includes('success')) continue;
-      if (undone.ids.has(deployment.id) || (payload.version && undone.versions.has(payload.version))) continue;
       if (payload.rolled_back_deployment !== undefined) {
         undone.ids.add(payload.rolled_back_deployment);
         if (payload.previous_version) undone.versions.add(payload.previous_version);
       }
       if (!undoes) undoes = deployment;
-      else if (payload.version && payload.version !== undoes.payload.version) return { undoes, returnsTo: deployment };
+      else if (otherVersion) return { undoes, returnsTo: deployment };
     }
     if (!more) break;
   }

@@ -70,7 +70,7 @@ export class DeploymentsApi {
       throw new Error(`GitHub created no deployment for '${deployment.environment}' (HTTP ${reply.status}: ${reply.data.message ?? 'no message'}); its statuses are skipped`);
     } catch (error) {
       if (error instanceof GitHubApiError && error.status === 409) {
-        throw new Error(`GitHub refused the deployment for '${deployment.environment}' (${error.message}); its statuses are skipped`);
+        throw new Error(`GitHub refused the deployment for '${deployment.environment}' (${error.detail}); its statuses are skipped`);
       }
       throw error;
     }

@@ -9,10 +9,13 @@ export interface RepoTarget {
 
 export class GitHubApiError extends Error {
   constructor(
+    readonly method: string,
+    readonly path: string,
     readonly status: number,
-    message: string,
+    /** "HTTP 409: <GitHub's message>" */
+    readonly detail: string,
   ) {
-    super(message);
+    super(`GitHub ${method} ${path}: ${detail}`);
   }
 }
 
@@ -39,7 +42,7 @@ export class GitHubRest {
     };
     const reply = await sendJson(url, { method, headers, body, readRateLimit: readGitHubRateLimit }, this.http);
     if (reply.status >= 200 && reply.status < 300) return { status: reply.status, data: parseJson(reply.text) as T };
-    throw new GitHubApiError(reply.status, `GitHub ${method} ${path.split('?')[0]}: HTTP ${reply.status}${describeFailure(reply)}`);
+    throw new GitHubApiError(method, path.split('?')[0]!, reply.status, `HTTP ${reply.status}${describeFailure(reply)}`);
   }
 }
 

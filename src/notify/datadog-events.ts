@@ -1,5 +1,6 @@
-import type { LaunchEvent, Subscriber } from '../engine/events';
-import type { LaunchView } from './launch-view';
+import type { LaunchEvent } from '../engine/events';
+import { LaunchNotifier } from './launch-notifier';
+import type { LaunchProgress, LaunchView } from './launch-view';
 import { breachText, headline, outcomeText, truncate } from './launch-text';
 import { parseJson, readRetryAfter, sendJson, type HttpOptions } from './http-retry';
 import type { WorkQueue } from './work-queue';
@@ -31,49 +32,48 @@ export class DatadogError extends Error {
   }
 }
 
+/** Rendered when its event arrives: by the time it is sent the launch may have moved on. */
 interface Marker {
   title: string;
   message: string;
   alertType: 'info' | 'success' | 'warning' | 'error';
+  progress: LaunchProgress;
 }
 
 const TEXT_MAX = 4000;
 const TITLE_MAX = 500;
 
 /** Change markers on Datadog dashboards: launch start, rollback start and the outcome. */
-export class DatadogEventsNotifier implements Subscriber {
+export class DatadogEventsNotifier extends LaunchNotifier {
   readonly name = 'datadog-events';
 
   constructor(
     private readonly target: DatadogTarget,
-    private readonly view: LaunchView,
-    private readonly queue: WorkQueue,
+    view: LaunchView,
+    queue: WorkQueue,
     private readonly http: HttpOptions,
-  ) {}
+  ) {
+    super(view, queue);
+  }
 
-  onEvent(event: LaunchEvent): void {
-    if (event.type === 'warning') return;
-    this.view.apply(event);
+  protected react(event: LaunchEvent): void {
     const marker = this.markerFor(event);
     if (marker) this.queue.add(() => this.send(marker));
   }
 
-  flush(): Promise<void> {
-    return this.queue.flush();
-  }
-
   private markerFor(event: LaunchEvent): Marker | undefined {
-    const what = headline(this.view);
-    const why = this.view.failureBreaches().map(breachText).join('\n');
+    const { progress } = this.view;
+    const why = (): string => this.view.failureBreaches().map(breachText).join('\n');
     switch (event.type) {
       case 'launch.started':
-        return { title: `${event.mode === 'rollback' ? 'Rollback' : 'Launch'} started: ${what}`, message: this.view.facts.runUrl ?? '', alertType: 'info' };
+        return { title: `${event.mode === 'rollback' ? 'Rollback' : 'Launch'} started: ${headline(this.view)}`, message: '', alertType: 'info', progress };
       case 'rollback.started':
         // A manual rollback's start marker already says it.
-        return this.view.facts.mode === 'rollback' ? undefined : { title: `Rollback started: ${what}`, message: `${event.reason}\n${why}`, alertType: 'warning' };
+        if (this.view.facts.mode === 'rollback') return undefined;
+        return { title: `Rollback started: ${headline(this.view)}`, message: `${event.reason}\n${why()}`, alertType: 'warning', progress };
       case 'launch.finished': {
         const alertType = event.status === 'succeeded' ? 'success' : event.status === 'rolled_back' ? 'warning' : 'error';
-        return { title: `${what}: ${outcomeText(this.view)}`, message: why, alertType };
+        return { title: `${headline(this.view)}: ${outcomeText(this.view)}`, message: why(), alertType, progress };
       }
       default:
         return undefined;
@@ -99,7 +99,7 @@ export class DatadogEventsNotifier implements Subscriber {
       author: actor ? { name: actor, type: 'user' } : { name: 'launch-action', type: 'automation' },
       ...(liveVersion && { new_value: { version: liveVersion } }),
       ...(mode === 'launch' && previousVersion && { prev_value: { version: previousVersion } }),
-      change_metadata: { launch_id: this.view.launchId, status: this.view.progress, run_url: runUrl },
+      change_metadata: { launch_id: this.view.launchId, status: marker.progress, run_url: runUrl },
     };
     const attributes = { category: 'change', title, message: text, tags, aggregation_key: this.view.launchId, attributes: change };
     return this.post(`${this.target.v2Url}/api/v2/events`, headers, { data: { type: 'event', attributes } });

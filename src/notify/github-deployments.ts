@@ -1,4 +1,5 @@
-import type { EventOf, LaunchEvent, Subscriber } from '../engine/events';
+import type { EventOf, LaunchEvent } from '../engine/events';
+import { LaunchNotifier } from './launch-notifier';
 import type { DeploymentsApi, DeploymentState, LaunchDeployment, LaunchPayload } from '../github/deployments-api';
 import { findRollbackPoint, isFromRun, type RunIdentity } from '../github/deployment-history';
 import type { LaunchView } from './launch-view';
@@ -20,7 +21,7 @@ export interface DeploymentSetup {
  * deployment of the version it returns to and marks the deployment it undid `inactive`; the post
  * step's rollback after a cancelled launch marks that launch's own deployment instead.
  */
-export class DeploymentNotifier implements Subscriber {
+export class DeploymentNotifier extends LaunchNotifier {
   readonly name = 'github-deployments';
   private deployment?: number;
   private undoes?: LaunchDeployment;
@@ -29,19 +30,15 @@ export class DeploymentNotifier implements Subscriber {
   constructor(
     private readonly api: DeploymentsApi,
     private readonly setup: DeploymentSetup,
-    private readonly view: LaunchView,
-    private readonly queue: WorkQueue,
-  ) {}
-
-  onEvent(event: LaunchEvent): void {
-    if (event.type === 'warning') return;
-    this.view.apply(event);
-    if (event.type === 'launch.started') this.queue.add(() => (event.mode === 'rollback' ? this.startRollback(event) : this.startLaunch(event)));
-    else if (event.type === 'launch.finished') this.queue.add(() => this.finish());
+    view: LaunchView,
+    queue: WorkQueue,
+  ) {
+    super(view, queue);
   }
 
-  flush(): Promise<void> {
-    return this.queue.flush();
+  protected react(event: LaunchEvent): void {
+    if (event.type === 'launch.started') this.queue.add(() => (event.mode === 'rollback' ? this.startRollback(event) : this.startLaunch(event)));
+    else if (event.type === 'launch.finished') this.queue.add(() => this.finish());
   }
 
   private async startLaunch(event: EventOf<'launch.started'>): Promise<void> {

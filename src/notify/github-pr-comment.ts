@@ -1,4 +1,5 @@
-import type { LaunchEvent, Subscriber } from '../engine/events';
+import type { LaunchEvent } from '../engine/events';
+import { LaunchNotifier } from './launch-notifier';
 import { GitHubApiError, type GitHubRest } from '../github/rest';
 import { changesSummary, type LaunchView } from './launch-view';
 import { prCommentMarker, renderPrComment } from './pr-comment-body';
@@ -12,25 +13,21 @@ const PER_PAGE = 100;
  * On pull requests: one comment per environment, found again by its hidden marker and edited in
  * place, so that a second run (or a re-run) updates the comment instead of adding another.
  */
-export class PrCommentNotifier implements Subscriber {
+export class PrCommentNotifier extends LaunchNotifier {
   readonly name = 'github-pr-comment';
   private commentId?: number;
 
   constructor(
     private readonly rest: GitHubRest,
     private readonly pullRequest: number,
-    private readonly view: LaunchView,
-    private readonly queue: WorkQueue,
-  ) {}
-
-  onEvent(event: LaunchEvent): void {
-    if (event.type === 'warning') return;
-    this.view.apply(event);
-    if (changesSummary(event)) this.queue.coalesce('comment', () => this.write());
+    view: LaunchView,
+    queue: WorkQueue,
+  ) {
+    super(view, queue);
   }
 
-  flush(): Promise<void> {
-    return this.queue.flush();
+  protected react(event: LaunchEvent): void {
+    if (changesSummary(event)) this.queue.coalesce('comment', () => this.write());
   }
 
   private async write(): Promise<void> {

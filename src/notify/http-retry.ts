@@ -17,14 +17,18 @@ export interface RetryPolicy {
   now(): number;
 }
 
+// At worst about 17 s for a service that hangs: well inside the 30 s the launch gives notifiers.
 export const defaultRetryPolicy: RetryPolicy = {
-  attempts: 4,
+  attempts: 3,
   baseDelayMs: 500,
   maxDelayMs: 10_000,
-  timeoutMs: 10_000,
+  timeoutMs: 5_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: Date.now,
 };
+
+/** Nothing answered, try after try: the service is down or unreachable from this runner. */
+export class NoResponseError extends Error {}
 
 /** How long a response asks to be left alone (ms), when it is a rate limit; undefined otherwise. */
 export type RateLimitReader = (response: Response, now: number) => number | undefined;
@@ -50,7 +54,9 @@ export interface JsonRequest {
 
 /** Sends one JSON request with retries and reads the whole reply; throws only when no reply came. */
 export async function sendJson(url: string, request: JsonRequest, http: HttpOptions): Promise<HttpReply> {
-  const body = request.body === undefined ? undefined : http.redact(JSON.stringify(request.body));
+  // Each string is redacted before serialising, so that a secret with a quote or backslash in it
+  // cannot slip through in its escaped form.
+  const body = request.body === undefined ? undefined : JSON.stringify(request.body, (_key, value: unknown) => (typeof value === 'string' ? http.redact(value) : value));
   const headers = body === undefined ? request.headers : { 'content-type': 'application/json; charset=utf-8', ...request.headers };
   const response = await fetchWithRetry(url, { method: request.method, headers, body }, http.policy, request.readRateLimit ?? readRetryAfter);
   return { status: response.status, headers: response.headers, text: await response.text() };
@@ -72,7 +78,7 @@ export async function fetchWithRetry(url: string, init: RequestInit, policy: Ret
     try {
       response = await fetch(url, { ...init, signal: AbortSignal.timeout(policy.timeoutMs) });
     } catch (error) {
-      if (last) throw new Error(`no response after ${attempt} tries: ${describeFetchError(error)}`);
+      if (last) throw new NoResponseError(`no response after ${attempt} tries: ${describeFetchError(error)}`);
       await policy.sleep(backoff(policy, attempt));
       continue;
     }

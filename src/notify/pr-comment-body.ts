@@ -17,7 +17,7 @@ export function renderPrComment(view: LaunchView): string {
   const phases = view.phases.size > MAX_ROWS ? view.phasesByInterest().slice(0, MAX_ROWS) : [...view.phases.values()];
   if (phases.length) {
     lines.push('| | Phase | State | Took | Detail |', '| --- | --- | --- | --- | --- |', ...phases.map(row));
-    if (view.phases.size > phases.length) lines.push('', `…and ${view.phases.size - phases.length} more phases (verified or pending).`);
+    if (view.phases.size > phases.length) lines.push('', `…and ${view.phases.size - phases.length} more phases.`);
     lines.push('');
   }
   const breaches = view.failureBreaches();

@@ -52,7 +52,7 @@ export function slackMessage(text: string, blocks: Block[]): SlackMessage {
     const hidden = kept.length - SLACK_LIMITS.blocks + 1;
     kept.splice(SLACK_LIMITS.blocks - 1, hidden, context([`…and ${hidden} more`]));
   }
-  // Shorten the longest section until the whole fits (the phase list is the one that grows), and
+  // Shorten the longest text until the whole fits (the phase list is the one that grows), and
   // should that not do, drop blocks from the end.
   const tooLong = (): boolean => JSON.stringify(kept).length > SLACK_LIMITS.blocksChars;
   for (let longest = longestText(kept); tooLong() && longest && longest.text.length > 200; longest = longestText(kept)) {
@@ -91,11 +91,8 @@ export function link(url: string, label: string): string {
 
 
 function longestText(blocks: Block[]): Mrkdwn | undefined {
-  let longest: Mrkdwn | undefined;
-  for (const block of blocks) {
-    if (block.type === 'section' && block.text && block.text.text.length > (longest?.text.length ?? 0)) longest = block.text;
-  }
-  return longest;
+  const texts = blocks.flatMap((block) => (block.type === 'section' ? [...(block.text ? [block.text] : []), ...(block.fields ?? [])] : block.type === 'context' ? block.elements : []));
+  return texts.reduce<Mrkdwn | undefined>((longest, text) => (text.text.length > (longest?.text.length ?? 0) ? text : longest), undefined);
 }
 
 function mrkdwn(text: string, max: number): Mrkdwn {

@@ -1,4 +1,5 @@
-import type { LaunchEvent, Subscriber } from '../engine/events';
+import type { LaunchEvent } from '../engine/events';
+import { LaunchNotifier } from './launch-notifier';
 import type { NotifyConfig } from './schema';
 import { changesSummary, type LaunchView } from './launch-view';
 import { SlackError, type PostedMessage, type SlackWebApi } from './slack-api';
@@ -14,7 +15,7 @@ const UNEDITABLE = new Set(['message_not_found', 'cant_update_message', 'edit_wi
  * thread under it with each phase result, breach and rollback step. Edits notify nobody, so the
  * mention goes out in a thread reply that is also broadcast to the channel.
  */
-export class SlackBotNotifier implements Subscriber {
+export class SlackBotNotifier extends LaunchNotifier {
   readonly name = 'slack-bot';
   private live?: PostedMessage;
   private readonly takeMention: ReturnType<typeof mentionOnce>;
@@ -23,15 +24,14 @@ export class SlackBotNotifier implements Subscriber {
     private readonly api: SlackWebApi,
     private readonly channel: string,
     private readonly config: NotifyConfig['slack'],
-    private readonly view: LaunchView,
-    private readonly queue: WorkQueue,
+    view: LaunchView,
+    queue: WorkQueue,
   ) {
+    super(view, queue);
     this.takeMention = mentionOnce(config.mention_on_failure);
   }
 
-  onEvent(event: LaunchEvent): void {
-    if (event.type === 'warning') return;
-    this.view.apply(event);
+  protected react(event: LaunchEvent): void {
     if (event.type === 'launch.started') this.queue.add(() => this.postLive());
     else if (changesSummary(event)) this.queue.coalesce('live', () => this.updateLive());
 
@@ -41,10 +41,6 @@ export class SlackBotNotifier implements Subscriber {
     // Rendered now: by the time the reply is sent the launch may have moved on.
     const reply = momentMessage(event, this.view, mention);
     this.queue.add(() => this.reply(reply, mention !== undefined));
-  }
-
-  flush(): Promise<void> {
-    return this.queue.flush();
   }
 
   private async postLive(): Promise<void> {

@@ -49,7 +49,7 @@ function finishMoment(status: LaunchStatus, mode: LaunchMode): SlackMoment | und
 /** The bot's one message per launch: status, facts, every phase (summarised when many), the why. */
 export function liveMessage(view: LaunchView): SlackMessage {
   const title = `${statusIcon(view.progress)} ${headline(view)}`;
-  return slackMessage(`${title}: ${outcomeText(view)}`, [
+  return slackMessage(escapeMrkdwn(`${title}: ${outcomeText(view)}`), [
     header(title),
     section(`*${escapeMrkdwn(capitalise(outcomeText(view)))}*`, facts(view)),
     section(phaseList(view)),
@@ -65,7 +65,7 @@ export function momentMessage(event: LaunchEvent, view: LaunchView, mention?: st
   if (event.type === 'phase.failed' || event.type === 'rollback.started' || event.type === 'launch.finished') blocks.push(...failureBlocks(view));
   if (mention) blocks.push(section(`🔔 ${mention}`));
   blocks.push(footer(view));
-  return slackMessage(`${mention ? `${mention} ` : ''}${title}`, blocks);
+  return slackMessage(`${mention ? `${mention} ` : ''}${escapeMrkdwn(title)}`, blocks);
 }
 
 function momentTitle(event: LaunchEvent, view: LaunchView): string {
@@ -79,7 +79,7 @@ function momentTitle(event: LaunchEvent, view: LaunchView): string {
     case 'check.result':
       return `⚠️ ${breachText(event)}`;
     case 'rollback.started':
-      return `↩️ Rolling back ${event.phases.length} phase(s), ${event.phases.join(' → ')}: ${event.reason}`;
+      return `↩️ Rolling back ${event.phases.length} phase(s), ${pathOf(event.phases)}: ${event.reason}`;
     case 'rollback.phase':
       return rollbackStepTitle(event, view);
     case 'rollback.finished':
@@ -145,6 +145,11 @@ function footer(view: LaunchView): Block {
   const { runUrl, environmentUrl } = view.facts;
   const parts = [runUrl ? link(runUrl, 'Workflow run') : undefined, environmentUrl ? link(environmentUrl, 'Environment') : undefined, view.launchId ? `launch \`${view.launchId}\`` : undefined];
   return context(parts.filter((part): part is string => part !== undefined).concat(escapeMrkdwn(headline(view))));
+}
+
+/** "canary-2 → canary-1 → migrate", shortened for long launches. */
+function pathOf(phases: readonly string[]): string {
+  return phases.length <= 8 ? phases.join(' → ') : `${phases.slice(0, 7).join(' → ')} → … → ${phases.at(-1)}`;
 }
 
 function phaseName(view: LaunchView, id: string): string {

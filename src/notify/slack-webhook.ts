@@ -1,4 +1,5 @@
-import type { LaunchEvent, Subscriber } from '../engine/events';
+import type { LaunchEvent } from '../engine/events';
+import { LaunchNotifier } from './launch-notifier';
 import type { NotifyConfig } from './schema';
 import type { LaunchView } from './launch-view';
 import { sendJson, type HttpOptions } from './http-retry';
@@ -8,31 +9,26 @@ import type { SlackMessage } from './slack-blocks';
 import type { WorkQueue } from './work-queue';
 
 /** With an incoming webhook: one message per notable event chosen by `notify.slack.on`. */
-export class SlackWebhookNotifier implements Subscriber {
+export class SlackWebhookNotifier extends LaunchNotifier {
   readonly name = 'slack-webhook';
   private readonly takeMention: ReturnType<typeof mentionOnce>;
 
   constructor(
     private readonly webhookUrl: string,
     private readonly config: NotifyConfig['slack'],
-    private readonly view: LaunchView,
-    private readonly queue: WorkQueue,
+    view: LaunchView,
+    queue: WorkQueue,
     private readonly http: HttpOptions,
   ) {
+    super(view, queue);
     this.takeMention = mentionOnce(config.mention_on_failure);
   }
 
-  onEvent(event: LaunchEvent): void {
-    if (event.type === 'warning') return;
-    this.view.apply(event);
+  protected react(event: LaunchEvent): void {
     const moment = momentOf(event, this.view.facts.mode);
     if (!moment || moment.step || !this.config.on.includes(moment.moment)) return;
     const message = momentMessage(event, this.view, this.takeMention(moment));
     this.queue.add(() => this.post(message));
-  }
-
-  flush(): Promise<void> {
-    return this.queue.flush();
   }
 
   /** A webhook answers 200 `ok`, or an error code as plain text (`channel_not_found`, `invalid_payload`). */

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
-import { EventBus, type Subscriber } from '../engine/events';
+import { EventBus, errorMessage, type Subscriber } from '../engine/events';
 import { LaunchEngine, type LaunchResult } from '../engine/engine';
 import type { LaunchStatus } from '../engine/model';
 import type { Settings } from '../inputs';
 import type { RunContext } from '../run-context';
 import { loadSpecFile } from '../spec/load';
 import { prepareLaunch } from '../spec/prepare';
+import { resolveStrategyCommands } from '../strategies/expand';
 import type { Launch } from '../spec/schema';
 import { buildLaunchEnv } from './launch-env';
 import { ConsoleLog, type Printer } from '../report/console-log';
@@ -15,7 +16,8 @@ import { JsonReport } from '../report/json-report';
 import { renderPlan } from '../report/plan';
 import { renderSummary } from '../report/summary';
 import { createRedactor } from '../report/redact';
-import { createNotifiers } from '../notify';
+import { createNotifiers, type NotifierContext } from '../notify';
+import { resolveRollbackVersion } from '../notify/rollback-version';
 
 export interface LaunchRequest {
   settings: Settings;
@@ -50,27 +52,32 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const cwd = resolve(settings.workingDirectory);
   const specFile = resolve(cwd, settings.spec);
   const loaded = loadSpecFile(specFile);
-  const prepared = prepareLaunch(loaded.launch);
-  const launch: Launch = { ...prepared, environment: settings.environment ?? prepared.environment };
+  const validated: Launch = { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
 
   const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : randomUUID().slice(0, 8);
-  const identity = { launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion: settings.previousVersion };
-  const env = buildLaunchEnv(launch, settings, identity);
   const redact = createRedactor(request.secrets);
+  const notifierContext = { launch: validated, settings, run: request.run, mode: settings.mode, version: settings.version, specDigest: loaded.digest, redact };
+  const previousVersion = settings.previousVersion ?? (settings.mode === 'rollback' ? await findRollbackVersion(notifierContext, printer) : undefined);
+  const identity = { launchId, mode: settings.mode, environment: validated.environment, version: settings.version, previousVersion };
+  // Built before expansion: a strategy's own commands (listing instances...) see the same environment.
+  const env = buildLaunchEnv(validated, settings, identity);
+  // A plan runs nothing: commands that list a strategy's targets show as such in it.
+  const resolved = settings.mode === 'plan' ? validated : await resolveStrategyCommands(validated, { env, cwd });
+  const launch = prepareLaunch(resolved);
 
   const bus = new EventBus();
   const reportPath = join(request.reportDir ?? tmpdir(), `launch-report-${launchId}.json`);
   bus.subscribe(new ConsoleLog(printer));
   bus.subscribe(
-    new JsonReport(reportPath, { launchId, spec: specFile, specDigest: loaded.digest, environment: launch.environment, version: settings.version, previousVersion: settings.previousVersion }, redact),
+    new JsonReport(reportPath, { launchId, spec: specFile, specDigest: loaded.digest, environment: launch.environment, version: settings.version, previousVersion }, redact),
   );
   for (const subscriber of request.subscribers ?? []) bus.subscribe(subscriber);
   if (settings.mode !== 'plan') {
-    const notifiers = createNotifiers({ launch, settings, run: request.run, mode: settings.mode, version: settings.version, previousVersion: settings.previousVersion, specDigest: loaded.digest });
+    const notifiers = createNotifiers({ ...notifierContext, launch, previousVersion });
     for (const notifier of notifiers) bus.subscribe(notifier);
   }
 
-  bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion: settings.previousVersion, phases: launch.phases.map((p) => ({ id: p.id, name: p.name })) });
+  bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion, phases: launch.phases.map((p) => ({ id: p.id, name: p.name })) });
 
   let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs'>;
   const extras: string[] = [];
@@ -97,4 +104,24 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
   await bus.flush(request.signal?.aborted ? 3000 : 30_000);
   return { ...result, reportPath, summary: redact(renderSummary(bus.history, extras)), launch };
+}
+
+/**
+ * A manual rollback without previous-version goes back to the version of the environment's last
+ * successful deployment before the current one (GitHub Deployments). Without one, rollback commands
+ * run with an empty LAUNCH_PREVIOUS_VERSION, said loudly.
+ */
+async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Promise<string | undefined> {
+  try {
+    const found = await resolveRollbackVersion(ctx);
+    if (found) {
+      const undone = found.undoes ? ` (undoing deployment ${found.undoes.deploymentId}${found.undoes.version ? ` of ${found.undoes.version}` : ''})` : '';
+      printer.info(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`);
+      return found.version;
+    }
+    printer.warning('No previous-version was given and no earlier successful deployment was found: rollback commands get an empty LAUNCH_PREVIOUS_VERSION.');
+  } catch (error) {
+    printer.warning(`Could not read the deployment history (${errorMessage(error)}): rollback commands get an empty LAUNCH_PREVIOUS_VERSION.`);
+  }
+  return undefined;
 }

@@ -1,6 +1,34 @@
-import type { Launch } from '../spec/schema';
+import { DEFAULT_PHASE_TIMEOUT_MS, type Launch } from '../spec/schema';
+import { readCommandWords } from './command-source';
+import { phaseBuilder } from './phase';
+import { expandStrategySpec, resolveStrategySpec } from './registry';
 
-/** Expands the spec's strategy into engine phases (placeholder until the strategy work lands). */
+/**
+ * Returns the launch with its strategy expanded into ordinary phases around the explicit ones, so
+ * the plan shows every step and the engine needs no strategy knowledge. A `{command}` source not yet
+ * resolved (a plan) expands to phases that say what the command will decide at launch.
+ */
 export function expandStrategy(launch: Launch): Launch {
-  return launch;
+  if (!launch.strategy) return launch;
+  const defaults = { timeoutMs: launch.defaults.timeout ?? DEFAULT_PHASE_TIMEOUT_MS, rollbackTimeoutMs: launch.defaults.rollback_timeout };
+  const { before, after } = expandStrategySpec(launch.strategy, { launch, defaults, phase: phaseBuilder(defaults) });
+  const explicit = new Set(launch.phases.map((phase) => phase.id));
+  const clash = [...before, ...after].find((phase) => explicit.has(phase.id));
+  if (clash) throw new Error(`phase id '${clash.id}' is used by the spec and by its ${launch.strategy.type} strategy: rename the spec's phase`);
+  return { ...launch, phases: [...before, ...launch.phases, ...after] };
+}
+
+export interface ResolveOptions {
+  /** The launch environment: the commands see what every phase command sees. */
+  env: Readonly<Record<string, string>>;
+  cwd: string;
+}
+
+/** Runs the strategy's `{command}` sources (instances, live colour) before a launch or rollback. */
+export async function resolveStrategyCommands(launch: Launch, options: ResolveOptions): Promise<Launch> {
+  if (!launch.strategy) return launch;
+  const strategy = await resolveStrategySpec(launch.strategy, (source, what) =>
+    readCommandWords(source, what, { env: options.env, cwd: options.cwd, killGraceMs: launch.kill_grace }),
+  );
+  return { ...launch, strategy };
 }

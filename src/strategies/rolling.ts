@@ -135,10 +135,15 @@ function rollingPhases(spec: RollingSpec, instances: string[], ctx: ExpansionCon
 /** Updates a pool of instances a batch at a time; a bad build is stopped in its first batch. */
 export const rollingStrategy = defineStrategy({
   schema: rollingSchema,
-  async expand(spec, ctx): Promise<Placement> {
+  async resolve(spec, read) {
+    if (Array.isArray(spec.instances)) return spec;
+    const listed = await read(spec.instances, 'rolling instances');
+    const duplicate = listed.find((instance, index) => listed.indexOf(instance, index + 1) > 0);
+    if (duplicate) throw new Error(`rolling instances: \`${spec.instances.command}\` printed '${duplicate}' twice`);
+    return { ...spec, instances: listed };
+  },
+  expand(spec, ctx): Placement {
     if (Array.isArray(spec.instances)) return { before: [], after: rollingPhases(spec, spec.instances, ctx) };
-    const listed = await ctx.commandOutput(spec.instances, 'rolling instances');
-    if (listed) return { before: [], after: rollingPhases(spec, listed, ctx) };
     const where = `each instance from \`${spec.instances.command}\` (resolved at launch), batch_size ${spec.batch_size}`;
     const pair = instancePhases(spec, { id: 'rolling.each-instance', instance: ANY_INSTANCE, where, batch: 1 }, 0, ctx);
     return { before: [], after: pair.ready ? [pair.update, pair.ready] : [pair.update] };

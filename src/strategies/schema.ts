@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import { strategySchema } from './registry';
 
-/** Launch-level strategy settings (placeholder until the strategy work lands). */
+/** Launch-level strategy settings: `strategy.type` picks one, its fields describe the launch's shape. */
 export const strategyFields = {
-  strategy: z.object({}).strict().optional(),
+  strategy: strategySchema.optional().meta({ description: 'A launch strategy that expands into phases (after any explicit phases)' }),
 };

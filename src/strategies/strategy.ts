@@ -1,8 +1,7 @@
 import type { z } from 'zod';
-import type { LaunchMode } from '../engine/model';
 import type { Launch, Phase } from '../spec/schema';
 import type { CommandSource } from './command-source';
-import type { PhaseFields } from './phase';
+import type { PhaseDefaults, PhaseFields } from './phase';
 
 /** Where a strategy's phases go around the spec's explicit `phases`. */
 export interface Placement {
@@ -12,23 +11,27 @@ export interface Placement {
 
 export interface ExpansionContext {
   launch: Launch;
-  mode: LaunchMode;
+  /** The launch's default limits, for phases whose limit is a wait plus a command's. */
+  defaults: PhaseDefaults;
   /** A complete phase: the launch's default timeouts fill in what the strategy leaves out. */
   phase(fields: PhaseFields): Phase;
-  /**
-   * The words a user command prints (instances, the live colour). Undefined in plan mode: a plan runs
-   * nothing, so the strategy shows what will be resolved at launch instead.
-   */
-  commandOutput(source: CommandSource, what: string): Promise<string[] | undefined>;
 }
+
+/** Runs a user command that names a strategy's targets and returns the words it printed. */
+export type CommandReader = (source: CommandSource, what: string) => Promise<string[]>;
 
 /** One launch strategy: its spec fields (a `type` literal names it) and how it becomes engine phases. */
 export interface Strategy<S extends z.ZodObject = z.ZodObject> {
   readonly schema: S;
-  expand(spec: z.output<S>, ctx: ExpansionContext): Promise<Placement>;
+  /**
+   * Replaces the spec's `{command}` sources with what the commands print (the instances, the live
+   * colour). Runs before a launch or rollback, never for a plan: a plan shows the commands instead.
+   */
+  resolve?(spec: z.output<S>, read: CommandReader): Promise<z.output<S>>;
+  expand(spec: z.output<S>, ctx: ExpansionContext): Placement;
 }
 
-/** Identity helper that keeps `expand`'s argument tied to the schema. */
+/** Identity helper that keeps `resolve` and `expand` tied to the schema. */
 export function defineStrategy<S extends z.ZodObject>(strategy: Strategy<S>): Strategy<S> {
   return strategy;
 }

@@ -39,7 +39,7 @@ export interface DatadogFake {
 
 /** Bucket width the fake uses for v1 and for scalar aggregation; v2 timeseries uses the request's interval. */
 export const FAKE_BUCKET_MS = 10_000;
-/** The newest bucket is still filling: it reports this share of its final value, as real Datadog under-counts. */
+/** A bucket still filling reports this share of its final value, as real Datadog under-counts. */
 export const INCOMPLETE_SHARE = 0.25;
 const AGGREGATORS = ['avg', 'min', 'max', 'sum', 'last', 'percentile', 'mean', 'l2norm', 'area'];
 
@@ -57,11 +57,12 @@ function bucketTimes(from: number, to: number, step: number): number[] {
   return times;
 }
 
-/** Values of one series over buckets, the newest one incomplete. */
-function sample(series: FakeSeries, times: number[]): (number | null)[] {
-  return times.map((t, index) => {
+/** Values of one series over buckets of `width`; a bucket that has not ended yet is incomplete. */
+function sample(series: FakeSeries, times: number[], width: number): (number | null)[] {
+  const now = Date.now();
+  return times.map((t) => {
     const value = series.value(t);
-    return value !== null && index === times.length - 1 ? value * INCOMPLETE_SHARE : value;
+    return value !== null && t + width > now ? value * INCOMPLETE_SHARE : value;
   });
 }
 
@@ -126,8 +127,8 @@ export async function startDatadogFake(keys = { apiKey: 'dd-api-key-secret-1234'
   const seriesOf = (query: string): FakeSeries[] => seriesByQuery.get(query) ?? [];
 
   /** Each query's values per series over `times`; a formula then combines them. */
-  const evaluate = (queries: Query[], formula: string, times: number[]) => {
-    const byName = new Map(queries.map((q) => [q.name, seriesOf(q.query).map((s) => sample(s, times))]));
+  const evaluate = (queries: Query[], formula: string, times: number[], width: number) => {
+    const byName = new Map(queries.map((q) => [q.name, seriesOf(q.query).map((s) => sample(s, times, width))]));
     const first = seriesOf(queries[0]!.query);
     return { rows: applyFormula(formula, byName), tags: first.map((s) => s.tags ?? []) };
   };
@@ -164,7 +165,7 @@ export async function startDatadogFake(keys = { apiKey: 'dd-api-key-secret-1234'
     const series = seriesOf(query).map((s, index) => ({
       metric: query,
       scope: s.tags?.join(',') || '*',
-      pointlist: sample(s, times).map((v, i) => [times[i], v]),
+      pointlist: sample(s, times, FAKE_BUCKET_MS).map((v, i) => [times[i], v]),
       start: times[0],
       end: times.at(-1),
       interval: FAKE_BUCKET_MS / 1000,
@@ -179,14 +180,14 @@ export async function startDatadogFake(keys = { apiKey: 'dd-api-key-secret-1234'
   const timeseries = (req: RecordedRequest, res: ServerResponse, headers: Record<string, string>) => {
     const { from, to, interval, queries, formula } = parseV2(req, 'timeseries_request');
     const times = bucketTimes(from, to, interval);
-    const { rows, tags } = evaluate(queries, formula, times);
+    const { rows, tags } = evaluate(queries, formula, times, interval);
     const body = { data: { id: '0', type: 'timeseries_response', attributes: { series: rows.map((_, i) => ({ group_tags: tags[i] ?? [], query_index: 0, unit: null })), times, values: rows } } };
     sendJson(res, 200, body, { ...headers, 'content-type': 'application/vnd.api+json' });
   };
 
   const scalar = (req: RecordedRequest, res: ServerResponse, headers: Record<string, string>) => {
     const { from, to, queries, formula } = parseV2(req, 'scalar_request');
-    const { rows, tags } = evaluate(queries, formula, bucketTimes(from, to, FAKE_BUCKET_MS));
+    const { rows, tags } = evaluate(queries, formula, bucketTimes(from, to, FAKE_BUCKET_MS), FAKE_BUCKET_MS);
     const columns: unknown[] = [{ name: formula, type: 'number', values: rows.map((row) => aggregate(row, queries[0]!.aggregator!)), meta: { unit: null } }];
     if (tags.some((t) => t.length)) columns.unshift({ name: 'tags', type: 'group', values: tags });
     sendJson(res, 200, { data: { type: 'scalar_response', attributes: { columns } } }, { ...headers, 'content-type': 'application/vnd.api+json' });

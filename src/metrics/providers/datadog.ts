@@ -51,7 +51,7 @@ function labelsOf(tags: readonly string[]): Record<string, string> {
 
 /**
  * Datadog's newest bucket is usually still filling: read as truth it under-counts (an error rate that
- * looks like it dropped). Time series are always read without it.
+ * looks like it dropped). Time series are always read without it; scalar windows end one step ago.
  */
 function withoutNewestBucket(points: Point[]): Point[] {
   return points.slice(0, -1);
@@ -134,12 +134,14 @@ export function datadogProvider(config: DatadogConfig): MetricProvider {
       const over = `over the last ${formatDuration(request.window)}`;
       if (request.api === 'v1') return `GET ${joinUrl(config.baseUrl, 'api/v1/query')} query=${request.query} ${over}`;
       const queries = Object.entries(queriesOf(request)).map(([name, query]) => `${name}=${query}`).join(' ');
-      const how = request.api === 'scalar' ? `${request.aggregator} ${over}` : `every ${formatDuration(request.step)} ${over}`;
+      const how = request.api === 'scalar' ? `${request.aggregator} ${over}, up to ${formatDuration(request.step)} ago` : `every ${formatDuration(request.step)} ${over}`;
       return `POST ${joinUrl(config.baseUrl, `api/v2/query/${request.api}`)} ${queries} formula=${formulaOf(request)} (${how})`;
     },
     instant: (request, signal) => {
       const range = lastWindow(request);
-      if (request.api === 'scalar') return scalar(request, range.start, range.end, signal);
+      // A scalar is aggregated server-side, so the filling bucket cannot be dropped after the fact:
+      // the window ends one step ago instead.
+      if (request.api === 'scalar') return scalar(request, range.start - range.step, range.end - range.step, signal);
       return request.api === 'v1' ? v1(request, range, signal) : timeseries(request, range, signal);
     },
     range: (request, range, signal) => (request.api === 'v1' ? v1(request, range, signal) : timeseries(request, range, signal)),

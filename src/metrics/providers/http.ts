@@ -35,6 +35,8 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
     return { status: response.status, headers: response.headers, text: await response.text() };
   } catch (error) {
     if (request.signal.aborted) throw error;
+    // fetch rejects requests it cannot even build (a malformed header value) without a network cause.
+    if (error instanceof TypeError && error.message !== 'fetch failed') throw new ProviderError(`${request.what}: ${error.message}`, 'config');
     if (timeout.aborted) throw new ProviderError(`${request.what} did not answer within ${formatDuration(request.timeoutMs)}`, 'transient');
     throw new ProviderError(`${request.what} is unreachable (${networkCause(error)})`, 'transient');
   }

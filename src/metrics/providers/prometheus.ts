@@ -87,9 +87,12 @@ function readResponse(response: HttpResponse): Series[] {
   return toSeries(parsed.data);
 }
 
-function authorization(config: PrometheusConfig): Record<string, string> {
+/** Bearer token, else basic auth from the inputs, else from a `https://user:pass@host` URL (fetch refuses those). */
+function authorization(config: PrometheusConfig, url: URL): Record<string, string> {
+  const basic = (username: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` });
   if (config.token) return { authorization: `Bearer ${config.token}` };
-  if (config.username) return { authorization: `Basic ${Buffer.from(`${config.username}:${config.password ?? ''}`).toString('base64')}` };
+  if (config.username) return basic(config.username, config.password ?? '');
+  if (url.username) return basic(decodeURIComponent(url.username), decodeURIComponent(url.password));
   return {};
 }
 
@@ -97,21 +100,23 @@ const seconds = (ms: number): string => String(ms / 1000);
 
 /** Instant and range queries against the HTTP API, POSTed form-encoded (long queries do not fit a URL). */
 export function prometheusProvider(config: PrometheusConfig): MetricProvider {
+  const url = new URL(config.url);
   const headers = {
     ...config.headers,
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
-    ...authorization(config),
+    ...authorization(config, url),
   };
+  const base = displayUrl(config.url);
   const call = async (path: string, params: Record<string, string>, signal: AbortSignal): Promise<Series[]> => {
     // The server-side timeout makes Prometheus give up on the query too, instead of computing for nobody.
     const body = new URLSearchParams({ ...params, timeout: `${seconds(config.timeoutMs)}s` }).toString();
-    const response = await send({ what: 'prometheus', url: joinUrl(config.url, path), method: 'POST', headers, body, timeoutMs: config.timeoutMs, signal });
+    const response = await send({ what: 'prometheus', url: joinUrl(base, path), method: 'POST', headers, body, timeoutMs: config.timeoutMs, signal });
     return readResponse(response);
   };
   const query = (request: MetricRequest): string => request.query ?? '';
   return {
-    describe: (request) => `POST ${displayUrl(joinUrl(config.url, 'api/v1/query'))} query=${query(request)}`,
+    describe: (request) => `POST ${joinUrl(base, 'api/v1/query')} query=${query(request)}`,
     instant: (request, signal) => call('api/v1/query', { query: query(request) }, signal),
     range: (request, range: TimeRange, signal) =>
       call('api/v1/query_range', { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) }, signal),

@@ -62,8 +62,11 @@ const builders: Record<ProviderKind, (setup: ProviderSetup) => Built> = {
   },
 };
 
+/** Masking a value this short would garble every message and hide nothing. */
+const MIN_SECRET_LENGTH = 4;
+
 export function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+  return secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH).reduce((out, secret) => out.split(secret).join('***'), text);
 }
 
 /**

@@ -1,0 +1,30 @@
+import type { LaunchEvent, Subscriber } from '../engine/events';
+import type { LaunchView } from './launch-view';
+import type { WorkQueue } from './work-queue';
+
+/**
+ * What every notifier shares: it follows the launch in its own LaunchView and sends through its own
+ * WorkQueue, whose warnings its `flush` throws for the bus to record.
+ */
+export abstract class LaunchNotifier implements Subscriber {
+  abstract readonly name: string;
+
+  constructor(
+    protected readonly view: LaunchView,
+    protected readonly queue: WorkQueue,
+  ) {}
+
+  onEvent(event: LaunchEvent): void {
+    // Warnings are the bus's own reports, ours included: nothing to announce.
+    if (event.type === 'warning') return;
+    this.view.apply(event);
+    this.react(event);
+  }
+
+  flush(): Promise<void> {
+    return this.queue.flush();
+  }
+
+  /** Queues the work `event` calls for; the view already includes the event. */
+  protected abstract react(event: LaunchEvent): void;
+}

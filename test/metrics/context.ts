@@ -1,0 +1,45 @@
+import { launchSchema } from '../../src/spec/schema';
+import { defaultSettings, type Settings } from '../../src/inputs';
+import type { CheckStage } from '../../src/engine/model';
+import type { EventOf } from '../../src/engine/events';
+import { metricCheck } from '../../src/metrics/metric-check';
+import { checkContext, type TestCheckContext } from '../support/check-context';
+
+export interface MetricContextOptions {
+  stage?: CheckStage;
+  settings?: Partial<Settings>;
+  commandDone?: Promise<void>;
+  signal?: AbortSignal;
+  env?: Record<string, string>;
+  name?: string;
+}
+
+/** What a metric check sees inside a one-phase launch whose launch-level fields are `spec`. */
+export function metricContext(spec: Record<string, unknown> = {}, options: MetricContextOptions = {}): TestCheckContext {
+  const base = checkContext({ signal: options.signal, env: options.env });
+  return {
+    ...base,
+    launch: launchSchema.parse({ phases: [{ id: 'deploy', run: 'true' }], ...spec }),
+    settings: { ...defaultSettings(), ...options.settings },
+    stage: options.stage ?? 'gate',
+    name: options.name ?? 'check',
+    commandDone: options.commandDone ?? Promise.resolve(),
+  };
+}
+
+export function runMetric(config: Record<string, unknown>, ctx: TestCheckContext) {
+  return metricCheck.run(metricCheck.config.parse(config), ctx);
+}
+
+export function planMetric(config: Record<string, unknown>, ctx: TestCheckContext) {
+  return metricCheck.plan(metricCheck.config.parse(config), ctx);
+}
+
+export function measurements(ctx: TestCheckContext): Omit<EventOf<'measurement'>, 'at'>[] {
+  return ctx.events.filter((event): event is Omit<EventOf<'measurement'>, 'at'> => event.type === 'measurement');
+}
+
+/** Settings pointing the prometheus provider at `url`. */
+export function prometheusAt(url: string, extra: Partial<Settings['prometheus']> = {}): Partial<Settings> {
+  return { prometheus: { headers: {}, ...extra, url } };
+}

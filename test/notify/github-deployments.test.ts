@@ -1,0 +1,154 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNotifiers } from '../../src/notify';
+import { primaryRateLimit, secondaryRateLimit, startFakeGitHub, type FakeGitHub } from '../fakes/github';
+import { ERROR_RATE_BREACH, RUN_URL, SECRETS, SHA, launchOn, notifierContext, warningsOf, type ContextOptions } from './harness';
+
+let github: FakeGitHub;
+beforeEach(async () => {
+  github = await startFakeGitHub({ token: SECRETS.githubToken });
+});
+afterEach(() => github.close());
+
+function githubLaunch(options: ContextOptions = {}) {
+  const ctx = notifierContext({
+    ...options,
+    run: { apiUrl: github.apiUrl, ...options.run },
+    settings: (s) => {
+      s.github.token = SECRETS.githubToken;
+    },
+  });
+  return { ctx, ...launchOn(ctx, createNotifiers(ctx)) };
+}
+
+/** A deployment of ours as an earlier launch would have left it. */
+function seed(version: string, states: Parameters<FakeGitHub['seedDeployment']>[0]['states'], extra: Record<string, unknown> = {}) {
+  return github.seedDeployment({
+    environment: 'production',
+    states,
+    payload: { tool: 'launch-action', mode: 'launch', launch_id: `old-${version}`, version, spec_digest: 'sha256:old', phases: ['migrate'], run_id: '100', run_attempt: '1', ...extra },
+  });
+}
+
+describe('GitHub deployments', () => {
+  it('records a successful launch: in_progress then success, with the payload, log and environment URLs', async () => {
+    const { bus, script } = githubLaunch();
+    script.succeed();
+    await bus.flush();
+
+    expect(warningsOf(bus)).toEqual([]);
+    const [deployment] = github.deployments;
+    expect(deployment).toMatchObject({
+      ref: SHA,
+      environment: 'production',
+      required_contexts: [],
+      auto_merge: false,
+      transient_environment: false,
+      payload: { tool: 'launch-action', mode: 'launch', version: '1.4.0', previous_version: '1.3.9', spec_digest: 'sha256:0f1e2d', phases: ['migrate', 'canary-1', 'canary-2'], launch_id: '4242-1', run_id: '4242', run_attempt: '1' },
+    });
+    expect(deployment!.statuses).toEqual([
+      expect.objectContaining({ state: 'in_progress', log_url: RUN_URL, environment_url: 'https://shop.example.com', description: 'Launching: checkout 1.4.0 → production' }),
+      expect.objectContaining({ state: 'success', log_url: RUN_URL, description: 'succeeded (4m12s)' }),
+    ]);
+  });
+
+  it('records an automatic rollback as failure, then inactive', async () => {
+    const { bus, script } = githubLaunch();
+    script.breachAndRollBack(ERROR_RATE_BREACH);
+    await bus.flush();
+    const [deployment] = github.deployments;
+    expect(github.statesOf(deployment!.id)).toEqual(['in_progress', 'failure', 'inactive']);
+    expect(deployment!.statuses[1]!.description).toMatch(/^rolled back at phase 'canary-2'/);
+    expect(deployment!.statuses[1]!.description.length).toBeLessThanOrEqual(140);
+  });
+
+  it('records a failed rollback as failure, leaving the deployment active', async () => {
+    const { bus, script } = githubLaunch();
+    script.breachAndRollBack(ERROR_RATE_BREACH, ['canary-1']);
+    await bus.flush();
+    expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'failure']);
+  });
+
+  it('records a manual rollback as a deployment of the version it returns to, and marks the undone one inactive', async () => {
+    const good = seed('1.3.9', ['in_progress', 'success'], { run_id: '90' });
+    const bad = seed('1.4.0', ['in_progress', 'success'], { previous_version: '1.3.9' });
+    const { bus, script } = githubLaunch({ mode: 'rollback', version: undefined, previousVersion: '1.3.9', run: { runId: '5000' } });
+    script.manualRollback();
+    await bus.flush();
+
+    expect(warningsOf(bus)).toEqual([]);
+    const rollback = github.deployments.at(-1)!;
+    expect(rollback.payload).toMatchObject({ mode: 'rollback', version: '1.3.9', previous_version: '1.4.0', rolled_back_deployment: bad.id, run_id: '5000' });
+    expect(rollback.sha).toBe(good.sha);
+    expect(github.statesOf(rollback.id)).toEqual(['in_progress', 'success']);
+    expect(github.statesOf(bad.id)).toEqual(['in_progress', 'success', 'inactive']);
+    expect(bad.statuses.at(-1)!.description).toBe('Rolled back to 1.3.9');
+    expect(github.statesOf(good.id)).toEqual(['in_progress', 'success']);
+  });
+
+  it('after a cancelled launch, the post step’s rollback marks that launch’s own deployment inactive', async () => {
+    seed('1.3.9', ['in_progress', 'success']);
+    const cancelled = seed('1.4.0', ['in_progress', 'failure'], { run_id: '4242', run_attempt: '1', launch_id: '4242-1' });
+    const { bus, script } = githubLaunch({ mode: 'rollback' });
+    script.manualRollback();
+    await bus.flush();
+    expect(github.deployments).toHaveLength(2);
+    expect(github.statesOf(cancelled.id)).toEqual(['in_progress', 'failure', 'in_progress', 'inactive']);
+  });
+
+  it('on a pull request deploys the head commit to a transient environment', async () => {
+    const { bus, script } = githubLaunch({ environment: 'pr-42', run: { eventName: 'pull_request', event: { number: 42, pull_request: { number: 42, head: { sha: 'f'.repeat(40) } } } } });
+    script.succeed();
+    await bus.flush();
+    expect(github.deployments[0]).toMatchObject({ ref: 'f'.repeat(40), environment: 'pr-42', transient_environment: true });
+  });
+
+  it('warns clearly when GitHub answers 202 without creating a deployment, and writes no status', async () => {
+    github.answerNext('create-deployment', { status: 202, body: { message: 'Auto-merged main into topic-branch on deployment.' } });
+    const { bus, script } = githubLaunch();
+    script.succeed();
+    await bus.flush();
+    expect(warningsOf(bus)).toEqual([
+      expect.objectContaining({
+        source: 'github-deployments',
+        message: "GitHub created no deployment for 'production' (HTTP 202: Auto-merged main into topic-branch on deployment.); its statuses are skipped",
+      }),
+    ]);
+    expect(github.server.requests.filter((r) => r.path.endsWith('/statuses'))).toEqual([]);
+  });
+
+  it('warns clearly on 409', async () => {
+    github.answerNext('create-deployment', { status: 409, body: { message: 'Conflict: Commit status checks failed for main.' } });
+    const { bus, script } = githubLaunch();
+    script.breachAndRollBack(ERROR_RATE_BREACH);
+    await bus.flush();
+    expect(warningsOf(bus).map((w) => w.message)).toEqual([
+      "GitHub refused the deployment for 'production' (HTTP 409: Conflict: Commit status checks failed for main.); its statuses are skipped",
+    ]);
+    expect(bus.history.at(-2)).toMatchObject({ type: 'launch.finished', status: 'rolled_back' });
+  });
+
+  it('waits out a primary rate limit until x-ratelimit-reset, and a secondary one for retry-after', async () => {
+    const sleeps: number[] = [];
+    github.answerNext('create-deployment', primaryRateLimit(2));
+    github.answerNext('create-status', secondaryRateLimit(1));
+    const { bus, script } = githubLaunch({ sleeps });
+    script.succeed();
+    await bus.flush();
+    expect(warningsOf(bus)).toEqual([]);
+    expect(sleeps).toHaveLength(2);
+    expect(sleeps[0]).toBeGreaterThan(500);
+    expect(sleeps[0]).toBeLessThanOrEqual(3000);
+    expect(sleeps[1]).toBe(1000);
+    expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
+  });
+
+  it('does not wait an hour for a rate limit: it warns and stops', async () => {
+    const sleeps: number[] = [];
+    github.answerNext('create-deployment', primaryRateLimit(3600));
+    const { bus, script } = githubLaunch({ sleeps });
+    script.succeed();
+    await bus.flush();
+    expect(sleeps).toEqual([]);
+    expect(warningsOf(bus)[0]?.message).toMatch(/HTTP 403: API rate limit exceeded .*\(rate limit resets at .*\); nothing more is sent for this launch$/);
+  });
+});

@@ -1,0 +1,53 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createNotifiers } from '../../src/notify';
+import { startFakeDatadogEvents, type FakeDatadogEvents } from '../fakes/datadog-events';
+import { startFakeGitHub, type FakeGitHub } from '../fakes/github';
+import { startFakeSlack, type FakeSlack } from '../fakes/slack';
+import { SECRETS, launchOn, notifierContext, warningsOf } from './harness';
+
+let slack: FakeSlack;
+let github: FakeGitHub;
+let datadog: FakeDatadogEvents;
+beforeEach(async () => {
+  slack = await startFakeSlack({ token: SECRETS.botToken, webhookPath: SECRETS.webhookPath });
+  github = await startFakeGitHub({ token: SECRETS.githubToken });
+  datadog = await startFakeDatadogEvents({ apiKey: SECRETS.datadogApiKey, appKey: SECRETS.datadogAppKey });
+});
+afterEach(async () => {
+  await Promise.all([slack.close(), github.close(), datadog.close()]);
+});
+
+it('sends and warns no secret value, even when a check or a service echoes one', async () => {
+  const ctx = notifierContext({
+    endpoints: { slackApi: slack.apiUrl, datadogApi: datadog.url },
+    run: { apiUrl: github.apiUrl, eventName: 'pull_request', event: { number: 7, pull_request: { number: 7, head: { sha: 'e'.repeat(40) } } } },
+    settings: (s) => {
+      s.slack = { webhookUrl: slack.webhookUrl, botToken: SECRETS.botToken, channel: 'C0LAUNCHES' };
+      s.github.token = SECRETS.githubToken;
+      s.datadog = { ...s.datadog, apiKey: SECRETS.datadogApiKey, appKey: SECRETS.datadogAppKey };
+    },
+  });
+  const notifiers = createNotifiers(ctx);
+  expect(notifiers.map((n) => n.name)).toEqual(['slack-bot', 'slack-webhook', 'github-deployments', 'github-pr-comment', 'datadog-events']);
+
+  // Services that answer with a secret in their error text.
+  github.answerNext('create-deployment', { status: 422, body: { message: `Invalid request: token ${SECRETS.githubToken} may not deploy` } });
+  slack.failNext('webhook', { status: 400, error: `invalid_payload near ${slack.webhookUrl}` });
+
+  const { bus, script } = launchOn(ctx, notifiers);
+  const leaky = `curl -H "Authorization: Bearer ${SECRETS.githubToken}" ${slack.webhookUrl} -u ${SECRETS.botToken}:${SECRETS.datadogApiKey}/${SECRETS.datadogAppKey} → 500`;
+  script.breachAndRollBack({ check: 'smoke', value: 500, threshold: '== 200', message: leaky });
+  await bus.flush();
+
+  const warnings = warningsOf(bus).map((w) => w.message).join('\n');
+  expect(warnings).toContain('***');
+  const sent = [slack, github, datadog].flatMap((fake) =>
+    fake.server.requests.map((r) => `${r.path === SECRETS.webhookPath ? '' : r.url}\n${r.body}`),
+  );
+  expect(sent.length).toBeGreaterThan(20);
+  expect(sent.join('\n')).toContain('***');
+  for (const secret of Object.values(SECRETS)) {
+    expect(warnings).not.toContain(secret);
+    for (const request of sent) expect(request).not.toContain(secret);
+  }
+});

@@ -1,0 +1,57 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseSpec } from '../../src/spec/load';
+import { expandStrategy } from '../../src/strategies/expand';
+import type { Launch } from '../../src/spec/schema';
+import type { LaunchEvent } from '../../src/engine/events';
+import { runAction, type ActionRun } from '../support/run-action';
+
+export interface StrategyRun extends ActionRun {
+  /** The JSON report's events (empty when the spec never ran). */
+  events: LaunchEvent[];
+}
+
+export interface LaunchOptions {
+  mode?: 'launch' | 'plan' | 'rollback';
+  version?: string;
+  previousVersion?: string;
+  vars?: Record<string, string>;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** Writes the spec to a fresh folder and runs the shipped bundle on it as the runner would. */
+export async function launchThroughDist(yaml: string, options: LaunchOptions = {}): Promise<StrategyRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'strategy-'));
+  writeFileSync(join(dir, 'launch.yml'), yaml);
+  const inputs: Record<string, string> = {
+    spec: 'launch.yml',
+    mode: options.mode ?? 'launch',
+    'working-directory': dir,
+    vars: Object.entries(options.vars ?? {})
+      .map(([name, value]) => `${name}=${value}`)
+      .join('\n'),
+  };
+  if (options.version) inputs.version = options.version;
+  if (options.previousVersion) inputs['previous-version'] = options.previousVersion;
+  const run = await runAction({ inputs, env: options.env, cwd: dir, timeoutMs: options.timeoutMs });
+  const report = run.outputs.report ? (JSON.parse(readFileSync(run.outputs.report, 'utf8')) as { events: LaunchEvent[] }) : { events: [] };
+  return { ...run, events: report.events };
+}
+
+export function eventsOf<T extends LaunchEvent['type']>(events: readonly LaunchEvent[], type: T): Extract<LaunchEvent, { type: T }>[] {
+  return events.filter((event): event is Extract<LaunchEvent, { type: T }> => event.type === type);
+}
+
+/** The rollback commands that ran, as `phase` ids in the order they ran. */
+export function rolledBack(events: readonly LaunchEvent[]): string[] {
+  return eventsOf(events, 'rollback.phase')
+    .filter((event) => !event.skipped)
+    .map((event) => event.phase);
+}
+
+/** A spec parsed and expanded in-process, for the unit tests of each expansion. */
+export function expand(yaml: string): Launch {
+  return expandStrategy(parseSpec(yaml, 'launch.yml'));
+}
