@@ -3,6 +3,7 @@
  * and a check measuring every 1 s. The floor is about one scrape plus one interval. Prints figures,
  * asserts nothing. Run: npx tsx bench/time-to-rollback.ts
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { metricCheck } from '../src/metrics/metric-check';
 import { startMetricsApp } from '../test/support/metrics-app';
 import { startPrometheus } from '../test/support/prometheus';
@@ -27,6 +28,8 @@ try {
     const config = metricCheck.config.parse({ provider: 'prometheus', query: QUERY, max: 0.02, interval: '1s' });
     const outcome = metricCheck.run(config, ctx).then((result) => ({ result, at: performance.now() }));
     await waitFor(() => ctx.events.length >= 1, 'a first healthy measurement', 10_000, 5);
+    // Faults do not arrive in step with measurements or scrapes: inject at a random point of the interval.
+    await delay(Math.random() * 1000);
     const injected = performance.now();
     app.setErrorRate(0.5);
     const { result, at } = await outcome;

@@ -23,7 +23,7 @@ export interface Score {
 }
 
 /** Fewer samples than this on either side cannot show a difference at any usual confidence. */
-export const MIN_SAMPLES = 3;
+const MIN_SAMPLES = 3;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

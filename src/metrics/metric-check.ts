@@ -41,8 +41,9 @@ export const metricCheck = defineCheck({
     const prepared = prepareOrExplain(config, ctx);
     if (typeof prepared === 'string') return { passed: false, message: `configuration error: ${prepared}` };
     const query = prepared.queries.join('; ');
-    if (prepared.problems.length) return { passed: false, message: `${prepared.metric}: configuration error: ${prepared.problems.join('; ')}; query: ${query}` };
-    const outcome = await measureLoop(prepared.cadence, (signal) => prepared.measure(signal), {
+    const measure = prepared.measure;
+    if (!measure) return { passed: false, message: `${prepared.metric}: configuration error: ${prepared.problems.join('; ')}; query: ${query}` };
+    const outcome = await measureLoop(prepared.cadence, measure, {
       stage: ctx.stage,
       signal: ctx.signal,
       commandDone: ctx.commandDone,

@@ -20,7 +20,8 @@ export interface PreparedCheck {
   cadence: Cadence;
   /** What keeps the check from running: a missing URL or key, an unknown template variable. */
   problems: string[];
-  measure(signal: AbortSignal): Promise<Measurement>;
+  /** Absent when there are problems. */
+  measure?: (signal: AbortSignal) => Promise<Measurement>;
 }
 
 /** Builds providers and fills in templates, collecting what is missing instead of stopping at the first. */
@@ -68,8 +69,6 @@ class Preparation {
   }
 }
 
-const unusable = (): Promise<Measurement> => Promise.reject(new Error('a metric check with problems cannot measure'));
-
 function boundsOf(metric: ResolvedMetric): PreparedCheck['bounds'] {
   return metric.min === undefined && metric.max === undefined ? undefined : { min: metric.min, max: metric.max };
 }
@@ -92,7 +91,7 @@ export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): Prepa
       bounds: boundsOf(metric),
       cadence,
       problems: prep.problems,
-      measure: provider && !prep.problems.length ? valueMeasure(metric, provider, canary, baseline) : unusable,
+      measure: provider && !prep.problems.length ? valueMeasure(metric, provider, canary, baseline) : undefined,
     };
   }
 
@@ -111,6 +110,6 @@ export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): Prepa
     bounds: { min: judge.marginal },
     cadence,
     problems: prep.problems,
-    measure: ready ? judgementMeasure(items.map((item) => ({ ...item, provider: item.provider! })), judge, cadence.no_data) : unusable,
+    measure: ready ? judgementMeasure(items.map((item) => ({ ...item, provider: item.provider! })), judge, cadence.no_data) : undefined,
   };
 }

@@ -23,7 +23,7 @@ function describeLabels(series: readonly Series[]): string {
  * query measures something other than what the user thinks (per-pod instead of per-service), and
  * picking one would be a guess.
  */
-export function combineSeries(series: readonly Series[], reduce: Reduce | undefined, what: string): Point[] {
+function combineSeries(series: readonly Series[], reduce: Reduce | undefined, what: string): Point[] {
   if (series.length <= 1) return series[0]?.points ?? [];
   if (!reduce) {
     throw new ProviderError(

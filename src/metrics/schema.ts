@@ -106,27 +106,16 @@ const cadenceFields = {
 export const metricFields = { ...requestFields, ...judgementFields, ...cadenceFields };
 export type MetricDefinition = z.output<z.ZodObject<typeof metricFields>>;
 
-export const CADENCE_DEFAULTS = {
-  interval: 10_000,
-  count: 1,
-  initial_delay: 0,
-  failure_limit: 0,
-  inconclusive_limit: 0,
-  consecutive_error_limit: 4,
-  no_data: 'inconclusive',
-  bake: 0,
-} as const;
-
-/** Not strict: it also picks the cadence out of a whole resolved metric. */
+/** The documented defaults (docs/metrics.md). Not strict: it also picks the cadence out of a whole resolved metric. */
 export const cadenceSchema = z.object({
-    interval: positiveDurationSchema.default(CADENCE_DEFAULTS.interval),
-    count: z.number().int().positive().default(CADENCE_DEFAULTS.count),
-    initial_delay: durationSchema.default(CADENCE_DEFAULTS.initial_delay),
-    failure_limit: z.number().int().min(0).default(CADENCE_DEFAULTS.failure_limit),
-    inconclusive_limit: z.number().int().min(0).default(CADENCE_DEFAULTS.inconclusive_limit),
-    consecutive_error_limit: z.number().int().min(0).default(CADENCE_DEFAULTS.consecutive_error_limit),
-    no_data: noDataPolicySchema.default(CADENCE_DEFAULTS.no_data),
-    bake: durationSchema.default(CADENCE_DEFAULTS.bake),
+  interval: cadenceFields.interval.unwrap().default(10_000),
+  count: cadenceFields.count.unwrap().default(1),
+  initial_delay: cadenceFields.initial_delay.unwrap().default(0),
+  failure_limit: cadenceFields.failure_limit.unwrap().default(0),
+  inconclusive_limit: cadenceFields.inconclusive_limit.unwrap().default(0),
+  consecutive_error_limit: cadenceFields.consecutive_error_limit.unwrap().default(4),
+  no_data: cadenceFields.no_data.unwrap().default('inconclusive'),
+  bake: cadenceFields.bake.unwrap().default(0),
 });
 export type Cadence = z.output<typeof cadenceSchema>;
 
@@ -139,8 +128,8 @@ export const resolvedMetricSchema = z
     provider: providerKindSchema,
     api: requestFields.api.unwrap().default('scalar'),
     aggregator: requestFields.aggregator.unwrap().default('avg'),
-    window: positiveDurationSchema.default(300_000),
-    step: positiveDurationSchema.default(15_000),
+    window: requestFields.window.unwrap().default(300_000),
+    step: requestFields.step.unwrap().default(15_000),
     method: requestFields.method.unwrap().default('GET'),
     analysis: judgementFields.analysis.unwrap().prefault({}),
     ...cadenceSchema.shape,
@@ -212,7 +201,6 @@ const providersSchema = z
   })
   .strict()
   .prefault({});
-export type ProvidersConfig = z.output<typeof providersSchema>;
 
 const thresholdValuesSchema = z.record(nameSchema, z.number()).meta({ description: 'Metric name → the most it may read' });
 

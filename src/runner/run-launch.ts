@@ -15,6 +15,8 @@ import { ConsoleLog, type Printer } from '../report/console-log';
 import { JsonReport } from '../report/json-report';
 import { renderPlan } from '../report/plan';
 import { renderSummary } from '../report/summary';
+import { renderMetricCharts } from '../metrics/summary';
+import { thresholdWarnings } from '../metrics/thresholds';
 import { createRedactor } from '../report/redact';
 import { createNotifiers, type NotifierContext } from '../notify';
 import { resolveRollbackVersion } from '../notify/rollback-version';
@@ -62,7 +64,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   // Built before expansion: a strategy's own commands (listing instances...) see the same environment.
   const env = buildLaunchEnv(validated, settings, identity);
   // A plan runs nothing: commands that list a strategy's targets show as such in it.
-  const resolved = settings.mode === 'plan' ? validated : await resolveStrategyCommands(validated, { env, cwd });
+  const resolved = settings.mode === 'plan' ? validated : await resolveStrategyCommands(validated, { mode: settings.mode, env, cwd });
   const launch = prepareLaunch(resolved);
 
   const bus = new EventBus();
@@ -78,6 +80,8 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   }
 
   bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion, phases: launch.phases.map((p) => ({ id: p.id, name: p.name })) });
+
+  for (const warning of thresholdWarnings(launch)) bus.warn('rollback_threshold', warning);
 
   let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs'>;
   const extras: string[] = [];
@@ -103,7 +107,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
 
   // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
   await bus.flush(request.signal?.aborted ? 3000 : 30_000);
-  return { ...result, reportPath, summary: redact(renderSummary(bus.history, extras)), launch };
+  return { ...result, reportPath, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
 }
 
 /**

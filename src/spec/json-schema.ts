@@ -20,7 +20,8 @@ export const SCHEMA_PATH = 'schema/launch-spec.schema.json';
 
 /** The JSON Schema of a spec file as a user writes it (the input side of the zod schema). */
 export function specJsonSchema(): JsonSchema {
-  cached ??= z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any', reused: 'inline' }) as JsonSchema;
+  // Shared pieces (check kinds, metric settings) become $defs: inline they made the file over a megabyte.
+  cached ??= z.toJSONSchema(specSchema, { io: 'input', unrepresentable: 'any', reused: 'ref' }) as JsonSchema;
   return cached;
 }
 
@@ -35,15 +36,20 @@ export function renderSpecJsonSchema(): string {
  * at a path, so that unions (check kinds) pick the branch whose `type` matches.
  */
 export function allowedKeysAt(path: readonly PropertyKey[], valueAt: (path: readonly PropertyKey[]) => unknown): string[] {
-  let node = specJsonSchema();
+  let node = deref(specJsonSchema());
   for (let i = 0; i < path.length; i++) {
     node = pickBranch(node, path.slice(0, i), valueAt);
     const segment = path[i]!;
     const next = typeof segment === 'number' ? node.items : node.properties?.[String(segment)];
     if (!next) return [];
-    node = next;
+    node = deref(next);
   }
   return Object.keys(pickBranch(node, path, valueAt).properties ?? {});
+}
+
+function deref(node: JsonSchema): JsonSchema {
+  const name = node.$ref?.replace(/^#\/\$defs\//, '');
+  return name ? deref(specJsonSchema().$defs?.[name] ?? {}) : node;
 }
 
 /** In a union (the check kinds), the object branch whose `type` constant matches the document's. */
@@ -51,6 +57,6 @@ function pickBranch(node: JsonSchema, path: readonly PropertyKey[], valueAt: (pa
   const branches = node.anyOf ?? node.oneOf;
   if (!branches) return node;
   const type = valueAt([...path, 'type']);
-  const objects = branches.filter((branch) => branch.properties);
+  const objects = branches.map(deref).filter((branch) => branch.properties);
   return objects.find((branch) => branch.properties?.type?.const === type) ?? objects[0] ?? node;
 }

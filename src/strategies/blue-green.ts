@@ -5,6 +5,7 @@ import { commandSourceSchema } from './command-source';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { inSequence, sleepCommand, withVariable } from './shell';
 import { timedPause } from './pause';
+import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
 
 const colorSchema = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a colour name of letters, digits, "_", "." or "-"');
@@ -23,6 +24,7 @@ export const blueGreenSchema = z
     bake: durationSchema.default(0).meta({ description: 'How long post_switch analysis runs before the old colour is let go' }),
     scale_down: z.string().min(1).optional().meta({ description: 'Removes LAUNCH_COLOR: the old colour after a launch, the new one on rollback' }),
     scale_down_delay: durationSchema.default(30_000).meta({ description: 'How long the old colour is kept for a fast switch back; the job waits' }),
+    migration: migrationSchema.optional(),
     ...timeoutFields,
   })
   .strict()
@@ -106,8 +108,16 @@ function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: Expan
  */
 export const blueGreenStrategy = defineStrategy({
   schema: blueGreenSchema,
-  async resolve(spec, read) {
+  async resolve(spec, { read, mode }) {
     if (typeof spec.live_color === 'string') return spec;
+    // After the switch the command names the new colour, which would turn the rollback around:
+    // switch "back" to the new colour and scale the old one down. Refuse rather than guess.
+    if (mode === 'rollback') {
+      throw new Error(
+        'blue_green: a rollback cannot tell the colour that was live before the launch from live_color.command ' +
+          '(after the switch it names the new colour); switch back by hand, or roll back with live_color set to that colour',
+      );
+    }
     const printed = await read(spec.live_color, 'blue_green live_color');
     if (printed.length !== 1 || !spec.colors.includes(printed[0]!)) {
       throw new Error(`blue_green live_color: \`${spec.live_color.command}\` printed '${printed.join(' ')}', expected one of ${spec.colors.join(', ')}`);

@@ -5,6 +5,7 @@ import { durationSchema, formatDuration } from '../spec/duration';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { approvalPause, approvalSchema, timedPause } from './pause';
 import { withVariable } from './shell';
+import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
 
 const STEP_KINDS = ['set_weight', 'pause', 'analysis'] as const;
@@ -36,6 +37,7 @@ export const canarySchema = z
     steps: z.array(stepSchema).min(1),
     analysis: checksSchema.meta({ description: 'Background analysis: watches during every pause' }),
     approval: approvalSchema.optional().meta({ description: 'Ends a `pause: {}`; required when a step has one' }),
+    migration: migrationSchema.optional(),
     ...timeoutFields,
   })
   .strict()

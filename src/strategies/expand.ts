@@ -19,6 +19,7 @@ export function expandStrategy(launch: Launch): Launch {
 }
 
 export interface ResolveOptions {
+  mode: 'launch' | 'rollback';
   /** The launch environment: the commands see what every phase command sees. */
   env: Readonly<Record<string, string>>;
   cwd: string;
@@ -27,8 +28,9 @@ export interface ResolveOptions {
 /** Runs the strategy's `{command}` sources (instances, live colour) before a launch or rollback. */
 export async function resolveStrategyCommands(launch: Launch, options: ResolveOptions): Promise<Launch> {
   if (!launch.strategy) return launch;
-  const strategy = await resolveStrategySpec(launch.strategy, (source, what) =>
-    readCommandWords(source, what, { env: options.env, cwd: options.cwd, killGraceMs: launch.kill_grace }),
-  );
+  const strategy = await resolveStrategySpec(launch.strategy, {
+    mode: options.mode,
+    read: (source, what) => readCommandWords(source, what, { env: options.env, cwd: options.cwd, killGraceMs: launch.kill_grace }),
+  });
   return { ...launch, strategy };
 }

@@ -7,6 +7,7 @@ import { isExpired } from './flag-expiry';
 import { timedPause } from './pause';
 import { idPart } from './phase';
 import { withVariable } from './shell';
+import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
 
 const flagSchema = z
@@ -30,6 +31,7 @@ export const featureFlagSchema = z
       .optional()
       .meta({ description: 'After each step, checks over OFREP that a sample of targeting keys sees the flag at that share' }),
     fail_on_expired: z.boolean().default(false).meta({ description: 'An expired flag makes the spec invalid instead of a warning' }),
+    migration: migrationSchema.optional(),
     ...timeoutFields,
   })
   .strict()

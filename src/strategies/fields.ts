@@ -8,7 +8,12 @@ export const timeoutFields = {
   rollback_timeout: positiveDurationSchema.optional().meta({ description: 'Limit for each rollback command (default: the timeout)' }),
 };
 
-export function timeoutsOf(spec: { timeout?: number; rollback_timeout?: number }): { timeoutMs?: number; rollbackTimeoutMs?: number } {
+export interface PhaseTimeouts {
+  timeoutMs?: number;
+  rollbackTimeoutMs?: number;
+}
+
+export function timeoutsOf(spec: { timeout?: number; rollback_timeout?: number }): PhaseTimeouts {
   return { timeoutMs: spec.timeout, rollbackTimeoutMs: spec.rollback_timeout };
 }
 

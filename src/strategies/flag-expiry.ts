@@ -18,11 +18,10 @@ export function isExpired(flag: DeclaredFlag, today: Date): boolean {
 }
 
 /**
- * The feature_flag strategy's flags that are past their `expires` day (also inside an
- * expand_contract's deploy). Expansion reports nothing itself: the caller warns about these.
+ * The feature_flag strategy's flags that are past their `expires` day. Expansion reports nothing
+ * itself: the caller warns about these.
  */
 export function expiredFlags(launch: Launch, today: Date = new Date()): DeclaredFlag[] {
-  const strategy = launch.strategy?.type === 'expand_contract' ? launch.strategy.deploy : launch.strategy;
-  if (strategy?.type !== 'feature_flag') return [];
-  return strategy.flags.filter((flag) => isExpired(flag, today));
+  if (launch.strategy?.type !== 'feature_flag') return [];
+  return launch.strategy.flags.filter((flag) => isExpired(flag, today));
 }

@@ -1,19 +1,39 @@
 import { z } from 'zod';
-import { expandContractSchema, expandContractStrategy } from './migration';
-import { findStrategy, trafficStrategies, trafficStrategySchema } from './traffic';
-import type { CommandReader, ExpansionContext, Placement, Strategy } from './strategy';
+import { blueGreenStrategy } from './blue-green';
+import { canaryStrategy } from './canary';
+import { timeoutsOf } from './fields';
+import { featureFlagStrategy } from './feature-flag';
+import { expandContractStrategy, withMigration } from './migration';
+import { rollingStrategy } from './rolling';
+import type { ExpansionContext, Placement, ResolveContext, Strategy } from './strategy';
 
-/** Every strategy a spec may name in `strategy.type`: the traffic strategies, and expand_contract around them. */
-const strategies: readonly Strategy[] = [...trafficStrategies, expandContractStrategy as unknown as Strategy];
-
-export const strategySchema = z.discriminatedUnion('type', [...trafficStrategySchema.options, expandContractSchema]);
+export const strategySchema = z.discriminatedUnion('type', [
+  rollingStrategy.schema,
+  blueGreenStrategy.schema,
+  canaryStrategy.schema,
+  featureFlagStrategy.schema,
+  expandContractStrategy.schema,
+]);
 export type StrategySpec = z.output<typeof strategySchema>;
 
-export function expandStrategySpec(spec: StrategySpec, ctx: ExpansionContext): Placement {
-  return findStrategy(strategies, spec).expand(spec, ctx);
+/** Every strategy a spec may name in `strategy.type`. Add one by writing its file and listing it here and above. */
+const strategies = [rollingStrategy, blueGreenStrategy, canaryStrategy, featureFlagStrategy, expandContractStrategy] as unknown as readonly Strategy[];
+
+function strategyFor(spec: StrategySpec): Strategy {
+  const strategy = strategies.find((candidate) => (candidate.schema.shape.type as z.ZodLiteral<string>).value === spec.type);
+  // Only validated specs get here, so this guards a slip in the two lists, not user input.
+  if (!strategy) throw new Error(`no strategy handles type '${spec.type}'`);
+  return strategy;
 }
 
-export async function resolveStrategySpec(spec: StrategySpec, read: CommandReader): Promise<StrategySpec> {
-  const strategy = findStrategy(strategies, spec);
-  return strategy.resolve ? ((await strategy.resolve(spec, read)) as StrategySpec) : spec;
+/** The strategy's phases, wrapped in its expand/contract migration when it has one. */
+export function expandStrategySpec(spec: StrategySpec, ctx: ExpansionContext): Placement {
+  const placement = strategyFor(spec).expand(spec, ctx);
+  const migration = spec.type === 'expand_contract' ? spec : spec.migration;
+  return migration ? withMigration(migration, timeoutsOf(spec), placement, ctx) : placement;
+}
+
+export async function resolveStrategySpec(spec: StrategySpec, ctx: ResolveContext): Promise<StrategySpec> {
+  const strategy = strategyFor(spec);
+  return strategy.resolve ? ((await strategy.resolve(spec, ctx)) as StrategySpec) : spec;
 }

@@ -7,6 +7,7 @@ import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { uniqueIds } from './phase';
 import { countOrPercentSchema, rollingSizes, shareSchema } from './rolling-sizing';
 import { inSequence, sleepCommand } from './shell';
+import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
 
 const commandField = (description: string) => z.string().min(1).meta({ description });
@@ -30,6 +31,7 @@ export const rollingSchema = z
       .optional()
       .meta({ description: 'http_status check of each instance: an endpoint such as http://${LAUNCH_INSTANCE}/health, or the full check' }),
     verify: checksSchema.meta({ description: 'More checks of each instance after its update (LAUNCH_INSTANCE is set)' }),
+    migration: migrationSchema.optional(),
     ...timeoutFields,
   })
   .strict()
@@ -135,7 +137,9 @@ function rollingPhases(spec: RollingSpec, instances: string[], ctx: ExpansionCon
 /** Updates a pool of instances a batch at a time; a bad build is stopped in its first batch. */
 export const rollingStrategy = defineStrategy({
   schema: rollingSchema,
-  async resolve(spec, read) {
+  // In a rollback the list is taken again: phase ids come from instance names, so an instance that
+  // left the pool since is skipped and one that joined was never started, hence never rolled back.
+  async resolve(spec, { read }) {
     if (Array.isArray(spec.instances)) return spec;
     const listed = await read(spec.instances, 'rolling instances');
     const duplicate = listed.find((instance, index) => listed.indexOf(instance, index + 1) > 0);

@@ -17,8 +17,12 @@ export interface ExpansionContext {
   phase(fields: PhaseFields): Phase;
 }
 
-/** Runs a user command that names a strategy's targets and returns the words it printed. */
-export type CommandReader = (source: CommandSource, what: string) => Promise<string[]>;
+export interface ResolveContext {
+  /** Runs a user command that names a strategy's targets and returns the words it printed. */
+  read(source: CommandSource, what: string): Promise<string[]>;
+  /** A rollback re-resolves after the launch changed things: what a command prints may have moved on. */
+  mode: 'launch' | 'rollback';
+}
 
 /** One launch strategy: its spec fields (a `type` literal names it) and how it becomes engine phases. */
 export interface Strategy<S extends z.ZodObject = z.ZodObject> {
@@ -27,7 +31,7 @@ export interface Strategy<S extends z.ZodObject = z.ZodObject> {
    * Replaces the spec's `{command}` sources with what the commands print (the instances, the live
    * colour). Runs before a launch or rollback, never for a plan: a plan shows the commands instead.
    */
-  resolve?(spec: z.output<S>, read: CommandReader): Promise<z.output<S>>;
+  resolve?(spec: z.output<S>, ctx: ResolveContext): Promise<z.output<S>>;
   expand(spec: z.output<S>, ctx: ExpansionContext): Placement;
 }
 

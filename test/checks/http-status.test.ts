@@ -153,7 +153,7 @@ describe('http_status', () => {
 
   it('plans with problems when the endpoint cannot be resolved', () => {
     expect(planCheck(httpStatusCheck, { endpoint: '/health' }).problems).toEqual([
-      "endpoint '/health' is relative and the spec has no launch.base_url (set it, e.g. base_url: ${BASE_URL} with BASE_URL in vars)",
+      'launch.base_url is not set and defaults to ${BASE_URL}, which is not a launch variable (set launch.base_url, or BASE_URL in launch.vars or the vars input)',
     ]);
     const [missing] = planCheck(httpStatusCheck, { endpoint: 'https://${HOST}/health' }).problems;
     expect(missing).toContain('${HOST}');
@@ -166,6 +166,6 @@ describe('http_status', () => {
   it('fails a run whose endpoint cannot be resolved, without a request', async () => {
     const outcome = await runCheck(httpStatusCheck, { endpoint: '/health' });
     expect(outcome.passed).toBe(false);
-    expect(outcome.message).toContain('is relative and the spec has no launch.base_url');
+    expect(outcome.message).toContain('launch.base_url is not set and defaults to ${BASE_URL}');
   });
 });

@@ -187,7 +187,7 @@ describe('image_digest plan', () => {
 
   it('says what is missing or wrong', () => {
     expect(planCheck(imageDigestCheck, {}).problems).toEqual([
-      'image is not set and defaults to ${IMAGE}, which is not a launch variable (set image, or IMAGE in launch.vars)',
+      'image is not set and defaults to ${IMAGE}, which is not a launch variable (set image, or IMAGE in launch.vars or the vars input)',
     ]);
     const problem = (raw: Record<string, unknown>, env: Record<string, string> = {}): string | undefined =>
       planCheck(imageDigestCheck, raw, checkContext({ env })).problems[0];

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startInstance, startLoadBalancer, type Instance, type LoadBalancer } from '../support/instances';
-import { expand, launchThroughDist, rolledBack } from './harness';
+import { expand, launchThroughDist, postStepOf, rolledBack } from './harness';
 
 /** Blue and green behind the balancer: `live` picks the pool that / goes to; /pools/<colour>/ previews one. */
 const SPEC = `
@@ -99,5 +99,17 @@ describe('blue_green through node dist/index.js', () => {
     const switchedBack = lb!.changes.at(-1)!;
     expect(switchedBack.value).toBe('blue');
     expect(switchedBack.at - lastFailure.at).toBeLessThan(1000);
+  });
+
+  it('after a launch cancelled past the switch, the post step refuses to guess the old colour and scales nothing down', async () => {
+    const vars = await start();
+    const main = await launchThroughDist(SPEC.replace('bake: 300ms', 'bake: 20s'), { version: 'v2', previousVersion: 'v1', vars, interruptWhen: '[blue-green.bake]' });
+    expect(main.outputs.status).toBe('failed');
+    const post = await postStepOf(main);
+    expect(post.exitCode).toBe(1);
+    expect(post.stdout).toContain('a rollback cannot tell the colour that was live before the launch from live_color.command');
+    // Re-resolving would have named green as the old colour and scaled blue, the good one, down.
+    expect(blue!.history).toEqual(['v1']);
+    expect(lb!.historyOf('live')).toEqual(['green']);
   });
 });

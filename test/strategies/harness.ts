@@ -10,6 +10,9 @@ import { runAction, type ActionRun } from '../support/run-action';
 export interface StrategyRun extends ActionRun {
   /** The JSON report's events (empty when the spec never ran). */
   events: LaunchEvent[];
+  /** How it was run, for its post step. */
+  inputs: Record<string, string>;
+  cwd: string;
 }
 
 export interface LaunchOptions {
@@ -19,6 +22,8 @@ export interface LaunchOptions {
   vars?: Record<string, string>;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Cancels the run (SIGINT, as the runner does) once its output shows this. */
+  interruptWhen?: string;
 }
 
 /** Writes the spec to a fresh folder and runs the shipped bundle on it as the runner would. */
@@ -35,9 +40,17 @@ export async function launchThroughDist(yaml: string, options: LaunchOptions = {
   };
   if (options.version) inputs.version = options.version;
   if (options.previousVersion) inputs['previous-version'] = options.previousVersion;
-  const run = await runAction({ inputs, env: options.env, cwd: dir, timeoutMs: options.timeoutMs });
-  const report = run.outputs.report ? (JSON.parse(readFileSync(run.outputs.report, 'utf8')) as { events: LaunchEvent[] }) : { events: [] };
-  return { ...run, events: report.events };
+  const run = await runAction({ inputs, env: options.env, cwd: dir, timeoutMs: options.timeoutMs, interruptWhen: options.interruptWhen });
+  return { ...run, events: reportEvents(run), inputs, cwd: dir };
+}
+
+/** The post step after `main`, as the runner runs it: same inputs, the main step's saved state. */
+export async function postStepOf(main: StrategyRun, env?: Record<string, string>): Promise<ActionRun> {
+  return runAction({ inputs: main.inputs, cwd: main.cwd, state: main.state, env });
+}
+
+function reportEvents(run: ActionRun): LaunchEvent[] {
+  return run.outputs.report ? (JSON.parse(readFileSync(run.outputs.report, 'utf8')) as { events: LaunchEvent[] }).events : [];
 }
 
 export function eventsOf<T extends LaunchEvent['type']>(events: readonly LaunchEvent[], type: T): Extract<LaunchEvent, { type: T }>[] {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFleet, startLoadBalancer, type Fleet, type LoadBalancer } from '../support/instances';
-import { eventsOf, expand, launchThroughDist, rolledBack } from './harness';
+import { eventsOf, expand, launchThroughDist, postStepOf, rolledBack } from './harness';
 
 /** A rolling spec over `instances`: curl drives the load balancer and each instance's version switch. */
 function rollingSpec(instances: string[], extra = ''): string {
@@ -166,5 +166,23 @@ describe('rolling through node dist/index.js', () => {
     const run = await launchThroughDist(spec, { version: 'v2', previousVersion: 'v1', vars: env });
     expect(run.outputs.status, run.stdout).toBe('succeeded');
     expect(fleet!.instances.map((instance) => instance.history)).toEqual([['v1', 'v2'], ['v1', 'v2'], ['v1', 'v2']]);
+  });
+
+  it('after a cancelled launch, the post step lists the instances again and restores those that started', async () => {
+    const { addresses, vars } = await start(6);
+    const spec = rollingSpec([]).replace('instances: []', 'instances: { command: "echo \\"$POOL\\"" }').replace('rollback:', 'batch_size: 2\n    rollback:');
+    const env = { ...vars, POOL: addresses.join(' ') };
+    const main = await launchThroughDist(spec, { version: 'v2', previousVersion: 'v1', vars: env, interruptWhen: `[rolling.${addresses[2]!.replace(':', '-')}]` });
+    expect(main.outputs.status).toBe('failed');
+    const post = await postStepOf(main);
+    expect(post.stdout).toMatch(/rolling back .*rolling\.127\.0\.0\.1-\d+/);
+    const histories = fleet!.instances.map((instance) => instance.history);
+    // Batch 1 was updated and put back; batch 2 had started (maybe mid-update) and is put back too.
+    expect(histories.slice(0, 2)).toEqual([
+      ['v1', 'v2', 'v1'],
+      ['v1', 'v2', 'v1'],
+    ]);
+    expect(histories.slice(2, 4).every((history) => history.at(-1) === 'v1')).toBe(true);
+    expect(histories.slice(4)).toEqual([['v1'], ['v1']]);
   });
 });

@@ -31,6 +31,8 @@ export interface PrometheusOptions {
   scrapeInterval?: string;
   /** Require TEST_BASIC_AUTH on every request. */
   basicAuth?: boolean;
+  /** Scrape Prometheus' own metrics too (job `prometheus`), e.g. to count the queries it served. */
+  scrapeSelf?: boolean;
 }
 
 export interface PrometheusServer {
@@ -49,13 +51,14 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-function scrapeConfig(options: PrometheusOptions): string {
+function scrapeConfig(options: PrometheusOptions, ownAddress: string): string {
   const interval = options.scrapeInterval ?? '1s';
   const targets = options.targets.map((target) => ({ targets: [target.address], labels: target.labels ?? {} }));
+  const self = { job_name: 'prometheus', static_configs: [{ targets: [ownAddress] }], ...(options.basicAuth ? { basic_auth: { username: TEST_BASIC_AUTH.username, password: TEST_BASIC_AUTH.password } } : {}) };
   // JSON is YAML: no YAML writer needed.
   return JSON.stringify({
     global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
-    scrape_configs: [{ job_name: 'app', static_configs: targets }],
+    scrape_configs: [{ job_name: 'app', static_configs: targets }, ...(options.scrapeSelf ? [self] : [])],
   });
 }
 
@@ -74,14 +77,14 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     throw new Error(`Prometheus is not installed at ${PROMETHEUS_BINARY}: these tests need a real server (apt-get install prometheus)`);
   }
   const dir = await mkdtemp(join(tmpdir(), 'launch-prometheus-'));
-  await writeFile(join(dir, 'prometheus.yml'), scrapeConfig(options));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  await writeFile(join(dir, 'prometheus.yml'), scrapeConfig(options, `127.0.0.1:${port}`));
   const args = [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, '--log.level=warn'];
   if (options.basicAuth) {
     await writeFile(join(dir, 'web.yml'), JSON.stringify({ basic_auth_users: { [TEST_BASIC_AUTH.username]: TEST_BASIC_AUTH.bcrypt } }));
     args.push(`--web.config.file=${join(dir, 'web.yml')}`);
   }
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
   const child = spawn(PROMETHEUS_BINARY, [...args, `--web.listen-address=127.0.0.1:${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

@@ -44,7 +44,7 @@ const ERROR_KINDS: Record<string, ProviderError['kind']> = {
 };
 
 /** Prometheus writes special floats its own way: "NaN", "+Inf", "-Inf"; the rest is plain or exponent notation. */
-export function parseSampleValue(text: string): number {
+function parseSampleValue(text: string): number {
   if (text === '+Inf' || text === 'Inf') return Infinity;
   if (text === '-Inf') return -Infinity;
   if (text === 'NaN') return NaN;

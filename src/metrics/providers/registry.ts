@@ -65,7 +65,7 @@ const builders: Record<ProviderKind, (setup: ProviderSetup) => Built> = {
 /** Masking a value this short would garble every message and hide nothing. */
 const MIN_SECRET_LENGTH = 4;
 
-export function redact(text: string, secrets: readonly string[]): string {
+function redact(text: string, secrets: readonly string[]): string {
   return secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH).reduce((out, secret) => out.split(secret).join('***'), text);
 }
 

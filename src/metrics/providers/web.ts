@@ -10,10 +10,10 @@ export interface WebConfig {
 }
 
 /** `select: $status` reads the HTTP status itself: a health endpoint's answer is its status code. */
-export const STATUS_SELECTOR = '$status';
+const STATUS_SELECTOR = '$status';
 
 /** Walks `data.checks[0].ms` (a leading `$.` is allowed) into parsed JSON; undefined where the path leads nowhere. */
-export function selectPath(root: unknown, path: string): unknown {
+function selectPath(root: unknown, path: string): unknown {
   const steps = path
     .replace(/^\$\.?/, '')
     .split(/\.|\[(\d+)\]/)
