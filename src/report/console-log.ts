@@ -1,5 +1,6 @@
 import type { LaunchEvent, Subscriber } from '../engine/events';
 import { formatDuration } from '../spec/duration';
+import { statusIcon, statusLabel } from '../notify/launch-text';
 
 /** Where progress lines go: @actions/core in the action, the terminal in the CLI. */
 export interface Printer {
@@ -58,7 +59,7 @@ export class ConsoleLog implements Subscriber {
         break;
       case 'launch.finished':
         this.close();
-        p.info(`${ICONS[event.status]} launch ${event.status} in ${formatDuration(event.durationMs)}${event.failedPhase ? ` (failed phase: ${event.failedPhase})` : ''}`);
+        p.info(`${statusIcon(event.status)} launch ${statusLabel(event.status)} in ${formatDuration(event.durationMs)}${event.failedPhase ? ` (failed phase: ${event.failedPhase})` : ''}`);
         break;
       default:
         break;
@@ -81,5 +82,3 @@ export class ConsoleLog implements Subscriber {
     this.openGroup = false;
   }
 }
-
-const ICONS: Record<string, string> = { succeeded: '🟢', rolled_back: '🟠', failed: '🔴', rollback_failed: '🚨', planned: '📝' };

@@ -1,10 +1,12 @@
 import type { LaunchEvent, EventOf } from '../engine/events';
 import { formatDuration } from '../spec/duration';
+import { phaseIcon, phaseLabel, statusIcon, statusLabel } from '../notify/launch-text';
+import type { PhaseState } from '../engine/model';
 
 interface PhaseRow {
   id: string;
   name: string;
-  state: string;
+  state: PhaseState;
   start?: number;
   end?: number;
   passed: number;
@@ -12,21 +14,6 @@ interface PhaseRow {
   detail: string;
   rollback?: { start: number; end: number; ok: boolean; skipped: boolean; error?: string };
 }
-
-const STATE_ICON: Record<string, string> = {
-  pending: '⏸ pending',
-  verified: '✅ verified',
-  failed: '❌ failed',
-  rolled_back: '↩ rolled back',
-  rollback_failed: '🚨 rollback failed',
-};
-const STATUS_TITLE: Record<string, string> = {
-  succeeded: '🟢 Launch succeeded',
-  rolled_back: '🟠 Launch rolled back',
-  failed: '🔴 Launch failed',
-  rollback_failed: '🚨 Launch failed and ROLLBACK FAILED',
-  planned: '📝 Launch planned',
-};
 
 /** The job summary: outcome, a phase table, a mermaid timeline (rollback included), then extras. */
 export function renderSummary(events: readonly LaunchEvent[], extras: readonly string[] = []): string {
@@ -36,7 +23,7 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly s
   const out: string[] = [];
 
   const status = finished?.status ?? 'failed';
-  out.push(`## ${STATUS_TITLE[status] ?? status}${started ? ` — ${escapeCell(started.environment)}` : ''}`, '');
+  out.push(`## ${statusIcon(status)} Launch ${statusLabel(status)}${started ? ` — ${escapeCell(started.environment)}` : ''}`, '');
   const facts = [
     started?.version && `version \`${started.version}\``,
     started?.previousVersion && `previous \`${started.previousVersion}\``,
@@ -50,7 +37,7 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly s
   for (const row of rows) {
     const duration = row.start !== undefined && row.end !== undefined ? formatDuration(row.end - row.start) : '–';
     const checks = row.passed + row.failed ? `${row.passed} ✔ ${row.failed ? `${row.failed} ✖` : ''}`.trim() : '–';
-    out.push(`| ${escapeCell(row.name)} \`${row.id}\` | ${STATE_ICON[row.state] ?? row.state} | ${duration} | ${checks} | ${escapeCell(rowDetail(row))} |`);
+    out.push(`| ${escapeCell(row.name)} \`${row.id}\` | ${phaseIcon(row.state)} ${phaseLabel(row.state)} | ${duration} | ${checks} | ${escapeCell(rowDetail(row))} |`);
   }
   out.push('');
 

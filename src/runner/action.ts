@@ -5,7 +5,7 @@ import { readRunContext } from '../run-context';
 import { SpecError } from '../spec/problems';
 import { errorMessage } from '../engine/events';
 import { runLaunch, type LaunchOutcome } from './run-launch';
-import { STATE, StateRecorder, readPhaseList } from './state';
+import { STATE, StateRecorder, readSavedList } from './state';
 import type { Printer } from '../report/console-log';
 
 const printer: Printer = {
@@ -60,12 +60,12 @@ export async function runMain(): Promise<void> {
 
 /** The post step: if the main step was cancelled mid-launch, roll back what it started, in reverse. */
 export async function runPost(): Promise<void> {
-  const startedPhases = readPhaseList(core.getState(STATE.started));
+  const startedPhases = readSavedList(core.getState, STATE.started);
   if (core.getState(STATE.finished) === 'true' || startedPhases.length === 0) {
     core.info('Launch finished in the main step; nothing to undo.');
     return;
   }
-  const done = new Set(readPhaseList(core.getState(STATE.rolledBack)));
+  const done = new Set(readSavedList(core.getState, STATE.rolledBack));
   const pending = startedPhases.filter((id) => !done.has(id));
   core.warning(`The launch was interrupted after starting ${startedPhases.join(', ')}: rolling back ${[...pending].reverse().join(' → ')}.`);
   try {

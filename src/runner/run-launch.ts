@@ -9,6 +9,7 @@ import type { RunContext } from '../run-context';
 import { loadSpecFile } from '../spec/load';
 import { prepareLaunch } from '../spec/prepare';
 import { resolveStrategyCommands } from '../strategies/expand';
+import { expiredFlags } from '../strategies/flag-expiry';
 import type { Launch } from '../spec/schema';
 import { buildLaunchEnv } from './launch-env';
 import { ConsoleLog, type Printer } from '../report/console-log';
@@ -82,6 +83,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion, phases: launch.phases.map((p) => ({ id: p.id, name: p.name })) });
 
   for (const warning of thresholdWarnings(launch)) bus.warn('rollback_threshold', warning);
+  for (const flag of expiredFlags(launch)) bus.warn('flag debt', `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires}: remove it from the code and the flag service`);
 
   let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs'>;
   const extras: string[] = [];

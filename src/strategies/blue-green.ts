@@ -34,7 +34,7 @@ export const blueGreenSchema = z
       ctx.addIssue({ code: 'custom', path: ['live_color'], message: `'${spec.live_color}' is not one of the colours ${spec.colors.join(', ')}` });
     }
   });
-export type BlueGreenSpec = z.output<typeof blueGreenSchema>;
+type BlueGreenSpec = z.output<typeof blueGreenSchema>;
 
 interface Colors {
   live: string;
@@ -95,7 +95,6 @@ function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: Expan
         // Switching back to a colour that is half scaled down would be worse than staying: stop here.
         rollbackOnFailure: false,
         timeoutMs: spec.scale_down_delay + commandLimit,
-        rollbackTimeoutMs: spec.rollback_timeout,
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CheckSpec, Phase } from '../spec/schema';
+import type { Phase } from '../spec/schema';
 import { checkSchema } from '../checks/registry';
 import { durationSchema, formatDuration } from '../spec/duration';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
@@ -53,7 +53,7 @@ export const canarySchema = z
       ctx.addIssue({ code: 'custom', path: ['analysis'], message: 'background analysis runs during pauses, and no step pauses (add a pause step, or use an analysis step)' });
     }
   });
-export type CanarySpec = z.output<typeof canarySchema>;
+type CanarySpec = z.output<typeof canarySchema>;
 
 /** A pause's wait, or undefined for "until approved". */
 function pauseMs(pause: NonNullable<Step['pause']>): number | undefined {
@@ -63,7 +63,6 @@ function pauseMs(pause: NonNullable<Step['pause']>): number | undefined {
 function stepPhase(spec: CanarySpec, step: Step, index: number, weight: number, firstWeight: boolean, ctx: ExpansionContext): Phase {
   const id = `canary.step-${index + 1}`;
   const env = { LAUNCH_WEIGHT: String(weight) };
-  const background: CheckSpec[] = spec.analysis;
   if (step.set_weight !== undefined) {
     return ctx.phase({
       id: `${id}.weight-${step.set_weight}`,
@@ -77,8 +76,9 @@ function stepPhase(spec: CanarySpec, step: Step, index: number, weight: number, 
   }
   if (step.pause !== undefined) {
     const ms = pauseMs(step.pause);
-    if (ms !== undefined) return timedPause(ctx, { id: `${id}.pause`, name: `Pause ${formatDuration(ms)} at ${weight}%`, env }, ms, background);
-    return approvalPause(ctx, { id: `${id}.approval`, name: `Wait for approval at ${weight}%`, env }, spec.approval!, background);
+    if (ms !== undefined) return timedPause(ctx, { id: `${id}.pause`, name: `Pause ${formatDuration(ms)} at ${weight}%`, env }, ms, spec.analysis);
+    // The schema insists on `approval` whenever a pause has no duration.
+    return approvalPause(ctx, { id: `${id}.approval`, name: `Wait for approval at ${weight}%`, env }, spec.approval!, spec.analysis);
   }
   return ctx.phase({ id: `${id}.analysis`, name: `Analyse the canary at ${weight}%`, env, verify: step.analysis! });
 }

@@ -51,7 +51,7 @@ export const featureFlagSchema = z
       ctx.addIssue({ code: 'custom', path: ['analysis'], message: 'analysis runs during the pause between steps, and pause is 0' });
     }
   });
-export type FeatureFlagSpec = z.output<typeof featureFlagSchema>;
+type FeatureFlagSpec = z.output<typeof featureFlagSchema>;
 type Flag = FeatureFlagSpec['flags'][number];
 
 function exposureChecks(spec: FeatureFlagSpec, flag: Flag, percent: number): CheckSpec[] {

@@ -54,7 +54,7 @@ export const rollingSchema = z
       ctx.addIssue({ code: 'custom', path: ['max_unavailable'], message: (error as Error).message });
     }
   });
-export type RollingSpec = z.output<typeof rollingSchema>;
+type RollingSpec = z.output<typeof rollingSchema>;
 
 /** Stands for every instance in a plan whose instances a command lists at launch. */
 const ANY_INSTANCE = '{instance}';

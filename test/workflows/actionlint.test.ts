@@ -322,10 +322,11 @@ describe('reusable workflows', () => {
   });
 
   it('the four strategy workflows are one workflow apart from the strategy label', () => {
-    const normalise = (s: string): string => read(`.github/workflows/${s}.yml`).replace(new RegExp(s, 'gi'), '<strategy>');
+    // File names are kebab-case (blue-green.yml); the spec's strategy types are snake_case (blue_green).
+    const normalise = (s: string): string => read(`.github/workflows/${s}.yml`).replace(new RegExp(s.replace('-', '[-_]'), 'gi'), '<strategy>');
     const [first, ...rest] = STRATEGIES;
     for (const s of STRATEGIES) {
-      expect(read(`.github/workflows/${s}.yml`), `${s}.yml names its strategy`).toMatch(new RegExp(`strategy\\.type\` must be \`${s}\``));
+      expect(read(`.github/workflows/${s}.yml`), `${s}.yml names its strategy`).toMatch(new RegExp(`strategy\\.type\` must be \`${s.replace('-', '_')}\``));
     }
     for (const s of rest) expect(normalise(s), `${s}.yml vs ${first}.yml`).toBe(normalise(first));
   });
