@@ -46,6 +46,7 @@ export async function runMain(): Promise<void> {
       signal: controller.signal,
       secrets,
       subscribers: settings.mode === 'launch' ? [new StateRecorder((name, value) => core.saveState(name, value))] : [],
+      onStrategyResolved: (strategy) => core.saveState(STATE.strategy, JSON.stringify(strategy)),
       reportDir: process.env.RUNNER_TEMP,
     });
     publish(outcome);
@@ -76,6 +77,7 @@ export async function runPost(): Promise<void> {
       printer,
       secrets,
       rollbackPhases: pending,
+      resolvedStrategy: savedStrategy(),
       reportDir: process.env.RUNNER_TEMP,
     });
     core.appendSummary(outcome.summary);
@@ -83,6 +85,12 @@ export async function runPost(): Promise<void> {
   } catch (error) {
     core.setFailed(`Rollback after cancellation could not run: ${errorMessage(error)}`);
   }
+}
+
+/** The strategy the main step resolved, if it saved one (we wrote it: no validation needed). */
+function savedStrategy(): LaunchOutcome['launch']['strategy'] {
+  const saved = core.getState(STATE.strategy);
+  return saved ? (JSON.parse(saved) as LaunchOutcome['launch']['strategy']) : undefined;
 }
 
 function publish(outcome: LaunchOutcome): void {

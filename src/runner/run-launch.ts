@@ -35,6 +35,13 @@ export interface LaunchRequest {
   /** Extra subscribers, such as the action's state recorder. */
   subscribers?: readonly Subscriber[];
   reportDir?: string;
+  /**
+   * The strategy as the main step resolved it (its commands already run). The post step undoes that
+   * launch: asking the commands again after a switch would name the new colour as the old one.
+   */
+  resolvedStrategy?: Launch['strategy'];
+  /** Receives the resolved strategy of a launch, so the main step can save it for the post step. */
+  onStrategyResolved?(strategy: NonNullable<Launch['strategy']>): void;
 }
 
 export interface LaunchOutcome {
@@ -65,7 +72,13 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   // Built before expansion: a strategy's own commands (listing instances...) see the same environment.
   const env = buildLaunchEnv(validated, settings, identity);
   // A plan runs nothing: commands that list a strategy's targets show as such in it.
-  const resolved = settings.mode === 'plan' ? validated : await resolveStrategyCommands(validated, { mode: settings.mode, env, cwd });
+  const resolved =
+    settings.mode === 'plan'
+      ? validated
+      : request.resolvedStrategy
+        ? { ...validated, strategy: request.resolvedStrategy }
+        : await resolveStrategyCommands(validated, { mode: settings.mode, env, cwd });
+  if (resolved.strategy && settings.mode === 'launch') request.onStrategyResolved?.(resolved.strategy);
   const launch = prepareLaunch(resolved);
 
   const bus = new EventBus();

@@ -8,6 +8,8 @@ export const STATE = {
   /** `rolled-back-0`, ...: phases already undone by the main step. */
   rolledBack: 'rolled-back',
   finished: 'finished',
+  /** The launch's strategy with its `{command}` sources resolved, as JSON. */
+  strategy: 'strategy',
 } as const;
 
 /**

@@ -101,15 +101,16 @@ describe('blue_green through node dist/index.js', () => {
     expect(switchedBack.at - lastFailure.at).toBeLessThan(1000);
   });
 
-  it('after a launch cancelled past the switch, the post step refuses to guess the old colour and scales nothing down', async () => {
+  it('after a launch cancelled past the switch, the post step switches back to the colour live before the launch', async () => {
     const vars = await start();
     const main = await launchThroughDist(SPEC.replace('bake: 300ms', 'bake: 20s'), { version: 'v2', previousVersion: 'v1', vars, interruptWhen: '[blue-green.bake]' });
     expect(main.outputs.status).toBe('failed');
+    expect(JSON.parse(main.state.strategy!)).toMatchObject({ type: 'blue_green', live_color: 'blue' });
     const post = await postStepOf(main);
-    expect(post.exitCode).toBe(1);
-    expect(post.stdout).toContain('a rollback cannot tell the colour that was live before the launch from live_color.command');
-    // Re-resolving would have named green as the old colour and scaled blue, the good one, down.
+    expect(post.exitCode, post.stdout).toBe(0);
+    // The saved resolution is used: asking live_color.command again would have named green as the old colour.
+    expect(lb!.historyOf('live')).toEqual(['green', 'blue']);
     expect(blue!.history).toEqual(['v1']);
-    expect(lb!.historyOf('live')).toEqual(['green']);
+    expect(green!.history).toEqual(['', 'v2', '']);
   });
 });
