@@ -118,7 +118,8 @@ function renderGantt(rows: readonly PhaseRow[]): string | undefined {
   const lines = ['gantt', '  title Launch timeline', '  dateFormat x', '  axisFormat %M:%S'];
   if (ran.length) lines.push('  section Launch');
   for (const row of ran) {
-    const tag = row.state === 'failed' || row.state === 'rollback_failed' || row.detail ? 'crit, ' : 'done, ';
+    // The launch section shows how the phase itself went; its rollback has a row of its own below.
+    const tag = row.detail ? 'crit, ' : 'done, ';
     lines.push(`  ${ganttLabel(row.name)} :${tag}${Math.round(row.start!)}, ${Math.round(Math.max(row.end ?? row.start!, row.start! + 1))}`);
   }
   if (undone.length) lines.push('  section Rollback');
