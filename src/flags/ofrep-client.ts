@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { setTimeout as delay } from 'node:timers/promises';
+import { parseJson } from '../http/json';
+import { withRetry, type RetryPolicy, type TryOutcome } from '../http/retry';
+import { retryDelayFromHeaders } from '../http/retry-after';
 import { RequestFailure, timedFetch } from '../http/timed-fetch';
-import { retryDelayFromHeaders } from '../metrics/retry';
-import { parseJson } from '../notify/http-retry';
 
 /** OFREP 200 body. `value` absent means "use the code default". */
 const successSchema = z.looseObject({
@@ -55,27 +55,21 @@ export class OfrepClient {
 
   async evaluate(key: string, context: Readonly<Record<string, unknown>>): Promise<FlagEvaluation> {
     const { rateLimitRetries = 2, maxRetryWaitMs = 5000, signal } = this.options;
-    for (let retry = 0; ; retry++) {
-      let reply: Reply;
-      try {
-        reply = await this.post(key, context);
-      } catch (error) {
-        if (!(error instanceof RequestFailure)) throw error;
-        return { ok: false, key, errorCode: error.kind.toUpperCase(), errorDetails: error.message };
-      }
-      if (reply.status !== 429) return interpret(key, reply);
-      const waitMs = retryDelayFromHeaders(reply.headers) ?? DEFAULT_RETRY_WAIT_MS;
-      if (retry >= rateLimitRetries || waitMs > maxRetryWaitMs) {
-        const asked = `Retry-After ${reply.headers.get('retry-after')}`;
-        const why = waitMs > maxRetryWaitMs ? `${asked} is beyond the ${maxRetryWaitMs} ms bound` : `still limited after ${retry} retries`;
-        return { ok: false, key, status: 429, errorCode: 'RATE_LIMITED', errorDetails: why };
-      }
-      try {
-        await delay(waitMs, undefined, { signal });
-      } catch {
-        return { ok: false, key, errorCode: 'CANCELLED', errorDetails: 'cancelled while waiting out a 429' };
-      }
+    // Only a 429 is retried, always after the wait it names (or the default), so no backoff applies.
+    const policy: RetryPolicy = { attempts: rateLimitRetries + 1, baseMs: DEFAULT_RETRY_WAIT_MS, maxBackoffMs: DEFAULT_RETRY_WAIT_MS, maxWaitMs: maxRetryWaitMs, beyondMaxWait: 'give-up' };
+    const rateLimited = (outcome: TryOutcome<Reply>) => (outcome.ok && outcome.value.status === 429 ? { retryAfterMs: askedWaitMs(outcome.value) } : undefined);
+    let reply: Reply;
+    try {
+      reply = await withRetry(() => this.post(key, context), policy, rateLimited, signal);
+    } catch (error) {
+      if (error instanceof RequestFailure) return { ok: false, key, errorCode: error.kind.toUpperCase(), errorDetails: error.message };
+      if (signal.aborted) return { ok: false, key, errorCode: 'CANCELLED', errorDetails: 'cancelled while waiting out a 429' };
+      throw error;
     }
+    if (reply.status !== 429) return interpret(key, reply);
+    const asked = `Retry-After ${reply.headers.get('retry-after')}`;
+    const why = askedWaitMs(reply) > maxRetryWaitMs ? `${asked} is beyond the ${maxRetryWaitMs} ms bound` : `still limited after ${rateLimitRetries} retries`;
+    return { ok: false, key, status: 429, errorCode: 'RATE_LIMITED', errorDetails: why };
   }
 
   private post(key: string, context: Readonly<Record<string, unknown>>): Promise<Reply> {
@@ -91,6 +85,11 @@ export class OfrepClient {
       text: await response.text(),
     }));
   }
+}
+
+/** The wait a 429 asks for. */
+function askedWaitMs(reply: Reply): number {
+  return retryDelayFromHeaders(reply.headers) ?? DEFAULT_RETRY_WAIT_MS;
 }
 
 function interpret(key: string, reply: Reply): FlagEvaluation {

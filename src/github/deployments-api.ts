@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseJson } from '../notify/http-retry';
+import { parseJson } from '../http/json';
 import { truncate } from '../notify/launch-text';
 import { GitHubApiError, type GitHubRest } from './rest';
 

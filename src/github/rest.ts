@@ -1,4 +1,6 @@
-import { parseJson, readRetryAfter, sendJson, type HttpOptions, type HttpReply } from '../notify/http-retry';
+import { parseJson } from '../http/json';
+import { rateLimitResetAt, retryDelayFromHeaders } from '../http/retry-after';
+import { sendJson, type HttpOptions, type HttpReply, type RateLimitReader } from '../notify/http-retry';
 
 export interface RepoTarget {
   apiUrl: string;
@@ -51,19 +53,12 @@ export class GitHubRest {
  * `x-ratelimit-remaining: 0` with `x-ratelimit-reset` in epoch seconds. Any other 403 is a
  * permission problem and is not retried.
  */
-export function readGitHubRateLimit(response: Response, now: number): number | undefined {
-  if (response.status !== 403 && response.status !== 429) return undefined;
-  const retryAfter = readRetryAfter(response, now);
-  if (retryAfter !== undefined) return retryAfter;
-  const reset = Number(response.headers.get('x-ratelimit-reset'));
-  if (response.headers.get('x-ratelimit-remaining') !== '0' || !Number.isFinite(reset)) return undefined;
-  return Math.max(0, reset * 1000 - now);
-}
+export const readGitHubRateLimit: RateLimitReader = (reply, now) =>
+  reply.status === 403 || reply.status === 429 ? retryDelayFromHeaders(reply.headers, now, 'epoch-seconds') : undefined;
 
 function describeFailure(reply: HttpReply): string {
   const body = parseJson(reply.text) as { message?: unknown } | undefined;
   const message = typeof body?.message === 'string' ? `: ${body.message}` : '';
-  const reset = Number(reply.headers.get('x-ratelimit-reset'));
-  const limited = reply.headers.get('x-ratelimit-remaining') === '0' && Number.isFinite(reset);
-  return limited ? `${message} (rate limit resets at ${new Date(reset * 1000).toISOString()})` : message;
+  const resetAt = rateLimitResetAt(reply.headers);
+  return resetAt === undefined ? message : `${message} (rate limit resets at ${new Date(resetAt).toISOString()})`;
 }

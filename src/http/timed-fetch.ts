@@ -8,21 +8,31 @@ export class RequestFailure extends Error {
   constructor(
     readonly kind: RequestFailureKind,
     message: string,
+    /** What fetch or `read` threw. */
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, { cause });
+  }
+
+  /** The system error code behind an unreachable server (ECONNREFUSED, ENOTFOUND...), when there is one. */
+  get code(): string | undefined {
+    const system = this.cause instanceof Error ? this.cause.cause : undefined;
+    const code = (system as NodeJS.ErrnoException | undefined)?.code;
+    return typeof code === 'string' ? code : undefined;
   }
 }
 
 export interface TimedFetchOptions {
   timeoutMs: number;
-  /** The check's signal: aborting it reports `cancelled`, never a timeout. */
-  signal: AbortSignal;
+  /** The caller's signal: aborting it reports `cancelled`, never a timeout. */
+  signal?: AbortSignal;
 }
 
 /**
  * `fetch` and reading the response under one deadline, so a server that stalls mid-body is caught
  * too. `read` should only read the body (parse afterwards): whatever it throws is taken for a
- * transport failure. Failures become a RequestFailure whose message fits in a check outcome.
+ * transport failure. Failures become a RequestFailure whose message fits in a check outcome; a
+ * request that cannot even be built (an invalid URL or header value) throws its TypeError as is.
  */
 export async function timedFetch<T>(
   url: string | URL,
@@ -31,14 +41,15 @@ export async function timedFetch<T>(
   read: (response: Response) => Promise<T>,
 ): Promise<T> {
   const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const { target, headers } = moveCredentialsToHeader(url, init.headers);
   try {
-    const response = await fetch(target, { ...init, headers, signal: AbortSignal.any([options.signal, deadline]) });
+    const response = await fetch(target, { ...init, headers, signal });
     return await read(response);
   } catch (error) {
-    if (options.signal.aborted) throw new RequestFailure('cancelled', 'cancelled');
-    if (deadline.aborted) throw new RequestFailure('timeout', `timed out after ${formatDuration(options.timeoutMs)}`);
-    throw new RequestFailure('unreachable', describeNetworkError(error));
+    if (options.signal?.aborted) throw new RequestFailure('cancelled', 'cancelled');
+    if (deadline.aborted) throw new RequestFailure('timeout', `timed out after ${formatDuration(options.timeoutMs)}`, error);
+    throw new RequestFailure('unreachable', describeNetworkError(error), error);
   }
 }
 
@@ -46,8 +57,10 @@ export function basicAuthorization(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }
 
-/** The URL as it may appear in messages: without the user and password it may carry. */
+/** The URL as it may appear in messages and plans: without the user and password it may carry. */
 export function redactUrl(url: string | URL): string {
+  // Text that is no URL carries no credentials to remove; it is shown as written.
+  if (!URL.canParse(url)) return String(url);
   const copy = new URL(url);
   if (!copy.username && !copy.password) return String(url);
   copy.username = '';

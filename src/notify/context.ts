@@ -4,7 +4,7 @@ import type { RunContext } from '../run-context';
 import type { Launch } from '../spec/schema';
 import { createRedactor } from '../report/redact';
 import { GitHubRest } from '../github/rest';
-import { defaultRetryPolicy, type HttpOptions, type RetryPolicy } from './http-retry';
+import { defaultRetryPolicy, type HttpOptions, type NotifierRetrySettings } from './http-retry';
 import type { LaunchFacts } from './launch-view';
 
 export interface NotifierContext {
@@ -21,7 +21,7 @@ export interface NotifierContext {
   /** Base URLs other than the public ones (GovSlack, a proxy, test servers). */
   endpoints?: { slackApi?: string; datadogApi?: string };
   /** Retry bounds and the clock to wait on; tests make the waits instant. */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<NotifierRetrySettings>;
 }
 
 export function httpOptions(ctx: NotifierContext): HttpOptions {

@@ -2,7 +2,9 @@ import type { LaunchEvent } from '../engine/events';
 import { LaunchNotifier } from './launch-notifier';
 import type { LaunchProgress, LaunchView } from './launch-view';
 import { breachText, headline, outcomeText, truncate } from './launch-text';
-import { parseJson, readRetryAfter, sendJson, type HttpOptions } from './http-retry';
+import { parseJson } from '../http/json';
+import { retryDelayFromHeaders } from '../http/retry-after';
+import { sendJson, type HttpOptions, type RateLimitReader } from './http-retry';
 import type { WorkQueue } from './work-queue';
 
 export interface DatadogTarget {
@@ -115,8 +117,4 @@ export class DatadogEventsNotifier extends LaunchNotifier {
 }
 
 /** Datadog's `X-RateLimit-Reset` counts seconds until the reset (not an epoch, unlike GitHub's). */
-function readDatadogRateLimit(response: Response, now: number): number | undefined {
-  if (response.status !== 429) return undefined;
-  const reset = Number(response.headers.get('x-ratelimit-reset'));
-  return Number.isFinite(reset) && response.headers.has('x-ratelimit-reset') ? reset * 1000 : readRetryAfter(response, now);
-}
+const readDatadogRateLimit: RateLimitReader = (reply, now) => (reply.status === 429 ? retryDelayFromHeaders(reply.headers, now, 'seconds-until') : undefined);

@@ -3,8 +3,14 @@
  * errors. A notifier that waits too long would hold up the end of the launch, so every wait is capped
  * and a server asking for more than the cap gets its answer returned instead of a retry.
  */
+import { errorMessage } from '../engine/events';
+import { retryAfterMs } from '../http/retry-after';
+import { withRetry, type RetryPolicy } from '../http/retry';
+import { RequestFailure, timedFetch } from '../http/timed-fetch';
 
-export interface RetryPolicy {
+
+/** The notifiers' retry settings; `maxDelayMs` bounds both the backoff and a server's requested wait. */
+export interface NotifierRetrySettings {
   /** Tries in all, the first included. */
   attempts: number;
   /** Wait after the first 5xx or network error; doubles on each further try. */
@@ -18,7 +24,7 @@ export interface RetryPolicy {
 }
 
 // At worst about 17 s for a service that hangs: well inside the 30 s the launch gives notifiers.
-export const defaultRetryPolicy: RetryPolicy = {
+export const defaultRetryPolicy: NotifierRetrySettings = {
   attempts: 3,
   baseDelayMs: 500,
   maxDelayMs: 10_000,
@@ -30,11 +36,11 @@ export const defaultRetryPolicy: RetryPolicy = {
 /** Nothing answered, try after try: the service is down or unreachable from this runner. */
 export class NoResponseError extends Error {}
 
-/** How long a response asks to be left alone (ms), when it is a rate limit; undefined otherwise. */
-export type RateLimitReader = (response: Response, now: number) => number | undefined;
+/** How long a reply asks to be left alone (ms), when it is a rate limit; undefined otherwise. */
+export type RateLimitReader = (reply: { status: number; headers: Headers }, now: number) => number | undefined;
 
 export interface HttpOptions {
-  policy: RetryPolicy;
+  policy: NotifierRetrySettings;
   /** Applied to every request body: secrets must not reach Slack, GitHub or Datadog. */
   redact: (text: string) => string;
 }
@@ -58,58 +64,45 @@ export async function sendJson(url: string, request: JsonRequest, http: HttpOpti
   // cannot slip through in its escaped form.
   const body = request.body === undefined ? undefined : JSON.stringify(request.body, (_key, value: unknown) => (typeof value === 'string' ? http.redact(value) : value));
   const headers = body === undefined ? request.headers : { 'content-type': 'application/json; charset=utf-8', ...request.headers };
-  const response = await fetchWithRetry(url, { method: request.method, headers, body }, http.policy, request.readRateLimit ?? readRetryAfter);
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  return fetchWithRetry(url, { method: request.method, headers, body }, http.policy, request.readRateLimit ?? readRetryAfter);
 }
 
-/** JSON text parsed; undefined when it is not JSON (error pages, plain-text answers). */
-export function parseJson(text: string): unknown {
+/**
+ * One request, retried on network errors, 429, 5xx and what `readRateLimit` calls a rate limit;
+ * throws NoResponseError only when no try got an answer.
+ */
+export async function fetchWithRetry(url: string, init: RequestInit, settings: NotifierRetrySettings, readRateLimit: RateLimitReader): Promise<HttpReply> {
+  let tries = 0;
+  const send = (): Promise<HttpReply> => {
+    tries++;
+    return timedFetch(url, init, settings, async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
+  };
   try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+    return await withRetry(send, retryPolicy(settings), (outcome) => {
+      if (!outcome.ok) return outcome.error instanceof RequestFailure ? {} : undefined;
+      const retryAfterMs = readRateLimit(outcome.value, settings.now());
+      const { status } = outcome.value;
+      return retryAfterMs !== undefined || status === 429 || status >= 500 ? { retryAfterMs } : undefined;
+    });
+  } catch (error) {
+    // Besides network failures, only a request that cannot even be built (an invalid URL) gets here: no answer will ever come.
+    throw new NoResponseError(`no response after ${tries} tries: ${error instanceof RequestFailure ? describeFailure(error) : errorMessage(error)}`);
   }
-}
-
-export async function fetchWithRetry(url: string, init: RequestInit, policy: RetryPolicy, readRateLimit: RateLimitReader): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
-    const last = attempt >= policy.attempts;
-    let response: Response;
-    try {
-      response = await fetch(url, { ...init, signal: AbortSignal.timeout(policy.timeoutMs) });
-    } catch (error) {
-      if (last) throw new NoResponseError(`no response after ${attempt} tries: ${describeFetchError(error)}`);
-      await policy.sleep(backoff(policy, attempt));
-      continue;
-    }
-    const hinted = readRateLimit(response, policy.now());
-    const retryable = hinted !== undefined || response.status === 429 || response.status >= 500;
-    const wait = hinted ?? backoff(policy, attempt);
-    if (!retryable || last || wait > policy.maxDelayMs) return response;
-    // Drain the body so the connection goes back to the pool before we wait.
-    await response.arrayBuffer().catch(() => undefined);
-    await policy.sleep(wait);
-  }
-}
-
-/** `Retry-After` in seconds or as an HTTP date, in ms; Slack sends it with every 429. */
-export function readRetryAfter(response: Response, now: number): number | undefined {
-  const header = response.headers.get('retry-after');
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 // No jitter: one runner sends these, so there is no herd of clients to spread out.
-function backoff(policy: RetryPolicy, attempt: number): number {
-  return Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+function retryPolicy(settings: NotifierRetrySettings): RetryPolicy {
+  const { attempts, baseDelayMs, maxDelayMs, sleep } = settings;
+  return { attempts, baseMs: baseDelayMs, maxBackoffMs: maxDelayMs, maxWaitMs: maxDelayMs, beyondMaxWait: 'give-up', jitter: false, sleep };
 }
 
-function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError') return 'timed out';
-  const code = (error.cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+/** The default rate-limit reader: `Retry-After` on any reply; Slack sends it with every 429. */
+export function readRetryAfter(reply: { headers: Headers }, now: number): number | undefined {
+  return retryAfterMs(reply.headers, now);
+}
+
+/** "fetch failed (ECONNREFUSED)", "timed out after 5s" */
+function describeFailure(failure: RequestFailure): string {
+  if (failure.kind !== 'unreachable') return failure.message;
+  return failure.code ? `${errorMessage(failure.cause)} (${failure.code})` : errorMessage(failure.cause);
 }

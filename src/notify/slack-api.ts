@@ -1,4 +1,5 @@
-import { parseJson, sendJson, type HttpOptions } from './http-retry';
+import { parseJson } from '../http/json';
+import { sendJson, type HttpOptions } from './http-retry';
 import type { SlackMessage } from './slack-blocks';
 
 export const SLACK_API_URL = 'https://slack.com/api';

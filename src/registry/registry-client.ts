@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { basicAuthorization, timedFetch } from '../http/timed-fetch';
-import { parseJson } from '../notify/http-retry';
+import { parseJson } from '../http/json';
 
 /** Everything an image tag may point at: OCI index/manifest and Docker's manifest list/manifest. */
 const MANIFEST_TYPES = [

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { formatDuration } from '../../spec/duration';
 import type { MetricRequest } from '../schema';
-import { joinUrl, parseJson, send, snippet, statusError, type HttpResponse } from './http';
+import { parseJson } from '../../http/json';
+import { joinUrl, readJson, send, snippet, statusError, type HttpResponse } from './http';
 import { ProviderError, type MetricProvider, type Point, type Series, type TimeRange } from './provider';
 
 export interface DatadogConfig {
@@ -59,21 +60,13 @@ function withoutNewestBucket(points: Point[]): Point[] {
 
 function readBody<T>(response: HttpResponse, schema: z.ZodType<T>): T {
   if (response.status < 200 || response.status >= 300) {
-    const body = errorBodySchema.safeParse(safeJson(response.text));
+    const body = errorBodySchema.safeParse(parseJson(response.text));
     const detail = body.success ? body.data.errors.join('; ') : snippet(response.text);
     throw statusError('datadog', response, detail, CREDENTIALS_HINT);
   }
-  const parsed = schema.safeParse(parseJson(response, 'datadog'));
+  const parsed = schema.safeParse(readJson(response, 'datadog'));
   if (!parsed.success) throw new ProviderError(`datadog answered with an unexpected shape: ${snippet(response.text)}`, 'transient');
   return parsed.data;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Metric queries through the v2 scalar and timeseries APIs (formulas) or the v1 query API. */

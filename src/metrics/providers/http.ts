@@ -1,5 +1,8 @@
+import { errorMessage } from '../../engine/events';
+import { parseJson } from '../../http/json';
+import { retryDelayFromHeaders } from '../../http/retry-after';
+import { RequestFailure, timedFetch } from '../../http/timed-fetch';
 import { formatDuration } from '../../spec/duration';
-import { retryDelayFromHeaders } from '../retry';
 import { ProviderError } from './provider';
 
 export interface HttpRequest {
@@ -24,36 +27,23 @@ export interface HttpResponse {
  * ProviderError; the caller's own abort passes through untouched (the check is being stopped).
  */
 export async function send(request: HttpRequest): Promise<HttpResponse> {
-  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const { what, url, method, headers, body } = request;
   try {
-    const response = await fetch(request.url, {
-      method: request.method,
-      headers: request.headers,
-      body: request.body,
-      signal: AbortSignal.any([request.signal, timeout]),
-    });
-    return { status: response.status, headers: response.headers, text: await response.text() };
+    return await timedFetch(url, { method, headers, body }, request, async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
   } catch (error) {
-    if (request.signal.aborted) throw error;
-    // fetch rejects requests it cannot even build (a malformed header value) without a network cause.
-    if (error instanceof TypeError && error.message !== 'fetch failed') throw new ProviderError(`${request.what}: ${error.message}`, 'config');
-    if (timeout.aborted) throw new ProviderError(`${request.what} did not answer within ${formatDuration(request.timeoutMs)}`, 'transient');
-    throw new ProviderError(`${request.what} is unreachable (${networkCause(error)})`, 'transient');
+    // A request that cannot even be built (a malformed header value) will not be built by asking again.
+    if (!(error instanceof RequestFailure)) throw new ProviderError(`${what}: ${errorMessage(error)}`, 'config');
+    if (error.kind === 'cancelled') throw error;
+    if (error.kind === 'timeout') throw new ProviderError(`${what} did not answer within ${formatDuration(request.timeoutMs)}`, 'transient');
+    throw new ProviderError(`${what} is unreachable (${error.code ?? error.message})`, 'transient');
   }
-}
-
-function networkCause(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
 }
 
 /** A body parsed as JSON; garbage (a proxy's HTML page, a cut-off body) is transient. */
-export function parseJson(response: HttpResponse, what: string): unknown {
-  try {
-    return JSON.parse(response.text);
-  } catch {
-    throw new ProviderError(`${what} answered HTTP ${response.status} with malformed JSON: ${snippet(response.text)}`, 'transient');
-  }
+export function readJson(response: HttpResponse, what: string): unknown {
+  const body = parseJson(response.text);
+  if (body === undefined) throw new ProviderError(`${what} answered HTTP ${response.status} with malformed JSON: ${snippet(response.text)}`, 'transient');
+  return body;
 }
 
 /**
@@ -79,16 +69,4 @@ export function snippet(text: string, max = 200): string {
 /** A base URL joined with an API path, keeping any path prefix (`https://host/prometheus/`). */
 export function joinUrl(base: string, path: string): string {
   return new URL(path.replace(/^\//, ''), base.endsWith('/') ? base : `${base}/`).toString();
-}
-
-/** A URL fit for messages and plans: no user:password part. */
-export function displayUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }

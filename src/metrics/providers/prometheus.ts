@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { MetricRequest } from '../schema';
-import { displayUrl, joinUrl, parseJson, send, snippet, statusError, type HttpResponse } from './http';
+import { basicAuthorization, redactUrl } from '../../http/timed-fetch';
+import { joinUrl, readJson, send, snippet, statusError, type HttpResponse } from './http';
 import { ProviderError, type MetricProvider, type Series, type TimeRange } from './provider';
 
 export interface PrometheusConfig {
@@ -74,7 +75,7 @@ function readResponse(response: HttpResponse): Series[] {
   // Errors outside the API (a wrong path prefix, a proxy) come as text/plain, not as an envelope.
   const json = response.headers.get('content-type')?.includes('json');
   if (!json && response.status >= 400) throw statusError('prometheus', response, snippet(response.text), CREDENTIALS_HINT);
-  const envelope = envelopeSchema.safeParse(parseJson(response, 'prometheus'));
+  const envelope = envelopeSchema.safeParse(readJson(response, 'prometheus'));
   if (!envelope.success) throw new ProviderError(`prometheus answered HTTP ${response.status} without its envelope: ${snippet(response.text)}`, 'transient');
   const { status, errorType, error, data } = envelope.data;
   if (status === 'error' || response.status >= 400) {
@@ -87,12 +88,10 @@ function readResponse(response: HttpResponse): Series[] {
   return toSeries(parsed.data);
 }
 
-/** Bearer token, else basic auth from the inputs, else from a `https://user:pass@host` URL (fetch refuses those). */
-function authorization(config: PrometheusConfig, url: URL): Record<string, string> {
-  const basic = (username: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` });
+/** Bearer token, else basic auth from the inputs. Credentials in a `https://user:pass@host` URL go as basic auth too (timedFetch). */
+function authorization(config: PrometheusConfig): Record<string, string> {
   if (config.token) return { authorization: `Bearer ${config.token}` };
-  if (config.username) return basic(config.username, config.password ?? '');
-  if (url.username) return basic(decodeURIComponent(url.username), decodeURIComponent(url.password));
+  if (config.username) return { authorization: basicAuthorization(config.username, config.password ?? '') };
   return {};
 }
 
@@ -100,23 +99,21 @@ const seconds = (ms: number): string => String(ms / 1000);
 
 /** Instant and range queries against the HTTP API, POSTed form-encoded (long queries do not fit a URL). */
 export function prometheusProvider(config: PrometheusConfig): MetricProvider {
-  const url = new URL(config.url);
   const headers = {
     ...config.headers,
     accept: 'application/json',
     'content-type': 'application/x-www-form-urlencoded',
-    ...authorization(config, url),
+    ...authorization(config),
   };
-  const base = displayUrl(config.url);
   const call = async (path: string, params: Record<string, string>, signal: AbortSignal): Promise<Series[]> => {
     // The server-side timeout makes Prometheus give up on the query too, instead of computing for nobody.
     const body = new URLSearchParams({ ...params, timeout: `${seconds(config.timeoutMs)}s` }).toString();
-    const response = await send({ what: 'prometheus', url: joinUrl(base, path), method: 'POST', headers, body, timeoutMs: config.timeoutMs, signal });
+    const response = await send({ what: 'prometheus', url: joinUrl(config.url, path), method: 'POST', headers, body, timeoutMs: config.timeoutMs, signal });
     return readResponse(response);
   };
   const query = (request: MetricRequest): string => request.query ?? '';
   return {
-    describe: (request) => `POST ${joinUrl(base, 'api/v1/query')} query=${query(request)}`,
+    describe: (request) => `POST ${redactUrl(joinUrl(config.url, 'api/v1/query'))} query=${query(request)}`,
     instant: (request, signal) => call('api/v1/query', { query: query(request) }, signal),
     range: (request, range: TimeRange, signal) =>
       call('api/v1/query_range', { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) }, signal),

@@ -1,7 +1,9 @@
 import type { Launch } from '../../spec/schema';
 import type { Settings } from '../../inputs';
 import { DATADOG_SITES, type ProviderKind } from '../schema';
-import { DEFAULT_RETRY, withRetry, type RetryPolicy } from '../retry';
+import type { RetryPolicy } from '../../http/retry';
+import { createRedactor } from '../../report/redact';
+import { DEFAULT_RETRY, withProviderRetry } from '../retry';
 import { datadogProvider } from './datadog';
 import { sharedLimiter } from './limiter';
 import { prometheusProvider } from './prometheus';
@@ -62,13 +64,6 @@ const builders: Record<ProviderKind, (setup: ProviderSetup) => Built> = {
   },
 };
 
-/** Masking a value this short would garble every message and hide nothing. */
-const MIN_SECRET_LENGTH = 4;
-
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.filter((secret) => secret.length >= MIN_SECRET_LENGTH).reduce((out, secret) => out.split(secret).join('***'), text);
-}
-
 /**
  * The provider of `kind`, ready for a check: every call shares its backend's concurrency budget, is
  * retried with backoff on transient errors, and has secrets masked out of its error messages.
@@ -76,19 +71,20 @@ function redact(text: string, secrets: readonly string[]): string {
  */
 export function createProvider(kind: ProviderKind, setup: ProviderSetup, policy: RetryPolicy = DEFAULT_RETRY): MetricProvider {
   const { provider, endpoint, concurrency, secrets } = builders[kind](setup);
+  const redact = createRedactor(secrets);
   const limiter = sharedLimiter(`${kind} ${endpoint}`, concurrency);
   const guarded = <T>(call: () => Promise<T>, signal: AbortSignal): Promise<T> =>
-    withRetry(
+    withProviderRetry(
       () =>
         limiter.run(call).catch((error: unknown) => {
-          if (error instanceof ProviderError) throw new ProviderError(redact(error.message, secrets), error.kind, error.retryAfterMs);
+          if (error instanceof ProviderError) throw new ProviderError(redact(error.message), error.kind, error.retryAfterMs);
           throw error;
         }),
       policy,
       signal,
     );
   return {
-    describe: (request) => redact(provider.describe(request), secrets),
+    describe: (request) => redact(provider.describe(request)),
     instant: (request, signal) => guarded(() => provider.instant(request, signal), signal),
     range: (request, range, signal) => guarded(() => provider.range(request, range, signal), signal),
   };

@@ -1,5 +1,6 @@
 import type { MetricRequest } from '../schema';
-import { displayUrl, joinUrl, parseJson, send, snippet, statusError } from './http';
+import { redactUrl } from '../../http/timed-fetch';
+import { joinUrl, readJson, send, snippet, statusError } from './http';
 import { ProviderError, type MetricProvider, type Series } from './provider';
 
 export interface WebConfig {
@@ -45,7 +46,7 @@ function resolveUrl(query: string, baseUrl: string | undefined): string {
 export function webProvider(config: WebConfig): MetricProvider {
   const describeUrl = (request: MetricRequest): string => {
     try {
-      return displayUrl(resolveUrl(request.query ?? '', config.baseUrl));
+      return redactUrl(resolveUrl(request.query ?? '', config.baseUrl));
     } catch {
       return request.query ?? '';
     }
@@ -54,7 +55,7 @@ export function webProvider(config: WebConfig): MetricProvider {
     describe: (request) => `${request.method} ${describeUrl(request)}${request.select ? ` select ${request.select}` : ''}`,
     instant: async (request, signal): Promise<Series[]> => {
       const url = resolveUrl(request.query ?? '', config.baseUrl);
-      const what = `${request.method} ${displayUrl(url)}`;
+      const what = `${request.method} ${redactUrl(url)}`;
       const response = await send({
         what,
         url,
@@ -67,7 +68,7 @@ export function webProvider(config: WebConfig): MetricProvider {
       const now = Date.now();
       if (request.select === STATUS_SELECTOR) return [{ labels: {}, points: [{ t: now, v: response.status }] }];
       if (response.status < 200 || response.status >= 300) throw statusError(what, response, snippet(response.text), 'check the request headers');
-      const body = parseJson(response, what);
+      const body = readJson(response, what);
       const value = asNumber(request.select ? selectPath(body, request.select) : body, request.select ? `${request.select} in the answer of ${what}` : `the answer of ${what}`);
       return value === null ? [] : [{ labels: {}, points: [{ t: now, v: value }] }];
     },
