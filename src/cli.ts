@@ -1,3 +1,4 @@
+import './runner/zod-jitless';
 import { parseArgs } from 'node:util';
 import { readSettings, InputError, SECRET_INPUTS } from './inputs';
 import { readRunContext } from './run-context';
@@ -15,6 +16,8 @@ const USAGE = `Usage: launch-action <plan|launch|rollback> [options]
   --previous-version V      version to roll back to (LAUNCH_PREVIOUS_VERSION)
   --working-directory DIR   where commands run (default .)
   --prometheus-url URL      Prometheus for metric checks
+  --prometheus-username U   basic-auth user (password from PROMETHEUS_PASSWORD)
+  --prometheus-headers H    extra header "Name: value" (repeatable)
   --datadog-site SITE       Datadog site (default datadoghq.com)
   --slack-channel ID        Slack channel for the bot token
   --report-dir DIR          where the JSON report goes (default: the OS temp dir)
@@ -22,6 +25,7 @@ const USAGE = `Usage: launch-action <plan|launch|rollback> [options]
 Secrets come from the environment, never from arguments:
   PROMETHEUS_TOKEN, PROMETHEUS_PASSWORD, DATADOG_API_KEY, DATADOG_APP_KEY,
   SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, GITHUB_TOKEN
+Ctrl-C stops the running command and rolls back the phases that started.
 Exit status: 0 succeeded or planned, 1 failed or rolled back, 2 bad usage or invalid spec.`;
 
 const started = performance.now();
@@ -47,6 +51,7 @@ async function main(argv: string[]): Promise<number> {
       'working-directory': { type: 'string' },
       'prometheus-url': { type: 'string' },
       'prometheus-username': { type: 'string' },
+      'prometheus-headers': { type: 'string', multiple: true },
       'datadog-site': { type: 'string' },
       'slack-channel': { type: 'string' },
       'report-dir': { type: 'string' },
@@ -62,22 +67,24 @@ async function main(argv: string[]): Promise<number> {
   const settings = readSettings((name) => {
     if (name === 'mode') return mode;
     if (name === 'vars') return (values.var ?? []).join('\n');
+    if (name === 'prometheus-headers') return (values['prometheus-headers'] ?? []).join('\n');
     if ((SECRET_INPUTS as readonly string[]).includes(name)) return secretFromEnv(name);
     const value = values[name as keyof typeof values];
     return typeof value === 'string' ? value : '';
   });
 
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort('SIGINT'));
-  const outcome = await runLaunch({
-    settings,
-    run: readRunContext(),
-    printer,
-    signal: controller.signal,
-    secrets: SECRET_INPUTS.map(secretFromEnv),
-    reportDir: values['report-dir'],
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort(signal));
+  const request = { run: readRunContext(), printer, reportDir: values['report-dir'] };
+  const outcome = await runLaunch({ ...request, settings, signal: controller.signal });
   console.log(`${stamp()} report: ${outcome.reportPath}`);
+  if (outcome.cancelled && outcome.startedPhases.length) {
+    // No post step here: the CLI undoes what it started itself. A second Ctrl-C stops at once.
+    printer.warning(`Interrupted: rolling back ${[...outcome.startedPhases].reverse().join(' → ')} (press Ctrl-C again to stop now).`);
+    const rollback = await runLaunch({ ...request, settings: { ...settings, mode: 'rollback' }, rollbackPhases: outcome.startedPhases, resolvedStrategy: outcome.launch.strategy });
+    console.log(`${stamp()} report: ${rollback.reportPath}`);
+    return 1;
+  }
   return outcome.status === 'succeeded' || outcome.status === 'planned' ? 0 : 1;
 }
 

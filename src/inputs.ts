@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { launchModeSchema } from './engine/model';
+import { DATADOG_SITES } from './metrics/schema';
 
 /**
  * Every action input, read and validated in one place. The CLI fills the same Settings from its
@@ -23,7 +24,7 @@ export const settingsSchema = z.object({
   datadog: z.object({
     apiKey: z.string().optional(),
     appKey: z.string().optional(),
-    site: z.string(),
+    site: z.string().refine((site) => (DATADOG_SITES as readonly string[]).includes(site), { message: `expected one of ${DATADOG_SITES.join(', ')}` }),
   }),
   slack: z.object({
     webhookUrl: z.string().url().optional(),
@@ -36,7 +37,7 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-/** The inputs whose values are secrets: masked in logs before anything else happens. */
+/** The inputs whose values are secrets: the CLI reads them from the environment, never from arguments. */
 export const SECRET_INPUTS = [
   'prometheus-token',
   'prometheus-password',
@@ -46,6 +47,9 @@ export const SECRET_INPUTS = [
   'slack-bot-token',
   'github-token',
 ] as const;
+
+/** Variables whose names say they hold a credential (REGISTRY_PASSWORD, API_TOKEN...) are masked too. */
+const SECRET_VAR_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE|CREDENTIAL/i;
 
 export class InputError extends Error {}
 
@@ -58,9 +62,8 @@ export function parseKeyValueLines(text: string, what: string, separator: '=' | 
     const at = line.indexOf(separator);
     const key = at > 0 ? line.slice(0, at).trim() : '';
     const valid = separator === '=' ? /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) : /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(key);
-    if (!valid) {
-      throw new InputError(`${what} line ${index + 1}: expected NAME${separator}value, got ${JSON.stringify(line.slice(0, 40))}`);
-    }
+    // The line itself is not echoed: it may hold a secret that is not masked yet.
+    if (!valid) throw new InputError(`${what} line ${index + 1}: expected NAME${separator}value`);
     out[key] = line.slice(at + 1).trim();
   });
   return out;
@@ -116,6 +119,23 @@ function inputNameOf(path: PropertyKey[]): string {
   const [group, field] = path.map(String);
   if (field && group !== 'vars') return `${group}-${kebab(field)}`;
   return kebab(group ?? '');
+}
+
+/** Every secret value in the settings: masked in the log, redacted from whatever we write or send. */
+export function secretsOf(settings: Settings): string[] {
+  const { prometheus, datadog, slack, github, vars } = settings;
+  return [
+    prometheus.token,
+    prometheus.password,
+    // Extra headers usually carry credentials (tenant tokens, API keys).
+    ...Object.values(prometheus.headers),
+    datadog.apiKey,
+    datadog.appKey,
+    slack.webhookUrl,
+    slack.botToken,
+    github.token,
+    ...Object.entries(vars).filter(([name]) => SECRET_VAR_NAME.test(name)).map(([, value]) => value),
+  ].filter((value): value is string => Boolean(value));
 }
 
 /** Settings with nothing configured beyond the spec: for the CLI and tests. */

@@ -55,7 +55,7 @@ function resolveTarget(c: HttpStatusConfig, ctx: PlanContext): Target {
   let text = endpoint;
   if (!ABSOLUTE_URL.test(endpoint)) {
     // Without launch.base_url, the BASE_URL variable serves: the brief's template names only `/health`.
-    const base = expandField('launch.base_url', ctx.launch.base_url ?? DEFAULT_BASE_URL, DEFAULT_BASE_URL, ctx.env);
+    const base = ctx.launch.base_url === undefined ? expandField('launch.base_url', DEFAULT_BASE_URL, DEFAULT_BASE_URL, ctx.env) : expandField('launch.base_url', ctx.launch.base_url, undefined, ctx.env);
     // Joined as text, not by URL resolution: base_url https://x/api with /health means https://x/api/health.
     text = `${base.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
   }

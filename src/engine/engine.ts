@@ -95,11 +95,11 @@ export class LaunchEngine {
     return true;
   }
 
-  /** Manual rollback: every phase's (or the given phases') rollback, in reverse order. */
-  async rollbackOnly(phaseIds?: readonly string[]): Promise<LaunchResult> {
+  /** Every phase's (or the given phases') rollback, in reverse order: by hand, or after an interrupted launch. */
+  async rollbackOnly(phaseIds: readonly string[] | undefined, reason: string): Promise<LaunchResult> {
     const wanted = phaseIds ? new Set(phaseIds) : undefined;
     const phases = this.options.launch.phases.filter((phase) => !wanted || wanted.has(phase.id)).reverse();
-    const ok = await this.rollback(phases, 'manual rollback');
+    const ok = await this.rollback(phases, reason);
     return this.finish(ok ? 'rolled_back' : 'rollback_failed', ok ? {} : { reason: 'a rollback step failed' });
   }
 

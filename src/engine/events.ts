@@ -50,21 +50,30 @@ export class EventBus {
     return event;
   }
 
-  /** Lets every subscriber finish its queued work, bounded by `timeoutMs` overall. */
+  /**
+   * Lets the subscribers finish their queued work side by side, all within `timeoutMs`: on
+   * cancellation the runner kills the process seconds later, so the bound is for the whole flush.
+   */
   async flush(timeoutMs = 30_000): Promise<void> {
-    for (const subscriber of this.subscribers) {
-      if (!subscriber.flush) continue;
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-      try {
-        const result = await Promise.race([subscriber.flush().then(() => 'done' as const), deadline]);
-        if (result === 'timeout') this.warn(subscriber.name, `did not finish within ${timeoutMs} ms`);
-      } catch (error) {
-        this.warn(subscriber.name, errorMessage(error));
-      } finally {
-        clearTimeout(timer);
-      }
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    const pending = new Set<string>();
+    const flushes = this.subscribers.flatMap((subscriber) => {
+      if (!subscriber.flush) return [];
+      pending.add(subscriber.name);
+      return [
+        subscriber.flush().then(
+          () => pending.delete(subscriber.name),
+          (error: unknown) => {
+            pending.delete(subscriber.name);
+            this.warn(subscriber.name, errorMessage(error));
+          },
+        ),
+      ];
+    });
+    await Promise.race([Promise.all(flushes), deadline]);
+    clearTimeout(timer);
+    for (const name of pending) this.warn(name, `did not finish within ${timeoutMs} ms`);
   }
 
   warn(source: string, message: string): void {

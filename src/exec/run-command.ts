@@ -27,6 +27,8 @@ export interface RunCommandResult {
 const TAIL_LINES = 20;
 /** After the shell exits, how long to wait for stdio to close (a daemon it started may hold the pipes). */
 const CLOSE_GRACE_MS = 200;
+/** Grace for a tree stopped by a forwarded cancellation signal: leaves time to flush and save state. */
+const CANCEL_GRACE_MS = 2500;
 
 /**
  * Runs `command` with bash (as GitHub's `run:` does: -e, pipefail) in its own process group, so a
@@ -40,7 +42,7 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
   return new Promise((resolve) => {
     const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', options.command], {
       cwd: options.cwd,
-      env: { ...process.env, ...options.env },
+      env: { ...inheritedEnv(), ...options.env },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -58,9 +60,9 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
         // The group is already gone.
       }
     };
-    const stop = (sig: NodeJS.Signals): void => {
+    const stop = (sig: NodeJS.Signals, grace = graceMs): void => {
       signalGroup(sig);
-      killTimer ??= setTimeout(() => signalGroup('SIGKILL'), graceMs);
+      killTimer ??= setTimeout(() => signalGroup('SIGKILL'), grace);
     };
 
     const timeout = setTimeout(() => {
@@ -71,7 +73,9 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
     const onAbort = (): void => {
       cancelled = true;
       const reason: unknown = options.signal?.reason;
-      stop(reason === 'SIGINT' || reason === 'SIGTERM' ? reason : 'SIGTERM');
+      const forwarded = reason === 'SIGINT' || reason === 'SIGTERM';
+      // A cancelled run is killed by the runner 10 s after its SIGINT: the tree gets less grace then.
+      stop(forwarded ? reason : 'SIGTERM', forwarded ? Math.min(graceMs, CANCEL_GRACE_MS) : graceMs);
     };
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -160,6 +164,14 @@ function groupIsAlive(pgid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The action's own environment minus its inputs and saved state: INPUT_* holds every token given to
+ * the action (github-token, slack-bot-token...), and commands get what they need as variables instead.
+ */
+function inheritedEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && !name.startsWith('STATE_')));
 }
 
 export function describeResult(result: RunCommandResult, timeoutMs: number): string {

@@ -1,5 +1,5 @@
 import type { LaunchMode } from '../engine/model';
-import type { Settings } from '../inputs';
+import { secretsOf, type Settings } from '../inputs';
 import type { RunContext } from '../run-context';
 import type { Launch } from '../spec/schema';
 import { createRedactor } from '../report/redact';
@@ -25,9 +25,7 @@ export interface NotifierContext {
 }
 
 export function httpOptions(ctx: NotifierContext): HttpOptions {
-  const { prometheus, datadog, slack, github } = ctx.settings;
-  const secrets = [prometheus.token, prometheus.password, ...Object.values(prometheus.headers), datadog.apiKey, datadog.appKey, slack.webhookUrl, slack.botToken, github.token];
-  return { policy: { ...defaultRetryPolicy, ...ctx.retry }, redact: ctx.redact ?? createRedactor(secrets) };
+  return { policy: { ...defaultRetryPolicy, ...ctx.retry }, redact: ctx.redact ?? createRedactor(secretsOf(ctx.settings)) };
 }
 
 /** The repository's REST client, when there is a token and a repository to talk about. */

@@ -2,7 +2,7 @@ import type { LaunchEvent, Subscriber } from '../engine/events';
 import { formatDuration } from '../spec/duration';
 import { statusIcon, statusLabel } from '../notify/launch-text';
 
-/** Where progress lines go: @actions/core in the action, the terminal in the CLI. */
+/** Where progress lines go: workflow commands in the action, the terminal in the CLI. */
 export interface Printer {
   info(line: string): void;
   warning(line: string): void;

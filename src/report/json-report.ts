@@ -11,7 +11,10 @@ export interface ReportHeader {
   previousVersion?: string;
 }
 
-/** Keeps every event and writes them, with the outcome, to a JSON file when the launch is over. */
+/**
+ * Keeps every event and writes them, with the outcome, to a JSON file once the launch is over and the
+ * other subscribers have flushed (so their warnings are in it too).
+ */
 export class JsonReport implements Subscriber {
   readonly name = 'report';
   private readonly events: LaunchEvent[] = [];
@@ -26,7 +29,7 @@ export class JsonReport implements Subscriber {
     this.events.push(event);
   }
 
-  async flush(): Promise<void> {
+  write(): void {
     const finished = this.events.find((event) => event.type === 'launch.finished');
     const body = {
       ...this.header,

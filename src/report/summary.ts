@@ -37,7 +37,8 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly s
   for (const row of rows) {
     const duration = row.start !== undefined && row.end !== undefined ? formatDuration(row.end - row.start) : '–';
     const checks = row.passed + row.failed ? `${row.passed} ✔ ${row.failed ? `${row.failed} ✖` : ''}`.trim() : '–';
-    out.push(`| ${escapeCell(row.name)} \`${row.id}\` | ${phaseIcon(row.state)} ${phaseLabel(row.state)} | ${duration} | ${checks} | ${escapeCell(rowDetail(row))} |`);
+    const label = row.name === row.id ? `\`${row.id}\`` : `${escapeCell(row.name)} \`${row.id}\``;
+    out.push(`| ${label} | ${phaseIcon(row.state)} ${phaseLabel(row.state)} | ${duration} | ${checks} | ${escapeCell(rowDetail(row))} |`);
   }
   out.push('');
 

@@ -1,6 +1,6 @@
 import * as core from './workflow-commands';
 import { relative } from 'node:path';
-import { readSettings, SECRET_INPUTS, type Settings } from '../inputs';
+import { readSettings, secretsOf, type Settings } from '../inputs';
 import { readRunContext } from '../run-context';
 import { SpecError } from '../spec/problems';
 import { errorMessage } from '../engine/events';
@@ -16,14 +16,11 @@ const printer: Printer = {
   endGroup: () => core.endGroup(),
 };
 
-/** Reads and validates the inputs, masking every secret before anything can print it. */
-function readActionSettings(): { settings: Settings; secrets: string[] } {
-  const secrets = SECRET_INPUTS.map((name) => core.getInput(name)).filter(Boolean);
+/** Reads and validates the inputs and masks every secret among them; no error message echoes a value. */
+function readActionSettings(): Settings {
   const settings = readSettings((name) => core.getInput(name));
-  // Extra Prometheus headers usually carry credentials (tenant tokens, API keys).
-  secrets.push(...Object.values(settings.prometheus.headers));
-  for (const secret of secrets) core.setSecret(secret);
-  return { settings, secrets };
+  for (const secret of secretsOf(settings)) core.setSecret(secret);
+  return settings;
 }
 
 /** The main step: run the requested mode; on SIGINT/SIGTERM stop the command and leave rollback to the post step. */
@@ -31,7 +28,7 @@ export async function runMain(): Promise<void> {
   core.saveState(STATE.isPost, 'true');
   const started = Date.now();
   try {
-    const { settings, secrets } = readActionSettings();
+    const settings = readActionSettings();
     const controller = new AbortController();
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       process.once(signal, () => {
@@ -44,7 +41,6 @@ export async function runMain(): Promise<void> {
       run: readRunContext(),
       printer,
       signal: controller.signal,
-      secrets,
       subscribers: settings.mode === 'launch' ? [new StateRecorder((name, value) => core.saveState(name, value))] : [],
       onStrategyResolved: (strategy) => core.saveState(STATE.strategy, JSON.stringify(strategy)),
       reportDir: process.env.RUNNER_TEMP,
@@ -70,12 +66,11 @@ export async function runPost(): Promise<void> {
   const pending = startedPhases.filter((id) => !done.has(id));
   core.warning(`The launch was interrupted after starting ${startedPhases.join(', ')}: rolling back ${[...pending].reverse().join(' → ')}.`);
   try {
-    const { settings, secrets } = readActionSettings();
+    const settings = readActionSettings();
     const outcome = await runLaunch({
       settings: { ...settings, mode: 'rollback' },
       run: readRunContext(),
       printer,
-      secrets,
       rollbackPhases: pending,
       resolvedStrategy: savedStrategy(),
       reportDir: process.env.RUNNER_TEMP,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { EventBus, errorMessage, type Subscriber } from '../engine/events';
 import { LaunchEngine, type LaunchResult } from '../engine/engine';
 import type { LaunchStatus } from '../engine/model';
-import type { Settings } from '../inputs';
+import { secretsOf, type Settings } from '../inputs';
 import type { RunContext } from '../run-context';
 import { loadSpecFile } from '../spec/load';
 import { prepareLaunch } from '../spec/prepare';
@@ -28,8 +28,6 @@ export interface LaunchRequest {
   printer: Printer;
   /** Cancellation of the whole run; its reason is the signal forwarded to the running command. */
   signal?: AbortSignal;
-  /** Secret values to keep out of the summary, report and notifications. */
-  secrets: readonly string[];
   /** Only these phases, for the post step's rollback after a cancelled launch. */
   rollbackPhases?: readonly string[];
   /** Extra subscribers, such as the action's state recorder. */
@@ -49,6 +47,8 @@ export interface LaunchOutcome {
   failedPhase?: string;
   reason?: string;
   cancelled: boolean;
+  /** Ids of the phases that started, in order (a cancelled launch's rollback undoes these). */
+  startedPhases: string[];
   durationMs: number;
   reportPath: string;
   /** The job summary, markdown, secrets redacted. */
@@ -65,7 +65,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const validated: Launch = { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
 
   const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : randomUUID().slice(0, 8);
-  const redact = createRedactor(request.secrets);
+  const redact = createRedactor(secretsOf(settings));
   const notifierContext = { launch: validated, settings, run: request.run, mode: settings.mode, version: settings.version, specDigest: loaded.digest, redact };
   const previousVersion = settings.previousVersion ?? (settings.mode === 'rollback' ? await findRollbackVersion(notifierContext, printer) : undefined);
   const identity = { launchId, mode: settings.mode, environment: validated.environment, version: settings.version, previousVersion };
@@ -84,16 +84,17 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const bus = new EventBus();
   const reportPath = join(request.reportDir ?? tmpdir(), `launch-report-${launchId}.json`);
   bus.subscribe(new ConsoleLog(printer));
-  bus.subscribe(
-    new JsonReport(reportPath, { launchId, spec: specFile, specDigest: loaded.digest, environment: launch.environment, version: settings.version, previousVersion }, redact),
-  );
+  const report = new JsonReport(reportPath, { launchId, spec: specFile, specDigest: loaded.digest, environment: launch.environment, version: settings.version, previousVersion }, redact);
+  bus.subscribe(report);
   for (const subscriber of request.subscribers ?? []) bus.subscribe(subscriber);
   if (settings.mode !== 'plan') {
     const notifiers = createNotifiers({ ...notifierContext, launch, previousVersion });
     for (const notifier of notifiers) bus.subscribe(notifier);
   }
 
-  bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion, phases: launch.phases.map((p) => ({ id: p.id, name: p.name })) });
+  const wanted = request.rollbackPhases && new Set(request.rollbackPhases);
+  const phases = launch.phases.filter((phase) => !wanted || wanted.has(phase.id)).map((phase) => ({ id: phase.id, name: phase.name }));
+  bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion, phases });
 
   for (const warning of thresholdWarnings(launch)) bus.warn('rollback_threshold', warning);
   for (const flag of expiredFlags(launch)) bus.warn('flag debt', `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires}: remove it from the code and the flag service`);
@@ -117,12 +118,19 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
       signal: request.signal,
       output: (_phase, _stream, line) => printer.info(line),
     });
-    result = settings.mode === 'rollback' ? await engine.rollbackOnly(request.rollbackPhases) : await engine.launch();
+    result =
+      settings.mode !== 'rollback'
+        ? await engine.launch()
+        : request.rollbackPhases
+          ? await engine.rollbackOnly(request.rollbackPhases, 'the launch was interrupted before it finished')
+          : await engine.rollbackOnly(undefined, 'manual rollback');
   }
 
   // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
-  await bus.flush(request.signal?.aborted ? 3000 : 30_000);
-  return { ...result, reportPath, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
+  await bus.flush(request.signal?.aborted ? 2000 : 30_000);
+  report.write();
+  const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.started' ? [event.phase] : []));
+  return { ...result, startedPhases, reportPath, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
 }
 
 /**

@@ -58,5 +58,5 @@ function pickBranch(node: JsonSchema, path: readonly PropertyKey[], valueAt: (pa
   if (!branches) return node;
   const type = valueAt([...path, 'type']);
   const objects = branches.map(deref).filter((branch) => branch.properties);
-  return objects.find((branch) => branch.properties?.type?.const === type) ?? objects[0] ?? node;
+  return objects.find((branch) => branch.properties?.type && deref(branch.properties.type).const === type) ?? objects[0] ?? node;
 }

@@ -76,13 +76,26 @@ function describeIssue(
         ? `missing check type (expected one of: ${types.join(', ')})`
         : `unknown check type ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of: ${types.join(', ')}`;
   } else if (issue.code === 'invalid_type' && valueAt(path) === undefined && !locate(doc, path).exact) {
-    message = `required, ${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')}`;
-  } else if (issue.code === 'invalid_type' || issue.code === 'invalid_value') {
-    message = `${issue.message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '')}, got ${JSON.stringify(valueAt(path))}`;
+    message = `required, ${plainMessage(issue.message)}`;
+  } else if (issue.code === 'invalid_value' && issue.values.every((v) => typeof v === 'string')) {
+    const given = valueAt(path);
+    const suggestion = typeof given === 'string' ? didYouMean(given, issue.values as string[]) : undefined;
+    message = `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`;
+  } else if (issue.code === 'invalid_union') {
+    const forms = [...new Set(issue.errors.map((branch) => plainMessage(branch[0]?.message ?? '')).filter(Boolean))];
+    const alternatives = forms.map((form, i) => (i ? form.replace(/^expected /, '') : form)).join(' or ');
+    message = `${alternatives || 'does not match any allowed form'}, got ${JSON.stringify(valueAt(path))}`;
+  } else if (['invalid_type', 'invalid_value', 'too_small', 'too_big', 'invalid_format', 'not_multiple_of'].includes(issue.code)) {
+    message = `${plainMessage(issue.message)}, got ${JSON.stringify(valueAt(path))}`;
   }
   node ??= locate(doc, path).node;
   const position = node?.range ? at(node.range[0]) : { line: 1, column: 1 };
   return { file, ...position, path: formatPath(path), message };
+}
+
+/** Zod's wording without its prefixes and the type it received (the value itself is shown instead). */
+function plainMessage(message: string): string {
+  return message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '').replace(/, received \w+$/, '');
 }
 
 /**

@@ -98,17 +98,25 @@ export const launchSchema = z
     phases: z.array(phaseSchema).default([]),
   })
   .strict()
-  .superRefine((launch, ctx) => {
-    if (launch.phases.length === 0 && !launch.strategy) {
-      ctx.addIssue({ code: 'custom', path: ['phases'], message: 'expected at least one phase (or a strategy)' });
-    }
-    const firstIndex = new Map<string, number>();
-    launch.phases.forEach((phase, index) => {
-      const first = firstIndex.get(phase.id);
-      if (first === undefined) firstIndex.set(phase.id, index);
-      else ctx.addIssue({ code: 'custom', path: ['phases', index, 'id'], message: `duplicate phase id '${phase.id}' (first used by phases[${first}])` });
-    });
-  })
+  .superRefine(
+    (launch, ctx) => {
+      // Runs even when other fields are wrong (`when` below), so phases may still be raw input here.
+      const phases: unknown[] = Array.isArray(launch.phases) ? launch.phases : [];
+      if (phases.length === 0 && !launch.strategy) {
+        ctx.addIssue({ code: 'custom', path: ['phases'], message: 'expected at least one phase (or a strategy)' });
+      }
+      const firstIndex = new Map<unknown, number>();
+      phases.forEach((phase, index) => {
+        const id = (phase as { id?: unknown } | null)?.id;
+        if (typeof id !== 'string') return;
+        const first = firstIndex.get(id);
+        if (first === undefined) firstIndex.set(id, index);
+        else ctx.addIssue({ code: 'custom', path: ['phases', index, 'id'], message: `duplicate phase id '${id}' (first used by phases[${first}])` });
+      });
+    },
+    // Duplicate ids and an empty list are reported with every other problem, not after they are fixed.
+    { when: () => true },
+  )
   .transform((launch) => ({
     ...launch,
     phases: launch.phases.map((phase) => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { runAction } from '../support/run-action';
 import { isAlive } from '../support/process';
 import { waitFor } from '../support/wait-for';
+import { startServer } from '../support/http-server';
 
 /** A workspace with a spec file and a log that every command appends to, in order. */
 function workspace(spec: string): { dir: string; log: () => string[] } {
@@ -33,7 +34,7 @@ describe('node dist/index.js as the runner runs it', () => {
     expect(report.events.map((e: { type: string }) => e.type)).toContain('phase.verified');
     expect(report.events.every((e: { time: string }) => !Number.isNaN(Date.parse(e.time)))).toBe(true);
     expect(run.summary).toContain('Launch succeeded');
-    expect(run.summary).toMatch(/\| migrate `migrate` \| ✅ verified \|/);
+    expect(run.summary).toMatch(/\| `migrate` \| ✅ verified \|/);
     expect(run.summary).toContain('```mermaid\ngantt');
     expect(run.state.finished).toBe('true');
     expect(run.stdout).toContain('::group::▶ migrate');
@@ -138,6 +139,26 @@ describe('node dist/index.js as the runner runs it', () => {
     expect(post.summary).toContain('Launch rolled back');
   });
 
+  it('on cancellation, notifiers that hang cannot keep the step past the runner\'s kill: outputs and summary are written', async () => {
+    const hanging = await startServer(() => undefined);
+    try {
+      const ws = workspace(`launch:\n  phases:${phase('deploy', 'sleep 120 & echo $! > child.pid; echo deploying; wait')}\n`);
+      const run = await runAction({
+        inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'slack-webhook-url': `${hanging.url}/hook`, 'github-token': 'ghs_x' },
+        env: { GITHUB_API_URL: hanging.url, GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '9' },
+        cwd: ws.dir,
+        interruptWhen: 'deploying',
+      });
+      // Killed by the emulated runner (SIGKILL at 10 s) would leave no outputs and no summary.
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs.status).toBe('failed');
+      expect(run.summary).toContain('Launch failed');
+      expect(run.state['started-0']).toBe('deploy');
+    } finally {
+      await hanging.close();
+    }
+  });
+
   it('post step does nothing after a finished launch', async () => {
     const ws = workspace(`launch:\n  phases:${phase('a', 'true')}\n`);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
@@ -159,12 +180,23 @@ describe('node dist/index.js as the runner runs it', () => {
     expect(ws.log()).toEqual(['rollback b 1.4.2', 'rollback a 1.4.2']);
   });
 
-  it('masks secret inputs and keeps them out of the summary and report', async () => {
+  it('masks secret inputs and redacts them from the summary and report, even when a command prints one', async () => {
     const secret = 'prom-super-secret-token-123';
-    const ws = workspace(`launch:\n  phases:\n    - { id: a, run: 'echo "token is $TOKEN"' }\n`);
-    const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'prometheus-token': secret, vars: `TOKEN=${secret}` }, cwd: ws.dir });
+    const ws = workspace(`launch:\n  phases:\n    - { id: a, run: 'echo "value is $API_VALUE"; exit 1' }\n`);
+    const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'prometheus-token': secret, vars: `API_VALUE=${secret}` }, cwd: ws.dir });
     expect(run.stdout).toContain(`::add-mask::${secret}`);
+    // The failing command's last line becomes the failure reason, which the summary and report show.
+    expect(run.summary).toContain('value is ***');
     expect(run.summary).not.toContain(secret);
-    expect(readFileSync(run.outputs.report!, 'utf8')).not.toContain(secret);
+    const report = readFileSync(run.outputs.report!, 'utf8');
+    expect(report).toContain('value is ***');
+    expect(report).not.toContain(secret);
+  });
+
+  it('masks variables whose names say they hold a credential, and keeps action inputs from commands', async () => {
+    const ws = workspace(`launch:\n  phases:\n    - { id: a, run: 'echo "token input: [$INPUT_GITHUB-TOKEN] [$(printenv INPUT_GITHUB-TOKEN)]"' }\n`);
+    const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'github-token': 'ghs_inputtoken', vars: 'REGISTRY_PASSWORD=hunter2-hunter2' }, cwd: ws.dir });
+    expect(run.stdout).toContain('::add-mask::hunter2-hunter2');
+    expect(run.stdout).toContain('token input: [-TOKEN] []');
   });
 });

@@ -3,13 +3,12 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, existsSync } from 'nod
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runAction } from '../support/run-action';
 import { startServer, sendJson, type TestServer } from '../support/http-server';
 import { startRegistry, pushImage, type TestRegistry } from '../support/registry';
 import { startFakeOfrep, type FakeOfrep } from '../fakes/ofrep';
+import { SEED_SPEC } from '../support/seed';
 
-const SEED = fileURLToPath(new URL('../../../shared/examples/seed-launch-config.yaml', import.meta.url));
 const STUBS = ['run_migration', 'deploy', 'run_synthetic_tests', 'disable_traffic', 'shift_traffic', 'check_schema_compatibility'];
 
 /** The product brief's template, unchanged, planned and launched with stub commands on PATH. */
@@ -47,7 +46,7 @@ describe('the seed template through node dist/index.js', () => {
 
   it('plans as written, naming what the checks still need', async () => {
     const ws = stubWorkspace();
-    const run = await runAction({ inputs: { spec: SEED, mode: 'plan', 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    const run = await runAction({ inputs: { spec: SEED_SPEC, mode: 'plan', 'working-directory': ws.dir }, env: { PATH: ws.path } });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe('planned');
     expect(run.stdout).toContain('Rollback order on failure: traffic → health → deploy → migration');
@@ -59,7 +58,7 @@ describe('the seed template through node dist/index.js', () => {
   it('launches as written with stub commands, every check real', async () => {
     healthy = true;
     const ws = stubWorkspace();
-    const run = await runAction({ inputs: { spec: SEED, vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    const run = await runAction({ inputs: { spec: SEED_SPEC, vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
     expect(run.outputs.status, run.stdout).toBe('succeeded');
     expect(ws.log()).toEqual(['check_schema_compatibility', 'run_migration --direction up', 'deploy --image 2.0.0', 'run_synthetic_tests', 'shift_traffic --percent 100']);
     expect(run.summary).toMatch(/\| Artifact Deployment `deploy` \| ✅ verified \|/);
@@ -69,7 +68,7 @@ describe('the seed template through node dist/index.js', () => {
   it('rolls back in reverse when the health gate fails', async () => {
     healthy = false;
     const ws = stubWorkspace();
-    const run = await runAction({ inputs: { spec: SEED, vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    const run = await runAction({ inputs: { spec: SEED_SPEC, vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
     expect(run.outputs.status).toBe('rolled_back');
     expect(run.outputs['failed-phase']).toBe('health');
     expect(ws.log()).toEqual([

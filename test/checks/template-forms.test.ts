@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { fileURLToPath } from 'node:url';
 import { loadSpecFile } from '../../src/spec/load';
 import { findCheckKind } from '../../src/checks/registry';
 import { checkContext } from '../support/check-context';
+import { SEED_SPEC } from '../support/seed';
 
-const SEED = fileURLToPath(new URL('../../../shared/examples/seed-launch-config.yaml', import.meta.url));
 
 /** The product brief's template, its checks planned as `launch-action plan` would. */
 describe("the template's checks", () => {
-  const { launch } = loadSpecFile(SEED);
+  const { launch } = loadSpecFile(SEED_SPEC);
   const gates = Object.fromEntries(launch.phases.map((phase) => [phase.id, phase.gates[0]!]));
 
   it('keep the values written under config:', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseKeyValueLines, readSettings } from '../../src/inputs';
+import { InputError, parseKeyValueLines, readSettings, secretsOf } from '../../src/inputs';
 
 const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
 
@@ -19,13 +19,28 @@ describe('action inputs', () => {
   });
 
   it.each([
-    [{ vars: 'NOT A PAIR' }, 'vars line 1: expected NAME=value, got "NOT A PAIR"'],
+    [{ vars: 'NOT A PAIR' }, 'vars line 1: expected NAME=value'],
     [{ mode: 'deploy' }, "input 'mode':"],
     [{ 'prometheus-url': 'not a url' }, "input 'prometheus-url':"],
     [{ 'slack-bot-token': 'xoxb-1' }, "input 'slack-channel': required when 'slack-bot-token' is set"],
+    [{ 'datadog-site': 'api.datadoghq.com' }, "input 'datadog-site': expected one of datadoghq.com, us3.datadoghq.com"],
     [{ 'prometheus-username': 'u' }, "inputs 'prometheus-username' and 'prometheus-password' go together"],
   ])('rejects %j', (inputs, message) => {
     expect(() => readSettings(from(inputs))).toThrow(InputError);
     expect(() => readSettings(from(inputs))).toThrow(message);
+  });
+});
+
+describe('secret inputs', () => {
+  it('collects every secret input, header value and credential-named variable, and never echoes a bad line', () => {
+    const settings = readSettings(from({
+      'slack-bot-token': 'xoxb-bot',
+      'slack-channel': 'C1',
+      'prometheus-headers': 'X-Scope-OrgID: tenant-abc',
+      vars: 'REGISTRY_PASSWORD=hunter22\nREGION=eu-west-1',
+    }));
+    expect(secretsOf(settings)).toEqual(expect.arrayContaining(['xoxb-bot', 'tenant-abc', 'hunter22']));
+    expect(secretsOf(settings)).not.toContain('eu-west-1');
+    expect(() => readSettings(from({ 'prometheus-headers': 'X-Scope-OrgID tenant-secret-abc' }))).toThrow(/^prometheus-headers line 1: expected NAME:value$/);
   });
 });

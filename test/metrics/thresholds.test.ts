@@ -6,6 +6,7 @@ import { prepareLaunch } from '../../src/spec/prepare';
 import { bindThresholds, effectiveThresholds, thresholdWarnings } from '../../src/metrics/thresholds';
 import { metricCheck } from '../../src/metrics/metric-check';
 import { metricContext } from './context';
+import { SEED_SPEC } from '../support/seed';
 
 const metrics = {
   error_rate: { provider: 'prometheus', query: 'sum(rate(errors[1m])) / sum(rate(requests[1m]))', interval: '5s' },
@@ -21,7 +22,7 @@ const launch = (extra: Record<string, unknown> = {}) =>
 
 describe('thresholds', () => {
   it('the brief\'s template loads unchanged; thresholds with no metric are named, not silently dropped', () => {
-    const seed = specSchema.parse(parse(readFileSync('/work/shared/examples/seed-launch-config.yaml', 'utf8')));
+    const seed = specSchema.parse(parse(readFileSync(SEED_SPEC, 'utf8')));
     const prepared = prepareLaunch(seed.launch);
     expect(prepared.phases.every((phase) => phase.watch.length === 0)).toBe(true);
     expect(thresholdWarnings(prepared)).toEqual([

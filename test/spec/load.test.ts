@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseSpec, loadSpecFile } from '../../src/spec/load';
 import { SpecError, type SpecProblem } from '../../src/spec/problems';
+import { SEED_SPEC } from '../support/seed';
 
-const SEED = fileURLToPath(new URL('../../../shared/examples/seed-launch-config.yaml', import.meta.url));
 
 function problemsOf(yaml: string): SpecProblem[] {
   try {
@@ -18,7 +17,7 @@ function problemsOf(yaml: string): SpecProblem[] {
 
 describe('spec loader', () => {
   it('accepts the product brief template unchanged and maps it to the model', () => {
-    const { launch } = loadSpecFile(SEED);
+    const { launch } = loadSpecFile(SEED_SPEC);
     expect(launch.environment).toBe('production');
     expect(launch.phases.map((p) => p.id)).toEqual(['migration', 'deploy', 'health', 'traffic']);
     const deploy = launch.phases[1]!;
@@ -136,7 +135,48 @@ launch:
       rollback_on_failure: "yes"
 `);
     expect(problem).toMatchObject({ line: 4, column: 28, path: 'launch.phases[0].rollback_on_failure' });
-    expect(problem!.message).toBe('expected boolean, received string, got "yes"');
+    expect(problem!.message).toBe('expected boolean, got "yes"');
+  });
+
+  it('suggests keys for every check kind, not only the first', () => {
+    const problems = problemsOf(`launch:
+  phases:
+    - id: a
+      gates:
+        - { type: image_digest, digestt: "sha256:x" }
+        - { type: feature_flag_evaluation, flags: [x], flgs: [x] }
+`);
+    expect(problems.map((p) => p.message)).toEqual([
+      "unknown key 'digestt' (did you mean 'digest'?)",
+      "unknown key 'flgs' (did you mean 'flags'?)",
+    ]);
+  });
+
+  it('suggests the value meant for a mistyped choice', () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - id: a
+      gates: [{ type: http_status, endpoint: /h, method: GTE }]
+`);
+    expect(problem!.message).toBe("expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got \"GTE\" (did you mean 'GET'?)");
+  });
+
+  it('shows the value that broke a bound or matched no form', () => {
+    const problems = problemsOf(`launch:
+  phases:
+    - id: a
+      gates: [{ type: http_status, endpoint: /h, retries: -1, expected: abc }]
+`);
+    expect(problems.map((p) => p.message)).toEqual(expect.arrayContaining(['Too small: expected number to be >=1, got -1', 'expected number or array, got "abc"']));
+  });
+
+  it('reports duplicate ids together with the other problems', () => {
+    const problems = problemsOf(`launch:
+  phases:
+    - { id: a, run: x, timeout: never }
+    - { id: a, run: y }
+`);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^expected a positive duration/), "duplicate phase id 'a' (first used by phases[0])"]);
   });
 
   it('names a missing spec file', () => {
@@ -144,8 +184,8 @@ launch:
   });
 
   it('keeps the template text of commands intact for the shell', () => {
-    const text = readFileSync(SEED, 'utf8');
+    const text = readFileSync(SEED_SPEC, 'utf8');
     expect(text).toContain('${IMAGE_TAG}');
-    expect(loadSpecFile(SEED).launch.phases[1]!.run).toBe('deploy --image ${IMAGE_TAG}');
+    expect(loadSpecFile(SEED_SPEC).launch.phases[1]!.run).toBe('deploy --image ${IMAGE_TAG}');
   });
 });

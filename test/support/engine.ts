@@ -28,7 +28,7 @@ export async function runSpec(yaml: string, options: { mode?: 'launch' | 'rollba
       options.onOutput?.(`${phase}: ${line}`);
     },
   });
-  const result = options.mode === 'rollback' ? await engine.rollbackOnly(options.phases) : await engine.launch();
+  const result = options.mode === 'rollback' ? await engine.rollbackOnly(options.phases, 'manual rollback') : await engine.launch();
   return { result, events: bus.history, output };
 }
 

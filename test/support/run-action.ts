@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +23,7 @@ export interface RunActionOptions {
   cwd?: string;
   /** Saved state from the main step: present means this is the post step (STATE_* variables). */
   state?: Record<string, string>;
-  /** Sends SIGINT once stdout contains this text (as the runner does on cancellation). */
+  /** Cancels once stdout contains this text, as the runner does: SIGINT, SIGTERM 7.5 s later, SIGKILL at 10 s. */
   interruptWhen?: string;
   timeoutMs?: number;
 }
@@ -45,6 +45,16 @@ export function parseFileCommand(text: string): Record<string, string> {
     }
   }
   return out;
+}
+
+function cancelAsTheRunnerDoes(child: ChildProcess): void {
+  child.kill('SIGINT');
+  const term = setTimeout(() => child.kill('SIGTERM'), 7500);
+  const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  child.once('exit', () => {
+    clearTimeout(term);
+    clearTimeout(kill);
+  });
 }
 
 /** Runs the shipped bundle exactly as the runner does: INPUT_* variables and file commands. */
@@ -77,7 +87,7 @@ export function runAction(options: RunActionOptions): Promise<ActionRun> {
       stdout += chunk;
       if (options.interruptWhen && !interrupted && stdout.includes(options.interruptWhen)) {
         interrupted = true;
-        child.kill('SIGINT');
+        cancelAsTheRunnerDoes(child);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
