@@ -14,6 +14,49 @@ import { WorkQueue } from './work-queue';
 
 export type { NotifierContext } from './context';
 
+type NotifierFactory = (ctx: NotifierContext, http: HttpOptions) => Subscriber | undefined;
+
+const slackFatal = (error: unknown): boolean => error instanceof SlackError && error.fatal;
+// A bad token or missing permission stays that way for the rest of the launch.
+const githubFatal = (error: unknown): boolean => error instanceof GitHubApiError && (error.status === 401 || error.status === 403);
+
+const slackBot: NotifierFactory = (ctx, http) => {
+  const { botToken, channel } = ctx.settings.slack;
+  if (!botToken || !channel) return undefined;
+  const api = new SlackWebApi(botToken, ctx.endpoints?.slackApi ?? SLACK_API_URL, http);
+  return new SlackBotNotifier(api, channel, ctx.launch.notify.slack, view(ctx), queue(http, slackFatal));
+};
+
+const slackWebhook: NotifierFactory = (ctx, http) => {
+  const { webhookUrl } = ctx.settings.slack;
+  return webhookUrl ? new SlackWebhookNotifier(webhookUrl, ctx.launch.notify.slack, view(ctx), queue(http, slackFatal), http) : undefined;
+};
+
+const githubDeployments: NotifierFactory = (ctx, http) => {
+  const rest = githubRest(ctx, http);
+  if (!rest || !ctx.launch.notify.github.deployments) return undefined;
+  const pullRequest = pullRequestOf(ctx.run);
+  const setup = { ref: pullRequest?.headSha ?? ctx.run.sha, run: ctx.run, specDigest: ctx.specDigest, transient: pullRequest !== undefined };
+  return new DeploymentNotifier(new DeploymentsApi(rest), setup, view(ctx), queue(http, githubFatal));
+};
+
+const githubPrComment: NotifierFactory = (ctx, http) => {
+  const rest = githubRest(ctx, http);
+  const pullRequest = pullRequestOf(ctx.run);
+  if (!rest || !pullRequest || !ctx.launch.notify.github.pr_comment) return undefined;
+  return new PrCommentNotifier(rest, pullRequest.number, view(ctx), queue(http, githubFatal));
+};
+
+const datadogEvents: NotifierFactory = (ctx, http) => {
+  const { apiKey, appKey, site } = ctx.settings.datadog;
+  if (!apiKey || !ctx.launch.notify.datadog.events) return undefined;
+  const target = datadogTarget(apiKey, appKey, site, ctx.endpoints?.datadogApi);
+  return new DatadogEventsNotifier(target, view(ctx), queue(http, (error) => error instanceof DatadogError && error.fatal), http);
+};
+
+/** Every notifier; add one by writing its file and listing its factory here. */
+const NOTIFIERS: readonly NotifierFactory[] = [slackBot, slackWebhook, githubDeployments, githubPrComment, datadogEvents];
+
 /**
  * The notifiers this launch's settings and spec ask for: each runs when its credentials are given
  * and the spec's `notify` section does not turn it off. A plan sends nothing.
@@ -21,42 +64,11 @@ export type { NotifierContext } from './context';
 export function createNotifiers(ctx: NotifierContext): Subscriber[] {
   if (ctx.mode === 'plan') return [];
   const http = httpOptions(ctx);
-  const notifiers = [...slackNotifiers(ctx, http), ...githubNotifiers(ctx, http)];
-  const { apiKey, appKey, site } = ctx.settings.datadog;
-  if (apiKey && ctx.launch.notify.datadog.events) {
-    const target = datadogTarget(apiKey, appKey, site, ctx.endpoints?.datadogApi);
-    notifiers.push(new DatadogEventsNotifier(target, new LaunchView(launchFacts(ctx)), queue(http, (error) => error instanceof DatadogError && error.fatal), http));
-  }
-  return notifiers;
+  return NOTIFIERS.flatMap((create) => create(ctx, http) ?? []);
 }
 
-function slackNotifiers(ctx: NotifierContext, http: HttpOptions): Subscriber[] {
-  const { webhookUrl, botToken, channel } = ctx.settings.slack;
-  const config = ctx.launch.notify.slack;
-  const slackFatal = (error: unknown): boolean => error instanceof SlackError && error.fatal;
-  const notifiers: Subscriber[] = [];
-  if (botToken && channel) {
-    const api = new SlackWebApi(botToken, ctx.endpoints?.slackApi ?? SLACK_API_URL, http);
-    notifiers.push(new SlackBotNotifier(api, channel, config, new LaunchView(launchFacts(ctx)), queue(http, slackFatal)));
-  }
-  if (webhookUrl) notifiers.push(new SlackWebhookNotifier(webhookUrl, config, new LaunchView(launchFacts(ctx)), queue(http, slackFatal), http));
-  return notifiers;
-}
-
-function githubNotifiers(ctx: NotifierContext, http: HttpOptions): Subscriber[] {
-  const rest = githubRest(ctx, http);
-  if (!rest) return [];
-  const config = ctx.launch.notify.github;
-  // A bad token or missing permission stays that way for the rest of the launch.
-  const githubFatal = (error: unknown): boolean => error instanceof GitHubApiError && (error.status === 401 || error.status === 403);
-  const pullRequest = pullRequestOf(ctx.run);
-  const notifiers: Subscriber[] = [];
-  if (config.deployments) {
-    const setup = { ref: pullRequest?.headSha ?? ctx.run.sha, run: ctx.run, specDigest: ctx.specDigest, transient: pullRequest !== undefined };
-    notifiers.push(new DeploymentNotifier(new DeploymentsApi(rest), setup, new LaunchView(launchFacts(ctx)), queue(http, githubFatal)));
-  }
-  if (config.pr_comment && pullRequest) notifiers.push(new PrCommentNotifier(rest, pullRequest.number, new LaunchView(launchFacts(ctx)), queue(http, githubFatal)));
-  return notifiers;
+function view(ctx: NotifierContext): LaunchView {
+  return new LaunchView(launchFacts(ctx));
 }
 
 function queue(http: HttpOptions, isFatal: (error: unknown) => boolean): WorkQueue {
