@@ -13,12 +13,17 @@ export interface JudgedMetric {
   baseline: MetricRequest;
 }
 
+/** How a judgement names itself in plans and messages: `judgement(error_rate, latency_p99_ms)`. */
+export function judgementLabel(metrics: readonly Pick<ResolvedMetric, 'name'>[]): string {
+  return `judgement(${metrics.map((metric) => metric.name).join(', ')})`;
+}
+
 /**
  * One canary judgement: each metric's last `window` of canary and baseline history, classified by
  * Mann-Whitney, then scored. The measurement's value is the score (0–100).
  */
 export function judgementMeasure(items: readonly JudgedMetric[], judge: Judge, noData: NoDataPolicy) {
-  const label = `judgement(${items.map((item) => item.metric.name).join(', ')})`;
+  const label = judgementLabel(items.map((item) => item.metric));
   return async (signal: AbortSignal): Promise<Measurement> => {
     try {
       const end = Date.now();

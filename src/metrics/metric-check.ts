@@ -6,7 +6,7 @@ import { prepareCheck, type PreparedCheck } from './prepare-check';
 import { MetricConfigError } from './resolve';
 import { metricCheckConfigSchema, type Cadence, type MetricCheckConfig } from './schema';
 
-function describeCadence(cadence: Cadence, stage: CheckStage): string {
+function describeCadence(cadence: Cadence, stage: CheckStage, deadline: number): string {
   const every = formatDuration(cadence.interval);
   const when =
     stage === 'watch'
@@ -15,7 +15,7 @@ function describeCadence(cadence: Cadence, stage: CheckStage): string {
         ? 'once'
         : `${cadence.count}× every ${every}`;
   const delay = cadence.initial_delay ? ` after ${formatDuration(cadence.initial_delay)}` : '';
-  return `${when}${delay} (failure_limit ${cadence.failure_limit}, inconclusive_limit ${cadence.inconclusive_limit}, consecutive_error_limit ${cadence.consecutive_error_limit}, no_data ${cadence.no_data})`;
+  return `${when}${delay} (failure_limit ${cadence.failure_limit}, inconclusive_limit ${cadence.inconclusive_limit}, consecutive_error_limit ${cadence.consecutive_error_limit}, no_data ${cadence.no_data}, ${formatDuration(deadline)} deadline per measurement)`;
 }
 
 function prepareOrExplain(config: MetricCheckConfig, ctx: PlanContext): PreparedCheck | string {
@@ -35,7 +35,7 @@ export const metricCheck = defineCheck({
     const prepared = prepareOrExplain(config, ctx);
     if (typeof prepared === 'string') return { summary: `metric ${config.metric ?? ctx.name}`, problems: [prepared] };
     const condition = prepared.condition ? ` — pass when ${prepared.condition}` : '';
-    return { summary: `${prepared.metric}: ${prepared.queries.join('; ')}${condition}; ${describeCadence(prepared.cadence, ctx.stage)}`, problems: prepared.problems };
+    return { summary: `${prepared.metric}: ${prepared.queries.join('; ')}${condition}; ${describeCadence(prepared.cadence, ctx.stage, prepared.deadline)}`, problems: prepared.problems };
   },
   run: async (config, ctx) => {
     const prepared = prepareOrExplain(config, ctx);

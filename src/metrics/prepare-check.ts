@@ -1,11 +1,13 @@
 import type { PlanContext } from '../checks/check';
-import { expandDeep, expandTemplate, TemplateError } from '../spec/template';
+import { expandTemplate, TemplateError } from '../spec/template';
 import type { Cadence, MetricCheckConfig, MetricRequest, ProviderKind, ResolvedMetric } from './schema';
 import type { Measurement } from './measure-loop';
 import { baselineRequest, canaryRequest, resolveCheck } from './resolve';
 import { describeCondition } from './evaluate';
-import { judgementMeasure } from './measure-judgement';
+import { judgementLabel, judgementMeasure } from './measure-judgement';
 import { valueMeasure } from './measure-value';
+import { withDeadline } from './measurement';
+import { ABSOLUTE_URL, expandQuery, expandUrl, UnsafeValueError } from './query-template';
 import { templateScope } from './scope';
 import { createProvider } from './providers/registry';
 import { ProviderError, type MetricProvider } from './providers/provider';
@@ -18,6 +20,8 @@ export interface PreparedCheck {
   condition: string;
   bounds?: { min?: number; max?: number };
   cadence: Cadence;
+  /** The most one measurement may take, tries included: the interval, or the provider timeout when longer. */
+  deadline: number;
   /** What keeps the check from running: a missing URL or key, an unknown template variable. */
   problems: string[];
   /** Absent when there are problems. */
@@ -29,27 +33,44 @@ class Preparation {
   readonly problems: string[] = [];
   private readonly providers = new Map<ProviderKind, MetricProvider | undefined>();
   private readonly scope: Record<string, string | undefined>;
-  private readonly baseUrl?: string;
 
   constructor(private readonly ctx: PlanContext) {
     this.scope = templateScope(ctx);
-    this.baseUrl = ctx.launch.base_url ? this.expand(ctx.launch.base_url, (text) => expandTemplate(text, this.scope)) : undefined;
   }
 
-  private expand<T>(value: T, fill: (value: T) => T): T {
+  /** `fill()`, or undefined with the problem noted when a variable is unknown or its value unsafe. */
+  private expand(fill: () => string): string | undefined {
     try {
-      return fill(value);
+      return fill();
     } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
+      if (!(error instanceof TemplateError || error instanceof UnsafeValueError)) throw error;
       this.problems.push(error.message);
-      return value;
+      return undefined;
     }
+  }
+
+  private query(template: string): string {
+    return this.expand(() => expandQuery(template, this.scope)) ?? template;
+  }
+
+  /** A web metric's URL; a relative one is joined to launch.base_url, else `${BASE_URL}`, as http_status does. */
+  private url(template: string): string {
+    const url = this.expand(() => expandUrl(template, this.scope));
+    if (url === undefined || ABSOLUTE_URL.test(url)) return url ?? template;
+    const base = this.ctx.launch.base_url;
+    if (base === undefined && this.scope.BASE_URL === undefined) {
+      this.problems.push(`relative URL ${url} needs launch.base_url or a BASE_URL launch variable`);
+      return url;
+    }
+    const baseUrl = this.expand(() => expandUrl(base ?? '${BASE_URL}', this.scope));
+    // Joined as text, like http_status: base_url https://x/api with /health means https://x/api/health.
+    return baseUrl === undefined ? url : `${baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
   }
 
   provider(kind: ProviderKind): MetricProvider | undefined {
     if (!this.providers.has(kind)) {
       try {
-        this.providers.set(kind, createProvider(kind, { launch: this.ctx.launch, settings: this.ctx.settings, baseUrl: this.baseUrl }));
+        this.providers.set(kind, createProvider(kind, { launch: this.ctx.launch, settings: this.ctx.settings }));
       } catch (error) {
         if (!(error instanceof ProviderError)) throw error;
         this.problems.push(error.message);
@@ -59,14 +80,29 @@ class Preparation {
     return this.providers.get(kind);
   }
 
+  /** The request with its templates filled: queries, URL and body under the rules of query-template.ts; headers as plain text. */
   request(request: MetricRequest): MetricRequest {
-    return this.expand(request, (value) => expandDeep(value, this.scope));
+    const { query, queries, body, headers } = request;
+    const mapValues = (record: Record<string, string>, fill: (text: string) => string) => Object.fromEntries(Object.entries(record).map(([key, text]) => [key, fill(text)]));
+    return {
+      ...request,
+      query: query && (request.provider === 'web' ? this.url(query) : this.query(query)),
+      queries: queries && mapValues(queries, (text) => this.query(text)),
+      body: body && this.query(body),
+      // A header cannot reach the query's structure, and may carry a token of any characters.
+      headers: headers && mapValues(headers, (text) => this.expand(() => expandTemplate(text, this.scope)) ?? text),
+    };
   }
 
   describe(request: MetricRequest): string {
     const provider = this.provider(request.provider);
     return provider ? provider.describe(request) : `${request.provider} ${request.query ?? JSON.stringify(request.queries)}`;
   }
+}
+
+/** A measurement may take its interval, and never less than one request may take. */
+function measurementDeadline(cadence: Cadence, metrics: readonly ResolvedMetric[], ctx: PlanContext): number {
+  return Math.max(cadence.interval, ...metrics.map((metric) => ctx.launch.providers[metric.provider].timeout));
 }
 
 function boundsOf(metric: ResolvedMetric): PreparedCheck['bounds'] {
@@ -84,14 +120,16 @@ export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): Prepa
     const canary = prep.request(canaryRequest(metric));
     const baselineTemplate = baselineRequest(metric);
     const baseline = baselineTemplate && prep.request(baselineTemplate);
+    const deadline = measurementDeadline(cadence, [metric], ctx);
     return {
       metric: metric.name,
       queries: [prep.describe(canary), ...(baseline ? [`baseline ${prep.describe(baseline)}`] : [])],
       condition: describeCondition(metric),
       bounds: boundsOf(metric),
       cadence,
+      deadline,
       problems: prep.problems,
-      measure: provider && !prep.problems.length ? valueMeasure(metric, provider, canary, baseline) : undefined,
+      measure: provider && !prep.problems.length ? withDeadline(valueMeasure(metric, provider, canary, baseline), deadline, metric.name) : undefined,
     };
   }
 
@@ -103,13 +141,16 @@ export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): Prepa
     baseline: prep.request(baselineRequest(metric)!),
   }));
   const ready = items.every((item) => item.provider) && !prep.problems.length;
+  const label = judgementLabel(metrics);
+  const deadline = measurementDeadline(cadence, metrics, ctx);
   return {
-    metric: `judgement(${metrics.map((metric) => metric.name).join(', ')})`,
+    metric: label,
     queries: items.flatMap((item) => [`${item.metric.name}: ${prep.describe(item.canary)}`, `${item.metric.name} baseline: ${prep.describe(item.baseline)}`]),
     condition: `Mann-Whitney score ≥ ${judge.pass} passes, below ${judge.marginal} fails`,
     bounds: { min: judge.marginal },
     cadence,
+    deadline,
     problems: prep.problems,
-    measure: ready ? judgementMeasure(items.map((item) => ({ ...item, provider: item.provider! })), judge, cadence.no_data) : undefined,
+    measure: ready ? withDeadline(judgementMeasure(items.map((item) => ({ ...item, provider: item.provider! })), judge, cadence.no_data), deadline, label) : undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measureLoop, type Measurement } from '../../src/metrics/measure-loop';
+import { withDeadline } from '../../src/metrics/measurement';
 import { cadenceSchema } from '../../src/metrics/schema';
 import type { CheckStage } from '../../src/engine/model';
 
@@ -119,5 +120,34 @@ describe('measureLoop', () => {
     const { outcome } = await pending;
     expect(outcome.passed).toBe(false);
     expect(outcome.message).toMatch(/stopped before a verdict \(phase timed out\) after 1 measurement: 1 pass/);
+  });
+});
+
+describe('withDeadline', () => {
+  /** A measurement whose requests never answer: it ends only when its signal aborts. */
+  const hanging = (signal: AbortSignal) => new Promise<Measurement>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+
+  it('makes a measurement past its deadline a provider error (not final) and aborts its requests', async () => {
+    let seen: AbortSignal | undefined;
+    const measure = withDeadline((signal) => hanging((seen = signal)), 50, 'error_rate');
+    expect(await measure(new AbortController().signal)).toEqual({
+      verdict: 'error',
+      value: null,
+      text: 'error_rate: provider error: no reading within the measurement deadline of 50ms (tries included)',
+    });
+    expect(seen!.aborted).toBe(true);
+  });
+
+  it('lets the check\'s own abort through, so the loop says it stopped rather than counting an error', async () => {
+    const controller = new AbortController();
+    const pending = measureLoop(cadenceSchema.parse({}), withDeadline(hanging, 60_000, 'error_rate'), {
+      stage: 'gate',
+      signal: controller.signal,
+      commandDone: Promise.resolve(),
+      onMeasurement: () => undefined,
+    });
+    setImmediate(() => controller.abort('phase timed out'));
+    const outcome = await pending;
+    expect(outcome.message).toBe('stopped before a verdict (phase timed out) after 0 measurements');
   });
 });

@@ -66,6 +66,16 @@ describe('prometheus provider faults', () => {
     expect(requests).toHaveLength(2);
   });
 
+  it('bounds a measurement, its tries included, by the interval or the provider timeout if longer', async () => {
+    const started = Date.now();
+    // A server that never answers: unbounded, each measurement would take 3 tries × 300ms plus backoff.
+    const silent: Handler = () => undefined;
+    const { result, ctx } = await against([silent], { interval: '100ms', consecutive_error_limit: 1 }, {}, { providers: { prometheus: { timeout: '300ms' } } });
+    expect(result.message).toMatch(/^check: provider error: no reading within the measurement deadline of 300ms \(tries included\) \(2 errors in a row, consecutive_error_limit 1\)/);
+    expect(measurements(ctx).map((m) => m.verdict)).toEqual(['error', 'error']);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
   it('waits as long as Retry-After asks on a 429, then succeeds', async () => {
     const started = Date.now();
     const { result, requests } = await against([(_req, res) => sendText(res, 429, 'slow down', { 'retry-after': '1' }), (_req, res) => sendJson(res, 200, vector('0'))]);

@@ -95,6 +95,14 @@ describe('metric check against real Prometheus', () => {
     expect(reduced.passed, reduced.message).toBe(true);
   });
 
+  it('a range selector without a function (a matrix from an instant query) is a configuration error, never a value', async () => {
+    const ctx = context();
+    const result = await runMetric({ provider: 'prometheus', query: 'app_requests_total{status="200",version="v2"}[5s]', max: 1e12, count: 3, interval: '100ms' }, ctx);
+    expect(result.passed).toBe(false);
+    expect(result.message).toMatch(/^check: configuration error: the query returns a range vector \(resultType matrix\), not one value per series: wrap it in rate\(\)/);
+    expect(measurements(ctx)).toHaveLength(1);
+  });
+
   it('treats an empty vector as no data under each no_data policy, never as zero', async () => {
     const query = 'app_requests_total{version="never-deployed"}';
     const check = { provider: 'prometheus', query, max: 1 };
@@ -179,6 +187,8 @@ describe('metric check against real Prometheus', () => {
     const plan = planMetric({ metric: 'error_rate' }, context({ stage: 'watch' }));
     expect(plan.problems).toEqual([]);
     expect(plan.summary).toContain(`error_rate: POST ${prometheus.url}/api/v1/query query=${errorRate('v2')} — pass when max 0.02; every 500ms while the phase runs`);
+    // The interval is shorter than the provider timeout (10s by default), so the timeout bounds a measurement.
+    expect(plan.summary).toMatch(/, no_data inconclusive, 10s deadline per measurement\)$/);
     const missing = planMetric({ metric: 'error_rate', baseline: { query: errorRate('${previous_version}'), max_ratio: 2 } }, context({ settings: { previousVersion: undefined } }));
     expect(missing.problems).toEqual([expect.stringMatching(/^unknown variables? \$\{previous_version\}/)]);
   });

@@ -60,9 +60,24 @@ describe('web provider', () => {
     expect(server.requests.at(-1)!.headers['x-token']).toBe('t-7');
   });
 
-  it('a relative URL without base_url is a configuration error', async () => {
-    const result = await runMetric({ provider: 'web', query: '/health', select: '$status', max: 299 }, metricContext());
-    expect(result.message).toMatch(/configuration error: relative URL \/health needs launch.base_url/);
+  it('a relative URL without base_url or BASE_URL is a problem the plan lists, and a configuration error at run time', async () => {
+    const check = { provider: 'web', query: '/health', select: '$status', max: 299 };
+    expect(planMetric(check, metricContext()).problems).toEqual(['relative URL /health needs launch.base_url or a BASE_URL launch variable']);
+    const result = await runMetric(check, metricContext());
+    expect(result.message).toMatch(/^check: configuration error: relative URL \/health needs launch.base_url or a BASE_URL launch variable/);
+  });
+
+  it('without base_url a relative URL resolves against the BASE_URL launch variable, as http_status does', async () => {
+    const ctx = metricContext({}, { env: { BASE_URL: `${server.url}/` } });
+    const result = await runMetric({ provider: 'web', query: '/health', select: '$status', max: 299 }, ctx);
+    expect(result.passed, result.message).toBe(true);
+    expect(measurements(ctx)[0]!.query).toBe(`GET ${server.url}/health select $status`);
+  });
+
+  it('refuses a body value that could change the JSON, while headers take any value', () => {
+    const ctx = metricContext({}, { env: { V: 'x","admin":true,"y":"', TOKEN: 'a b+/="' } });
+    const plan = planMetric({ provider: 'web', method: 'POST', query: `${server.url}/echo`, body: '{"v": "${V}"}', headers: { authorization: 'Bearer ${TOKEN}' }, select: 'got', max: 1 }, ctx);
+    expect(plan.problems).toEqual([expect.stringMatching(/^\$\{V\} in "\{\\"v\\": \\"\$\{V\}\\"\}" has a value \(21 characters, not shown\)/)]);
   });
 
   it('cannot be judged (no history)', () => {

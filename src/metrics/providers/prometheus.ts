@@ -58,11 +58,19 @@ function toPoint([seconds, value]: z.output<typeof sampleSchema>) {
   return { t: Math.round(seconds * 1000), v: parseSampleValue(value) };
 }
 
-function toSeries(data: z.output<typeof dataSchema>): Series[] {
+/** `instant` answers hold one sample per series; a matrix there means the query itself is a range. */
+function toSeries(data: z.output<typeof dataSchema>, kind: 'instant' | 'range'): Series[] {
   switch (data.resultType) {
     case 'vector':
       return data.result.map((item) => ({ labels: item.metric, points: [toPoint(item.value)] }));
     case 'matrix':
+      // Reading the newest raw sample of `x[5m]` would measure something other than what was meant.
+      if (kind === 'instant') {
+        throw new ProviderError(
+          'the query returns a range vector (resultType matrix), not one value per series: wrap it in rate(), increase() or avg_over_time() (or another *_over_time()), or drop the [range]',
+          'config',
+        );
+      }
       return data.result.map((item) => ({ labels: item.metric, points: item.values.map(toPoint) }));
     case 'scalar':
       return [{ labels: {}, points: [toPoint(data.result)] }];
@@ -71,7 +79,7 @@ function toSeries(data: z.output<typeof dataSchema>): Series[] {
   }
 }
 
-function readResponse(response: HttpResponse): Series[] {
+function readResponse(response: HttpResponse, kind: 'instant' | 'range'): Series[] {
   // Errors outside the API (a wrong path prefix, a proxy) come as text/plain, not as an envelope.
   const json = response.headers.get('content-type')?.includes('json');
   if (!json && response.status >= 400) throw statusError('prometheus', response, snippet(response.text), CREDENTIALS_HINT);
@@ -85,7 +93,7 @@ function readResponse(response: HttpResponse): Series[] {
   }
   const parsed = dataSchema.safeParse(data);
   if (!parsed.success) throw new ProviderError(`prometheus sent data of an unexpected shape: ${snippet(JSON.stringify(data ?? null))}`, 'transient');
-  return toSeries(parsed.data);
+  return toSeries(parsed.data, kind);
 }
 
 /** Bearer token, else basic auth from the inputs. Credentials in a `https://user:pass@host` URL go as basic auth too (timedFetch). */
@@ -105,17 +113,17 @@ export function prometheusProvider(config: PrometheusConfig): MetricProvider {
     'content-type': 'application/x-www-form-urlencoded',
     ...authorization(config),
   };
-  const call = async (path: string, params: Record<string, string>, signal: AbortSignal): Promise<Series[]> => {
+  const call = async (kind: 'instant' | 'range', path: string, params: Record<string, string>, signal: AbortSignal): Promise<Series[]> => {
     // The server-side timeout makes Prometheus give up on the query too, instead of computing for nobody.
     const body = new URLSearchParams({ ...params, timeout: `${seconds(config.timeoutMs)}s` }).toString();
     const response = await send({ what: 'prometheus', url: joinUrl(config.url, path), method: 'POST', headers, body, timeoutMs: config.timeoutMs, signal });
-    return readResponse(response);
+    return readResponse(response, kind);
   };
   const query = (request: MetricRequest): string => request.query ?? '';
   return {
     describe: (request) => `POST ${redactUrl(joinUrl(config.url, 'api/v1/query'))} query=${query(request)}`,
-    instant: (request, signal) => call('api/v1/query', { query: query(request) }, signal),
+    instant: (request, signal) => call('instant', 'api/v1/query', { query: query(request) }, signal),
     range: (request, range: TimeRange, signal) =>
-      call('api/v1/query_range', { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) }, signal),
+      call('range', 'api/v1/query_range', { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) }, signal),
   };
 }

@@ -13,8 +13,6 @@ import { webProvider } from './web';
 export interface ProviderSetup {
   launch: Launch;
   settings: Settings;
-  /** launch.base_url with its templates filled, for the web provider's relative URLs. */
-  baseUrl?: string;
 }
 
 interface Built {
@@ -58,9 +56,9 @@ const builders: Record<ProviderKind, (setup: ProviderSetup) => Built> = {
     const baseUrl = spec.url ?? `https://api.${site}`;
     return { provider: datadogProvider({ baseUrl, apiKey, appKey, timeoutMs: spec.timeout }), endpoint: baseUrl, concurrency: spec.concurrency, secrets: [apiKey, appKey] };
   },
-  web: ({ launch, baseUrl }) => {
+  web: ({ launch }) => {
     const spec = launch.providers.web;
-    return { provider: webProvider({ headers: spec.headers, timeoutMs: spec.timeout, baseUrl }), endpoint: 'web', concurrency: spec.concurrency, secrets: [] };
+    return { provider: webProvider({ headers: spec.headers, timeoutMs: spec.timeout }), endpoint: 'web', concurrency: spec.concurrency, secrets: [] };
   },
 };
 

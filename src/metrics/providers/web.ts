@@ -1,13 +1,10 @@
-import type { MetricRequest } from '../schema';
 import { redactUrl } from '../../http/timed-fetch';
-import { joinUrl, readJson, send, snippet, statusError } from './http';
+import { readJson, send, snippet, statusError } from './http';
 import { ProviderError, type MetricProvider, type Series } from './provider';
 
 export interface WebConfig {
   headers: Record<string, string>;
   timeoutMs: number;
-  /** The launch's base_url (templates filled), for relative URLs like `/health`. */
-  baseUrl?: string;
 }
 
 /** `select: $status` reads the HTTP status itself: a health endpoint's answer is its status code. */
@@ -36,25 +33,15 @@ function asNumber(selected: unknown, where: string): number | null {
   throw new ProviderError(`${where} is ${JSON.stringify(selected).slice(0, 80)}, not a number`, 'config');
 }
 
-function resolveUrl(query: string, baseUrl: string | undefined): string {
-  if (/^https?:\/\//i.test(query)) return query;
-  if (!baseUrl) throw new ProviderError(`relative URL ${query} needs launch.base_url`, 'config');
-  return joinUrl(baseUrl, query);
-}
-
-/** Any HTTP JSON endpoint: a health check, an in-house metrics page. */
+/**
+ * Any HTTP JSON endpoint: a health check, an in-house metrics page. The request's URL arrives
+ * absolute: prepare-check.ts joins a relative one to the base URL when it fills in templates.
+ */
 export function webProvider(config: WebConfig): MetricProvider {
-  const describeUrl = (request: MetricRequest): string => {
-    try {
-      return redactUrl(resolveUrl(request.query ?? '', config.baseUrl));
-    } catch {
-      return request.query ?? '';
-    }
-  };
   return {
-    describe: (request) => `${request.method} ${describeUrl(request)}${request.select ? ` select ${request.select}` : ''}`,
+    describe: (request) => `${request.method} ${redactUrl(request.query ?? '')}${request.select ? ` select ${request.select}` : ''}`,
     instant: async (request, signal): Promise<Series[]> => {
-      const url = resolveUrl(request.query ?? '', config.baseUrl);
+      const url = request.query ?? '';
       const what = `${request.method} ${redactUrl(url)}`;
       const response = await send({
         what,
