@@ -1,6 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LaunchEvent, Subscriber } from '../engine/events';
+import type { EventOf, LaunchEvent } from '../engine/events';
 
 export interface ReportHeader {
   launchId: string;
@@ -11,34 +11,36 @@ export interface ReportHeader {
   previousVersion?: string;
 }
 
+/** Past this many characters the text written so far goes to the file. */
+const WRITE_CHUNK = 64 * 1024;
+
 /**
- * Keeps every event and writes them, with the outcome, to a JSON file once the launch is over and the
- * other subscribers have flushed (so their warnings are in it too).
+ * Writes the report: the outcome, then every event of the launch (the bus's history; no copy is kept).
+ * The text is what JSON.stringify(report, null, 2) gives, written an event at a time: over a large
+ * fleet a launch has thousands of events, and one string of them all, built from a copy of each, was
+ * the run's largest allocation, at its very end.
  */
-export class JsonReport implements Subscriber {
-  readonly name = 'report';
-  private readonly events: LaunchEvent[] = [];
-
-  constructor(
-    readonly path: string,
-    private readonly header: ReportHeader,
-    private readonly redact: (text: string) => string,
-  ) {}
-
-  onEvent(event: LaunchEvent): void {
-    this.events.push(event);
-  }
-
-  write(): void {
-    const finished = this.events.find((event) => event.type === 'launch.finished');
-    const body = {
-      ...this.header,
-      status: finished?.type === 'launch.finished' ? finished.status : undefined,
-      failedPhase: finished?.type === 'launch.finished' ? finished.failedPhase : undefined,
-      durationMs: finished?.type === 'launch.finished' ? Math.round(finished.durationMs) : undefined,
-      events: this.events.map((event) => ({ ...event, time: new Date(event.at).toISOString() })),
-    };
-    mkdirSync(dirname(this.path), { recursive: true });
-    writeFileSync(this.path, this.redact(JSON.stringify(body, null, 2)));
+export function writeJsonReport(path: string, header: ReportHeader, events: readonly LaunchEvent[], redact: (text: string) => string): void {
+  const finished = events.find((event): event is EventOf<'launch.finished'> => event.type === 'launch.finished');
+  const outcome = JSON.stringify(
+    { ...header, status: finished?.status, failedPhase: finished?.failedPhase, durationMs: finished && Math.round(finished.durationMs) },
+    null,
+    2,
+  );
+  mkdirSync(dirname(path), { recursive: true });
+  const file = openSync(path, 'w');
+  try {
+    // Secrets sit inside string values, never across two events, so each chunk is redacted alone.
+    let text = `${outcome.slice(0, -2)},\n  "events": [`;
+    events.forEach((event, index) => {
+      const entry = JSON.stringify({ ...event, time: new Date(event.at).toISOString() }, null, 2);
+      text += `${index ? ',' : ''}\n    ${entry.replace(/\n/g, '\n    ')}`;
+      if (text.length < WRITE_CHUNK) return;
+      writeSync(file, redact(text));
+      text = '';
+    });
+    writeSync(file, redact(`${text}${events.length ? '\n  ' : ''}]\n}`));
+  } finally {
+    closeSync(file);
   }
 }

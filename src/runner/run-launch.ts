@@ -13,7 +13,7 @@ import { expiredFlags } from '../strategies/flag-expiry';
 import type { Launch } from '../spec/schema';
 import { buildLaunchEnv } from './launch-env';
 import { ConsoleLog, type Printer } from '../report/console-log';
-import { JsonReport } from '../report/json-report';
+import { writeJsonReport } from '../report/json-report';
 import { renderPlan } from '../report/plan';
 import { renderSummary } from '../report/summary';
 import { renderMetricCharts } from '../metrics/summary';
@@ -84,8 +84,6 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const bus = new EventBus();
   const reportPath = join(request.reportDir ?? tmpdir(), `launch-report-${launchId}.json`);
   bus.subscribe(new ConsoleLog(printer));
-  const report = new JsonReport(reportPath, { launchId, spec: specFile, specDigest: loaded.digest, environment: launch.environment, version: settings.version, previousVersion }, redact);
-  bus.subscribe(report);
   for (const subscriber of request.subscribers ?? []) bus.subscribe(subscriber);
   if (settings.mode !== 'plan') {
     const notifiers = createNotifiers({ ...notifierContext, launch, previousVersion });
@@ -128,7 +126,8 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
 
   // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
   await bus.flush(request.signal?.aborted ? 2000 : 30_000);
-  report.write();
+  // After the flush, so the notifiers' warnings are in the report too.
+  writeJsonReport(reportPath, { launchId, spec: specFile, specDigest: loaded.digest, environment: launch.environment, version: settings.version, previousVersion }, bus.history, redact);
   const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.started' ? [event.phase] : []));
   return { ...result, startedPhases, reportPath, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
 }
