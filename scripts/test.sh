@@ -6,4 +6,10 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
 npx tsc --noEmit
 bash scripts/check-dist.sh
-npx vitest run
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile="$results" "$@" || status=$?
+# One plain closing line that any CI reader understands.
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$results" || true
+exit "$status"
