@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { errorMessage } from '../engine/events';
+import { secretsOf } from '../inputs';
+import { loadSpecFile, type LoadedSpec } from '../spec/load';
+import { prepareLaunch } from '../spec/prepare';
+import { resolveStrategyCommands } from '../strategies/expand';
+import type { Launch } from '../spec/schema';
+import { buildLaunchEnv } from './launch-env';
+import type { Printer } from '../report/console-log';
+import { createRedactor } from '../report/redact';
+import type { NotifierContext } from '../notify';
+import { resolveRollbackVersion } from '../notify/rollback-version';
+import type { LaunchRequest } from './run-launch';
+
+export interface PreparedRun {
+  loaded: LoadedSpec;
+  /** The phases to run: strategy expanded, thresholds bound, environment overridden by the input. */
+  launch: Launch;
+  /** What every command and check sees: vars and LAUNCH_* context. */
+  env: Record<string, string>;
+  cwd: string;
+  launchId: string;
+  previousVersion?: string;
+  redact: (text: string) => string;
+  notifierContext: NotifierContext;
+}
+
+/**
+ * Works out what to run before anything runs: loads and validates the spec, settles the versions
+ * (a manual rollback may look its target up), builds the environment and resolves the strategy.
+ */
+export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
+  const { settings, printer } = request;
+  const cwd = resolve(settings.workingDirectory);
+  const loaded = loadSpecFile(resolve(cwd, settings.spec));
+  const validated: Launch = { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
+
+  const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : randomUUID().slice(0, 8);
+  const redact = createRedactor(secretsOf(settings));
+  const context = { settings, run: request.run, mode: settings.mode, version: settings.version, specDigest: loaded.digest, redact };
+  const previousVersion = settings.previousVersion ?? (settings.mode === 'rollback' ? await findRollbackVersion({ ...context, launch: validated }, printer) : undefined);
+  const identity = { launchId, mode: settings.mode, environment: validated.environment, version: settings.version, previousVersion };
+  // Built before expansion: a strategy's own commands (listing instances...) see the same environment.
+  const env = buildLaunchEnv(validated, settings, identity);
+  // A plan runs nothing: commands that list a strategy's targets show as such in it.
+  const resolved =
+    settings.mode === 'plan'
+      ? validated
+      : request.resolvedStrategy
+        ? { ...validated, strategy: request.resolvedStrategy }
+        : await resolveStrategyCommands(validated, { mode: settings.mode, env, cwd });
+  if (resolved.strategy && settings.mode === 'launch') request.onStrategyResolved?.(resolved.strategy);
+  const launch = prepareLaunch(resolved);
+  return { loaded, launch, env, cwd, launchId, previousVersion, redact, notifierContext: { ...context, launch, previousVersion } };
+}
+
+/**
+ * A manual rollback without previous-version goes back to the version of the environment's last
+ * successful deployment before the current one (GitHub Deployments). Without one, rollback commands
+ * run with an empty LAUNCH_PREVIOUS_VERSION, said loudly.
+ */
+async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Promise<string | undefined> {
+  try {
+    const found = await resolveRollbackVersion(ctx);
+    if (found) {
+      const undone = found.undoes ? ` (undoing deployment ${found.undoes.deploymentId}${found.undoes.version ? ` of ${found.undoes.version}` : ''})` : '';
+      printer.info(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`);
+      return found.version;
+    }
+    printer.warning('No previous-version was given and no earlier successful deployment was found: rollback commands get an empty LAUNCH_PREVIOUS_VERSION.');
+  } catch (error) {
+    printer.warning(`Could not read the deployment history (${errorMessage(error)}): rollback commands get an empty LAUNCH_PREVIOUS_VERSION.`);
+  }
+  return undefined;
+}
