@@ -46,7 +46,20 @@ export class EventBus {
   emit(input: EventInput): LaunchEvent {
     const event = { ...input, at: this.now() } as LaunchEvent;
     this.history.push(event);
-    for (const subscriber of this.subscribers) this.deliver(subscriber, event);
+    const failures: [string, unknown][] = [];
+    for (const subscriber of this.subscribers) {
+      try {
+        subscriber.onEvent(event);
+      } catch (error) {
+        failures.push([subscriber.name, error]);
+      }
+    }
+    // Warned once everyone has the event, so no subscriber hears of a problem before its cause.
+    for (const [name, error] of failures) {
+      // A warning about a warning would recurse; report those straight to stderr instead.
+      if (event.type === 'warning') process.stderr.write(`${name}: ${errorMessage(error)}\n`);
+      else this.warn(name, errorMessage(error));
+    }
     return event;
   }
 
@@ -78,16 +91,6 @@ export class EventBus {
 
   warn(source: string, message: string): void {
     this.emit({ type: 'warning', source, message });
-  }
-
-  private deliver(subscriber: Subscriber, event: LaunchEvent): void {
-    try {
-      subscriber.onEvent(event);
-    } catch (error) {
-      // A warning about a warning would recurse; report those straight to stderr instead.
-      if (event.type === 'warning') process.stderr.write(`${subscriber.name}: ${errorMessage(error)}\n`);
-      else this.warn(subscriber.name, errorMessage(error));
-    }
   }
 }
 

@@ -100,6 +100,7 @@ function publish(outcome: LaunchOutcome): void {
 function reportStartFailure(error: unknown, started: number): void {
   core.setOutput('status', 'failed');
   core.setOutput('failed-phase', '');
+  core.setOutput('report', '');
   core.setOutput('duration-ms', String(Date.now() - started));
   if (error instanceof SpecError) {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
