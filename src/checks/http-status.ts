@@ -5,6 +5,7 @@ import { resolvedCheck } from './resolved-check';
 import { expandField } from './template-field';
 import { durationSchema, formatDuration, positiveDurationSchema } from '../spec/duration';
 import { RequestFailure, redactUrl, timedFetch } from '../http/timed-fetch';
+import { appendPath, baseUrlTemplate, BASE_URL_VARIABLE, isAbsoluteUrl } from '../http/base-url';
 
 const statusCode = z.number().int().min(100).max(599);
 
@@ -47,17 +48,14 @@ interface Reply {
   ms: number;
 }
 
-const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
-const DEFAULT_BASE_URL = '${BASE_URL}';
 
 function resolveTarget(c: HttpStatusConfig, ctx: PlanContext): Target {
   const endpoint = expandField('endpoint', c.endpoint, undefined, ctx.env);
   let text = endpoint;
-  if (!ABSOLUTE_URL.test(endpoint)) {
-    // Without launch.base_url, the BASE_URL variable serves: the brief's template names only `/health`.
-    const base = ctx.launch.base_url === undefined ? expandField('launch.base_url', DEFAULT_BASE_URL, DEFAULT_BASE_URL, ctx.env) : expandField('launch.base_url', ctx.launch.base_url, undefined, ctx.env);
-    // Joined as text, not by URL resolution: base_url https://x/api with /health means https://x/api/health.
-    text = `${base.replace(/\/+$/, '')}/${endpoint.replace(/^\/+/, '')}`;
+  if (!isAbsoluteUrl(endpoint)) {
+    // Left at its default, the template gets the message that says how to supply BASE_URL.
+    const base = expandField('launch.base_url', baseUrlTemplate(ctx.launch), BASE_URL_VARIABLE, ctx.env);
+    text = appendPath(base, endpoint);
   }
   const url = URL.canParse(text) ? new URL(text) : undefined;
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {

@@ -7,6 +7,7 @@ import type { Settings } from '../inputs';
 import { findCheckKind } from '../checks/registry';
 import type { CheckContext, CheckOutcome } from '../checks/check';
 import { describeResult, runCommand } from '../exec/run-command';
+import { phaseEnv } from './phase-env';
 
 export type OutputSink = (phase: string, stream: 'stdout' | 'stderr', line: string) => void;
 
@@ -174,7 +175,7 @@ export class LaunchEngine {
   private async execute(phase: Phase, kind: 'run' | 'rollback', command: string, timeoutMs: number, signal?: AbortSignal) {
     const result = await runCommand({
       command,
-      env: this.phaseEnv(phase, kind),
+      env: phaseEnv(this.options.env, phase, kind),
       cwd: phase.workingDirectory ?? this.options.cwd,
       timeoutMs,
       signal,
@@ -193,10 +194,6 @@ export class LaunchEngine {
       durationMs: result.durationMs,
     });
     return result;
-  }
-
-  private phaseEnv(phase: Phase, action: 'run' | 'rollback' | 'check'): Record<string, string> {
-    return { ...this.options.env, ...phase.env, LAUNCH_PHASE: phase.id, LAUNCH_PHASE_NAME: phase.name, LAUNCH_ACTION: action };
   }
 
   /** Runs one stage's checks side by side; the stage passes only if every check passes. */
@@ -218,7 +215,7 @@ export class LaunchEngine {
       phase: phase.id,
       stage,
       name: check.name,
-      env: this.phaseEnv(phase, 'check'),
+      env: phaseEnv(this.options.env, phase, 'check'),
       cwd: phase.workingDirectory ?? this.options.cwd,
       signal,
       log: (line) => this.options.output(phase.id, 'stdout', `[${check.name}] ${line}`),

@@ -7,7 +7,8 @@ import { describeCondition } from './evaluate';
 import { judgementLabel, judgementMeasure } from './measure-judgement';
 import { valueMeasure } from './measure-value';
 import { withDeadline } from './measurement';
-import { ABSOLUTE_URL, expandQuery, expandUrl, UnsafeValueError } from './query-template';
+import { expandQuery, expandUrl, UnsafeValueError } from './query-template';
+import { appendPath, baseUrlTemplate, isAbsoluteUrl } from '../http/base-url';
 import { templateScope } from './scope';
 import { createProvider } from './providers/registry';
 import { ProviderError, type MetricProvider } from './providers/provider';
@@ -53,18 +54,16 @@ class Preparation {
     return this.expand(() => expandQuery(template, this.scope)) ?? template;
   }
 
-  /** A web metric's URL; a relative one is joined to launch.base_url, else `${BASE_URL}`, as http_status does. */
+  /** A web metric's URL; a relative one resolves as a check's endpoint does (see http/base-url). */
   private url(template: string): string {
     const url = this.expand(() => expandUrl(template, this.scope));
-    if (url === undefined || ABSOLUTE_URL.test(url)) return url ?? template;
-    const base = this.ctx.launch.base_url;
-    if (base === undefined && this.scope.BASE_URL === undefined) {
+    if (url === undefined || isAbsoluteUrl(url)) return url ?? template;
+    if (this.ctx.launch.base_url === undefined && this.scope.BASE_URL === undefined) {
       this.problems.push(`relative URL ${url} needs launch.base_url or a BASE_URL launch variable`);
       return url;
     }
-    const baseUrl = this.expand(() => expandUrl(base ?? '${BASE_URL}', this.scope));
-    // Joined as text, like http_status: base_url https://x/api with /health means https://x/api/health.
-    return baseUrl === undefined ? url : `${baseUrl.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+    const baseUrl = this.expand(() => expandUrl(baseUrlTemplate(this.ctx.launch), this.scope));
+    return baseUrl === undefined ? url : appendPath(baseUrl, url);
   }
 
   provider(kind: ProviderKind): MetricProvider | undefined {

@@ -1,4 +1,5 @@
 import { TemplateError } from '../spec/template';
+import { isAbsoluteUrl } from '../http/base-url';
 
 /**
  * `${NAME}` expansion for text that a backend parses: PromQL, Datadog queries, a web metric's URL and
@@ -10,8 +11,6 @@ import { TemplateError } from '../spec/template';
  */
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_.]*)\}/y;
-/** A URL with a scheme; anything else is relative to the base URL. */
-export const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 interface Rule {
   allowed: RegExp;
@@ -104,5 +103,5 @@ export function expandQuery(template: string, scope: Readonly<Record<string, str
 
 /** Fills a URL: a variable may hold the whole base URL at its start; elsewhere only a plain segment. */
 export function expandUrl(template: string, scope: Readonly<Record<string, string | undefined>>): string {
-  return expandChecked(template, scope, (offset, value) => (offset === 0 && ABSOLUTE_URL.test(value) ? URL_BASE : URL_PART));
+  return expandChecked(template, scope, (offset, value) => (offset === 0 && isAbsoluteUrl(value) ? URL_BASE : URL_PART));
 }

@@ -4,6 +4,7 @@ import type { CheckStage } from '../engine/model';
 import { findCheckKind } from '../checks/registry';
 import { formatDuration } from '../spec/duration';
 import { errorMessage } from '../engine/events';
+import { phaseEnv } from '../engine/phase-env';
 
 export interface PlanReport {
   text: string;
@@ -41,7 +42,7 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
           phase: phase.id,
           stage,
           name: check.name,
-          env: { ...env, ...phase.env, LAUNCH_PHASE: phase.id, LAUNCH_PHASE_NAME: phase.name },
+          env: phaseEnv(env, phase, 'check'),
           cwd: phase.workingDirectory ?? cwd,
         });
         summary = plan.summary;
