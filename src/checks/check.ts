@@ -46,8 +46,11 @@ export interface CheckPlan {
 export interface CheckKind<S extends z.ZodObject = z.ZodObject> {
   readonly type: string;
   readonly description: string;
-  /** Its configuration fields; they may sit flat on the check or under `config:` (the template's form). */
-  readonly config: S;
+  /**
+   * Its configuration fields; they may sit flat on the check or under `config:` (the template's form).
+   * Lazy: building schemas is most of the action's start-up, and a spec without checks needs none.
+   */
+  readonly config: z.ZodLazy<S>;
   plan(config: z.output<S>, ctx: PlanContext): CheckPlan;
   run(config: z.output<S>, ctx: CheckContext): Promise<CheckOutcome>;
 }

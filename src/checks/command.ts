@@ -3,12 +3,14 @@ import { defineCheck, type CheckContext, type CheckOutcome } from './check';
 import { runCommand, describeResult } from '../exec/run-command';
 import { positiveDurationSchema } from '../spec/duration';
 
-const config = z
-  .object({
-    command: z.string().min(1).meta({ description: 'Bash command; exit status 0 passes' }),
-    timeout: positiveDurationSchema.default(60_000),
-  })
-  .strict();
+const config = z.lazy(() =>
+  z
+    .object({
+      command: z.string().min(1).meta({ description: 'Bash command; exit status 0 passes' }),
+      timeout: positiveDurationSchema.default(60_000),
+    })
+    .strict(),
+);
 
 /** Runs a check command with the launch environment; its exit status is the verdict. */
 export async function runCheckCommand(

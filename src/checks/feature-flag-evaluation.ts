@@ -11,29 +11,33 @@ import { OfrepClient, type FlagEvaluation } from '../flags/ofrep-client';
 const DEFAULT_URL = '${OFREP_URL}';
 const DEFAULT_TARGETING_KEY = 'launch-action';
 
-const contextSchema = z.record(z.string(), z.unknown()).meta({ description: 'OpenFeature evaluation context; ${VAR} allowed in strings' });
+const contextSchema = z.lazy(() => z.record(z.string(), z.unknown()).meta({ description: 'OpenFeature evaluation context; ${VAR} allowed in strings' }));
 
-const flagSchema = z.union([
-  z.string().min(1).meta({ description: 'Flag key; the flag must evaluate to true' }),
+const flagSchema = z.lazy(() =>
+  z.union([
+    z.string().min(1).meta({ description: 'Flag key; the flag must evaluate to true' }),
+    z
+      .object({
+        key: z.string().min(1),
+        expected: z.unknown().optional().meta({ description: 'Value the flag must evaluate to; omit to require only a clean evaluation' }),
+        context: contextSchema.optional().meta({ description: "Merged over the check's context for this flag" }),
+      })
+      .strict(),
+  ]),
+);
+
+const config = z.lazy(() =>
   z
     .object({
-      key: z.string().min(1),
-      expected: z.unknown().optional().meta({ description: 'Value the flag must evaluate to; omit to require only a clean evaluation' }),
-      context: contextSchema.optional().meta({ description: "Merged over the check's context for this flag" }),
+      provider: z.enum(['openfeature', 'ofrep']).default('openfeature').meta({ description: 'OpenFeature over OFREP (flagd, GO Feature Flag, Flipt, ConfigCat Proxy...)' }),
+      url: z.string().min(1).default(DEFAULT_URL).meta({ description: 'OFREP base URL (the part before /ofrep/v1); ${VAR} allowed' }),
+      flags: z.array(flagSchema).min(1),
+      context: contextSchema.default({}),
+      headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Request headers such as Authorization; ${VAR} allowed' }),
+      timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each evaluation request' }),
     })
     .strict(),
-]);
-
-const config = z
-  .object({
-    provider: z.enum(['openfeature', 'ofrep']).default('openfeature').meta({ description: 'OpenFeature over OFREP (flagd, GO Feature Flag, Flipt, ConfigCat Proxy...)' }),
-    url: z.string().min(1).default(DEFAULT_URL).meta({ description: 'OFREP base URL (the part before /ofrep/v1); ${VAR} allowed' }),
-    flags: z.array(flagSchema).min(1),
-    context: contextSchema.default({}),
-    headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Request headers such as Authorization; ${VAR} allowed' }),
-    timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each evaluation request' }),
-  })
-  .strict();
+);
 type FeatureFlagConfig = z.output<typeof config>;
 
 /** A flag to evaluate, with what it must evaluate to (`expect: false` when any clean result will do). */

@@ -10,21 +10,23 @@ import { OfrepClient, type FlagFailure } from '../flags/ofrep-client';
 
 const DEFAULT_URL = '${OFREP_URL}';
 
-const config = z
-  .object({
-    url: z.string().min(1).default(DEFAULT_URL).meta({ description: 'OFREP base URL (the part before /ofrep/v1); ${VAR} allowed' }),
-    flag: z.string().min(1).meta({ description: 'Flag key' }),
-    percent: z.number().min(0).max(100).meta({ description: 'Share of targeting keys that should see `value`, in percent' }),
-    value: z.unknown().default(true).meta({ description: 'The value an exposed key gets (true for a boolean flag)' }),
-    sample: z.number().int().min(1).max(100_000).default(1000).meta({ description: 'How many targeting keys to evaluate' }),
-    tolerance: z.number().min(0).max(1).default(0.05).meta({ description: 'Allowed distance between the measured and expected share (0.05 = 5 points)' }),
-    key_prefix: z.string().min(1).default('launch-action-sample').meta({ description: 'Sample keys are <prefix>-0, <prefix>-1...: the same keys every run' }),
-    context: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Evaluation context besides targetingKey; ${VAR} allowed in strings' }),
-    headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Request headers such as Authorization; ${VAR} allowed' }),
-    timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each evaluation request' }),
-    concurrency: z.number().int().min(1).max(64).default(8).meta({ description: 'Evaluations in flight at once' }),
-  })
-  .strict();
+const config = z.lazy(() =>
+  z
+    .object({
+      url: z.string().min(1).default(DEFAULT_URL).meta({ description: 'OFREP base URL (the part before /ofrep/v1); ${VAR} allowed' }),
+      flag: z.string().min(1).meta({ description: 'Flag key' }),
+      percent: z.number().min(0).max(100).meta({ description: 'Share of targeting keys that should see `value`, in percent' }),
+      value: z.unknown().default(true).meta({ description: 'The value an exposed key gets (true for a boolean flag)' }),
+      sample: z.number().int().min(1).max(100_000).default(1000).meta({ description: 'How many targeting keys to evaluate' }),
+      tolerance: z.number().min(0).max(1).default(0.05).meta({ description: 'Allowed distance between the measured and expected share (0.05 = 5 points)' }),
+      key_prefix: z.string().min(1).default('launch-action-sample').meta({ description: 'Sample keys are <prefix>-0, <prefix>-1...: the same keys every run' }),
+      context: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Evaluation context besides targetingKey; ${VAR} allowed in strings' }),
+      headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Request headers such as Authorization; ${VAR} allowed' }),
+      timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each evaluation request' }),
+      concurrency: z.number().int().min(1).max(64).default(8).meta({ description: 'Evaluations in flight at once' }),
+    })
+    .strict(),
+);
 type FlagExposureConfig = z.output<typeof config>;
 
 interface Target {

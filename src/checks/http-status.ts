@@ -7,34 +7,38 @@ import { durationSchema, formatDuration, positiveDurationSchema } from '../spec/
 import { RequestFailure, redactUrl, timedFetch } from '../http/timed-fetch';
 import { appendPath, baseUrlTemplate, BASE_URL_VARIABLE, isAbsoluteUrl } from '../http/base-url';
 
-const statusCode = z.number().int().min(100).max(599);
+const statusCode = z.lazy(() => z.number().int().min(100).max(599));
 
-const regexSource = z.string().refine(
-  (source) => {
-    try {
-      new RegExp(source);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'expected a valid regular expression' },
+const regexSource = z.lazy(() =>
+  z.string().refine(
+    (source) => {
+      try {
+        new RegExp(source);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected a valid regular expression' },
+  ),
 );
 
-const config = z
-  .object({
-    endpoint: z.string().min(1).meta({ description: 'Absolute URL, or a path like /health resolved against launch.base_url; ${VAR} allowed' }),
-    method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-    expected: z.union([statusCode, z.array(statusCode).min(1)]).default(200).meta({ description: 'Status code, or a list of acceptable ones' }),
-    retries: z.number().int().min(1).default(3).meta({ description: 'Attempts before the check fails' }),
-    interval: durationSchema.default(2000).meta({ description: 'Wait between attempts' }),
-    timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each request, body included' }),
-    max_latency: positiveDurationSchema.optional().meta({ description: 'A slower response counts as a failed attempt' }),
-    body_contains: z.string().optional().meta({ description: 'Text the response body must contain' }),
-    body_matches: regexSource.optional().meta({ description: 'Regular expression the response body must match' }),
-    headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Request headers; ${VAR} allowed' }),
-  })
-  .strict();
+const config = z.lazy(() =>
+  z
+    .object({
+      endpoint: z.string().min(1).meta({ description: 'Absolute URL, or a path like /health resolved against launch.base_url; ${VAR} allowed' }),
+      method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
+      expected: z.union([statusCode, z.array(statusCode).min(1)]).default(200).meta({ description: 'Status code, or a list of acceptable ones' }),
+      retries: z.number().int().min(1).default(3).meta({ description: 'Attempts before the check fails' }),
+      interval: durationSchema.default(2000).meta({ description: 'Wait between attempts' }),
+      timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each request, body included' }),
+      max_latency: positiveDurationSchema.optional().meta({ description: 'A slower response counts as a failed attempt' }),
+      body_contains: z.string().optional().meta({ description: 'Text the response body must contain' }),
+      body_matches: regexSource.optional().meta({ description: 'Regular expression the response body must match' }),
+      headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Request headers; ${VAR} allowed' }),
+    })
+    .strict(),
+);
 type HttpStatusConfig = z.output<typeof config>;
 
 interface Target {

@@ -1,27 +1,29 @@
 import { z } from 'zod';
-import { createHash } from 'node:crypto';
 import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } from './check';
 import { expandField } from './template-field';
 import { resolvedCheck } from './resolved-check';
 import { positiveDurationSchema } from '../spec/duration';
 import { RequestFailure } from '../http/timed-fetch';
+import { hexDigest } from '../crypto/digest';
 import { DIGEST, locateImage, parseImageReference, parseRegistryOption, type ImageLocation } from '../registry/image-reference';
 import { RegistryAuthError, RegistryClient, type Credentials, type ManifestReply } from '../registry/registry-client';
 
 const DEFAULT_IMAGE = '${IMAGE}';
 
-const config = z
-  .object({
-    image: z.string().min(1).default(DEFAULT_IMAGE).meta({ description: 'Image reference: host[:port]/path:tag or ...@sha256:...; ${VAR} allowed' }),
-    registry: z.string().min(1).optional().meta({
-      description: 'Registry host[:port] or URL for references that name no host; a bare word (ecr, gcr) is only a label',
-    }),
-    digest: z.string().min(1).optional().meta({ description: 'The digest the reference must resolve to (sha256:...); ${VAR} allowed' }),
-    verify: z.boolean().default(false).meta({ description: "Fetch the manifest and check its sha256 equals the registry's digest" }),
-    insecure: z.boolean().optional().meta({ description: 'Plain http; default true for localhost/127.0.0.1 only' }),
-    timeout: positiveDurationSchema.default(10_000).meta({ description: 'Limit for each registry request' }),
-  })
-  .strict();
+const config = z.lazy(() =>
+  z
+    .object({
+      image: z.string().min(1).default(DEFAULT_IMAGE).meta({ description: 'Image reference: host[:port]/path:tag or ...@sha256:...; ${VAR} allowed' }),
+      registry: z.string().min(1).optional().meta({
+        description: 'Registry host[:port] or URL for references that name no host; a bare word (ecr, gcr) is only a label',
+      }),
+      digest: z.string().min(1).optional().meta({ description: 'The digest the reference must resolve to (sha256:...); ${VAR} allowed' }),
+      verify: z.boolean().default(false).meta({ description: "Fetch the manifest and check its sha256 equals the registry's digest" }),
+      insecure: z.boolean().optional().meta({ description: 'Plain http; default true for localhost/127.0.0.1 only' }),
+      timeout: positiveDurationSchema.default(10_000).meta({ description: 'Limit for each registry request' }),
+    })
+    .strict(),
+);
 type ImageDigestConfig = z.output<typeof config>;
 
 interface Target {
@@ -70,7 +72,7 @@ function describePlan(target: Target, c: ImageDigestConfig): string {
 
 function contentDigest(claimed: string | undefined, body: Buffer): string {
   const algorithm = claimed?.startsWith('sha512:') ? 'sha512' : 'sha256';
-  return `${algorithm}:${createHash(algorithm).update(body).digest('hex')}`;
+  return `${algorithm}:${hexDigest(algorithm, body)}`;
 }
 
 /** Why the registry did not hand over the manifest. */

@@ -7,6 +7,7 @@ import { schemaCompatibilityCheck } from './schema-compatibility';
 import { featureFlagEvaluationCheck } from './feature-flag-evaluation';
 import { flagExposureCheck } from './flag-exposure';
 import { metricCheck } from '../metrics/metric-check';
+import { tagged } from '../spec/tagged';
 
 /** Every check kind a spec may name. Add a kind by writing its file and listing it here. */
 export const checkKinds: readonly CheckKind[] = [
@@ -31,7 +32,7 @@ function checkEntrySchema(kind: CheckKind) {
   // Both places take every field as optional and without its default: defaults are applied once, to
   // the merged settings, or a flat default would overwrite what was written under `config:`.
   const optionalFields = Object.fromEntries(
-    Object.entries(kind.config.shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+    Object.entries(kind.config.unwrap().shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
   ) as Record<string, z.ZodOptional>;
   return z
     .object({
@@ -54,8 +55,6 @@ function checkEntrySchema(kind: CheckKind) {
     });
 }
 
-export const checkSchema = z.discriminatedUnion(
-  'type',
-  checkKinds.map(checkEntrySchema) as unknown as [ReturnType<typeof checkEntrySchema>, ...ReturnType<typeof checkEntrySchema>[]],
-);
+const checkEntries = checkKinds.map((kind) => tagged(kind.type, z.lazy(() => checkEntrySchema(kind))));
+export const checkSchema = z.discriminatedUnion('type', checkEntries as unknown as [(typeof checkEntries)[number], ...(typeof checkEntries)[number][]]);
 export type CheckSpec = z.output<typeof checkSchema>;

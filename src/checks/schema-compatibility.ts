@@ -6,14 +6,16 @@ import { missingCommand } from '../exec/command-on-path';
 
 const DEFAULT_COMMAND = 'check_schema_compatibility';
 
-const config = z
-  .object({
-    command: z.string().min(1).default(DEFAULT_COMMAND).meta({ description: 'Command that checks the pending migration; exit 0 means compatible' }),
-    backward_compatible: z.boolean().default(true).meta({ description: 'Require the old version to keep working on the new schema' }),
-    forward_compatible: z.boolean().default(false),
-    timeout: positiveDurationSchema.default(120_000),
-  })
-  .strict();
+const config = z.lazy(() =>
+  z
+    .object({
+      command: z.string().min(1).default(DEFAULT_COMMAND).meta({ description: 'Command that checks the pending migration; exit 0 means compatible' }),
+      backward_compatible: z.boolean().default(true).meta({ description: 'Require the old version to keep working on the new schema' }),
+      forward_compatible: z.boolean().default(false),
+      timeout: positiveDurationSchema.default(120_000),
+    })
+    .strict(),
+);
 
 /**
  * The migration tool is the team's own (Flyway, Atlas, Liquibase, Alembic...), so the verdict is a

@@ -4,20 +4,26 @@ import { withRetry, type RetryPolicy, type TryOutcome } from '../http/retry';
 import { retryDelayFromHeaders } from '../http/retry-after';
 import { RequestFailure, timedFetch } from '../http/timed-fetch';
 
+// Response schemas are built on first use (z.lazy), not while the action starts.
+
 /** OFREP 200 body. `value` absent means "use the code default". */
-const successSchema = z.looseObject({
-  key: z.string().optional(),
-  reason: z.string().default('UNKNOWN'),
-  variant: z.string().optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-  value: z.unknown().optional(),
-});
+const successSchema = z.lazy(() =>
+  z.looseObject({
+    key: z.string().optional(),
+    reason: z.string().default('UNKNOWN'),
+    variant: z.string().optional(),
+    metadata: z.record(z.string(), z.unknown()).optional(),
+    value: z.unknown().optional(),
+  }),
+);
 
 /** OFREP 400/404 body; 500 carries only `errorDetails`. */
-const failureSchema = z.looseObject({
-  errorCode: z.string().optional(),
-  errorDetails: z.string().optional(),
-});
+const failureSchema = z.lazy(() =>
+  z.looseObject({
+    errorCode: z.string().optional(),
+    errorDetails: z.string().optional(),
+  }),
+);
 
 export type FlagSuccess = z.output<typeof successSchema> & { ok: true; key: string; hasValue: boolean };
 /**

@@ -7,20 +7,22 @@ import { GitHubApiError, type GitHubRest } from './rest';
  * What launch-action writes into a deployment's payload, and reads back to find the version a
  * manual rollback returns to. `tool` tells our deployments from those of other tools.
  */
-export const launchPayloadSchema = z.object({
-  tool: z.literal('launch-action'),
-  mode: z.enum(['launch', 'rollback']),
-  launch_id: z.string(),
-  version: z.string().optional(),
-  previous_version: z.string().optional(),
-  spec_digest: z.string(),
-  phases: z.array(z.string()),
-  /** The run and attempt that created it: the post step's rollback finds its own launch by these. */
-  run_id: z.string().optional(),
-  run_attempt: z.string().optional(),
-  /** On a manual rollback's deployment: the deployment it undid. */
-  rolled_back_deployment: z.number().int().optional(),
-});
+export const launchPayloadSchema = z.lazy(() =>
+  z.object({
+    tool: z.literal('launch-action'),
+    mode: z.enum(['launch', 'rollback']),
+    launch_id: z.string(),
+    version: z.string().optional(),
+    previous_version: z.string().optional(),
+    spec_digest: z.string(),
+    phases: z.array(z.string()),
+    /** The run and attempt that created it: the post step's rollback finds its own launch by these. */
+    run_id: z.string().optional(),
+    run_attempt: z.string().optional(),
+    /** On a manual rollback's deployment: the deployment it undid. */
+    rolled_back_deployment: z.number().int().optional(),
+  }),
+);
 export type LaunchPayload = z.infer<typeof launchPayloadSchema>;
 
 export type DeploymentState = 'error' | 'failure' | 'inactive' | 'in_progress' | 'queued' | 'pending' | 'success';

@@ -54,7 +54,7 @@ export function resolveCheck(config: MetricCheckConfig, launch: Launch, fallback
   }
   const names = judge.metrics ?? (name ? [name] : []);
   if (!names.length) throw new MetricConfigError('a judgement needs judge.metrics (or metric)');
-  const cadenceKeys = Object.keys(cadenceSchema.shape);
+  const cadenceKeys = Object.keys(cadenceSchema.unwrap().shape);
   const stray = Object.keys(definedOnly(fields)).filter((key) => !cadenceKeys.includes(key));
   if (stray.length) throw new MetricConfigError(`a judgement takes its metrics from launch.metrics; move ${stray.join(', ')} there`);
   const metrics = names.map((metricName) => resolveMetric(metricName, lookup(launch, metricName), {}));

@@ -25,133 +25,143 @@ export const DATADOG_SITES = [
 
 const nameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
 const headersSchema = z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name'), z.string());
+// From here to the providers, schemas are built when a spec first uses metrics (z.lazy): building
+// schemas is most of the action's start-up, and many launches measure nothing.
+
 /** Datadog names the queries a formula combines: `a`, `b`, `errors`... */
-const datadogQueriesSchema = z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case query name'), z.string().min(1));
+const datadogQueriesSchema = z.lazy(() => z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case query name'), z.string().min(1)));
 
-const conditionSchema = z
-  .string()
-  .min(1)
-  .meta({ description: 'Expression over `result` (and `baseline`) that must hold, e.g. "result < 0.02 && result >= 0"' })
-  .superRefine((text, ctx) => {
-    try {
-      parseCondition(text);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  });
+const conditionSchema = z.lazy(() =>
+  z
+    .string()
+    .min(1)
+    .meta({ description: 'Expression over `result` (and `baseline`) that must hold, e.g. "result < 0.02 && result >= 0"' })
+    .superRefine((text, ctx) => {
+      try {
+        parseCondition(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
+);
 
-const baselineSchema = z
-  .object({
-    query: z.string().min(1).optional().meta({ description: 'The same measurement for the running stable version' }),
-    queries: datadogQueriesSchema.optional().meta({ description: 'Datadog: baseline queries for the formula' }),
-    max_ratio: z.number().positive().optional().meta({ description: 'A measurement above this multiple of the baseline fails' }),
-    min_ratio: z.number().positive().optional().meta({ description: 'A measurement below this multiple of the baseline fails' }),
-    immediate_ratio: z.number().positive().optional().meta({ description: 'Above this multiple the check fails at once, whatever failure_limit says' }),
-    floor: z.number().min(0).default(0).meta({ description: 'Baseline values below this are raised to it, so a near-zero baseline does not make every ratio huge' }),
-  })
-  .strict();
+const baselineSchema = z.lazy(() =>
+  z
+    .object({
+      query: z.string().min(1).optional().meta({ description: 'The same measurement for the running stable version' }),
+      queries: datadogQueriesSchema.optional().meta({ description: 'Datadog: baseline queries for the formula' }),
+      max_ratio: z.number().positive().optional().meta({ description: 'A measurement above this multiple of the baseline fails' }),
+      min_ratio: z.number().positive().optional().meta({ description: 'A measurement below this multiple of the baseline fails' }),
+      immediate_ratio: z.number().positive().optional().meta({ description: 'Above this multiple the check fails at once, whatever failure_limit says' }),
+      floor: z.number().min(0).default(0).meta({ description: 'Baseline values below this are raised to it, so a near-zero baseline does not make every ratio huge' }),
+    })
+    .strict(),
+);
 export type Baseline = z.output<typeof baselineSchema>;
 
-const analysisSchema = z
-  .object({
-    direction: z.enum(['increase', 'decrease', 'either']).default('increase').meta({ description: 'Which change is bad' }),
-    effect_size: z.number().min(1).default(1).meta({ description: 'Allowed ratio of canary to baseline median before a significant difference counts' }),
-    confidence: z.number().gt(0).lt(1).default(0.95),
-    weight: z.number().positive().default(1),
-    critical: z.boolean().default(false).meta({ description: 'A bad classification fails the judgement whatever the score' }),
-  })
-  .strict()
-  .meta({ description: 'How a Mann-Whitney judgement treats this metric' });
+const analysisSchema = z.lazy(() =>
+  z
+    .object({
+      direction: z.enum(['increase', 'decrease', 'either']).default('increase').meta({ description: 'Which change is bad' }),
+      effect_size: z.number().min(1).default(1).meta({ description: 'Allowed ratio of canary to baseline median before a significant difference counts' }),
+      confidence: z.number().gt(0).lt(1).default(0.95),
+      weight: z.number().positive().default(1),
+      critical: z.boolean().default(false).meta({ description: 'A bad classification fails the judgement whatever the score' }),
+    })
+    .strict()
+    .meta({ description: 'How a Mann-Whitney judgement treats this metric' }),
+);
 export type Analysis = z.output<typeof analysisSchema>;
 
-/** What to ask which provider. */
-const requestFields = {
-  provider: providerKindSchema.optional(),
-  query: z.string().min(1).optional().meta({ description: 'PromQL, a Datadog query, or (web) a URL; ${environment}, ${version}... are filled in' }),
-  queries: datadogQueriesSchema.optional().meta({ description: 'Datadog: named queries that `formula` combines' }),
-  formula: z.string().min(1).optional().meta({ description: 'Datadog: formula over the named queries, e.g. "errors / hits"' }),
-  api: z.enum(['scalar', 'timeseries', 'v1']).optional().meta({ description: 'Datadog API (default scalar)' }),
-  aggregator: z.enum(['avg', 'min', 'max', 'sum', 'last', 'percentile', 'mean', 'l2norm', 'area']).optional(),
-  window: positiveDurationSchema.optional().meta({ description: 'Look-back for Datadog queries and range for judgements (default 5m)' }),
-  step: positiveDurationSchema.optional().meta({ description: 'Resolution of range queries (default 15s)' }),
-  reduce: reduceSchema.optional(),
-  method: z.enum(['GET', 'POST']).optional(),
-  body: z.string().optional(),
-  headers: headersSchema.optional(),
-  select: z.string().min(1).optional().meta({ description: 'Web: path to the number in the JSON body ("data.value", "checks[0].ms"), or $status' }),
-};
-
-/** What counts as a good reading. */
-const judgementFields = {
-  max: z.number().optional().meta({ description: 'Highest passing value (inclusive)' }),
-  min: z.number().optional().meta({ description: 'Lowest passing value (inclusive)' }),
-  condition: conditionSchema.optional(),
-  baseline: baselineSchema.optional(),
-  analysis: analysisSchema.optional(),
-};
-
-/** How often to measure and how much to tolerate. */
-const cadenceFields = {
-  interval: positiveDurationSchema.optional(),
-  count: z.number().int().positive().optional().meta({ description: 'Measurements to take (for a watch: at least this many)' }),
-  initial_delay: durationSchema.optional(),
-  failure_limit: z.number().int().min(0).optional(),
-  inconclusive_limit: z.number().int().min(0).optional(),
-  consecutive_error_limit: z.number().int().min(0).optional(),
-  no_data: noDataPolicySchema.optional(),
-  bake: durationSchema.optional().meta({ description: 'Watch: how long to keep measuring after the phase command finished' }),
-};
-
 /** Every field a metric may set, each optional so that a check can override a named metric field by field. */
-export const metricFields = { ...requestFields, ...judgementFields, ...cadenceFields };
-export type MetricDefinition = z.output<z.ZodObject<typeof metricFields>>;
+export const metricDefinitionSchema = z.lazy(() =>
+  z
+    .object({
+      // What to ask which provider.
+      provider: providerKindSchema.optional(),
+      query: z.string().min(1).optional().meta({ description: 'PromQL, a Datadog query, or (web) a URL; ${environment}, ${version}... are filled in' }),
+      queries: datadogQueriesSchema.optional().meta({ description: 'Datadog: named queries that `formula` combines' }),
+      formula: z.string().min(1).optional().meta({ description: 'Datadog: formula over the named queries, e.g. "errors / hits"' }),
+      api: z.enum(['scalar', 'timeseries', 'v1']).optional().meta({ description: 'Datadog API (default scalar)' }),
+      aggregator: z.enum(['avg', 'min', 'max', 'sum', 'last', 'percentile', 'mean', 'l2norm', 'area']).optional(),
+      window: positiveDurationSchema.optional().meta({ description: 'Look-back for Datadog queries and range for judgements (default 5m)' }),
+      step: positiveDurationSchema.optional().meta({ description: 'Resolution of range queries (default 15s)' }),
+      reduce: reduceSchema.optional(),
+      method: z.enum(['GET', 'POST']).optional(),
+      body: z.string().optional(),
+      headers: headersSchema.optional(),
+      select: z.string().min(1).optional().meta({ description: 'Web: path to the number in the JSON body ("data.value", "checks[0].ms"), or $status' }),
+      // What counts as a good reading.
+      max: z.number().optional().meta({ description: 'Highest passing value (inclusive)' }),
+      min: z.number().optional().meta({ description: 'Lowest passing value (inclusive)' }),
+      condition: conditionSchema.optional(),
+      baseline: baselineSchema.optional(),
+      analysis: analysisSchema.optional(),
+      // How often to measure and how much to tolerate.
+      interval: positiveDurationSchema.optional(),
+      count: z.number().int().positive().optional().meta({ description: 'Measurements to take (for a watch: at least this many)' }),
+      initial_delay: durationSchema.optional(),
+      failure_limit: z.number().int().min(0).optional(),
+      inconclusive_limit: z.number().int().min(0).optional(),
+      consecutive_error_limit: z.number().int().min(0).optional(),
+      no_data: noDataPolicySchema.optional(),
+      bake: durationSchema.optional().meta({ description: 'Watch: how long to keep measuring after the phase command finished' }),
+    })
+    .strict(),
+);
+export type MetricDefinition = z.output<typeof metricDefinitionSchema>;
 
 /** The documented defaults (docs/metrics.md). Not strict: it also picks the cadence out of a whole resolved metric. */
-export const cadenceSchema = z.object({
-  interval: cadenceFields.interval.unwrap().default(10_000),
-  count: cadenceFields.count.unwrap().default(1),
-  initial_delay: cadenceFields.initial_delay.unwrap().default(0),
-  failure_limit: cadenceFields.failure_limit.unwrap().default(0),
-  inconclusive_limit: cadenceFields.inconclusive_limit.unwrap().default(0),
-  consecutive_error_limit: cadenceFields.consecutive_error_limit.unwrap().default(4),
-  no_data: cadenceFields.no_data.unwrap().default('inconclusive'),
-  bake: cadenceFields.bake.unwrap().default(0),
+export const cadenceSchema = z.lazy(() => {
+  const fields = metricDefinitionSchema.unwrap().shape;
+  return z.object({
+    interval: fields.interval.unwrap().default(10_000),
+    count: fields.count.unwrap().default(1),
+    initial_delay: fields.initial_delay.unwrap().default(0),
+    failure_limit: fields.failure_limit.unwrap().default(0),
+    inconclusive_limit: fields.inconclusive_limit.unwrap().default(0),
+    consecutive_error_limit: fields.consecutive_error_limit.unwrap().default(4),
+    no_data: fields.no_data.unwrap().default('inconclusive'),
+    bake: fields.bake.unwrap().default(0),
+  });
 });
 export type Cadence = z.output<typeof cadenceSchema>;
 
 /** A metric with everything decided: a named metric merged with a check's overrides, defaults filled in. */
-export const resolvedMetricSchema = z
-  .object({
-    name: z.string(),
-    ...requestFields,
-    ...judgementFields,
-    provider: providerKindSchema,
-    api: requestFields.api.unwrap().default('scalar'),
-    aggregator: requestFields.aggregator.unwrap().default('avg'),
-    window: requestFields.window.unwrap().default(300_000),
-    step: requestFields.step.unwrap().default(15_000),
-    method: requestFields.method.unwrap().default('GET'),
-    analysis: judgementFields.analysis.unwrap().prefault({}),
-    ...cadenceSchema.shape,
-  })
-  .strict()
-  .superRefine((metric, ctx) => {
-    const problem = (message: string, path: string): void => ctx.addIssue({ code: 'custom', message, path: [path] });
-    if (metric.provider === 'datadog') {
-      if (!metric.query === !metric.queries) problem('a Datadog metric needs either query or queries (with a formula)', 'query');
-      if (metric.queries && !metric.formula) problem('queries need a formula that combines them', 'formula');
-      if (metric.api === 'v1' && (metric.queries || metric.formula)) problem('the v1 API takes one query and no formula', 'api');
-    } else {
-      if (!metric.query) problem(`a ${metric.provider} metric needs a query`, 'query');
-      if (metric.queries || metric.formula) problem('queries and formula are for Datadog metrics', 'queries');
-    }
-    if (metric.provider !== 'web' && (metric.select || metric.body || metric.headers)) problem('select, body and headers are for web metrics', 'select');
-    if (metric.min !== undefined && metric.max !== undefined && metric.min > metric.max) problem(`min ${metric.min} is above max ${metric.max}`, 'min');
-    if (metric.baseline && !metric.baseline.query && !metric.baseline.queries) problem('a baseline needs a query', 'baseline');
-    if (metric.condition && parseCondition(metric.condition).variables.has('baseline') && !metric.baseline) {
-      problem('the condition uses `baseline` but the metric has no baseline query', 'condition');
-    }
-  });
+export const resolvedMetricSchema = z.lazy(() => {
+  const fields = metricDefinitionSchema.unwrap().shape;
+  return z
+    .object({
+      name: z.string(),
+      ...fields,
+      provider: providerKindSchema,
+      api: fields.api.unwrap().default('scalar'),
+      aggregator: fields.aggregator.unwrap().default('avg'),
+      window: fields.window.unwrap().default(300_000),
+      step: fields.step.unwrap().default(15_000),
+      method: fields.method.unwrap().default('GET'),
+      analysis: fields.analysis.unwrap().prefault({}),
+      ...cadenceSchema.unwrap().shape,
+    })
+    .strict()
+    .superRefine((metric, ctx) => {
+      const problem = (message: string, path: string): void => ctx.addIssue({ code: 'custom', message, path: [path] });
+      if (metric.provider === 'datadog') {
+        if (!metric.query === !metric.queries) problem('a Datadog metric needs either query or queries (with a formula)', 'query');
+        if (metric.queries && !metric.formula) problem('queries need a formula that combines them', 'formula');
+        if (metric.api === 'v1' && (metric.queries || metric.formula)) problem('the v1 API takes one query and no formula', 'api');
+      } else {
+        if (!metric.query) problem(`a ${metric.provider} metric needs a query`, 'query');
+        if (metric.queries || metric.formula) problem('queries and formula are for Datadog metrics', 'queries');
+      }
+      if (metric.provider !== 'web' && (metric.select || metric.body || metric.headers)) problem('select, body and headers are for web metrics', 'select');
+      if (metric.min !== undefined && metric.max !== undefined && metric.min > metric.max) problem(`min ${metric.min} is above max ${metric.max}`, 'min');
+      if (metric.baseline && !metric.baseline.query && !metric.baseline.queries) problem('a baseline needs a query', 'baseline');
+      if (metric.condition && parseCondition(metric.condition).variables.has('baseline') && !metric.baseline) {
+        problem('the condition uses `baseline` but the metric has no baseline query', 'condition');
+      }
+    });
+});
 export type ResolvedMetric = z.output<typeof resolvedMetricSchema>;
 /** The part of a metric a provider reads. */
 export type MetricRequest = Pick<
@@ -160,14 +170,16 @@ export type MetricRequest = Pick<
 >;
 
 /** A canary judgement over several metrics, scored as Kayenta does. */
-export const judgeSchema = z
-  .object({
-    metrics: z.array(nameSchema).min(1).optional().meta({ description: 'Named metrics to judge (default: the check\'s metric)' }),
-    marginal: z.number().min(0).max(100).default(50).meta({ description: 'A score below this fails' }),
-    pass: z.number().min(0).max(100).default(75).meta({ description: 'A score at or above this passes; between the two is inconclusive' }),
-  })
-  .strict()
-  .refine((judge) => judge.marginal <= judge.pass, { message: 'marginal must not be above pass', path: ['marginal'] });
+export const judgeSchema = z.lazy(() =>
+  z
+    .object({
+      metrics: z.array(nameSchema).min(1).optional().meta({ description: 'Named metrics to judge (default: the check\'s metric)' }),
+      marginal: z.number().min(0).max(100).default(50).meta({ description: 'A score below this fails' }),
+      pass: z.number().min(0).max(100).default(75).meta({ description: 'A score at or above this passes; between the two is inconclusive' }),
+    })
+    .strict()
+    .refine((judge) => judge.marginal <= judge.pass, { message: 'marginal must not be above pass', path: ['marginal'] }),
+);
 export type Judge = z.output<typeof judgeSchema>;
 
 const timeoutSchema = positiveDurationSchema.default(10_000).meta({ description: 'Per-request timeout' });
@@ -217,7 +229,7 @@ const thresholdsSchema = z
 export const metricsFields = {
   providers: providersSchema,
   metrics: z
-    .record(nameSchema, z.object(metricFields).strict())
+    .record(nameSchema, metricDefinitionSchema)
     .default({})
     .meta({ description: 'Named metrics that checks and thresholds refer to' }),
   rollback_threshold: thresholdValuesSchema
@@ -228,11 +240,10 @@ export const metricsFields = {
 };
 
 /** The metric check's own fields: a named metric and/or inline fields, or a judgement over several metrics. */
-export const metricCheckConfigSchema = z
-  .object({
+export const metricCheckConfigSchema = z.lazy(() =>
+  metricDefinitionSchema.unwrap().extend({
     metric: nameSchema.optional().meta({ description: 'Name of a metric in launch.metrics; the check\'s own fields override it' }),
     judge: judgeSchema.optional(),
-    ...metricFields,
-  })
-  .strict();
+  }),
+);
 export type MetricCheckConfig = z.output<typeof metricCheckConfigSchema>;

@@ -14,8 +14,8 @@ export interface NotifierContext {
   mode: LaunchMode;
   version?: string;
   previousVersion?: string;
-  /** sha256 of the spec file's text, for deployment payloads. */
-  specDigest: string;
+  /** sha256 of the spec file's text, for deployment payloads (worked out only if one is sent). */
+  specDigest: () => string;
   /** Masks secrets in everything sent and warned; defaults to masking the secret inputs in `settings`. */
   redact?: (text: string) => string;
   /** Base URLs other than the public ones (GovSlack, a proxy, test servers). */

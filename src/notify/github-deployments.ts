@@ -10,7 +10,7 @@ export interface DeploymentSetup {
   /** The commit deployed: the PR head on pull requests, else GITHUB_SHA. */
   ref?: string;
   run: RunIdentity;
-  specDigest: string;
+  specDigest: () => string;
   /** PR environments come and go: GitHub then marks the deployment transient. */
   transient: boolean;
 }
@@ -67,7 +67,7 @@ export class DeploymentNotifier extends LaunchNotifier {
       mode: event.mode === 'rollback' ? 'rollback' : 'launch',
       launch_id: event.launchId,
       ...versions,
-      spec_digest: specDigest,
+      spec_digest: specDigest(),
       phases: event.phases.map((phase) => phase.id),
       run_id: run.runId,
       run_attempt: run.runAttempt,

@@ -10,12 +10,14 @@ const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 
+// Response schemas are built on first use (z.lazy), not while the action starts.
+
 /** The registry API's error body: `{"errors":[{"code":"MANIFEST_UNKNOWN","message":"..."}]}`. */
-const errorBodySchema = z.object({ errors: z.array(z.looseObject({ code: z.string(), message: z.string().optional() })) });
+const errorBodySchema = z.lazy(() => z.object({ errors: z.array(z.looseObject({ code: z.string(), message: z.string().optional() })) }));
 export type RegistryErrorEntry = z.output<typeof errorBodySchema>['errors'][number];
 
 /** Token services answer `token` (Docker) or `access_token` (OAuth2 form). */
-const tokenSchema = z.union([z.looseObject({ token: z.string().min(1) }), z.looseObject({ access_token: z.string().min(1) })]);
+const tokenSchema = z.lazy(() => z.union([z.looseObject({ token: z.string().min(1) }), z.looseObject({ access_token: z.string().min(1) })]));
 
 export interface Credentials {
   username: string;

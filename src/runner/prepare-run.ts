@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { errorMessage } from '../engine/events';
 import { secretsOf } from '../inputs';
@@ -36,7 +35,7 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
   const loaded = loadSpecFile(resolve(cwd, settings.spec));
   const validated: Launch = { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
 
-  const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : randomUUID().slice(0, 8);
+  const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : Math.random().toString(36).slice(2, 10);
   const redact = createRedactor(secretsOf(settings));
   const context = { settings, run: request.run, mode: settings.mode, version: settings.version, specDigest: loaded.digest, redact };
   const previousVersion = settings.previousVersion ?? (settings.mode === 'rollback' ? await findRollbackVersion({ ...context, launch: validated }, printer) : undefined);

@@ -98,7 +98,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
   await bus.flush(request.signal?.aborted ? 2000 : 30_000);
   // After the flush, so the notifiers' warnings are in the report too.
-  writeJsonReport(reportPath, { launchId, spec: loaded.file, specDigest: loaded.digest, environment: launch.environment, version: settings.version, previousVersion }, bus.history, redact);
+  writeJsonReport(reportPath, { launchId, spec: loaded.file, specDigest: loaded.digest(), environment: launch.environment, version: settings.version, previousVersion }, bus.history, redact);
   const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.started' ? [event.phase] : []));
   return { ...result, startedPhases, reportPath, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
 }

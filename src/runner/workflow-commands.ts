@@ -1,5 +1,4 @@
 import { appendFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { EOL } from 'node:os';
 
 /**
@@ -77,8 +76,12 @@ function writeKeyValue(fileVariable: string, legacyCommand: string, name: string
     issue(legacyCommand, { name }, value);
     return;
   }
-  // A random delimiter, so no value can end the block early and inject other keys.
-  const delimiter = `ghadelimiter_${randomUUID()}`;
+  // A delimiter found in neither name nor value, so no value can end the block early and inject other
+  // keys. Checked rather than left to chance, which lets Math.random stand in for node:crypto (~2 ms
+  // of start-up to load).
+  let delimiter: string;
+  do delimiter = `ghadelimiter_${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`;
+  while (name.includes(delimiter) || value.includes(delimiter));
   appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`);
 }
 

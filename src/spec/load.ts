@@ -1,17 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { specSchema, type Launch } from './schema';
 import { SpecError, didYouMean, formatPath, type SpecProblem } from './problems';
 import { allowedKeysAt } from './json-schema';
-import { checkKinds } from '../checks/registry';
+import { hexDigest } from '../crypto/digest';
 
 export interface LoadedSpec {
   file: string;
   launch: Launch;
   /** sha256 of the file's text: ties a deployment record to the exact spec that ran. */
-  digest: string;
+  digest(): string;
 }
 
 export function loadSpecFile(file: string): LoadedSpec {
@@ -22,7 +21,8 @@ export function loadSpecFile(file: string): LoadedSpec {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new SpecError([{ file, line: 1, column: 1, path: '', message: `cannot read the launch spec: ${reason}` }]);
   }
-  return { file, launch: parseSpec(text, file), digest: createHash('sha256').update(text).digest('hex') };
+  let digest: string | undefined;
+  return { file, launch: parseSpec(text, file), digest: () => (digest ??= hexDigest('sha256', text)) };
 }
 
 /** Parses and validates spec text; every problem carries its file, line, column and key path. */
@@ -68,13 +68,15 @@ function describeIssue(
     path = [...path, key];
     message = `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}${issue.keys.length > 1 ? `; also unknown: ${issue.keys.slice(1).join(', ')}` : ''}`;
   } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    const types = checkKinds.map((kind) => kind.type);
+    // The union says which values it knows; the path says whether it is a strategy or a check.
+    const types = (issue as { options?: unknown[] }).options?.map(String) ?? [];
+    const what = path.at(-2) === 'strategy' ? 'strategy type' : 'check type';
     const given = valueAt(path);
     const suggestion = typeof given === 'string' ? didYouMean(given, types) : undefined;
     message =
       given === undefined
-        ? `missing check type (expected one of: ${types.join(', ')})`
-        : `unknown check type ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of: ${types.join(', ')}`;
+        ? `missing ${what} (expected one of: ${types.join(', ')})`
+        : `unknown ${what} ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of: ${types.join(', ')}`;
   } else if (issue.code === 'invalid_type' && valueAt(path) === undefined && !locate(doc, path).exact) {
     message = `required, ${plainMessage(issue.message)}`;
   } else if (issue.code === 'invalid_value' && issue.values.every((v) => typeof v === 'string')) {

@@ -8,32 +8,34 @@ import { timedPause } from './pause';
 import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
 
-const colorSchema = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a colour name of letters, digits, "_", "." or "-"');
+const colorSchema = z.lazy(() => z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a colour name of letters, digits, "_", "." or "-"'));
 
-export const blueGreenSchema = z
-  .object({
-    type: z.literal('blue_green'),
-    colors: z.tuple([colorSchema, colorSchema]).default(['blue', 'green']).meta({ description: 'The two colours' }),
-    live_color: z
-      .union([colorSchema, commandSourceSchema])
-      .meta({ description: 'The colour serving traffic now, or {command} printing it; the other one is deployed' }),
-    deploy: z.string().min(1).meta({ description: 'Deploys LAUNCH_VERSION to the idle colour LAUNCH_COLOR' }),
-    pre_switch: checksSchema.meta({ description: 'Checks and analysis of the idle colour before any traffic reaches it (LAUNCH_COLOR is set)' }),
-    switch: z.string().min(1).meta({ description: 'Sends all traffic to LAUNCH_COLOR; run again with the old colour to switch back' }),
-    post_switch: checksSchema.meta({ description: 'Analysis while the new colour takes traffic (watches during the bake)' }),
-    bake: durationSchema.default(0).meta({ description: 'How long post_switch analysis runs before the old colour is let go' }),
-    scale_down: z.string().min(1).optional().meta({ description: 'Removes LAUNCH_COLOR: the old colour after a launch, the new one on rollback' }),
-    scale_down_delay: durationSchema.default(30_000).meta({ description: 'How long the old colour is kept for a fast switch back; the job waits' }),
-    migration: migrationSchema.optional(),
-    ...timeoutFields,
-  })
-  .strict()
-  .superRefine((spec, ctx) => {
-    if (spec.colors[0] === spec.colors[1]) ctx.addIssue({ code: 'custom', path: ['colors'], message: 'expected two different colours' });
-    if (typeof spec.live_color === 'string' && !spec.colors.includes(spec.live_color)) {
-      ctx.addIssue({ code: 'custom', path: ['live_color'], message: `'${spec.live_color}' is not one of the colours ${spec.colors.join(', ')}` });
-    }
-  });
+export const blueGreenSchema = z.lazy(() =>
+  z
+    .object({
+      type: z.literal('blue_green'),
+      colors: z.tuple([colorSchema, colorSchema]).default(['blue', 'green']).meta({ description: 'The two colours' }),
+      live_color: z
+        .union([colorSchema, commandSourceSchema])
+        .meta({ description: 'The colour serving traffic now, or {command} printing it; the other one is deployed' }),
+      deploy: z.string().min(1).meta({ description: 'Deploys LAUNCH_VERSION to the idle colour LAUNCH_COLOR' }),
+      pre_switch: checksSchema.meta({ description: 'Checks and analysis of the idle colour before any traffic reaches it (LAUNCH_COLOR is set)' }),
+      switch: z.string().min(1).meta({ description: 'Sends all traffic to LAUNCH_COLOR; run again with the old colour to switch back' }),
+      post_switch: checksSchema.meta({ description: 'Analysis while the new colour takes traffic (watches during the bake)' }),
+      bake: durationSchema.default(0).meta({ description: 'How long post_switch analysis runs before the old colour is let go' }),
+      scale_down: z.string().min(1).optional().meta({ description: 'Removes LAUNCH_COLOR: the old colour after a launch, the new one on rollback' }),
+      scale_down_delay: durationSchema.default(30_000).meta({ description: 'How long the old colour is kept for a fast switch back; the job waits' }),
+      migration: migrationSchema.optional(),
+      ...timeoutFields,
+    })
+    .strict()
+    .superRefine((spec, ctx) => {
+      if (spec.colors[0] === spec.colors[1]) ctx.addIssue({ code: 'custom', path: ['colors'], message: 'expected two different colours' });
+      if (typeof spec.live_color === 'string' && !spec.colors.includes(spec.live_color)) {
+        ctx.addIssue({ code: 'custom', path: ['live_color'], message: `'${spec.live_color}' is not one of the colours ${spec.colors.join(', ')}` });
+      }
+    }),
+);
 type BlueGreenSpec = z.output<typeof blueGreenSchema>;
 
 interface Colors {
@@ -106,6 +108,7 @@ function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: Expan
  * switches straight back if post-switch analysis fails; the old colour is released last.
  */
 export const blueGreenStrategy = defineStrategy({
+  type: 'blue_green',
   schema: blueGreenSchema,
   async resolve(spec, { read, mode }) {
     if (typeof spec.live_color === 'string') return spec;

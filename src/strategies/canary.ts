@@ -11,48 +11,52 @@ import { defineStrategy, type ExpansionContext, type Placement } from './strateg
 const STEP_KINDS = ['set_weight', 'pause', 'analysis'] as const;
 
 /** One step, as in Argo Rollouts: exactly one of set_weight, pause or analysis. */
-const stepSchema = z
-  .object({
-    set_weight: z.number().int().min(0).max(100).optional().meta({ description: 'Percentage of traffic for the canary (LAUNCH_WEIGHT)' }),
-    pause: z
-      .union([durationSchema, z.object({ duration: durationSchema.optional() }).strict()])
-      .optional()
-      .meta({ description: '5m (or {duration: 5m}) waits that long; {} waits for the approval command' }),
-    analysis: z.array(checkSchema).min(1).optional().meta({ description: 'Checks that must pass before the next step' }),
-  })
-  .strict()
-  .superRefine((step, ctx) => {
-    const given = STEP_KINDS.filter((kind) => step[kind] !== undefined);
-    if (given.length !== 1) ctx.addIssue({ code: 'custom', message: `a step is exactly one of ${STEP_KINDS.join(', ')}${given.length ? ` (got ${given.join(' and ')})` : ''}` });
-  });
+const stepSchema = z.lazy(() =>
+  z
+    .object({
+      set_weight: z.number().int().min(0).max(100).optional().meta({ description: 'Percentage of traffic for the canary (LAUNCH_WEIGHT)' }),
+      pause: z
+        .union([durationSchema, z.object({ duration: durationSchema.optional() }).strict()])
+        .optional()
+        .meta({ description: '5m (or {duration: 5m}) waits that long; {} waits for the approval command' }),
+      analysis: z.array(checkSchema).min(1).optional().meta({ description: 'Checks that must pass before the next step' }),
+    })
+    .strict()
+    .superRefine((step, ctx) => {
+      const given = STEP_KINDS.filter((kind) => step[kind] !== undefined);
+      if (given.length !== 1) ctx.addIssue({ code: 'custom', message: `a step is exactly one of ${STEP_KINDS.join(', ')}${given.length ? ` (got ${given.join(' and ')})` : ''}` });
+    }),
+);
 type Step = z.output<typeof stepSchema>;
 
-export const canarySchema = z
-  .object({
-    type: z.literal('canary'),
-    deploy: z.string().min(1).meta({ description: 'Starts the canary on LAUNCH_VERSION, with no traffic yet' }),
-    set_weight: z.string().min(1).meta({ description: "Gives the canary LAUNCH_WEIGHT percent of traffic (0 takes it all away)" }),
-    remove: z.string().min(1).meta({ description: 'Removes the canary (on rollback, after its weight went back to 0)' }),
-    promote: z.string().min(1).optional().meta({ description: 'After the last step: makes the canary version the stable one' }),
-    steps: z.array(stepSchema).min(1),
-    analysis: checksSchema.meta({ description: 'Background analysis: watches during every pause' }),
-    approval: approvalSchema.optional().meta({ description: 'Ends a `pause: {}`; required when a step has one' }),
-    migration: migrationSchema.optional(),
-    ...timeoutFields,
-  })
-  .strict()
-  .superRefine((spec, ctx) => {
-    if (!spec.steps.some((step) => step.set_weight !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['steps'], message: 'expected at least one set_weight step' });
-    }
-    const approvalAt = spec.steps.findIndex((step) => step.pause !== undefined && pauseMs(step.pause) === undefined);
-    if (approvalAt >= 0 && !spec.approval) {
-      ctx.addIssue({ code: 'custom', path: ['steps', approvalAt, 'pause'], message: 'a pause without a duration waits for approval: set strategy.approval.command' });
-    }
-    if (spec.analysis.length > 0 && !spec.steps.some((step) => step.pause !== undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['analysis'], message: 'background analysis runs during pauses, and no step pauses (add a pause step, or use an analysis step)' });
-    }
-  });
+export const canarySchema = z.lazy(() =>
+  z
+    .object({
+      type: z.literal('canary'),
+      deploy: z.string().min(1).meta({ description: 'Starts the canary on LAUNCH_VERSION, with no traffic yet' }),
+      set_weight: z.string().min(1).meta({ description: "Gives the canary LAUNCH_WEIGHT percent of traffic (0 takes it all away)" }),
+      remove: z.string().min(1).meta({ description: 'Removes the canary (on rollback, after its weight went back to 0)' }),
+      promote: z.string().min(1).optional().meta({ description: 'After the last step: makes the canary version the stable one' }),
+      steps: z.array(stepSchema).min(1),
+      analysis: checksSchema.meta({ description: 'Background analysis: watches during every pause' }),
+      approval: approvalSchema.optional().meta({ description: 'Ends a `pause: {}`; required when a step has one' }),
+      migration: migrationSchema.optional(),
+      ...timeoutFields,
+    })
+    .strict()
+    .superRefine((spec, ctx) => {
+      if (!spec.steps.some((step) => step.set_weight !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['steps'], message: 'expected at least one set_weight step' });
+      }
+      const approvalAt = spec.steps.findIndex((step) => step.pause !== undefined && pauseMs(step.pause) === undefined);
+      if (approvalAt >= 0 && !spec.approval) {
+        ctx.addIssue({ code: 'custom', path: ['steps', approvalAt, 'pause'], message: 'a pause without a duration waits for approval: set strategy.approval.command' });
+      }
+      if (spec.analysis.length > 0 && !spec.steps.some((step) => step.pause !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['analysis'], message: 'background analysis runs during pauses, and no step pauses (add a pause step, or use an analysis step)' });
+      }
+    }),
+);
 type CanarySpec = z.output<typeof canarySchema>;
 
 /** A pause's wait, or undefined for "until approved". */
@@ -105,6 +109,7 @@ function canaryPhases(spec: CanarySpec, ctx: ExpansionContext): Phase[] {
  * weight goes back to 0 and the canary is removed.
  */
 export const canaryStrategy = defineStrategy({
+  type: 'canary',
   schema: canarySchema,
   expand(spec, ctx): Placement {
     return { before: [], after: canaryPhases(spec, ctx) };

@@ -3,12 +3,14 @@ import { positiveDurationSchema } from '../spec/duration';
 import { describeResult, runCommand } from '../exec/run-command';
 
 /** A value the user's own command prints at launch time (the instances of a pool, the live colour). */
-export const commandSourceSchema = z
-  .object({
-    command: z.string().min(1).meta({ description: 'Bash command that prints the value(s), separated by whitespace or newlines' }),
-    timeout: positiveDurationSchema.default(60_000),
-  })
-  .strict();
+export const commandSourceSchema = z.lazy(() =>
+  z
+    .object({
+      command: z.string().min(1).meta({ description: 'Bash command that prints the value(s), separated by whitespace or newlines' }),
+      timeout: positiveDurationSchema.default(60_000),
+    })
+    .strict(),
+);
 export type CommandSource = z.output<typeof commandSourceSchema>;
 
 export interface CommandEnvironment {

@@ -10,47 +10,52 @@ import { withVariable } from './shell';
 import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
 
-const flagSchema = z
-  .object({
-    key: z.string().min(1).meta({ description: 'Flag key (LAUNCH_FLAG)' }),
-    owner: z.string().min(1).meta({ description: 'Who removes the flag once it has served' }),
-    expires: z.iso.date().meta({ description: 'Last day the flag may live (YYYY-MM-DD); expired flags are reported' }),
-  })
-  .strict();
+const flagSchema = z.lazy(() =>
+  z
+    .object({
+      key: z.string().min(1).meta({ description: 'Flag key (LAUNCH_FLAG)' }),
+      owner: z.string().min(1).meta({ description: 'Who removes the flag once it has served' }),
+      expires: z.iso.date().meta({ description: 'Last day the flag may live (YYYY-MM-DD); expired flags are reported' }),
+    })
+    .strict(),
+);
 
-export const featureFlagSchema = z
-  .object({
-    type: z.literal('feature_flag'),
-    flags: z.array(flagSchema).min(1).meta({ description: 'Flags ramped together, step by step' }),
-    set_percentage: z.string().min(1).meta({ description: 'Serves LAUNCH_FLAG to LAUNCH_PERCENT percent of targeting keys; 0 is the kill switch' }),
-    steps: z.array(z.number().min(0).max(100)).min(1).default([0, 5, 25, 50, 100]).meta({ description: 'Exposure percentages, increasing' }),
-    pause: durationSchema.default(0).meta({ description: 'Wait after each step but the last, with analysis watching' }),
-    analysis: checksSchema.meta({ description: 'Watches during every pause' }),
-    exposure: flagExposureCheck.config
-      .omit({ flag: true, percent: true })
-      .optional()
-      .meta({ description: 'After each step, checks over OFREP that a sample of targeting keys sees the flag at that share' }),
-    fail_on_expired: z.boolean().default(false).meta({ description: 'An expired flag makes the spec invalid instead of a warning' }),
-    migration: migrationSchema.optional(),
-    ...timeoutFields,
-  })
-  .strict()
-  .superRefine((spec, ctx) => {
-    spec.steps.forEach((step, index) => {
-      if (index > 0 && step <= spec.steps[index - 1]!) ctx.addIssue({ code: 'custom', path: ['steps', index], message: `steps must increase: ${step} after ${spec.steps[index - 1]}` });
-    });
-    const keys = new Set<string>();
-    spec.flags.forEach((flag, index) => {
-      if (keys.has(flag.key)) ctx.addIssue({ code: 'custom', path: ['flags', index, 'key'], message: `flag '${flag.key}' is listed twice` });
-      keys.add(flag.key);
-      if (spec.fail_on_expired && isExpired(flag, new Date())) {
-        ctx.addIssue({ code: 'custom', path: ['flags', index, 'expires'], message: `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires} and fail_on_expired is set` });
+export const featureFlagSchema = z.lazy(() =>
+  z
+    .object({
+      type: z.literal('feature_flag'),
+      flags: z.array(flagSchema).min(1).meta({ description: 'Flags ramped together, step by step' }),
+      set_percentage: z.string().min(1).meta({ description: 'Serves LAUNCH_FLAG to LAUNCH_PERCENT percent of targeting keys; 0 is the kill switch' }),
+      steps: z.array(z.number().min(0).max(100)).min(1).default([0, 5, 25, 50, 100]).meta({ description: 'Exposure percentages, increasing' }),
+      pause: durationSchema.default(0).meta({ description: 'Wait after each step but the last, with analysis watching' }),
+      analysis: checksSchema.meta({ description: 'Watches during every pause' }),
+      exposure: flagExposureCheck.config
+        .unwrap()
+        .omit({ flag: true, percent: true })
+        .optional()
+        .meta({ description: 'After each step, checks over OFREP that a sample of targeting keys sees the flag at that share' }),
+      fail_on_expired: z.boolean().default(false).meta({ description: 'An expired flag makes the spec invalid instead of a warning' }),
+      migration: migrationSchema.optional(),
+      ...timeoutFields,
+    })
+    .strict()
+    .superRefine((spec, ctx) => {
+      spec.steps.forEach((step, index) => {
+        if (index > 0 && step <= spec.steps[index - 1]!) ctx.addIssue({ code: 'custom', path: ['steps', index], message: `steps must increase: ${step} after ${spec.steps[index - 1]}` });
+      });
+      const keys = new Set<string>();
+      spec.flags.forEach((flag, index) => {
+        if (keys.has(flag.key)) ctx.addIssue({ code: 'custom', path: ['flags', index, 'key'], message: `flag '${flag.key}' is listed twice` });
+        keys.add(flag.key);
+        if (spec.fail_on_expired && isExpired(flag, new Date())) {
+          ctx.addIssue({ code: 'custom', path: ['flags', index, 'expires'], message: `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires} and fail_on_expired is set` });
+        }
+      });
+      if (spec.analysis.length > 0 && spec.pause === 0) {
+        ctx.addIssue({ code: 'custom', path: ['analysis'], message: 'analysis runs during the pause between steps, and pause is 0' });
       }
-    });
-    if (spec.analysis.length > 0 && spec.pause === 0) {
-      ctx.addIssue({ code: 'custom', path: ['analysis'], message: 'analysis runs during the pause between steps, and pause is 0' });
-    }
-  });
+    }),
+);
 type FeatureFlagSpec = z.output<typeof featureFlagSchema>;
 type Flag = FeatureFlagSpec['flags'][number];
 
@@ -78,6 +83,7 @@ function stepPhases(spec: FeatureFlagSpec, percent: number, index: number, ctx: 
 
 /** Raises flags' exposure step by step, checking the share each step really serves over OFREP. */
 export const featureFlagStrategy = defineStrategy({
+  type: 'feature_flag',
   schema: featureFlagSchema,
   expand(spec, ctx): Placement {
     const phases = spec.steps.flatMap((percent, index) => {

@@ -6,7 +6,7 @@ import { timedPause } from './pause';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
 
 /** The expand/contract fields: on any strategy as `migration:`, or alone as `type: expand_contract`. */
-const migrationFields = {
+const migrationFields = () => ({
   expand: z.string().min(1).optional().meta({ description: 'Backward-compatible schema change, before the new version is launched' }),
   expand_rollback: z.string().min(1).optional().meta({ description: 'Undoes expand' }),
   contract: z.string().min(1).optional().meta({ description: 'Removes what only the old version needed; refused until the new version was fully launched and held' }),
@@ -19,7 +19,7 @@ const migrationFields = {
     .strict()
     .optional()
     .meta({ description: 'Where "version V was fully launched at time T" is kept between launches: your commands' }),
-};
+});
 
 function refineMigration(spec: { expand?: string; expand_rollback?: string; contract?: string; hold: number }, ctx: z.RefinementCtx): void {
   if (spec.expand === undefined && spec.contract === undefined) ctx.addIssue({ code: 'custom', path: ['expand'], message: 'expected expand, contract or both' });
@@ -27,17 +27,21 @@ function refineMigration(spec: { expand?: string; expand_rollback?: string; cont
   if (spec.hold > 0 && spec.contract === undefined) ctx.addIssue({ code: 'custom', path: ['hold'], message: 'hold delays the contract, and there is none' });
 }
 
-export const migrationSchema = z
-  .object(migrationFields)
-  .strict()
-  .superRefine(refineMigration)
-  .meta({ description: 'Expand/contract schema migration around this strategy' });
+export const migrationSchema = z.lazy(() =>
+  z
+    .object(migrationFields())
+    .strict()
+    .superRefine(refineMigration)
+    .meta({ description: 'Expand/contract schema migration around this strategy' }),
+);
 export type MigrationSpec = z.output<typeof migrationSchema>;
 
-export const expandContractSchema = z
-  .object({ type: z.literal('expand_contract'), ...migrationFields, ...timeoutFields })
-  .strict()
-  .superRefine(refineMigration);
+export const expandContractSchema = z.lazy(() =>
+  z
+    .object({ type: z.literal('expand_contract'), ...migrationFields(), ...timeoutFields })
+    .strict()
+    .superRefine(refineMigration),
+);
 
 /** The marker names a version: without one it would prove nothing. */
 const REQUIRE_VERSION = '[ -n "$LAUNCH_VERSION" ] || { echo "LAUNCH_VERSION is empty: give the version input" >&2; exit 1; }';
@@ -104,6 +108,7 @@ export function withMigration(migration: MigrationSpec, timeouts: PhaseTimeouts,
 
 /** A migration on its own: around the explicit phases, or a later run that only contracts. */
 export const expandContractStrategy = defineStrategy({
+  type: 'expand_contract',
   schema: expandContractSchema,
   expand: (): Placement => ({ before: [], after: [] }),
 });

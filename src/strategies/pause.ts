@@ -10,13 +10,15 @@ import type { ExpansionContext } from './strategy';
  * GitHub environment's approval recorded by another job. To reject, cancel the workflow run: the
  * post step rolls the launch back.
  */
-export const approvalSchema = z
-  .object({
-    command: z.string().min(1).meta({ description: 'Bash command that exits 0 once the launch may go on; any other exit means not yet' }),
-    interval: positiveDurationSchema.default(30_000).meta({ description: 'Wait between two runs of the command' }),
-    timeout: positiveDurationSchema.default(3_600_000).meta({ description: 'Without approval by then the launch rolls back' }),
-  })
-  .strict();
+export const approvalSchema = z.lazy(() =>
+  z
+    .object({
+      command: z.string().min(1).meta({ description: 'Bash command that exits 0 once the launch may go on; any other exit means not yet' }),
+      interval: positiveDurationSchema.default(30_000).meta({ description: 'Wait between two runs of the command' }),
+      timeout: positiveDurationSchema.default(3_600_000).meta({ description: 'Without approval by then the launch rolls back' }),
+    })
+    .strict(),
+);
 export type Approval = z.output<typeof approvalSchema>;
 
 /** A phase that waits a set time while `watch` keeps measuring (a bake). */

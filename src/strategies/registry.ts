@@ -5,23 +5,21 @@ import { timeoutsOf } from './fields';
 import { featureFlagStrategy } from './feature-flag';
 import { expandContractStrategy, withMigration } from './migration';
 import { rollingStrategy } from './rolling';
+import { tagged } from '../spec/tagged';
 import type { ExpansionContext, Placement, ResolveContext, Strategy } from './strategy';
 
-export const strategySchema = z.discriminatedUnion('type', [
-  rollingStrategy.schema,
-  blueGreenStrategy.schema,
-  canaryStrategy.schema,
-  featureFlagStrategy.schema,
-  expandContractStrategy.schema,
-]);
+/** Every strategy a spec may name in `strategy.type`. Add one by writing its file and listing it here. */
+const registered = [rollingStrategy, blueGreenStrategy, canaryStrategy, featureFlagStrategy, expandContractStrategy] as const;
+
+const members = registered.map((strategy) => tagged(strategy.type, strategy.schema));
+export const strategySchema = z.discriminatedUnion('type', members as unknown as [(typeof members)[number], ...(typeof members)[number][]]);
 export type StrategySpec = z.output<typeof strategySchema>;
 
-/** Every strategy a spec may name in `strategy.type`. Add one by writing its file and listing it here and above. */
-const strategies = [rollingStrategy, blueGreenStrategy, canaryStrategy, featureFlagStrategy, expandContractStrategy] as unknown as readonly Strategy[];
+const strategies = registered as unknown as readonly Strategy[];
 
 function strategyFor(spec: StrategySpec): Strategy {
-  const strategy = strategies.find((candidate) => (candidate.schema.shape.type as z.ZodLiteral<string>).value === spec.type);
-  // Only validated specs get here, so this guards a slip in the two lists, not user input.
+  const strategy = strategies.find((candidate) => candidate.type === spec.type);
+  // Only validated specs get here, so this guards a slip in the list, not user input.
   if (!strategy) throw new Error(`no strategy handles type '${spec.type}'`);
   return strategy;
 }

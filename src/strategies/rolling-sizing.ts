@@ -1,17 +1,23 @@
 import { z } from 'zod';
 
+// Built on first use (z.lazy), with the strategies that use them.
+
 /** `5` instances or `25%` of the pool, as Kubernetes' maxUnavailable reads. */
-export const countOrPercentSchema = z.union([
-  z.number().int().positive(),
-  z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count such as 2 or a percentage such as "10%"'),
-]);
+export const countOrPercentSchema = z.lazy(() =>
+  z.union([
+    z.number().int().positive(),
+    z.string().regex(/^\d+(\.\d+)?%$/, 'expected a count such as 2 or a percentage such as "10%"'),
+  ]),
+);
 export type CountOrPercent = z.output<typeof countOrPercentSchema>;
 
 /** A share of the pool: 0.1 or "10%". */
-export const shareSchema = z.union([
-  z.number().min(0).max(1),
-  z.string().regex(/^\d+(\.\d+)?%$/, 'expected a share such as 0.1 or "10%"'),
-]);
+export const shareSchema = z.lazy(() =>
+  z.union([
+    z.number().min(0).max(1),
+    z.string().regex(/^\d+(\.\d+)?%$/, 'expected a share such as 0.1 or "10%"'),
+  ]),
+);
 export type Share = z.output<typeof shareSchema>;
 
 function fraction(value: string): number {

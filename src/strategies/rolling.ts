@@ -12,48 +12,50 @@ import { defineStrategy, type ExpansionContext, type Placement } from './strateg
 
 const commandField = (description: string) => z.string().min(1).meta({ description });
 
-export const rollingSchema = z
-  .object({
-    type: z.literal('rolling'),
-    instances: z
-      .union([z.array(z.string().min(1)).min(1), commandSourceSchema])
-      .meta({ description: 'The instances (host:port...), or {command} printing them; each is LAUNCH_INSTANCE to the commands' }),
-    batch_size: countOrPercentSchema.default(1).meta({ description: 'Instances updated side by side: a count or a percentage of the pool' }),
-    max_unavailable: countOrPercentSchema.optional().meta({ description: 'Instances that may be out of service at once (a batch plus tolerated failures)' }),
-    max_failed: shareSchema.default(0).meta({ description: 'Share of instances allowed to fail before every updated instance is rolled back (0.1 or "10%")' }),
-    batch_pause: durationSchema.default(0).meta({ description: 'Wait between batches' }),
-    drain: commandField('Takes LAUNCH_INSTANCE out of the load balancer').optional(),
-    update: commandField('Installs LAUNCH_VERSION on LAUNCH_INSTANCE'),
-    undrain: commandField('Puts LAUNCH_INSTANCE back into the load balancer once healthy').optional(),
-    rollback: commandField('Puts LAUNCH_PREVIOUS_VERSION back on LAUNCH_INSTANCE'),
-    health_check: z
-      .union([z.string().min(1), httpStatusCheck.config])
-      .optional()
-      .meta({ description: 'http_status check of each instance: an endpoint such as http://${LAUNCH_INSTANCE}/health, or the full check' }),
-    verify: checksSchema.meta({ description: 'More checks of each instance after its update (LAUNCH_INSTANCE is set)' }),
-    migration: migrationSchema.optional(),
-    ...timeoutFields,
-  })
-  .strict()
-  .superRefine((spec, ctx) => {
-    if (spec.health_check === undefined && spec.verify.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['health_check'], message: 'a rolling launch needs a health_check (or verify checks): without one a bad build would reach every instance' });
-    }
-    if (spec.undrain !== undefined && spec.drain === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['undrain'], message: 'undrain without drain: give drain too, or leave both out' });
-    }
-    if (!Array.isArray(spec.instances)) return;
-    const seen = new Set<string>();
-    spec.instances.forEach((instance, index) => {
-      if (seen.has(instance)) ctx.addIssue({ code: 'custom', path: ['instances', index], message: `instance '${instance}' is listed twice` });
-      seen.add(instance);
-    });
-    try {
-      rollingSizes(spec.instances.length, spec);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', path: ['max_unavailable'], message: (error as Error).message });
-    }
-  });
+export const rollingSchema = z.lazy(() =>
+  z
+    .object({
+      type: z.literal('rolling'),
+      instances: z
+        .union([z.array(z.string().min(1)).min(1), commandSourceSchema])
+        .meta({ description: 'The instances (host:port...), or {command} printing them; each is LAUNCH_INSTANCE to the commands' }),
+      batch_size: countOrPercentSchema.default(1).meta({ description: 'Instances updated side by side: a count or a percentage of the pool' }),
+      max_unavailable: countOrPercentSchema.optional().meta({ description: 'Instances that may be out of service at once (a batch plus tolerated failures)' }),
+      max_failed: shareSchema.default(0).meta({ description: 'Share of instances allowed to fail before every updated instance is rolled back (0.1 or "10%")' }),
+      batch_pause: durationSchema.default(0).meta({ description: 'Wait between batches' }),
+      drain: commandField('Takes LAUNCH_INSTANCE out of the load balancer').optional(),
+      update: commandField('Installs LAUNCH_VERSION on LAUNCH_INSTANCE'),
+      undrain: commandField('Puts LAUNCH_INSTANCE back into the load balancer once healthy').optional(),
+      rollback: commandField('Puts LAUNCH_PREVIOUS_VERSION back on LAUNCH_INSTANCE'),
+      health_check: z
+        .union([z.string().min(1), httpStatusCheck.config])
+        .optional()
+        .meta({ description: 'http_status check of each instance: an endpoint such as http://${LAUNCH_INSTANCE}/health, or the full check' }),
+      verify: checksSchema.meta({ description: 'More checks of each instance after its update (LAUNCH_INSTANCE is set)' }),
+      migration: migrationSchema.optional(),
+      ...timeoutFields,
+    })
+    .strict()
+    .superRefine((spec, ctx) => {
+      if (spec.health_check === undefined && spec.verify.length === 0) {
+        ctx.addIssue({ code: 'custom', path: ['health_check'], message: 'a rolling launch needs a health_check (or verify checks): without one a bad build would reach every instance' });
+      }
+      if (spec.undrain !== undefined && spec.drain === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['undrain'], message: 'undrain without drain: give drain too, or leave both out' });
+      }
+      if (!Array.isArray(spec.instances)) return;
+      const seen = new Set<string>();
+      spec.instances.forEach((instance, index) => {
+        if (seen.has(instance)) ctx.addIssue({ code: 'custom', path: ['instances', index], message: `instance '${instance}' is listed twice` });
+        seen.add(instance);
+      });
+      try {
+        rollingSizes(spec.instances.length, spec);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', path: ['max_unavailable'], message: (error as Error).message });
+      }
+    }),
+);
 type RollingSpec = z.output<typeof rollingSchema>;
 
 /** Stands for every instance in a plan whose instances a command lists at launch. */
@@ -136,6 +138,7 @@ function rollingPhases(spec: RollingSpec, instances: string[], ctx: ExpansionCon
 
 /** Updates a pool of instances a batch at a time; a bad build is stopped in its first batch. */
 export const rollingStrategy = defineStrategy({
+  type: 'rolling',
   schema: rollingSchema,
   // In a rollback the list is taken again: phase ids come from instance names, so an instance that
   // left the pool since is skipped and one that joined was never started, hence never rolled back.

@@ -26,7 +26,10 @@ export interface ResolveContext {
 
 /** One launch strategy: its spec fields (a `type` literal names it) and how it becomes engine phases. */
 export interface Strategy<S extends z.ZodObject = z.ZodObject> {
-  readonly schema: S;
+  /** What `strategy.type` names it: the `type` literal of its schema. */
+  readonly type: string;
+  /** Lazy, as check configs are: a spec without this strategy never pays for building its schema. */
+  readonly schema: z.ZodLazy<S>;
   /**
    * Replaces the spec's `{command}` sources with what the commands print (the instances, the live
    * colour). Runs before a launch or rollback, never for a plan: a plan shows the commands instead.

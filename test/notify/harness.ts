@@ -73,7 +73,7 @@ export function notifierContext(options: ContextOptions = {}): NotifierContext {
     mode: options.mode ?? 'launch',
     version: options.version ?? '1.4.0',
     previousVersion: options.previousVersion ?? '1.3.9',
-    specDigest: 'sha256:0f1e2d',
+    specDigest: () => 'sha256:0f1e2d',
     endpoints: options.endpoints,
     retry: {
       baseDelayMs: 100,

@@ -92,6 +92,19 @@ launch:
 `);
     expect(problem).toMatchObject({ line: 5, path: 'launch.phases[0].validators[0].type' });
     expect(problem!.message).toMatch(/^unknown check type "http_stat" \(did you mean 'http_status'\?\); expected one of: /);
+    expect(problem!.message).toContain('command, metric');
+  });
+
+  it('rejects an unknown strategy type, listing the strategies', () => {
+    const [problem] = problemsOf(`launch:
+  strategy:
+    type: rollin
+    instances: [a]
+`);
+    expect(problem).toMatchObject({ line: 3, path: 'launch.strategy.type' });
+    expect(problem!.message).toBe(
+      `unknown strategy type "rollin" (did you mean 'rolling'?); expected one of: rolling, blue_green, canary, feature_flag, expand_contract`,
+    );
   });
 
   it('rejects duplicate phase ids, naming both', () => {

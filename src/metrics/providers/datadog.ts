@@ -15,26 +15,33 @@ export interface DatadogConfig {
 
 const CREDENTIALS_HINT = 'check the datadog-api-key, datadog-app-key and datadog-site inputs';
 
-const errorBodySchema = z.object({ errors: z.array(z.string()) });
-const scalarResponseSchema = z.object({
-  data: z.object({
-    attributes: z.object({
-      columns: z.array(z.object({ name: z.string(), type: z.string(), values: z.array(z.unknown()) })),
+// Response schemas are built on first use (z.lazy), not while the action starts.
+const errorBodySchema = z.lazy(() => z.object({ errors: z.array(z.string()) }));
+const scalarResponseSchema = z.lazy(() =>
+  z.object({
+    data: z.object({
+      attributes: z.object({
+        columns: z.array(z.object({ name: z.string(), type: z.string(), values: z.array(z.unknown()) })),
+      }),
     }),
   }),
-});
-const timeseriesResponseSchema = z.object({
-  data: z.object({
-    attributes: z.object({
-      series: z.array(z.object({ group_tags: z.array(z.string()).nullish() })),
-      times: z.array(z.number()),
-      values: z.array(z.array(z.number().nullable())),
+);
+const timeseriesResponseSchema = z.lazy(() =>
+  z.object({
+    data: z.object({
+      attributes: z.object({
+        series: z.array(z.object({ group_tags: z.array(z.string()).nullish() })),
+        times: z.array(z.number()),
+        values: z.array(z.array(z.number().nullable())),
+      }),
     }),
   }),
-});
-const v1ResponseSchema = z.object({
-  series: z.array(z.object({ scope: z.string().optional(), pointlist: z.array(z.tuple([z.number(), z.number().nullable()])) })),
-});
+);
+const v1ResponseSchema = z.lazy(() =>
+  z.object({
+    series: z.array(z.object({ scope: z.string().optional(), pointlist: z.array(z.tuple([z.number(), z.number().nullable()])) })),
+  }),
+);
 
 /** The named queries a request sends; a lone `query` is named `a`. */
 function queriesOf(request: MetricRequest): Record<string, string> {

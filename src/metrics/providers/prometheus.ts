@@ -15,19 +15,24 @@ export interface PrometheusConfig {
 
 const CREDENTIALS_HINT = 'check the prometheus-token or prometheus-username/-password inputs';
 
-const sampleSchema = z.tuple([z.number(), z.string()]);
-const dataSchema = z.discriminatedUnion('resultType', [
-  z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema })) }),
-  z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleSchema) })) }),
-  z.object({ resultType: z.literal('scalar'), result: sampleSchema }),
-  z.object({ resultType: z.literal('string'), result: z.tuple([z.number(), z.string()]) }),
-]);
-const envelopeSchema = z.object({
-  status: z.enum(['success', 'error']),
-  data: z.unknown().optional(),
-  errorType: z.string().optional(),
-  error: z.string().optional(),
-});
+// Response schemas are built on first use (z.lazy), not while the action starts.
+const sampleSchema = z.lazy(() => z.tuple([z.number(), z.string()]));
+const dataSchema = z.lazy(() =>
+  z.discriminatedUnion('resultType', [
+    z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema })) }),
+    z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleSchema) })) }),
+    z.object({ resultType: z.literal('scalar'), result: sampleSchema }),
+    z.object({ resultType: z.literal('string'), result: z.tuple([z.number(), z.string()]) }),
+  ]),
+);
+const envelopeSchema = z.lazy(() =>
+  z.object({
+    status: z.enum(['success', 'error']),
+    data: z.unknown().optional(),
+    errorType: z.string().optional(),
+    error: z.string().optional(),
+  }),
+);
 
 /**
  * What each errorType means for a launch. A rejected query or a missing endpoint will not heal by
