@@ -4,7 +4,8 @@ import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } f
 import { resolvedCheck } from './resolved-check';
 import { expandField } from './template-field';
 import { durationSchema, formatDuration, positiveDurationSchema } from '../spec/duration';
-import { RequestFailure, redactUrl, timedFetch } from '../http/timed-fetch';
+import { RequestFailure, redactUrl } from '../http/timed-fetch';
+import { plainRequest } from '../http/plain-request';
 import { appendPath, baseUrlTemplate, BASE_URL_VARIABLE, isAbsoluteUrl } from '../http/base-url';
 
 const statusCode = z.lazy(() => z.number().int().min(100).max(599));
@@ -89,16 +90,12 @@ function judge(reply: Reply, c: HttpStatusConfig): string | undefined {
 }
 
 async function send(target: Target, c: HttpStatusConfig, signal: AbortSignal): Promise<Reply> {
-  const needsBody = c.body_contains !== undefined || c.body_matches !== undefined;
   const started = performance.now();
-  // Redirects are not followed: a 302 to a login page must not pass as the 200 behind it.
-  const init: RequestInit = { method: c.method, headers: target.headers, redirect: 'manual' };
-  return timedFetch(target.url, init, { timeoutMs: c.timeout, signal }, async (response) => {
-    if (needsBody) return { status: response.status, body: await response.text(), ms: performance.now() - started };
-    // An unread body holds the connection open.
-    await response.body?.cancel();
-    return { status: response.status, body: '', ms: performance.now() - started };
-  });
+  // Not fetch: it keeps a pool per origin for good, and a rolling launch checks a new origin per instance.
+  // No redirect is followed: a 302 to a login page must not pass as the 200 behind it.
+  const readBody = c.body_contains !== undefined || c.body_matches !== undefined;
+  const reply = await plainRequest(target.url, { method: c.method, headers: target.headers, timeoutMs: c.timeout, signal, readBody });
+  return { ...reply, ms: performance.now() - started };
 }
 
 async function probe(target: Target, c: HttpStatusConfig, ctx: CheckContext): Promise<CheckOutcome> {

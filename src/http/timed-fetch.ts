@@ -16,7 +16,8 @@ export class RequestFailure extends Error {
 
   /** The system error code behind an unreachable server (ECONNREFUSED, ENOTFOUND...), when there is one. */
   get code(): string | undefined {
-    const system = this.cause instanceof Error ? this.cause.cause : undefined;
+    // fetch wraps the system error in a TypeError; node:http (plainRequest) rejects with it as is.
+    const system = this.cause instanceof TypeError ? this.cause.cause : this.cause;
     const code = (system as NodeJS.ErrnoException | undefined)?.code;
     return typeof code === 'string' ? code : undefined;
   }

@@ -27,6 +27,13 @@ beforeAll(async () => {
         return sendText(res, 302, '', { location: '/ok' });
       case '/whoami':
         return sendText(res, 200, String(req.headers.authorization ?? 'nobody'));
+      case '/client':
+        return sendText(res, 200, `${req.headers['user-agent']}; connection ${req.headers.connection}`);
+      case '/stall':
+        // Headers and half a body, then nothing: only a deadline that covers the body ends the wait.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('status: UP');
+        return;
       default:
         return sendText(res, 404, 'page not found');
     }
@@ -95,6 +102,20 @@ describe('http_status', () => {
     expect(outcome.value).toBeUndefined();
     expect(outcome.message).toBe(`GET ${url('/hang')} timed out after 150ms (2 of 2 attempts failed)`);
     expect(performance.now() - begun).toBeLessThan(3000);
+  });
+
+  it('times out a body that stops half-way when it has to read the body', async () => {
+    const outcome = await runCheck(httpStatusCheck, { endpoint: url('/stall'), body_contains: 'UP (build', retries: 1, timeout: '150ms' });
+    expect(outcome).toMatchObject({ passed: false, message: `GET ${url('/stall')} timed out after 150ms (1 of 1 attempts failed)` });
+    // Without a body condition the status is enough.
+    expect(await runCheck(httpStatusCheck, { endpoint: url('/stall'), retries: 1, timeout: '150ms' })).toMatchObject({ passed: true, value: 200 });
+  });
+
+  it('names itself and keeps no connection open per host (a rolling launch checks hundreds)', async () => {
+    const outcome = await runCheck(httpStatusCheck, { endpoint: url('/client'), body_contains: 'launch-action; connection close' });
+    expect(outcome).toMatchObject({ passed: true });
+    const chosen = await runCheck(httpStatusCheck, { endpoint: url('/client'), headers: { 'User-Agent': 'probe/1' }, body_contains: 'probe/1;' });
+    expect(chosen).toMatchObject({ passed: true });
   });
 
   it('stops at once when the signal aborts during a request', async () => {
