@@ -10,6 +10,7 @@ import { expandStrategy } from '../src/strategies/expand';
 import type { LaunchEvent } from '../src/engine/events';
 import { startFleet } from '../test/support/instances';
 import { runAction } from '../test/support/run-action';
+import { PEAK_RSS_PRELOAD, peakRssMb } from './lib.mjs';
 
 const INSTANCES = 1000;
 const BATCH = 50;
@@ -32,8 +33,6 @@ const expandStarted = performance.now();
 const phases = expandStrategy(parseSpec(spec, 'launch.yml')).phases.length;
 const expandMs = performance.now() - expandStarted;
 
-// A preload reports the child's own peak RSS on exit (no spaces: NODE_OPTIONS splits on them).
-const preload = "data:text/javascript,process.on('exit',()=>process.stderr.write('maxrss='+process.resourceUsage().maxRSS))";
 
 interface Figures {
   wallMs: number;
@@ -48,7 +47,8 @@ async function launch(version: string, previousVersion: string): Promise<Figures
   const run = await runAction({
     inputs: { spec: 'launch.yml', 'working-directory': dir, version, 'previous-version': previousVersion },
     cwd: dir,
-    env: { NODE_OPTIONS: `--import=${preload}` },
+    // NODE_OPTIONS splits on spaces: the preload's path has none.
+    env: { NODE_OPTIONS: `--require=${PEAK_RSS_PRELOAD}` },
     timeoutMs: 600_000,
   });
   const wallMs = performance.now() - started;
@@ -69,7 +69,7 @@ async function launch(version: string, previousVersion: string): Promise<Figures
   let criticalMs = 0;
   for (let i = 0; i < ids.length; i += BATCH) criticalMs += Math.max(...ids.slice(i, i + BATCH).map((id) => workOf.get(id) ?? 0));
   const sumMs = [...workOf.values()].reduce((sum, ms) => sum + ms, 0);
-  return { wallMs, criticalMs, sumMs, rssMb: Number(/maxrss=(\d+)/.exec(run.stderr)?.[1] ?? 0) / 1024 };
+  return { wallMs, criticalMs, sumMs, rssMb: peakRssMb(run.stderr) };
 }
 
 const runs: Figures[] = [];

@@ -4,8 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-npx ncc build src/index.ts -o "$out/dist" --minify --transpile-only --license licenses.txt >/dev/null
-npx ncc build src/cli.ts -o "$out/dist/cli" --minify --transpile-only >/dev/null
+bash scripts/build.sh "$out/dist" >/dev/null
 if ! diff -r -q dist "$out/dist"; then
   echo "dist/ is stale: run 'npm run build' and commit dist/." >&2
   exit 1
