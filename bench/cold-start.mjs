@@ -3,11 +3,10 @@
 // Schemas are built when a spec first uses them, so a second spec (a rolling strategy with checks,
 // which builds its strategy's and every check kind's schema) shows what a fuller spec adds. Measured
 // on this machine's Node and, where scripts/node24.sh provides one, on Node 24, the runner's.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, median, timeNode } from './lib.mjs';
+import { fmt, median, nodesToMeasure, nodeVersion, timeNode } from './lib.mjs';
 
 const RUNS = 15;
 const FIRST_COMMAND = 'echo $EPOCHREALTIME > started';
@@ -61,8 +60,7 @@ async function coldStart(node) {
   }
   const bareMedian = median(bare);
   const over = (ws) => fmt(median(ws.toFirstCommand) - bareMedian);
-  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
-  console.log(`cold start on Node ${version} (median of ${RUNS} runs)`);
+  console.log(`cold start on Node ${nodeVersion(node)} (median of ${RUNS} runs)`);
   console.log(`  bare node -e 0:                 ${fmt(bareMedian)}`);
   console.log(`  node dist/index.js → 1st command: ${fmt(median(minimal.toFirstCommand))}  (${over(minimal)} over bare node; target < 40 ms)`);
   console.log(`    with a rolling strategy and checks: ${fmt(median(strategy.toFirstCommand))}  (${over(strategy)} over bare node)`);
@@ -70,11 +68,4 @@ async function coldStart(node) {
   console.log(`  peak RSS:                       ${median(minimal.rss).toFixed(1)} MB (max ${Math.max(...minimal.rss, ...strategy.rss).toFixed(1)} MB; target < 80 MB)`);
 }
 
-await coldStart(process.execPath);
-let node24;
-try {
-  node24 = execFileSync('bash', ['scripts/node24.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-} catch {
-  console.log('(no Node 24 build for this machine: the runner\'s figures are not measured here)');
-}
-if (node24 && node24 !== process.execPath) await coldStart(node24);
+for (const node of nodesToMeasure()) await coldStart(node);

@@ -1,5 +1,5 @@
 // Small helpers shared by the benchmarks: they print figures, they assert nothing.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** `--require` this and the process prints its peak RSS on exit; read it back with peakRssMb. */
@@ -24,3 +24,16 @@ export function timeNode(args, env = {}, node = process.execPath) {
     });
   });
 }
+
+/** The Node binaries to measure on: this one, then Node 24 (the runner's) where scripts/node24.sh provides it. */
+export function nodesToMeasure() {
+  try {
+    const node24 = execFileSync('bash', ['scripts/node24.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return node24 === process.execPath ? [process.execPath] : [process.execPath, node24];
+  } catch {
+    console.log("(no Node 24 build for this machine: the runner's runtime is not measured here)");
+    return [process.execPath];
+  }
+}
+
+export const nodeVersion = (node) => execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();

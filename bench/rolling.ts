@@ -10,7 +10,7 @@ import { expandStrategy } from '../src/strategies/expand';
 import type { LaunchEvent } from '../src/engine/events';
 import { startFleet } from '../test/support/instances';
 import { runAction } from '../test/support/run-action';
-import { PEAK_RSS_PRELOAD, peakRssMb } from './lib.mjs';
+import { nodesToMeasure, nodeVersion, PEAK_RSS_PRELOAD, peakRssMb } from './lib.mjs';
 
 const INSTANCES = 1000;
 const BATCH = 50;
@@ -41,8 +41,8 @@ interface Figures {
   rssMb: number;
 }
 
-/** One launch of `version` over the fleet, and its figures from the JSON report. */
-async function launch(version: string, previousVersion: string): Promise<Figures> {
+/** One launch of `version` over the fleet, on the Node binary given, and its figures from the JSON report. */
+async function launch(version: string, previousVersion: string, node: string): Promise<Figures> {
   const started = performance.now();
   const run = await runAction({
     inputs: { spec: 'launch.yml', 'working-directory': dir, version, 'previous-version': previousVersion },
@@ -50,6 +50,7 @@ async function launch(version: string, previousVersion: string): Promise<Figures
     // NODE_OPTIONS splits on spaces: the preload's path has none.
     env: { NODE_OPTIONS: `--require=${PEAK_RSS_PRELOAD}` },
     timeoutMs: 600_000,
+    node,
   });
   const wallMs = performance.now() - started;
   const updated = fleet.instances.filter((instance) => instance.version === version).length;
@@ -72,16 +73,18 @@ async function launch(version: string, previousVersion: string): Promise<Figures
   return { wallMs, criticalMs, sumMs, rssMb: peakRssMb(run.stderr) };
 }
 
-const runs: Figures[] = [];
-for (const [version, previous] of [['v2', 'v1'], ['v3', 'v2'], ['v4', 'v3']] as const) runs.push(await launch(version, previous));
-await fleet.close();
-
 const ms = (value: number): string => `${value.toFixed(0)} ms`;
-const overheads = runs.map((run) => run.wallMs - run.criticalMs);
-const medianIndex = overheads.indexOf([...overheads].sort((a, b) => a - b)[1]!);
-const median = runs[medianIndex]!;
-console.log(`rolling launch, ${INSTANCES} local instances (${phases} phases), batch ${BATCH}, curl update + http_status health check each; 3 launches`);
-console.log(`  launch-action overhead:  ${overheads.map(ms).join(', ')} → median ${ms(overheads[medianIndex]!)} (target < 2000 ms; node start-up included)`);
-console.log(`    median run: wall ${ms(median.wallMs)}, commands + checks ${ms(median.criticalMs)} on the critical path (${ms(median.sumMs)} summed)`);
-console.log(`    of which expansion:    ${ms(expandMs)} (in-process)`);
-console.log(`  peak RSS:                ${runs.map((run) => run.rssMb.toFixed(1)).join(', ')} MB → max ${Math.max(...runs.map((run) => run.rssMb)).toFixed(1)} MB (target < 150 MB)`);
+let deployed = 1;
+for (const node of nodesToMeasure()) {
+  const runs: Figures[] = [];
+  for (let i = 0; i < 3; i++, deployed++) runs.push(await launch(`v${deployed + 1}`, `v${deployed}`, node));
+  const overheads = runs.map((run) => run.wallMs - run.criticalMs);
+  const medianIndex = overheads.indexOf([...overheads].sort((a, b) => a - b)[1]!);
+  const median = runs[medianIndex]!;
+  console.log(`rolling launch on Node ${nodeVersion(node)}, ${INSTANCES} local instances (${phases} phases), batch ${BATCH}, curl update + http_status health check each; 3 launches`);
+  console.log(`  launch-action overhead:  ${overheads.map(ms).join(', ')} → median ${ms(overheads[medianIndex]!)} (target < 2000 ms; node start-up included)`);
+  console.log(`    median run: wall ${ms(median.wallMs)}, commands + checks ${ms(median.criticalMs)} on the critical path (${ms(median.sumMs)} summed)`);
+  console.log(`    of which expansion:    ${ms(expandMs)} (in-process)`);
+  console.log(`  peak RSS:                ${runs.map((run) => run.rssMb.toFixed(1)).join(', ')} MB → max ${Math.max(...runs.map((run) => run.rssMb)).toFixed(1)} MB (target < 150 MB)`);
+}
+await fleet.close();

@@ -26,6 +26,8 @@ export interface RunActionOptions {
   /** Cancels once stdout contains this text, as the runner does: SIGINT, SIGTERM 7.5 s later, SIGKILL at 10 s. */
   interruptWhen?: string;
   timeoutMs?: number;
+  /** The Node binary that runs the bundle; this process's by default. */
+  node?: string;
 }
 
 /** Parses a runner file command (GITHUB_OUTPUT / GITHUB_STATE): `name<<DELIM\nvalue\nDELIM` or `name=value`. */
@@ -75,7 +77,7 @@ export function runAction(options: RunActionOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
 
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [DIST], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.node ?? process.execPath, [DIST], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let interrupted = false;
