@@ -4,7 +4,8 @@ import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } f
 import { resolvedCheck } from './resolved-check';
 import { expandField } from './template-field';
 import { durationSchema, formatDuration, positiveDurationSchema } from '../spec/duration';
-import { RequestFailure, redactUrl } from '../http/timed-fetch';
+import { RequestFailure } from '../http/request-failure';
+import { redactUrl } from '../http/timed-fetch';
 import { plainRequest } from '../http/plain-request';
 import { appendPath, baseUrlTemplate, BASE_URL_VARIABLE, isAbsoluteUrl } from '../http/base-url';
 

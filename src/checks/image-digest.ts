@@ -3,7 +3,7 @@ import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } f
 import { expandField } from './template-field';
 import { resolvedCheck } from './resolved-check';
 import { positiveDurationSchema } from '../spec/duration';
-import { RequestFailure } from '../http/timed-fetch';
+import { RequestFailure } from '../http/request-failure';
 import { hexDigest } from '../crypto/digest';
 import { DIGEST, locateImage, parseImageReference, parseRegistryOption, type ImageLocation } from '../registry/image-reference';
 import { RegistryAuthError, RegistryClient, type Credentials, type ManifestReply } from '../registry/registry-client';

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { parseJson } from '../http/json';
 import { withRetry, type RetryPolicy, type TryOutcome } from '../http/retry';
 import { retryDelayFromHeaders } from '../http/retry-after';
-import { RequestFailure, timedFetch } from '../http/timed-fetch';
+import { RequestFailure } from '../http/request-failure';
+import { timedFetch } from '../http/timed-fetch';
 
 // Response schemas are built on first use (z.lazy), not while the action starts.
 

@@ -1,5 +1,5 @@
 import { formatDuration } from '../spec/duration';
-import { RequestFailure } from './timed-fetch';
+import { RequestFailure } from './request-failure';
 
 export interface PlainRequestOptions {
   method: string;

@@ -1,27 +1,6 @@
 import { formatDuration } from '../spec/duration';
 import { errorMessage } from '../engine/events';
-
-/** Why a request produced no response to judge. */
-export type RequestFailureKind = 'timeout' | 'cancelled' | 'unreachable';
-
-export class RequestFailure extends Error {
-  constructor(
-    readonly kind: RequestFailureKind,
-    message: string,
-    /** What fetch or `read` threw. */
-    cause?: unknown,
-  ) {
-    super(message, { cause });
-  }
-
-  /** The system error code behind an unreachable server (ECONNREFUSED, ENOTFOUND...), when there is one. */
-  get code(): string | undefined {
-    // fetch wraps the system error in a TypeError; node:http (plainRequest) rejects with it as is.
-    const system = this.cause instanceof TypeError ? this.cause.cause : this.cause;
-    const code = (system as NodeJS.ErrnoException | undefined)?.code;
-    return typeof code === 'string' ? code : undefined;
-  }
-}
+import { RequestFailure } from './request-failure';
 
 export interface TimedFetchOptions {
   timeoutMs: number;

@@ -6,7 +6,8 @@
 import { errorMessage } from '../engine/events';
 import { retryAfterMs } from '../http/retry-after';
 import { withRetry, type RetryPolicy } from '../http/retry';
-import { RequestFailure, timedFetch } from '../http/timed-fetch';
+import { RequestFailure } from '../http/request-failure';
+import { timedFetch } from '../http/timed-fetch';
 
 
 /** The notifiers' retry settings; `maxDelayMs` bounds both the backoff and a server's requested wait. */

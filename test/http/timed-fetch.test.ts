@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RequestFailure, redactUrl, timedFetch } from '../../src/http/timed-fetch';
+import { RequestFailure } from '../../src/http/request-failure';
+import { redactUrl, timedFetch } from '../../src/http/timed-fetch';
 import { parseJson } from '../../src/http/json';
 import { sendText, startServer, type TestServer } from '../support/http-server';
 

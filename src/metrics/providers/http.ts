@@ -1,7 +1,8 @@
 import { errorMessage } from '../../engine/events';
 import { parseJson } from '../../http/json';
 import { retryDelayFromHeaders } from '../../http/retry-after';
-import { RequestFailure, timedFetch } from '../../http/timed-fetch';
+import { RequestFailure } from '../../http/request-failure';
+import { timedFetch } from '../../http/timed-fetch';
 import { formatDuration } from '../../spec/duration';
 import { ProviderError } from './provider';
 
