@@ -13,6 +13,8 @@ export const settingsSchema = z.object({
   version: z.string().optional(),
   previousVersion: z.string().optional(),
   vars: z.record(z.string(), z.string()),
+  /** Names of the `vars` entries that came from the `secret-vars` input: every value is a secret. */
+  secretVarNames: z.array(z.string()),
   workingDirectory: z.string(),
   prometheus: z.object({
     url: z.string().url().optional(),
@@ -46,6 +48,7 @@ export const SECRET_INPUTS = [
   'slack-webhook-url',
   'slack-bot-token',
   'github-token',
+  'secret-vars',
 ] as const;
 
 /** Variables whose names say they hold a credential (REGISTRY_PASSWORD, API_TOKEN...) are masked too. */
@@ -72,13 +75,17 @@ export function parseKeyValueLines(text: string, what: string, separator: '=' | 
 /** Reads inputs through `get` (core.getInput in the action) and validates them into Settings. */
 export function readSettings(get: (name: string) => string): Settings {
   const optional = (name: string): string | undefined => get(name) || undefined;
+  const secretVars = parseKeyValueLines(get('secret-vars'), 'secret-vars');
   const raw = {
     spec: get('spec') || '.github/launch.yml',
     mode: get('mode') || 'launch',
     environment: optional('environment'),
     version: optional('version'),
     previousVersion: optional('previous-version'),
-    vars: parseKeyValueLines(get('vars'), 'vars'),
+    // Credentials for the commands travel with the other variables (commands see them the same
+    // way); their names are kept so that each value is masked whatever the name.
+    vars: { ...parseKeyValueLines(get('vars'), 'vars'), ...secretVars },
+    secretVarNames: Object.keys(secretVars),
     workingDirectory: get('working-directory') || '.',
     prometheus: {
       url: optional('prometheus-url'),
@@ -123,7 +130,7 @@ function inputNameOf(path: PropertyKey[]): string {
 
 /** Every secret value in the settings: masked in the log, redacted from whatever we write or send. */
 export function secretsOf(settings: Settings): string[] {
-  const { prometheus, datadog, slack, github, vars } = settings;
+  const { prometheus, datadog, slack, github, vars, secretVarNames } = settings;
   return [
     prometheus.token,
     prometheus.password,
@@ -134,7 +141,7 @@ export function secretsOf(settings: Settings): string[] {
     slack.webhookUrl,
     slack.botToken,
     github.token,
-    ...Object.entries(vars).filter(([name]) => SECRET_VAR_NAME.test(name)).map(([, value]) => value),
+    ...Object.entries(vars).filter(([name]) => SECRET_VAR_NAME.test(name) || secretVarNames.includes(name)).map(([, value]) => value),
   ].filter((value): value is string => Boolean(value));
 }
 

@@ -43,4 +43,15 @@ describe('secret inputs', () => {
     expect(secretsOf(settings)).not.toContain('eu-west-1');
     expect(() => readSettings(from({ 'prometheus-headers': 'X-Scope-OrgID tenant-secret-abc' }))).toThrow(/^prometheus-headers line 1: expected NAME:value$/);
   });
+
+  it('passes secret-vars to commands like vars, overriding them, and treats every value as a secret whatever its name', () => {
+    const settings = readSettings(from({
+      vars: 'REGION=eu-west-1\nDB_URL=postgres://plain',
+      'secret-vars': 'DB_URL=postgres://u:p4ss@db\nDEPLOY_KEY_ID=AKIA1234',
+    }));
+    expect(settings.vars).toEqual({ REGION: 'eu-west-1', DB_URL: 'postgres://u:p4ss@db', DEPLOY_KEY_ID: 'AKIA1234' });
+    expect(secretsOf(settings)).toEqual(expect.arrayContaining(['postgres://u:p4ss@db', 'AKIA1234']));
+    expect(secretsOf(settings)).not.toContain('eu-west-1');
+    expect(() => readSettings(from({ 'secret-vars': 'not a pair s3cr3t' }))).toThrow(/^secret-vars line 1: expected NAME=value$/);
+  });
 });

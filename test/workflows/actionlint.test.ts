@@ -208,8 +208,24 @@ describe('action.yml (actionlint lints workflows only, so its structure is check
 });
 
 describe('reusable workflows', () => {
-  const STRATEGY_INPUTS = ['spec', 'environment', 'version', 'previous-version', 'vars', 'runs-on', 'working-directory'];
-  const SECRETS = ['prometheus-token', 'datadog-api-key', 'datadog-app-key', 'slack-webhook-url', 'slack-bot-token', 'github-token'];
+  const STRATEGY_INPUTS = ['spec', 'environment', 'environment-url', 'ref', 'version', 'previous-version', 'vars', 'runs-on', 'working-directory'];
+  // Names an environment secret can have (no hyphens, no GITHUB_ prefix), so that the launch job's
+  // environment, behind its reviewers, can hold them.
+  const SECRETS = [
+    'LAUNCH_SECRET_VARS',
+    'PROMETHEUS_TOKEN',
+    'PROMETHEUS_PASSWORD',
+    'DATADOG_API_KEY',
+    'DATADOG_APP_KEY',
+    'SLACK_WEBHOOK_URL',
+    'SLACK_BOT_TOKEN',
+    'LAUNCH_GITHUB_TOKEN',
+  ];
+  /** The secret a secret action input comes from: its name in upper snake case, or LAUNCH_ + that. */
+  const secretFor = (input: string): string => {
+    const name = input.toUpperCase().replace(/-/g, '_');
+    return ['GITHUB_TOKEN', 'SECRET_VARS'].includes(name) ? `LAUNCH_${name}` : name;
+  };
   const OUTPUTS = ['status', 'failed-phase', 'report'];
 
   describe.each(REUSABLE)('%s', (file) => {
@@ -219,20 +235,26 @@ describe('reusable workflows', () => {
     const isRollback = file === 'rollback.yml';
 
     it('is callable, with typed inputs, explicitly named optional secrets and wired outputs', () => {
-      expect(Object.keys(doc.on)).toEqual(isRollback ? ['workflow_call', 'workflow_dispatch'] : ['workflow_call']);
-      const expectedInputs = isRollback
-        ? ['environment', 'version', 'spec', 'vars', 'runs-on', 'working-directory']
-        : STRATEGY_INPUTS;
+      // Rollback is dispatched through a caller (examples/manual-rollback.yml): a workflow with both
+      // triggers shares one inputs context, and workflow_dispatch allows at most ten inputs.
+      expect(Object.keys(doc.on)).toEqual(['workflow_call']);
+      const expectedInputs = isRollback ? STRATEGY_INPUTS.filter((name) => name !== 'previous-version') : STRATEGY_INPUTS;
       for (const name of expectedInputs) {
         expect(call.inputs?.[name]?.type, `input ${name}`).toBe('string');
         expect(call.inputs?.[name]?.description, `input ${name} description`).toBeTruthy();
       }
       expect(call.inputs?.environment?.required).toBe(true);
+      expect(Object.keys(call.secrets ?? {}).sort()).toEqual([...SECRETS].sort());
       for (const name of SECRETS) {
-        expect(call.secrets?.[name], `secret ${name}`).toBeDefined();
+        expect(name, 'a name an environment secret can have').toMatch(/^(?!GITHUB_)[A-Z][A-Z0-9_]*$/);
         expect(call.secrets?.[name]?.required ?? false, `secret ${name} is optional`).toBe(false);
       }
       const [jobId, job, step] = actionJob(doc);
+      // A stuck launch must not hold the environment's group for GitHub's six hours.
+      expect(call.inputs?.['timeout-minutes']?.type).toBe('number');
+      expect(call.inputs?.['timeout-minutes']?.default).toBeTypeOf('number');
+      expect(String((job as { 'timeout-minutes'?: unknown })['timeout-minutes'])).toBe('${{ inputs.timeout-minutes }}');
+      expect(typeof job.environment === 'object' && job.environment.url).toBe('${{ inputs.environment-url }}');
       for (const name of OUTPUTS) {
         expect(call.outputs?.[name]?.value, `output ${name}`).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`);
       }
@@ -250,13 +272,15 @@ describe('reusable workflows', () => {
       }
     });
 
-    it('gates on the environment, one launch at a time per environment, never cancelling one', () => {
+    it('gates on the environment, one launch at a time per environment; only a rollback cancels one', () => {
       for (const [id, job] of jobsOf(doc)) {
         const env = typeof job.environment === 'string' ? job.environment : job.environment?.name;
         expect(env, `${id}: environment`).toBe('${{ inputs.environment }}');
         expect(typeof job.concurrency, `${id}: concurrency`).toBe('object');
         const concurrency = job.concurrency as { group?: string; 'cancel-in-progress'?: unknown };
-        expect(concurrency['cancel-in-progress']).toBe(false);
+        // A launch waits for the one running; a rollback pre-empts it (the cancelled launch's post
+        // step rolls back), so a rollback is never the pending job that a later launch replaces.
+        expect(concurrency['cancel-in-progress']).toBe(isRollback);
         // Per environment, shared by every strategy and by rollback, and prefixed so that no
         // caller's group (github.workflow, github.ref, ...) can be the same.
         expect(concurrency.group).toBe('launch-action-${{ inputs.environment }}');
@@ -264,9 +288,29 @@ describe('reusable workflows', () => {
       expect(doc.concurrency, 'no workflow-level concurrency (github.workflow is the caller\'s)').toBeUndefined();
     });
 
-    it('asks for least-privilege permissions, explicitly', () => {
-      for (const [id, job] of jobsOf(doc)) {
-        expect(job.permissions, `${id}: permissions`).toEqual({ contents: 'read', deployments: 'write' });
+    it('takes exactly the permissions its caller grants (id-token and pull-requests are optional)', () => {
+      // A permissions block here could only narrow the caller's grant to a fixed set, which would
+      // refuse id-token: write (OIDC) and pull-requests: write (the PR comment) to callers who need them.
+      for (const [id, job] of jobsOf(doc)) expect(job.permissions, `${id}: permissions`).toBeUndefined();
+      expect(doc.permissions).toBeUndefined();
+      expect(read(rel)).toMatch(/permissions: \{ contents: read, deployments: write \}\s+# \+ id-token: write for OIDC/);
+    });
+
+    it('logs in to AWS, Google Cloud and Azure through OIDC, each chosen by its inputs, before the action', () => {
+      const [, job, step] = actionJob(doc);
+      const steps = job.steps ?? [];
+      const logins: Record<string, string> = {
+        'aws-actions/configure-aws-credentials': 'aws-role-to-assume',
+        'google-github-actions/auth': 'gcp-workload-identity-provider',
+        'azure/login': 'azure-client-id',
+      };
+      for (const [action, input] of Object.entries(logins)) {
+        const login = steps.find((s) => s.uses?.startsWith(`${action}@`));
+        expect(login, action).toBeDefined();
+        expect(login!.if).toBe(`inputs.${input} != ''`);
+        expect(call.inputs?.[input]?.type).toBe('string');
+        // Before the action, so that its post step (rollback after a cancel) still has credentials.
+        expect(steps.indexOf(login!)).toBeLessThan(steps.indexOf(step));
       }
     });
 
@@ -307,18 +351,14 @@ describe('reusable workflows', () => {
       if (isRollback) expect(step.with?.['previous-version']).toBe('${{ inputs.version }}');
       for (const [name, value] of Object.entries(step.with ?? {})) {
         const secret = /^\$\{\{ secrets\.([\w-]+)/.exec(String(value));
-        if (secret) expect(secret[1], `${name} comes from the secret of the same name`).toBe(name);
+        if (secret) expect(secret[1], `${name} comes from the secret of its name`).toBe(secretFor(name));
       }
-      expect(step.with?.['github-token']).toBe('${{ secrets.github-token || github.token }}');
+      for (const name of Object.keys(action.inputs).filter((n) => /token|password|key|webhook|secret/.test(n) && n !== 'datadog-site')) {
+        expect(String(step.with?.[name]), `secret input ${name} comes from a secret`).toMatch(/^\$\{\{ secrets\./);
+      }
+      expect(step.with?.['github-token']).toBe('${{ secrets.LAUNCH_GITHUB_TOKEN || github.token }}');
     });
 
-    if (isRollback) {
-      it('declares the same inputs for workflow_dispatch as for workflow_call', () => {
-        const dispatch = (doc.on.workflow_dispatch ?? {}) as { inputs?: Record<string, Declared> };
-        expect(Object.keys(dispatch.inputs ?? {}).sort()).toEqual(Object.keys(call.inputs ?? {}).sort());
-        expect(dispatch.inputs?.version?.required ?? false).toBe(false);
-      });
-    }
   });
 
   it('the four strategy workflows are one workflow apart from the strategy label', () => {
@@ -347,11 +387,18 @@ describe('every workflow and example', () => {
     expect(runs).toBeGreaterThan(0);
   });
 
-  it('maps secrets explicitly, never secrets: inherit', () => {
-    for (const [file, doc] of docs) {
-      expect(read(file), file).not.toMatch(/secrets:\s*inherit/);
-      for (const [id, job] of jobsOf(doc)) expect(job.secrets, `${file}: ${id}`).not.toBe('inherit');
+  it('pins every action of another repository to a full commit SHA, with its tag in a comment', () => {
+    let pinned = 0;
+    for (const file of ALL_FILES) {
+      for (const line of read(file).split('\n')) {
+        const m = /^\s*(?:-\s+)?uses:\s*([^\s#]+)(.*)$/.exec(line);
+        if (!m || m[1]!.startsWith('./') || m[1]!.startsWith('org/launch-action/')) continue;
+        pinned++;
+        expect(m[1], `${file}: ${line.trim()}`).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+        expect(m[2], `${file}: ${line.trim()}`).toMatch(/^ # v\d+(\.\d+)*$/);
+      }
     }
+    expect(pinned).toBeGreaterThan(10);
   });
 
   it('grants pull-requests: write only to the job that comments on the pull request', () => {
@@ -360,7 +407,7 @@ describe('every workflow and example', () => {
         .filter(([, job]) => granted(doc, job, 'pull-requests') === 2)
         .map(([id]) => `${file}#${id}`),
     );
-    expect(writers).toEqual(['.github/examples/pr-staging.yml#comment']);
+    expect(writers).toEqual(['.github/examples/pr-staging.yml#launch']);
   });
 
   it('calls reusable workflows with inputs, secrets and permissions they accept, and reads outputs they have', () => {
@@ -380,17 +427,19 @@ describe('every workflow and example', () => {
         for (const [name, input] of Object.entries(call.inputs ?? {})) {
           if (input.required) expect(withKeys, `${file}#${id}: required input ${name}`).toContain(name);
         }
-        expect(typeof (job.secrets ?? {}), `${file}#${id}: secrets are a mapping`).toBe('object');
-        for (const k of Object.keys((job.secrets as Record<string, unknown>) ?? {})) {
-          expect(Object.keys(call.secrets ?? {}), `${file}#${id}: secrets.${k}`).toContain(k);
-        }
-        // A nested job asking for more than the calling job grants fails the whole run at startup.
-        for (const [calledId, calledJob] of jobsOf(called)) {
-          for (const [scope, level] of Object.entries((calledJob.permissions as Record<string, string>) ?? {})) {
-            expect(granted(doc, job, scope), `${file}#${id} grants ${scope}: ${level} for ${target}#${calledId}`)
-              .toBeGreaterThanOrEqual(LEVEL[level]!);
+        // `inherit` hands over the caller's secrets by name (the environment's own win in the job).
+        if (job.secrets !== 'inherit') {
+          expect(typeof (job.secrets ?? {}), `${file}#${id}: secrets are a mapping or inherit`).toBe('object');
+          for (const k of Object.keys((job.secrets as Record<string, unknown>) ?? {})) {
+            expect(Object.keys(call.secrets ?? {}), `${file}#${id}: secrets.${k}`).toContain(k);
           }
         }
+        // The called job has what this job grants: the action needs to read the code and write deployments.
+        expect(granted(doc, job, 'contents'), `${file}#${id} grants contents: read`).toBeGreaterThanOrEqual(LEVEL.read!);
+        expect(granted(doc, job, 'deployments'), `${file}#${id} grants deployments: write`).toBe(LEVEL.write);
+        // OIDC logins need id-token: write, and only callers that choose a cloud get it.
+        const usesCloud = Object.keys(job.with ?? {}).some((k) => /^(aws-role-to-assume|gcp-workload-identity-provider|azure-client-id)$/.test(k));
+        expect(granted(doc, job, 'id-token') === LEVEL.write, `${file}#${id}: id-token: write exactly when a cloud login is asked for`).toBe(usesCloud);
         // needs.<id>.outputs.<name> read anywhere in the caller must be outputs of the callee.
         for (const m of read(file).matchAll(new RegExp(`needs\\.${id}\\.outputs\\.([\\w-]+)`, 'g'))) {
           expect(Object.keys(call.outputs ?? {}), `${file}: needs.${id}.outputs.${m[1]}`).toContain(m[1]);
@@ -413,9 +462,14 @@ describe('examples', () => {
     const [, job] = launches[0]!;
     expect(STRATEGIES.map((s) => `${s}.yml`)).toContain(calledFile(job.uses!)?.split('/').pop());
     expect(job.with?.environment).toBe('staging-pr-${{ github.event.pull_request.number }}');
+    // The commit checked out is the commit launched (not the merge commit of the event).
+    expect(job.with?.ref).toBe('${{ github.event.pull_request.head.sha }}');
+    expect(job.with?.version).toBe('${{ github.event.pull_request.head.sha }}');
+    // The action's own comment, edited in place, rather than a new comment from a script per push.
+    expect(read('.github/examples/pr-staging.yml')).not.toMatch(/gh pr comment/);
   });
 
-  it('manual-rollback: dispatched by hand, calls rollback.yml', () => {
+  it('manual-rollback: dispatched by hand with at most ten inputs, calls rollback.yml', () => {
     const doc = workflow('.github/examples/manual-rollback.yml');
     expect(Object.keys(doc.on)).toEqual(['workflow_dispatch']);
     const jobs = jobsOf(doc);
@@ -423,23 +477,25 @@ describe('examples', () => {
     expect(jobs[0]![1].uses).toBe('org/launch-action/.github/workflows/rollback.yml@v1');
     const inputs = (doc.on.workflow_dispatch as { inputs: Record<string, Declared> }).inputs;
     expect(inputs.version?.required ?? false).toBe(false);
+    expect(Object.keys(inputs).length).toBeLessThanOrEqual(10);
   });
 
-  it('multi-region: one canary region, then the rest as a matrix after it', () => {
+  it('multi-region: one canary region, then waves, each only after everything before it succeeded, none cancelling another', () => {
     const doc = workflow('.github/examples/multi-region.yml');
-    const matrixJobs = jobsOf(doc).filter(([, job]) => job.strategy?.matrix !== undefined);
-    expect(matrixJobs).toHaveLength(1);
-    const [, wave] = matrixJobs[0]!;
-    expect(typeof wave.strategy?.['max-parallel']).toBe('number');
-    expect(typeof wave.strategy?.['fail-fast']).toBe('boolean');
-    expect(String(wave.with?.environment)).toContain('${{ matrix.');
-    const needs = [wave.needs ?? []].flat();
-    expect(needs).toHaveLength(1);
-    const canary = doc.jobs[needs[0]!];
-    expect(canary?.uses).toBe('org/launch-action/.github/workflows/canary.yml@v1');
-    expect(canary?.strategy).toBeUndefined();
-    // The wave waits for a canary that succeeded, not merely for one that ran.
-    expect(wave.if).toContain(`needs.${needs[0]}.outputs.status == 'succeeded'`);
+    const waves = jobsOf(doc).filter(([, job]) => job.strategy?.matrix !== undefined);
+    expect(waves.length).toBeGreaterThanOrEqual(2);
+    const canary = jobsOf(doc).find(([, job]) => job.strategy === undefined);
+    expect(canary?.[1].uses).toBe('org/launch-action/.github/workflows/canary.yml@v1');
+    let before = canary![0];
+    for (const [id, wave] of waves) {
+      // A failing region must not cancel one mid-launch: that launch would be rolled back.
+      expect(wave.strategy?.['fail-fast'], `${id}: fail-fast`).toBe(false);
+      expect(String(wave.with?.environment)).toContain('${{ matrix.');
+      expect([wave.needs ?? []].flat(), `${id}: needs`).toEqual([before]);
+      // The wave waits for what came before to succeed, not merely to have run.
+      expect(wave.if).toBe(before === canary![0] ? `needs.${before}.outputs.status == 'succeeded'` : `needs.${before}.result == 'success'`);
+      before = id;
+    }
   });
 });
 
