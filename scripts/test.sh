@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs the real servers the tests start (Prometheus, a container registry) when they
 # are missing, checks types and that dist/ is what the source builds, then runs every test. The
-# suites that start dist/ as the runner does run a second time on Node 24, the runtime action.yml
-# declares; in CI a missing Node 24 fails, elsewhere that pass is skipped, and says so.
+# suites that start dist/ as the runner does, and the proxy suite, run a second time on Node 24, the
+# runtime action.yml declares; in CI a missing Node 24 fails, elsewhere that pass is skipped, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
@@ -17,7 +17,7 @@ if [ $# -eq 0 ]; then
   if node24=$(bash scripts/node24.sh); then
     echo "== The runner-level suites again, on Node $("$node24" --version)"
     PATH="$(dirname "$node24"):$PATH" npx vitest run --reporter=default --reporter=json --outputFile="$results/node24.json" \
-      test/action test/strategies || status=$?
+      test/action test/strategies test/http/proxy.test.ts || status=$?
   elif [ "${CI:-}" = true ]; then
     echo "Node 24 is not available: the runner-level suites did not run on the action's runtime." >&2
     status=1

@@ -1,5 +1,6 @@
 import { formatDuration } from '../spec/duration';
 import { RequestFailure } from './request-failure';
+import { proxiedRequest, proxyFor } from './proxy';
 
 export interface PlainRequestOptions {
   method: string;
@@ -28,9 +29,12 @@ export interface PlainReply {
 export async function plainRequest(url: URL, options: PlainRequestOptions): Promise<PlainReply> {
   // Loaded on first use: node:https alone adds some 4 ms to every start-up.
   const { request: send } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const direct = { method: options.method, headers: options.headers, agent: false as const };
+  const proxy = proxyFor(url);
+  const { target, options: requestOptions } = proxy ? await proxiedRequest(url, proxy, direct) : { target: url, options: direct };
   return new Promise((resolve, reject) => {
     // Throws a TypeError for an invalid header, as fetch does: that is no transport failure.
-    const req = send(url, { method: options.method, headers: options.headers, agent: false });
+    const req = send(target, requestOptions);
     // Unless told otherwise: some firewalls turn away a request without a user agent, and a named one
     // lets a service tell these checks from users in its logs (as kube-probe or ELB-HealthChecker do).
     for (const [name, value] of [['accept', '*/*'], ['user-agent', 'launch-action']] as const) if (!req.hasHeader(name)) req.setHeader(name, value);

@@ -1,6 +1,7 @@
 import { formatDuration } from '../spec/duration';
 import { errorMessage } from '../engine/events';
 import { RequestFailure } from './request-failure';
+import { proxyDispatcher, proxyFor } from './proxy';
 
 export interface TimedFetchOptions {
   timeoutMs: number;
@@ -24,13 +25,26 @@ export async function timedFetch<T>(
   const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
   const { target, headers } = moveCredentialsToHeader(url, init.headers);
   try {
-    const response = await fetch(target, { ...init, headers, signal });
+    const response = await send(target, { ...init, headers, signal });
     return await read(response);
   } catch (error) {
     if (options.signal?.aborted) throw new RequestFailure('cancelled', 'cancelled');
     if (deadline.aborted) throw new RequestFailure('timeout', `timed out after ${formatDuration(options.timeoutMs)}`, error);
     throw new RequestFailure('unreachable', describeNetworkError(error), error);
   }
+}
+
+/**
+ * Node's fetch, or behind a proxy undici's own fetch with the proxy's dispatcher: the bundled undici
+ * and the one inside Node differ in version (Node 24 ships 7), and a dispatcher of one is not safe
+ * to hand to the other's fetch. undici is loaded only when a proxy applies.
+ */
+async function send(target: URL, init: RequestInit): Promise<Response> {
+  const proxy = proxyFor(target);
+  if (!proxy) return fetch(target, init);
+  const undici = await import('undici');
+  const response = await undici.fetch(target, { ...(init as Parameters<typeof undici.fetch>[1]), dispatcher: await proxyDispatcher(target, proxy) });
+  return response as unknown as Response;
 }
 
 export function basicAuthorization(username: string, password: string): string {
