@@ -19,12 +19,14 @@ const USAGE = `Usage: launch-action <plan|launch|rollback> [options]
   --prometheus-username U   basic-auth user (password from PROMETHEUS_PASSWORD)
   --prometheus-headers H    extra header "Name: value" (repeatable)
   --datadog-site SITE       Datadog site (default datadoghq.com)
+  --datadog-events-url URL  Datadog change events to this base URL instead of the site's
   --slack-channel ID        Slack channel for the bot token
+  --slack-api-url URL       Slack Web API base URL (GovSlack: https://slack-gov.com/api)
   --report-dir DIR          where the JSON report goes (default: the OS temp dir)
 
 Secrets come from the environment, never from arguments:
   PROMETHEUS_TOKEN, PROMETHEUS_PASSWORD, DATADOG_API_KEY, DATADOG_APP_KEY,
-  SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, GITHUB_TOKEN
+  SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, GITHUB_TOKEN, SECRET_VARS (KEY=value lines)
 Ctrl-C stops the running command and rolls back the phases that started.
 Exit status: 0 succeeded or planned, 1 failed or rolled back, 2 bad usage or invalid spec.`;
 
@@ -53,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
       'prometheus-username': { type: 'string' },
       'prometheus-headers': { type: 'string', multiple: true },
       'datadog-site': { type: 'string' },
+      'datadog-events-url': { type: 'string' },
       'slack-channel': { type: 'string' },
+      'slack-api-url': { type: 'string' },
       'report-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },

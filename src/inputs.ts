@@ -27,9 +27,11 @@ export const settingsSchema = z.object({
     apiKey: z.string().optional(),
     appKey: z.string().optional(),
     site: z.string().refine((site) => (DATADOG_SITES as readonly string[]).includes(site), { message: `expected one of ${DATADOG_SITES.join(', ')}` }),
+    eventsUrl: z.string().url().optional(),
   }),
   slack: z.object({
     webhookUrl: z.string().url().optional(),
+    apiUrl: z.string().url().optional(),
     botToken: z.string().optional(),
     channel: z.string().optional(),
   }),
@@ -98,9 +100,11 @@ export function readSettings(get: (name: string) => string): Settings {
       apiKey: optional('datadog-api-key'),
       appKey: optional('datadog-app-key'),
       site: get('datadog-site') || 'datadoghq.com',
+      eventsUrl: optional('datadog-events-url'),
     },
     slack: {
       webhookUrl: optional('slack-webhook-url'),
+      apiUrl: optional('slack-api-url'),
       botToken: optional('slack-bot-token'),
       channel: optional('slack-channel'),
     },

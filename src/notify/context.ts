@@ -18,8 +18,6 @@ export interface NotifierContext {
   specDigest: () => string;
   /** Masks secrets in everything sent and warned; defaults to masking the secret inputs in `settings`. */
   redact?: (text: string) => string;
-  /** Base URLs other than the public ones (GovSlack, a proxy, test servers). */
-  endpoints?: { slackApi?: string; datadogApi?: string };
   /** Retry bounds and the clock to wait on; tests make the waits instant. */
   retry?: Partial<NotifierRetrySettings>;
 }

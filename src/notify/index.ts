@@ -23,7 +23,8 @@ const githubFatal = (error: unknown): boolean => error instanceof GitHubApiError
 const slackBot: NotifierFactory = (ctx, http) => {
   const { botToken, channel } = ctx.settings.slack;
   if (!botToken || !channel) return undefined;
-  const api = new SlackWebApi(botToken, ctx.endpoints?.slackApi ?? SLACK_API_URL, http);
+  // The input, else the spec, else Slack's own (GovSlack and relays set one).
+  const api = new SlackWebApi(botToken, ctx.settings.slack.apiUrl ?? ctx.launch.notify.slack.api_url ?? SLACK_API_URL, http);
   return new SlackBotNotifier(api, channel, ctx.launch.notify.slack, view(ctx), queue(http, slackFatal));
 };
 
@@ -48,9 +49,9 @@ const githubPrComment: NotifierFactory = (ctx, http) => {
 };
 
 const datadogEvents: NotifierFactory = (ctx, http) => {
-  const { apiKey, appKey, site } = ctx.settings.datadog;
+  const { apiKey, appKey, site, eventsUrl } = ctx.settings.datadog;
   if (!apiKey || !ctx.launch.notify.datadog.events) return undefined;
-  const target = datadogTarget(apiKey, appKey, site, ctx.endpoints?.datadogApi);
+  const target = datadogTarget(apiKey, appKey, site, eventsUrl ?? ctx.launch.notify.datadog.events_url);
   return new DatadogEventsNotifier(target, view(ctx), queue(http, (error) => error instanceof DatadogError && error.fatal), http);
 };
 

@@ -15,6 +15,11 @@ const slackSchema = z
       .array(slackMomentSchema)
       .default([...slackMomentSchema.options])
       .meta({ description: 'Moments that post a message (webhook) or a thread reply (bot token); the bot keeps its live message up to date regardless' }),
+    api_url: z
+      .string()
+      .url()
+      .optional()
+      .meta({ description: 'Base URL of the Slack Web API for the bot token, e.g. https://slack-gov.com/api for GovSlack; the slack-api-url input wins' }),
     mention_on_failure: mentionSchema
       .optional()
       .meta({ description: 'Who to ping, once per launch, when it fails or rolls back, e.g. <!subteam^S0123ABC>' }),
@@ -31,6 +36,11 @@ const githubSchema = z
 const datadogSchema = z
   .object({
     events: z.boolean().default(true).meta({ description: 'Post change events at launch start, rollback and finish (needs datadog-api-key)' }),
+    events_url: z
+      .string()
+      .url()
+      .optional()
+      .meta({ description: "Base URL for change events instead of the site's api. and event-management-intake. hosts (a relay or proxy); the datadog-events-url input wins" }),
   })
   .strict();
 

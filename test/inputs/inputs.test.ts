@@ -54,4 +54,12 @@ describe('secret inputs', () => {
     expect(secretsOf(settings)).not.toContain('eu-west-1');
     expect(() => readSettings(from({ 'secret-vars': 'not a pair s3cr3t' }))).toThrow(/^secret-vars line 1: expected NAME=value$/);
   });
+
+  it('reads the Slack Web API and Datadog events base URLs, refusing what is no URL by input name', () => {
+    const settings = readSettings(from({ 'slack-api-url': 'https://slack-gov.com/api', 'datadog-events-url': 'https://dd-relay.internal' }));
+    expect(settings.slack.apiUrl).toBe('https://slack-gov.com/api');
+    expect(settings.datadog.eventsUrl).toBe('https://dd-relay.internal');
+    expect(() => readSettings(from({ 'slack-api-url': 'slack-gov' }))).toThrow(/^input 'slack-api-url': /);
+    expect(() => readSettings(from({ 'datadog-events-url': 'relay' }))).toThrow(/^input 'datadog-events-url': /);
+  });
 });

@@ -97,3 +97,24 @@ describe('Datadog change events', () => {
     expect(datadog.server.requests).toHaveLength(1);
   });
 });
+
+describe('Datadog events base URL', () => {
+  it("takes the spec's notify.datadog.events_url, and the datadog-events-url input over it", async () => {
+    for (const urls of [{ spec: datadog.url }, { spec: 'http://127.0.0.1:9', input: datadog.url }]) {
+      const before = datadog.v2Events.length;
+      const ctx = notifierContext({
+        notify: { datadog: { events_url: urls.spec } },
+        settings: (s) => {
+          s.datadog.apiKey = SECRETS.datadogApiKey;
+          s.datadog.appKey = SECRETS.datadogAppKey;
+          s.datadog.eventsUrl = urls.input;
+        },
+      });
+      const { bus, script } = launchOn(ctx, createNotifiers(ctx));
+      script.succeed();
+      await bus.flush();
+      expect(warningsOf(bus)).toEqual([]);
+      expect(datadog.v2Events.length - before).toBe(2);
+    }
+  });
+});

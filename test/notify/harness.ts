@@ -27,7 +27,8 @@ export interface ContextOptions {
   previousVersion?: string;
   run?: Partial<RunContext>;
   settings?: (settings: Settings) => void;
-  endpoints?: NotifierContext['endpoints'];
+  /** Fake servers for Slack's Web API and Datadog events, set as the inputs would. */
+  endpoints?: { slackApi?: string; datadogApi?: string };
   /** Receives every wait the retry logic asks for; the wait itself is instant. */
   sleeps?: number[];
 }
@@ -49,6 +50,8 @@ export function notifierContext(options: ContextOptions = {}): NotifierContext {
   };
   const settings = defaultSettings();
   options.settings?.(settings);
+  if (options.endpoints?.slackApi) settings.slack.apiUrl = options.endpoints.slackApi;
+  if (options.endpoints?.datadogApi) settings.datadog.eventsUrl = options.endpoints.datadogApi;
   const run: RunContext = {
     repository: 'acme/shop',
     owner: 'acme',
@@ -74,7 +77,6 @@ export function notifierContext(options: ContextOptions = {}): NotifierContext {
     version: options.version ?? '1.4.0',
     previousVersion: options.previousVersion ?? '1.3.9',
     specDigest: () => 'sha256:0f1e2d',
-    endpoints: options.endpoints,
     retry: {
       baseDelayMs: 100,
       timeoutMs: 5000,

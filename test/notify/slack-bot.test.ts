@@ -152,3 +152,33 @@ describe('Slack bot: Slack trouble never changes the launch', () => {
     expect(warningsOf(bus)).toEqual([expect.objectContaining({ message: expect.stringContaining('edit_window_closed: posted a new live message') })]);
   });
 });
+
+describe('Slack Web API base URL (GovSlack, relays)', () => {
+  const unreachable = 'http://127.0.0.1:9/api';
+  function launchWith(apiUrl: { input?: string; spec?: string }) {
+    const ctx = notifierContext({
+      ...(apiUrl.spec && { notify: { slack: { api_url: apiUrl.spec } } }),
+      settings: (s) => {
+        s.slack.botToken = SECRETS.botToken;
+        s.slack.channel = '#launches';
+        s.slack.apiUrl = apiUrl.input;
+      },
+    });
+    return launchOn(ctx, createNotifiers(ctx));
+  }
+
+  it("takes the spec's notify.slack.api_url", async () => {
+    const { bus, script } = launchWith({ spec: slack.apiUrl });
+    script.succeed();
+    await bus.flush();
+    expect(slack.messages.length).toBeGreaterThan(0);
+  });
+
+  it('lets the slack-api-url input win over the spec', async () => {
+    const { bus, script } = launchWith({ input: slack.apiUrl, spec: unreachable });
+    script.succeed();
+    await bus.flush();
+    expect(slack.messages.length).toBeGreaterThan(0);
+    expect(warningsOf(bus)).toEqual([]);
+  });
+});
