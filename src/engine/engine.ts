@@ -58,12 +58,19 @@ function consecutiveBatches(phases: readonly Phase[]): Phase[][] {
 export class LaunchEngine {
   private readonly states: PhaseStates;
   private readonly started = performance.now();
+  /** Phases that reached their command (their gates passed): only these have anything to undo. */
+  private readonly reachedCommand = new Set<string>();
 
   constructor(private readonly options: EngineOptions) {
     this.states = new PhaseStates(
       options.launch.phases.map((phase) => phase.id),
       (phase, from, to) => options.bus.emit({ type: 'phase.state', phase, from, to }),
     );
+  }
+
+  /** Phases in reverse order, for undoing; those that never reached their command are reported, not run. */
+  private async undo(phases: readonly Phase[], reason: string): Promise<boolean> {
+    return this.rollback([...phases].reverse(), reason, (phase) => this.reachedCommand.has(phase.id));
   }
 
   async launch(): Promise<LaunchResult> {
@@ -79,7 +86,7 @@ export class LaunchEngine {
       const { phase, outcome } = fatal;
       if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: phase.id, reason: CANCELLED, cancelled: true });
       if (!phase.rollbackOnFailure) return this.finish('failed', { failedPhase: phase.id, reason: outcome.reason });
-      const rolledBack = await this.rollback(startedPhases.reverse(), `phase '${phase.id}' failed: ${outcome.reason}`);
+      const rolledBack = await this.undo(startedPhases, `phase '${phase.id}' failed: ${outcome.reason}`);
       return this.finish(rolledBack ? 'rolled_back' : 'rollback_failed', { failedPhase: phase.id, reason: outcome.reason });
     }
     return this.finish('succeeded', {});
@@ -131,11 +138,10 @@ export class LaunchEngine {
       const gates = await this.runChecks(phase, 'gate', phase.gates, signal, commandDone);
       if (!gates.ok) return signal.aborted ? { ok: false, reason: abortReason() } : gates;
 
+      this.reachedCommand.add(phase.id);
       this.states.move(phase.id, 'executing');
-      watches = this.runChecks(phase, 'watch', phase.watch, signal, commandDone).then((result) => {
-        if (!result.ok) phaseAbort.abort(result.reason);
-        return result;
-      });
+      // A breached watch aborts the whole phase (its command and the other watches) at once.
+      watches = this.runChecks(phase, 'watch', phase.watch, signal, commandDone, phaseAbort);
       const command = await this.runPhaseCommand(phase, signal);
       commandFinished();
       if (!command.ok) return signal.aborted ? { ok: false, reason: abortReason() } : command;
@@ -196,13 +202,34 @@ export class LaunchEngine {
     return result;
   }
 
-  /** Runs one stage's checks side by side; the stage passes only if every check passes. */
-  private async runChecks(phase: Phase, stage: CheckStage, checks: readonly CheckSpec[], signal: AbortSignal, commandDone: Promise<void>): Promise<PhaseOutcome> {
+  /**
+   * Runs one stage's checks side by side; the stage passes only if every check passes. The first
+   * failure decides, and aborts `stop` (the stage's siblings; for watches, the whole phase) at that
+   * moment: no verdict waits for the other checks to end. They are still awaited, briefly, so that
+   * no check outlives its stage.
+   */
+  private async runChecks(
+    phase: Phase,
+    stage: CheckStage,
+    checks: readonly CheckSpec[],
+    signal: AbortSignal,
+    commandDone: Promise<void>,
+    stop = new AbortController(),
+  ): Promise<PhaseOutcome> {
     if (!checks.length) return { ok: true };
-    const outcomes = await Promise.all(checks.map((check) => this.runCheck(phase, stage, check, signal, commandDone)));
-    const failed = outcomes.findIndex((outcome) => !outcome.passed);
-    if (failed < 0) return { ok: true };
-    return { ok: false, reason: `${stage} '${checks[failed]!.name}' failed: ${outcomes[failed]!.message}` };
+    const stageSignal = AbortSignal.any([signal, stop.signal]);
+    let first: PhaseOutcome | undefined;
+    await Promise.all(
+      checks.map(async (check) => {
+        const outcome = await this.runCheck(phase, stage, check, stageSignal, commandDone);
+        if (outcome.passed || first || signal.aborted) return;
+        first = { ok: false, reason: `${stage} '${check.name}' failed: ${outcome.message}` };
+        stop.abort(first.reason);
+      }),
+    );
+    // Stopped from outside (timeout, cancel): no check's verdict counts, and the stage did not pass.
+    if (!first && signal.aborted) return { ok: false, reason: `${stage} stopped before it finished` };
+    return first ?? { ok: true };
   }
 
   private async runCheck(phase: Phase, stage: CheckStage, check: CheckSpec, signal: AbortSignal, commandDone: Promise<void>): Promise<CheckOutcome> {
@@ -245,13 +272,20 @@ export class LaunchEngine {
     return outcome;
   }
 
-  /** Rolls back `phases` in the order given; a failing step is reported and the rest still run. */
-  private async rollback(phases: readonly Phase[], reason: string): Promise<boolean> {
+  /**
+   * Rolls back `phases` in the order given; a failing step is reported and the rest still run. A phase
+   * for which `ran` is false never started its command: it is reported "not started", nothing run.
+   */
+  private async rollback(phases: readonly Phase[], reason: string, ran: (phase: Phase) => boolean = () => true): Promise<boolean> {
     const { bus } = this.options;
     bus.emit({ type: 'rollback.started', phases: phases.map((phase) => phase.id), reason });
     const failed: string[] = [];
     for (const phase of phases) {
       const begun = performance.now();
+      if (!ran(phase)) {
+        bus.emit({ type: 'rollback.phase', phase: phase.id, ok: true, skipped: true, notStarted: true, durationMs: 0 });
+        continue;
+      }
       this.states.move(phase.id, 'rolling_back');
       if (!phase.rollback) {
         this.states.move(phase.id, 'rolled_back');

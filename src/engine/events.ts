@@ -11,7 +11,8 @@ export type LaunchEvent =
   | { type: 'phase.verified'; at: number; phase: string; durationMs: number }
   | { type: 'phase.failed'; at: number; phase: string; reason: string; durationMs: number }
   | { type: 'rollback.started'; at: number; phases: string[]; reason: string }
-  | { type: 'rollback.phase'; at: number; phase: string; ok: boolean; skipped: boolean; error?: string; durationMs: number }
+  // skipped: nothing was run, because the phase has no rollback or (notStarted) never reached its command.
+  | { type: 'rollback.phase'; at: number; phase: string; ok: boolean; skipped: boolean; notStarted?: boolean; error?: string; durationMs: number }
   | { type: 'rollback.finished'; at: number; ok: boolean; failed: string[] }
   | { type: 'warning'; at: number; source: string; message: string }
   | { type: 'launch.finished'; at: number; status: LaunchStatus; failedPhase?: string; reason?: string; durationMs: number };

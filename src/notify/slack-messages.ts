@@ -93,6 +93,7 @@ function momentTitle(event: LaunchEvent, view: LaunchView): string {
 
 function rollbackStepTitle(event: EventOf<'rollback.phase'>, view: LaunchView): string {
   const name = phaseName(view, event.phase);
+  if (event.notStarted) return `⏭️ ${name} did not start: nothing to undo`;
   if (event.skipped) return `⏭️ ${name} has no rollback command: nothing to undo`;
   if (event.ok) return `↩️ ${name} rolled back in ${formatDuration(event.durationMs)}`;
   return `🚨 ${name} rollback FAILED: ${event.error ?? 'unknown error'}`;

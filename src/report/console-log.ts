@@ -47,7 +47,8 @@ export class ConsoleLog implements Subscriber {
         p.warning(`↩ rolling back ${event.phases.join(' → ')} (${event.reason})`);
         break;
       case 'rollback.phase':
-        if (event.skipped) p.info(`↩ ${this.label(event.phase)}: nothing to undo`);
+        if (event.notStarted) p.info(`↩ ${this.label(event.phase)}: not started, nothing to undo`);
+        else if (event.skipped) p.info(`↩ ${this.label(event.phase)}: nothing to undo`);
         else if (event.ok) p.info(`↩ ${this.label(event.phase)} rolled back in ${formatDuration(event.durationMs)}`);
         else p.error(`‼ ROLLBACK FAILED for ${this.label(event.phase)}: ${event.error}`);
         break;
