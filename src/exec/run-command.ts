@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface RunCommandOptions {
@@ -31,7 +32,7 @@ const CLOSE_GRACE_MS = 200;
 const CANCEL_GRACE_MS = 2500;
 
 /**
- * Runs `command` with bash (as GitHub's `run:` does: -e, pipefail) in its own process group, so a
+ * Runs `command` with bash (as GitHub's `run:` does: -e, pipefail; and -u) in its own process group, so a
  * timeout or cancellation can signal the whole tree: SIGTERM (or the forwarded signal), then SIGKILL.
  */
 export function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
@@ -40,12 +41,26 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
   const tail: string[] = [];
 
   return new Promise((resolve) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', options.command], {
-      cwd: options.cwd,
-      env: { ...inheritedEnv(), ...options.env },
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const notStarted = (error: unknown): void => {
+      emitLine('stderr', `failed to start bash: ${error instanceof Error ? error.message : String(error)}`);
+      resolve({ exitCode: 127, signal: null, timedOut: false, cancelled: false, durationMs: performance.now() - started, tail });
+    };
+    let child: ChildProcessByStdio<null, Readable, Readable>;
+    try {
+      // -u as well as GitHub's -e and pipefail: an unset variable fails the command rather than
+      // deploying an empty value (`--image ""`).
+      child = spawn('bash', ['--noprofile', '--norc', '-euo', 'pipefail', '-c', options.command], {
+        cwd: options.cwd,
+        env: { ...inheritedEnv(), ...options.env },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      // Some failures are thrown rather than emitted (E2BIG: a command, name or value too large for
+      // the kernel): a command that could not start is a failed command all the same.
+      notStarted(error);
+      return;
+    }
 
     let timedOut = false;
     let cancelled = false;
@@ -114,7 +129,8 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
     };
 
     child.on('error', (error) => {
-      emitLine('stderr', `failed to start bash: ${error.message}`);
+      // No bash, or a working directory that does not exist (ENOENT).
+      emitLine('stderr', `failed to start bash: ${error.message}${child.pid === undefined ? ` (in ${options.cwd})` : ''}`);
       finish(127, null);
     });
     child.on('exit', (code, sig) => {

@@ -75,10 +75,11 @@ describe('the seed template through node dist/index.js', () => {
       'check_schema_compatibility',
       'run_migration --direction up',
       'deploy --image 2.0.0',
-      'disable_traffic',
+      // Not disable_traffic: the health phase's gate failed, so its command never ran.
       'deploy --image 1.9.0',
       'run_migration --direction down',
     ]);
     expect(run.stdout).toContain('→ 503, expected 200 (3 of 3 attempts failed');
+    expect(run.stdout).toContain('Health Verification [health]: not started, nothing to undo');
   });
 });

@@ -196,6 +196,44 @@ launch:
     expect(eventsOf(events, 'rollback.phase')).toMatchObject([{ phase: 'gated', notStarted: true }]);
   });
 
+  it('treats a command that cannot start (too large for the kernel: E2BIG) as a failed phase, and rolls back', async () => {
+    // One argument over the kernel's 128 KiB limit: spawn throws rather than emitting an error.
+    const huge = `echo ${'x'.repeat(200_000)}`;
+    const { result, output } = await runSpec(`
+launch:
+  phases:
+    - { id: first, run: echo first, rollback: echo undo-first }
+    - { id: big, run: "${huge}", rollback: echo undo-big }
+`);
+    expect(result.status).toBe('rolled_back');
+    expect(result.failedPhase).toBe('big');
+    expect(result.reason).toMatch(/exited with code 127: failed to start bash: .*E2BIG/);
+    expect(output.filter((line) => line.includes('undo'))).toEqual(['big: undo-big', 'first: undo-first']);
+  });
+
+  it('treats a working directory that does not exist as a failed phase, naming it', async () => {
+    const { result, output } = await runSpec(`
+launch:
+  phases:
+    - { id: first, run: echo first, rollback: echo undo-first }
+    - { id: lost, run: echo lost, working_directory: /nonexistent/launch-dir }
+`);
+    expect(result.status).toBe('rolled_back');
+    expect(result.reason).toMatch(/failed to start bash: .*ENOENT.*\/nonexistent\/launch-dir/);
+    expect(output).toContain('first: undo-first');
+  });
+
+  it('runs commands with set -u: an unset variable fails the command instead of passing an empty value', async () => {
+    const { result, output } = await runSpec(`
+launch:
+  phases:
+    - { id: deploy, run: 'echo "deploy --image $IMAGE_TAG"' }
+`);
+    expect(result.status).toBe('rolled_back');
+    expect(result.reason).toContain('IMAGE_TAG: unbound variable');
+    expect(output).not.toContain('deploy: deploy --image ');
+  });
+
   it('passes environment values to commands without splicing them into the command text', async () => {
     const { output, result } = await runSpec(`
 launch:
