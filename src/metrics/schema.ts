@@ -214,7 +214,16 @@ const providersSchema = z
   .strict()
   .prefault({});
 
-const thresholdValuesSchema = z.record(nameSchema, z.number()).meta({ description: 'Metric name → the most it may read' });
+// A ceiling on a rate, a latency or a count: below zero it could never be met; a rate is a fraction.
+const thresholdValuesSchema = z
+  .record(nameSchema, z.number())
+  .superRefine((values, ctx) => {
+    for (const [name, value] of Object.entries(values)) {
+      if (value < 0) ctx.addIssue({ code: 'custom', path: [name], message: `expected a threshold of 0 or more, got ${value}` });
+      else if (/_rate$/.test(name) && value > 1) ctx.addIssue({ code: 'custom', path: [name], message: `expected a rate between 0 and 1 (0.02 means 2 %), got ${value}` });
+    }
+  })
+  .meta({ description: 'Metric name → the most it may read' });
 
 const thresholdsSchema = z
   .object({

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Node's timers hold at most 2^31 - 1 ms (about 24.8 days); a longer one fires after 1 ms. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 const DURATION_RE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
 const PART_RE = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
 
@@ -32,6 +34,10 @@ function durationField(positive: boolean) {
       const ms = parseDuration(value);
       if (ms === undefined || (positive && ms <= 0)) {
         ctx.addIssue({ code: 'custom', message: `expected ${expected}, got ${JSON.stringify(value)}` });
+        return z.NEVER;
+      }
+      if (ms > MAX_DURATION_MS) {
+        ctx.addIssue({ code: 'custom', message: `expected at most ${formatDuration(MAX_DURATION_MS)} (${MAX_DURATION_MS} ms, the longest a timer can wait), got ${JSON.stringify(value)}` });
         return z.NEVER;
       }
       return ms;

@@ -101,6 +101,7 @@ export const launchSchema = z
   .superRefine(
     (launch, ctx) => {
       // Runs even when other fields are wrong (`when` below), so phases may still be raw input here.
+      if (!launch || typeof launch !== 'object') return;
       const phases: unknown[] = Array.isArray(launch.phases) ? launch.phases : [];
       if (phases.length === 0 && !launch.strategy) {
         ctx.addIssue({ code: 'custom', path: ['phases'], message: 'expected at least one phase (or a strategy)' });

@@ -196,7 +196,7 @@ describe('node dist/index.js as the runner runs it', () => {
   });
 
   it('masks variables whose names say they hold a credential, and keeps action inputs from commands', async () => {
-    const ws = workspace(`launch:\n  phases:\n    - { id: a, run: 'echo "token input: [${INPUT_GITHUB-}-TOKEN] [$(printenv INPUT_GITHUB-TOKEN)]"' }\n`);
+    const ws = workspace(`launch:\n  phases:\n    - { id: a, run: 'echo "token input: [\${INPUT_GITHUB-}-TOKEN] [$(printenv INPUT_GITHUB-TOKEN)]"' }\n`);
     const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'github-token': 'ghs_inputtoken', vars: 'REGISTRY_PASSWORD=hunter2-hunter2' }, cwd: ws.dir });
     expect(run.stdout).toContain('::add-mask::hunter2-hunter2');
     expect(run.stdout).toContain('token input: [-TOKEN] []');

@@ -202,3 +202,56 @@ launch:
     expect(loadSpecFile(SEED_SPEC).launch.phases[1]!.run).toBe('deploy --image ${IMAGE_TAG}');
   });
 });
+
+describe('malformed specs are refused with a line', () => {
+  const line = (p: SpecProblem): string => `${p.line}:${p.column} ${p.path ? `${p.path}: ` : ''}${p.message}`;
+
+  it.each([
+    ['an empty file', '', '1:1 launch: required, expected object'],
+    ['{}', '{}', '1:1 launch: required, expected object'],
+    ['an empty launch:', 'launch:\n', '1:8 launch: expected object, got null'],
+  ])('%s', (_what, yaml, expected) => {
+    expect(problemsOf(yaml).map(line)).toEqual([expected]);
+  });
+
+  it('an alias with no anchor, naming the alias', () => {
+    expect(problemsOf('launch:\n  phases: *steps\n').map(line)).toEqual(['2:11 YAML: alias *steps has no anchor &steps before it']);
+  });
+
+  it.each([100, 5000])('%i levels of nesting, in flow and block style', (depth) => {
+    const flow = `launch: ${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const block = `launch:\n${Array.from({ length: depth }, (_, i) => `${' '.repeat(2 * i + 2)}a:`).join('\n')} 1\n`;
+    for (const yaml of [flow, block]) {
+      const problems = problemsOf(yaml);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.message).toBe('nested more than 64 levels deep');
+      expect(problems[0]!.line).toBeGreaterThan(0);
+    }
+  });
+
+  it('a key given twice in one mapping, at the second one, in one pass over a large spec', () => {
+    const vars = Array.from({ length: 40_000 }, (_, i) => `    V${i}: x`).join('\n');
+    const problems = problemsOf(`launch:\n  vars:\n${vars}\n    V17: again\n  phases: [{ id: a, run: "true" }]\n`);
+    expect(problems.map(line)).toEqual(['40003:5 YAML: duplicate key \'V17\'']);
+  });
+
+  it('thresholds out of range: negative, or a rate above 1', () => {
+    const problems = problemsOf('launch:\n  rollback_threshold: { error_rate: -0.1, latency_p99_ms: -5, success_rate: 2 }\n  phases: [{ id: a, run: "true" }]\n');
+    expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'launch.rollback_threshold.error_rate: expected a threshold of 0 or more, got -0.1',
+      'launch.rollback_threshold.latency_p99_ms: expected a threshold of 0 or more, got -5',
+      'launch.rollback_threshold.success_rate: expected a rate between 0 and 1 (0.02 means 2 %), got 2',
+    ]);
+    expect(problems.every((p) => p.line === 2)).toBe(true);
+  });
+
+  it('durations a timer cannot hold (2^31 ms and more), stating the bound; the bound itself is accepted', () => {
+    const spec = (timeout: string | number): string => `launch:\n  phases: [{ id: a, run: "true", timeout: ${timeout} }]\n`;
+    expect(parseSpec(spec(2 ** 31 - 1), 'launch.yml').phases[0]!.timeoutMs).toBe(2 ** 31 - 1);
+    for (const tooLong of [2 ** 31, '600h', '1000h']) {
+      const [problem] = problemsOf(spec(tooLong));
+      expect(problem!.path).toBe('launch.phases[0].timeout');
+      expect(problem!.message).toMatch(/^expected at most 35791m24s \(2147483647 ms, the longest a timer can wait\), got/);
+    }
+  });
+});
