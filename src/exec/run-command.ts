@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { TRACKING_VARIABLE, findTracked, signalTracked } from './process-tracking';
 
 export interface RunCommandOptions {
   command: string;
@@ -12,6 +13,13 @@ export interface RunCommandOptions {
   /** Time between the polite signal and SIGKILL. */
   graceMs?: number;
   onLine?(stream: 'stdout' | 'stderr', line: string): void;
+  /** Tags the command's environment (see process-tracking) so that a stop reaches processes that left its group. */
+  trackingTag?: string;
+  /**
+   * Where a wrapper shell writes the command's exit status when it ends: the record outlives this
+   * process, so the post step can learn how a rollback ended after the runner killed the main step.
+   */
+  exitFile?: string;
 }
 
 export interface RunCommandResult {
@@ -40,9 +48,13 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
   const tail: string[] = [];
 
   return new Promise((resolve) => {
-    const child = spawn('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', options.command], {
+    const shell = ['--noprofile', '--norc', '-eo', 'pipefail', '-c'];
+    const args = options.exitFile
+      ? ['--noprofile', '--norc', '-c', `bash ${shell.join(' ')} "$1"; s=$?; echo "$s" > "$2.tmp" && mv -f "$2.tmp" "$2"; exit "$s"`, 'bash', options.command, options.exitFile]
+      : [...shell, options.command];
+    const child = spawn('bash', args, {
       cwd: options.cwd,
-      env: { ...inheritedEnv(), ...options.env },
+      env: { ...inheritedEnv(), ...options.env, ...(options.trackingTag ? { [TRACKING_VARIABLE]: options.trackingTag } : {}) },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -53,6 +65,7 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
     let settled = false;
 
     const signalGroup = (sig: NodeJS.Signals): void => {
+      if (options.trackingTag) signalTracked(options.trackingTag, sig);
       if (child.pid === undefined) return;
       try {
         process.kill(-child.pid, sig);
@@ -109,7 +122,7 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
         resolve({ exitCode, signal: sig, timedOut, cancelled, durationMs: performance.now() - started, tail });
       };
       // A stopped tree is not done when the shell exits: its children get their grace period, then SIGKILL.
-      if (timedOut || cancelled) void waitForGroupExit(child.pid, graceMs + 2000).then(done);
+      if (timedOut || cancelled) void waitForGroupExit(child.pid, options.trackingTag, graceMs + 2000).then(done);
       else done();
     };
 
@@ -131,11 +144,12 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
   });
 }
 
-/** Polls until no live process is left in the group, bounded in case something outlives SIGKILL. */
-async function waitForGroupExit(pgid: number | undefined, boundMs: number): Promise<void> {
+/** Polls until no live process is left in the group or with the tag, bounded in case something outlives SIGKILL. */
+async function waitForGroupExit(pgid: number | undefined, tag: string | undefined, boundMs: number): Promise<void> {
   if (pgid === undefined) return;
   const until = performance.now() + boundMs;
-  while (performance.now() < until && groupIsAlive(pgid)) await new Promise((resolve) => setTimeout(resolve, 25));
+  const alive = (): boolean => groupIsAlive(pgid) || (tag !== undefined && findTracked(tag).length > 0);
+  while (performance.now() < until && alive()) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 /**
@@ -166,12 +180,18 @@ function groupIsAlive(pgid: number): boolean {
   }
 }
 
+/** File commands through which a command could change the action's state or outputs, or later steps' environment. */
+const WITHHELD = new Set(['GITHUB_STATE', 'GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH']);
+
 /**
- * The action's own environment minus its inputs and saved state: INPUT_* holds every token given to
- * the action (github-token, slack-bot-token...), and commands get what they need as variables instead.
+ * The action's own environment minus its inputs, saved state and file commands: INPUT_* holds every
+ * token given to the action (github-token, slack-bot-token...), and commands get what they need as
+ * variables instead; a command writing GITHUB_STATE could switch off the post step's rollback.
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && !name.startsWith('STATE_')));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && !name.startsWith('STATE_') && !WITHHELD.has(name) && name !== TRACKING_VARIABLE),
+  );
 }
 
 export function describeResult(result: RunCommandResult, timeoutMs: number): string {
