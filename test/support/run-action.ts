@@ -40,6 +40,8 @@ export interface RunActionOptions {
   runnerTemp?: string;
   /** Cancels this long after the start, as `interruptWhen` does. */
   cancelAfterMs?: number;
+  /** How the interruption goes: the runner's cancellation (default), or SIGKILL at once (OOM, a lost runner). */
+  interruptWith?: 'cancel' | 'kill';
 }
 
 /** Parses a runner file command (GITHUB_OUTPUT / GITHUB_STATE): `name<<DELIM\nvalue\nDELIM` or `name=value`. */
@@ -94,6 +96,11 @@ function cancelAsTheRunnerDoes(child: ChildProcess): void {
   });
 }
 
+function interrupt(child: ChildProcess, how: RunActionOptions['interruptWith']): void {
+  if (how === 'kill') child.kill('SIGKILL');
+  else cancelAsTheRunnerDoes(child);
+}
+
 /** Runs the shipped bundle exactly as the runner does: INPUT_* variables and file commands. */
 export function runAction(options: RunActionOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'launch-action-run-'));
@@ -128,13 +135,13 @@ export function runAction(options: RunActionOptions): Promise<ActionRun> {
         : setTimeout(() => {
             if (interrupted) return;
             interrupted = true;
-            cancelAsTheRunnerDoes(child);
+            interrupt(child, options.interruptWith);
           }, options.cancelAfterMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
       if (options.interruptWhen && !interrupted && stdout.includes(options.interruptWhen)) {
         interrupted = true;
-        cancelAsTheRunnerDoes(child);
+        interrupt(child, options.interruptWith);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
