@@ -160,6 +160,13 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
     expect(ws.log()).toEqual(['run a', 'rollback a']);
   });
 
+  it('exits only after stdout has reached the runner’s pipe, however much the commands printed', async () => {
+    const ws = workspace(`launch:\n  phases:${phase('a', 'seq 1 200000')}\n`);
+    const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir }, cwd: ws.dir });
+    expect(run.stdout).toContain('\n200000\n');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toContain('launch succeeded');
+  });
+
   it('two launch steps in one job keep their own report files', async () => {
     const ws = workspace(`launch:\n  phases:${phase('a', 'true')}\n`);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
