@@ -54,6 +54,7 @@ export async function runMain(): Promise<void> {
       signal: controller.signal,
       journal: settings.mode === 'launch' ? journal : undefined,
       tracking: { id: trackingId, dir: launchDir },
+      onStrategyResolved: (strategy) => journal.strategyResolved(strategy),
       // Before any phase: without its plan and journal saved, the post step could not undo the launch.
       onPlanned: (plan) => {
         mkdirSync(launchDir, { recursive: true });

@@ -11,6 +11,8 @@ export const ENTRY = {
   launchDir: 'launch-dir',
   /** Tags the main step's commands (process-tracking): the post step finds its survivors by it. */
   trackingId: 'tracking-id',
+  /** The launch's strategy with its `{command}` sources resolved, as JSON (the plan copy holds it too). */
+  strategy: 'strategy',
   /** `started-0`, `started-1`, ...: one entry per started phase, in order. */
   started: 'started',
   rollbackStarted: 'rollback-started',
@@ -42,6 +44,10 @@ export class LaunchJournal implements EngineJournal {
   begin(launchDir: string, trackingId: string): void {
     this.save(ENTRY.launchDir, launchDir);
     this.save(ENTRY.trackingId, trackingId);
+  }
+
+  strategyResolved(strategy: unknown): void {
+    this.save(ENTRY.strategy, JSON.stringify(strategy));
   }
 
   phaseStarting(phase: string): void {

@@ -57,6 +57,7 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
       : request.resolvedStrategy
         ? { ...validated, strategy: request.resolvedStrategy }
         : await resolveStrategyCommands(validated, { mode: settings.mode, env, cwd });
+  if (resolved.strategy && settings.mode === 'launch') request.onStrategyResolved?.(resolved.strategy);
   if (settings.mode === 'launch') request.onPlanned?.({ file: loaded.file, digest: loaded.digest(), launch: resolved }, launchId);
   const launch = prepareLaunch(resolved);
   return { loaded, launch, env, cwd, launchId, previousVersion, redact, notifierContext: { ...context, launch, previousVersion } };

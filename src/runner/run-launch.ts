@@ -34,6 +34,8 @@ export interface LaunchRequest {
    * launch: asking the commands again after a switch would name the new colour as the old one.
    */
   resolvedStrategy?: Launch['strategy'];
+  /** Receives the resolved strategy of a launch, so the main step can save it for the post step. */
+  onStrategyResolved?(strategy: NonNullable<Launch['strategy']>): void;
   /** The plan a launch is about to run, before anything runs; throwing stops the launch there. */
   onPlanned?(plan: SavedPlan, launchId: string): void;
   /** Run this plan instead of reading the spec (the post step undoes what the main step ran). */
