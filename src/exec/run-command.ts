@@ -49,9 +49,7 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
 
   return new Promise((resolve) => {
     const shell = ['--noprofile', '--norc', '-eo', 'pipefail', '-c'];
-    const args = options.exitFile
-      ? ['--noprofile', '--norc', '-c', `bash ${shell.join(' ')} "$1"; s=$?; echo "$s" > "$2.tmp" && mv -f "$2.tmp" "$2"; exit "$s"`, 'bash', options.command, options.exitFile]
-      : [...shell, options.command];
+    const args = options.exitFile ? ['--noprofile', '--norc', '-c', recordingWrapper(shell), 'bash', options.command, options.exitFile] : [...shell, options.command];
     const child = spawn('bash', args, {
       cwd: options.cwd,
       env: { ...inheritedEnv(), ...options.env, ...(options.trackingTag ? { [TRACKING_VARIABLE]: options.trackingTag } : {}) },
@@ -142,6 +140,22 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
       });
     });
   });
+}
+
+/**
+ * Runs the command under a shell that records its exit status in a file ($2). Its output goes
+ * through a relay that, once this process is gone (killed by the runner) and the pipe with it, drains
+ * the rest to /dev/null: the command itself never meets a broken pipe, so a rollback that prints still
+ * runs to the end with nobody reading. The relay merges stderr into stdout, which the log shows alike.
+ */
+function recordingWrapper(shell: readonly string[]): string {
+  return [
+    `trap '' PIPE`,
+    `bash ${shell.join(' ')} "$1" 2>&1 | { cat || cat >/dev/null; }`,
+    's=${PIPESTATUS[0]}',
+    'echo "$s" > "$2.tmp" && mv -f "$2.tmp" "$2"',
+    'exit "$s"',
+  ].join('\n');
 }
 
 /** Polls until no live process is left in the group or with the tag, bounded in case something outlives SIGKILL. */

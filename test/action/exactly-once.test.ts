@@ -107,7 +107,7 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
   phases:
     - id: a
       run: echo "run a" >> commands.log
-      rollback: echo "rollback a begins" >> commands.log; echo undoing-a; sleep 11.5; echo "rollback a done" >> commands.log
+      rollback: echo "rollback a begins" >> commands.log; echo undoing-a; sleep 11.5; echo "talking to a closed pipe"; echo "rollback a done" >> commands.log
       rollback_timeout: 30s${phase('b', 'exit 3')}
 `);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
