@@ -1,23 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction } from '../support/run-action';
+import { phase, workspace } from '../support/workspace';
 import { isAlive } from '../support/process';
 import { tinyDisk } from '../support/tiny-disk';
-
-/** A workspace with a spec file and a log that every command appends to, in order. */
-function workspace(spec: string): { dir: string; log: () => string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'launch-action-once-'));
-  writeFileSync(join(dir, 'launch.yml'), spec);
-  const logFile = join(dir, 'commands.log');
-  return { dir, log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n') : []) };
-}
-
-const phase = (id: string, run: string, extra = '') => `
-    - id: ${id}
-      run: echo "run ${id}" >> commands.log; ${run}
-      rollback: echo "rollback ${id}" >> commands.log${extra}`;
 
 const pids = (dir: string, ...names: string[]): number[] => names.map((name) => Number(readFileSync(join(dir, name), 'utf8')));
 
