@@ -1,12 +1,10 @@
 import './runner/zod-jitless';
-import * as core from './runner/workflow-commands';
-import { runMain, runPost } from './runner/action';
-import { STATE } from './runner/state';
+import { runMain } from './runner/action';
+import { exitStep } from './runner/exit-step';
 
-// One bundle serves both entries of action.yml; the main step leaves a marker in its saved state.
+// The main step's entry (action.yml `main`); the post step has its own (src/post.ts), so which step
+// runs never depends on state a command could write.
 // No top-level await: it would make this an async module, which the bundler wraps (with everything it
 // imports) in a function V8 parses a second time when called; at the top level the code is parsed once.
-// Both entries report their own failures, so nothing is left to reject here. Once they are done,
-// outputs, state and summary are written: exit rather than wait on abandoned requests (a notifier
-// that stopped answering would otherwise hold the step open until the runner kills it).
-void (core.getState(STATE.isPost) === 'true' ? runPost() : runMain()).then(() => process.exit());
+// The step reports its own failures, so nothing is left to reject here.
+void runMain().then(exitStep);

@@ -7,6 +7,7 @@ import type { Settings } from '../inputs';
 import { findCheckKind } from '../checks/registry';
 import type { CheckContext, CheckOutcome } from '../checks/check';
 import { describeResult, runCommand } from '../exec/run-command';
+import { exitRecordPath, trackingTag } from '../exec/process-tracking';
 import { phaseEnv } from './phase-env';
 
 export type OutputSink = (phase: string, stream: 'stdout' | 'stderr', line: string) => void;
@@ -21,6 +22,20 @@ export interface EngineOptions {
   /** Cancellation (workflow cancelled). Its reason ('SIGINT'/'SIGTERM') is forwarded to the running command. */
   signal?: AbortSignal;
   output: OutputSink;
+  /** Records progress before each step, so another process (the post step) can carry on from it. */
+  journal?: EngineJournal;
+  /** Tags commands (process-tracking) and says where rollbacks leave their exit status. */
+  tracking?: { id: string; dir: string };
+}
+
+/**
+ * Awaited before the step it records. A phase whose start cannot be recorded does not start, and the
+ * launch fails closed; a rollback that cannot be recorded still runs (the undo gets its chance), with a warning.
+ */
+export interface EngineJournal {
+  phaseStarting(phase: string): void | Promise<void>;
+  rollbackStarting(phase: string): void | Promise<void>;
+  rollbackFinished(phase: string, ok: boolean): void | Promise<void>;
 }
 
 export interface LaunchResult {
@@ -36,6 +51,8 @@ export interface LaunchResult {
 interface PhaseOutcome {
   ok: boolean;
   reason?: string;
+  /** The phase's start could not be recorded: it did not start, and the launch rolls back whatever its options. */
+  unrecorded?: boolean;
 }
 
 const CANCELLED = 'cancelled: the workflow run was cancelled';
@@ -58,7 +75,7 @@ function consecutiveBatches(phases: readonly Phase[]): Phase[][] {
 export class LaunchEngine {
   private readonly states: PhaseStates;
   private readonly started = performance.now();
-  /** Phases that reached their command (their gates passed): only these have anything to undo. */
+  /** Phases that reached their command (their gates passed, their start journaled): only these have anything to undo. */
   private readonly reachedCommand = new Set<string>();
 
   constructor(private readonly options: EngineOptions) {
@@ -81,11 +98,12 @@ export class LaunchEngine {
       startedPhases.push(...batch);
       const outcomes = await Promise.all(batch.map((phase) => this.runPhase(phase)));
       const failures = batch.map((phase, i) => ({ phase, outcome: outcomes[i]! })).filter(({ outcome }) => !outcome.ok);
-      const fatal = failures.find(({ phase }) => !this.tolerated(phase, failuresByGroup));
+      const fatal = failures.find(({ phase, outcome }) => outcome.unrecorded || !this.tolerated(phase, failuresByGroup));
       if (!fatal) continue;
       const { phase, outcome } = fatal;
       if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: phase.id, reason: CANCELLED, cancelled: true });
-      if (!phase.rollbackOnFailure) return this.finish('failed', { failedPhase: phase.id, reason: outcome.reason });
+      // A start that could not be journaled fails closed, whatever rollback_on_failure says.
+      if (!phase.rollbackOnFailure && !outcome.unrecorded) return this.finish('failed', { failedPhase: phase.id, reason: outcome.reason });
       const rolledBack = await this.undo(startedPhases, `phase '${phase.id}' failed: ${outcome.reason}`);
       return this.finish(rolledBack ? 'rolled_back' : 'rollback_failed', { failedPhase: phase.id, reason: outcome.reason });
     }
@@ -138,6 +156,11 @@ export class LaunchEngine {
       const gates = await this.runChecks(phase, 'gate', phase.gates, signal, commandDone);
       if (!gates.ok) return signal.aborted ? { ok: false, reason: abortReason() } : gates;
 
+      try {
+        await this.options.journal?.phaseStarting(phase.id);
+      } catch (error) {
+        return { ok: false, unrecorded: true, reason: `its start could not be recorded (${errorMessage(error)}), so it did not start` };
+      }
       this.reachedCommand.add(phase.id);
       this.states.move(phase.id, 'executing');
       // A breached watch aborts the whole phase (its command and the other watches) at once.
@@ -179,7 +202,10 @@ export class LaunchEngine {
   }
 
   private async execute(phase: Phase, kind: 'run' | 'rollback', command: string, timeoutMs: number, signal?: AbortSignal) {
+    const { tracking } = this.options;
     const result = await runCommand({
+      trackingTag: tracking && trackingTag(tracking.id, kind, phase.id),
+      exitFile: tracking && kind === 'rollback' ? exitRecordPath(tracking.dir, phase.id) : undefined,
       command,
       env: phaseEnv(this.options.env, phase, kind),
       cwd: phase.workingDirectory ?? this.options.cwd,
@@ -272,6 +298,15 @@ export class LaunchEngine {
     return outcome;
   }
 
+  /** A rollback's journal entry; failing to write it is loud but does not hold the undo back. */
+  private async record(phase: Phase, save: () => void | Promise<void>): Promise<void> {
+    try {
+      await save();
+    } catch (error) {
+      this.options.bus.warn('journal', `could not record the rollback progress of phase '${phase.id}': ${errorMessage(error)}`);
+    }
+  }
+
   /**
    * Rolls back `phases` in the order given; a failing step is reported and the rest still run. A phase
    * for which `ran` is false never started its command: it is reported "not started", nothing run.
@@ -288,13 +323,16 @@ export class LaunchEngine {
       }
       this.states.move(phase.id, 'rolling_back');
       if (!phase.rollback) {
+        await this.record(phase, () => this.options.journal?.rollbackFinished(phase.id, true));
         this.states.move(phase.id, 'rolled_back');
         bus.emit({ type: 'rollback.phase', phase: phase.id, ok: true, skipped: true, durationMs: 0 });
         continue;
       }
       // Rollback is not cancellable from here: the undo must get its chance even while the run stops.
+      await this.record(phase, () => this.options.journal?.rollbackStarting(phase.id));
       const result = await this.execute(phase, 'rollback', phase.rollback, phase.rollbackTimeoutMs);
       const ok = result.exitCode === 0 && !result.timedOut;
+      await this.record(phase, () => this.options.journal?.rollbackFinished(phase.id, ok));
       this.states.move(phase.id, ok ? 'rolled_back' : 'rollback_failed');
       const last = result.tail.filter((line) => line.trim()).at(-1);
       if (!ok) failed.push(phase.id);

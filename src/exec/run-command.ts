@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { readdirSync, readFileSync } from 'node:fs';
+import { TRACKING_VARIABLE, findTracked, signalTracked } from './process-tracking';
 
 export interface RunCommandOptions {
   command: string;
@@ -13,6 +14,13 @@ export interface RunCommandOptions {
   /** Time between the polite signal and SIGKILL. */
   graceMs?: number;
   onLine?(stream: 'stdout' | 'stderr', line: string): void;
+  /** Tags the command's environment (see process-tracking) so that a stop reaches processes that left its group. */
+  trackingTag?: string;
+  /**
+   * Where a wrapper shell writes the command's exit status when it ends: the record outlives this
+   * process, so the post step can learn how a rollback ended after the runner killed the main step.
+   */
+  exitFile?: string;
 }
 
 export interface RunCommandResult {
@@ -45,13 +53,15 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
       emitLine('stderr', `failed to start bash: ${error instanceof Error ? error.message : String(error)}`);
       resolve({ exitCode: 127, signal: null, timedOut: false, cancelled: false, durationMs: performance.now() - started, tail });
     };
+    // -u as well as GitHub's -e and pipefail: an unset variable fails the command rather than
+    // deploying an empty value (`--image ""`).
+    const shell = ['--noprofile', '--norc', '-euo', 'pipefail', '-c'];
+    const args = options.exitFile ? ['--noprofile', '--norc', '-c', recordingWrapper(shell), 'bash', options.command, options.exitFile] : [...shell, options.command];
     let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
-      // -u as well as GitHub's -e and pipefail: an unset variable fails the command rather than
-      // deploying an empty value (`--image ""`).
-      child = spawn('bash', ['--noprofile', '--norc', '-euo', 'pipefail', '-c', options.command], {
+      child = spawn('bash', args, {
         cwd: options.cwd,
-        env: { ...inheritedEnv(), ...options.env },
+        env: { ...inheritedEnv(), ...options.env, ...(options.trackingTag ? { [TRACKING_VARIABLE]: options.trackingTag } : {}) },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -68,6 +78,7 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
     let settled = false;
 
     const signalGroup = (sig: NodeJS.Signals): void => {
+      if (options.trackingTag) signalTracked(options.trackingTag, sig);
       if (child.pid === undefined) return;
       try {
         process.kill(-child.pid, sig);
@@ -124,7 +135,7 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
         resolve({ exitCode, signal: sig, timedOut, cancelled, durationMs: performance.now() - started, tail });
       };
       // A stopped tree is not done when the shell exits: its children get their grace period, then SIGKILL.
-      if (timedOut || cancelled) void waitForGroupExit(child.pid, graceMs + 2000).then(done);
+      if (timedOut || cancelled) void waitForGroupExit(child.pid, options.trackingTag, graceMs + 2000).then(done);
       else done();
     };
 
@@ -147,11 +158,28 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
   });
 }
 
-/** Polls until no live process is left in the group, bounded in case something outlives SIGKILL. */
-async function waitForGroupExit(pgid: number | undefined, boundMs: number): Promise<void> {
+/**
+ * Runs the command under a shell that records its exit status in a file ($2). Its output goes
+ * through a relay that, once this process is gone (killed by the runner) and the pipe with it, drains
+ * the rest to /dev/null: the command itself never meets a broken pipe, so a rollback that prints still
+ * runs to the end with nobody reading. The relay merges stderr into stdout, which the log shows alike.
+ */
+function recordingWrapper(shell: readonly string[]): string {
+  return [
+    `trap '' PIPE`,
+    `bash ${shell.join(' ')} "$1" 2>&1 | { cat || cat >/dev/null; }`,
+    's=${PIPESTATUS[0]}',
+    'echo "$s" > "$2.tmp" && mv -f "$2.tmp" "$2"',
+    'exit "$s"',
+  ].join('\n');
+}
+
+/** Polls until no live process is left in the group or with the tag, bounded in case something outlives SIGKILL. */
+async function waitForGroupExit(pgid: number | undefined, tag: string | undefined, boundMs: number): Promise<void> {
   if (pgid === undefined) return;
   const until = performance.now() + boundMs;
-  while (performance.now() < until && groupIsAlive(pgid)) await new Promise((resolve) => setTimeout(resolve, 25));
+  const alive = (): boolean => groupIsAlive(pgid) || (tag !== undefined && findTracked(tag).length > 0);
+  while (performance.now() < until && alive()) await new Promise((resolve) => setTimeout(resolve, 25));
 }
 
 /**
@@ -182,12 +210,18 @@ function groupIsAlive(pgid: number): boolean {
   }
 }
 
+/** File commands through which a command could change the action's state or outputs, or later steps' environment. */
+const WITHHELD = new Set(['GITHUB_STATE', 'GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB_PATH']);
+
 /**
- * The action's own environment minus its inputs and saved state: INPUT_* holds every token given to
- * the action (github-token, slack-bot-token...), and commands get what they need as variables instead.
+ * The action's own environment minus its inputs, saved state and file commands: INPUT_* holds every
+ * token given to the action (github-token, slack-bot-token...), and commands get what they need as
+ * variables instead; a command writing GITHUB_STATE could switch off the post step's rollback.
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && !name.startsWith('STATE_')));
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && !name.startsWith('STATE_') && !WITHHELD.has(name) && name !== TRACKING_VARIABLE),
+  );
 }
 
 export function describeResult(result: RunCommandResult, timeoutMs: number): string {

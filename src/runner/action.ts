@@ -1,11 +1,15 @@
 import * as core from './workflow-commands';
-import { relative } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { readSettings, secretsOf, type Settings } from '../inputs';
 import { readRunContext } from '../run-context';
 import { SpecError } from '../spec/problems';
 import { errorMessage } from '../engine/events';
 import { runLaunch, type LaunchOutcome } from './run-launch';
-import { STATE, StateRecorder, readSavedList } from './state';
+import { LaunchJournal, readJournal } from './journal';
+import { settleSurvivors } from './survivors';
+import type { SavedPlan } from './prepare-run';
 import type { Printer } from '../report/console-log';
 
 const printer: Printer = {
@@ -23,10 +27,17 @@ function readActionSettings(): Settings {
   return settings;
 }
 
+/** The plan and the outcome marker the main step leaves in its launch directory. */
+const PLAN_FILE = 'plan.json';
+const OUTCOME_FILE = 'outcome';
+
 /** The main step: run the requested mode; on SIGINT/SIGTERM stop the command and leave rollback to the post step. */
 export async function runMain(): Promise<void> {
-  core.saveState(STATE.isPost, 'true');
   const started = Date.now();
+  // Unique to this step, so two launch steps in one job keep their own directory, report and commands.
+  const trackingId = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+  const launchDir = join(process.env.RUNNER_TEMP ?? tmpdir(), `launch-action-${trackingId}`);
+  const journal = new LaunchJournal((name, value) => core.saveState(name, value));
   try {
     const settings = readActionSettings();
     const controller = new AbortController();
@@ -41,12 +52,21 @@ export async function runMain(): Promise<void> {
       run: readRunContext(),
       printer,
       signal: controller.signal,
-      subscribers: settings.mode === 'launch' ? [new StateRecorder((name, value) => core.saveState(name, value))] : [],
-      onStrategyResolved: (strategy) => core.saveState(STATE.strategy, JSON.stringify(strategy)),
-      reportDir: process.env.RUNNER_TEMP,
+      journal: settings.mode === 'launch' ? journal : undefined,
+      tracking: { id: trackingId, dir: launchDir },
+      onStrategyResolved: (strategy) => journal.strategyResolved(strategy),
+      // Before any phase: without its plan and journal saved, the post step could not undo the launch.
+      onPlanned: (plan) => {
+        mkdirSync(launchDir, { recursive: true });
+        writeFileSync(join(launchDir, PLAN_FILE), JSON.stringify(plan));
+        journal.begin(launchDir, trackingId);
+      },
+      onOutcome: (result) => {
+        if (settings.mode === 'launch' && !result.cancelled) recordOutcome(journal, launchDir, result.status);
+      },
+      reportDir: launchDir,
     });
     publish(outcome);
-    if (!outcome.cancelled) core.saveState(STATE.finished, 'true');
     if (outcome.status !== 'succeeded' && outcome.status !== 'planned') {
       core.setFailed(`Launch ${outcome.status}${outcome.failedPhase ? ` at phase '${outcome.failedPhase}'` : ''}: ${outcome.reason ?? ''}`);
     }
@@ -55,53 +75,92 @@ export async function runMain(): Promise<void> {
   }
 }
 
-/** The post step: if the main step was cancelled mid-launch, roll back what it started, in reverse. */
+/**
+ * The outcome goes in the journal and, as a fallback the post step also reads, in a file of the
+ * launch directory: a finished launch must never be rolled back because one of them could not be written.
+ */
+function recordOutcome(journal: LaunchJournal, launchDir: string, status: string): void {
+  const failures: string[] = [];
+  try {
+    journal.finished();
+  } catch (error) {
+    failures.push(`state: ${errorMessage(error)}`);
+  }
+  try {
+    writeFileSync(join(launchDir, OUTCOME_FILE), status);
+  } catch (error) {
+    failures.push(`${join(launchDir, OUTCOME_FILE)}: ${errorMessage(error)}`);
+  }
+  if (failures.length === 2) core.error(`Could not record that the launch finished (${failures.join('; ')}): the post step will roll it back.`);
+}
+
+/** The post step: if the main step was interrupted mid-launch, roll back what it started, in reverse. */
 export async function runPost(): Promise<void> {
-  const startedPhases = readSavedList(core.getState, STATE.started);
-  if (core.getState(STATE.finished) === 'true' || startedPhases.length === 0) {
+  const record = readJournal(core.getState);
+  const dir = record.launchDir;
+  if (!dir || record.started.length === 0 || record.finished || existsSync(join(dir, OUTCOME_FILE))) {
     core.info('Launch finished in the main step; nothing to undo.');
     return;
   }
-  const done = new Set(readSavedList(core.getState, STATE.rolledBack));
-  const pending = startedPhases.filter((id) => !done.has(id));
-  core.warning(`The launch was interrupted after starting ${startedPhases.join(', ')}: rolling back ${[...pending].reverse().join(' → ')}.`);
   try {
-    const settings = readActionSettings();
-    const outcome = await runLaunch({
-      settings: { ...settings, mode: 'rollback' },
-      run: readRunContext(),
-      printer,
-      rollbackPhases: pending,
-      resolvedStrategy: savedStrategy(),
-      reportDir: process.env.RUNNER_TEMP,
-    });
-    core.appendSummary(outcome.summary);
-    if (outcome.status === 'rollback_failed') core.setFailed('ROLLBACK FAILED after the cancelled launch: undo the failed phases by hand.');
+    // What the main step ran, not the spec file, which a command may have changed since.
+    const plan = JSON.parse(readFileSync(join(dir, PLAN_FILE), 'utf8')) as SavedPlan;
+    const settled = await settleSurvivors(record, plan.launch, dir, printer);
+    const done = new Set([...record.rolledBack, ...record.rollbackFailed, ...settled.keys()]);
+    const failedEarlier = [...record.rollbackFailed, ...[...settled].filter(([, ok]) => !ok).map(([id]) => id)];
+    const pending = record.started.filter((id) => !done.has(id));
+    let failed = failedEarlier.length > 0;
+    if (pending.length) {
+      core.warning(`The launch was interrupted after starting ${record.started.join(', ')}: rolling back ${[...pending].reverse().join(' → ')}.`);
+      const settings = readActionSettings();
+      const outcome = await runLaunch({
+        settings: { ...settings, mode: 'rollback' },
+        run: readRunContext(),
+        printer,
+        rollbackPhases: pending,
+        savedPlan: plan,
+        tracking: { id: `${record.trackingId ?? 'post'}-post`, dir },
+        reportDir: dir,
+        reportName: 'launch-report-post.json',
+      });
+      failed ||= outcome.status === 'rollback_failed';
+      warnOnFailure('the job summary', () => core.appendSummary(outcome.summary));
+    } else {
+      core.info('The main step had already undone every phase that started; nothing left to roll back.');
+    }
+    if (failed) core.setFailed(`ROLLBACK FAILED after the interrupted launch${failedEarlier.length ? ` (${failedEarlier.join(', ')})` : ''}: undo the failed phases by hand.`);
   } catch (error) {
     core.setFailed(`Rollback after cancellation could not run: ${errorMessage(error)}`);
   }
 }
 
-/** The strategy the main step resolved, if it saved one (we wrote it: no validation needed). */
-function savedStrategy(): LaunchOutcome['launch']['strategy'] {
-  const saved = core.getState(STATE.strategy);
-  return saved ? (JSON.parse(saved) as LaunchOutcome['launch']['strategy']) : undefined;
+/** Outputs and summary come after the outcome is recorded: a runner file that fails is a warning. */
+function warnOnFailure(what: string, write: () => void): void {
+  try {
+    write();
+  } catch (error) {
+    core.warning(`Could not write ${what}: ${errorMessage(error)}`);
+  }
 }
 
 function publish(outcome: LaunchOutcome): void {
-  core.setOutput('status', outcome.status);
-  core.setOutput('failed-phase', outcome.failedPhase ?? '');
-  core.setOutput('report', outcome.reportPath);
-  core.setOutput('duration-ms', String(Math.round(outcome.durationMs)));
-  core.appendSummary(outcome.summary);
+  warnOnFailure('the step outputs', () => {
+    core.setOutput('status', outcome.status);
+    core.setOutput('failed-phase', outcome.failedPhase ?? '');
+    core.setOutput('report', outcome.reportPath);
+    core.setOutput('duration-ms', String(Math.round(outcome.durationMs)));
+  });
+  warnOnFailure('the job summary', () => core.appendSummary(outcome.summary));
 }
 
 /** Bad inputs or a bad spec: annotate each problem on its file and line; no command has run. */
 function reportStartFailure(error: unknown, started: number): void {
-  core.setOutput('status', 'failed');
-  core.setOutput('failed-phase', '');
-  core.setOutput('report', '');
-  core.setOutput('duration-ms', String(Date.now() - started));
+  warnOnFailure('the step outputs', () => {
+    core.setOutput('status', 'failed');
+    core.setOutput('failed-phase', '');
+    core.setOutput('report', '');
+    core.setOutput('duration-ms', String(Date.now() - started));
+  });
   if (error instanceof SpecError) {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     for (const problem of error.problems) {

@@ -12,6 +12,13 @@ import type { NotifierContext } from '../notify';
 import { resolveRollbackVersion } from '../notify/rollback-version';
 import type { LaunchRequest } from './run-launch';
 
+/** The spec as a launch ran it (inputs applied, strategy resolved): the post step undoes exactly this. */
+export interface SavedPlan {
+  file: string;
+  digest: string;
+  launch: Launch;
+}
+
 export interface PreparedRun {
   loaded: LoadedSpec;
   /** The phases to run: strategy expanded, thresholds bound, environment overridden by the input. */
@@ -32,8 +39,9 @@ export interface PreparedRun {
 export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
   const { settings, printer } = request;
   const cwd = resolve(settings.workingDirectory);
-  const loaded = loadSpecFile(resolve(cwd, settings.spec));
-  const validated: Launch = { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
+  const saved = request.savedPlan;
+  const loaded: LoadedSpec = saved ? { file: saved.file, launch: saved.launch, digest: () => saved.digest } : loadSpecFile(resolve(cwd, settings.spec));
+  const validated: Launch = saved ? saved.launch : { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
 
   const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : Math.random().toString(36).slice(2, 10);
   const redact = createRedactor(secretsOf(settings));
@@ -44,12 +52,13 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
   const env = buildLaunchEnv(validated, settings, identity);
   // A plan runs nothing: commands that list a strategy's targets show as such in it.
   const resolved =
-    settings.mode === 'plan'
+    settings.mode === 'plan' || saved
       ? validated
       : request.resolvedStrategy
         ? { ...validated, strategy: request.resolvedStrategy }
         : await resolveStrategyCommands(validated, { mode: settings.mode, env, cwd });
   if (resolved.strategy && settings.mode === 'launch') request.onStrategyResolved?.(resolved.strategy);
+  if (settings.mode === 'launch') request.onPlanned?.({ file: loaded.file, digest: loaded.digest(), launch: resolved }, launchId);
   const launch = prepareLaunch(resolved);
   return { loaded, launch, env, cwd, launchId, previousVersion, redact, notifierContext: { ...context, launch, previousVersion } };
 }

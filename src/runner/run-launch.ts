@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { EventBus, type Subscriber } from '../engine/events';
+import { EventBus, errorMessage, type Subscriber } from '../engine/events';
 import { LaunchEngine, type LaunchResult } from '../engine/engine';
 import type { LaunchStatus } from '../engine/model';
 import type { Settings } from '../inputs';
@@ -14,7 +14,9 @@ import { renderSummary } from '../report/summary';
 import { renderMetricCharts } from '../metrics/summary';
 import { thresholdWarnings } from '../metrics/thresholds';
 import { createNotifiers } from '../notify';
-import { prepareRun } from './prepare-run';
+import { prepareRun, type SavedPlan } from './prepare-run';
+import type { EngineJournal } from '../engine/engine';
+import { neutraliseCommandLine } from './command-output';
 
 export interface LaunchRequest {
   settings: Settings;
@@ -34,6 +36,16 @@ export interface LaunchRequest {
   resolvedStrategy?: Launch['strategy'];
   /** Receives the resolved strategy of a launch, so the main step can save it for the post step. */
   onStrategyResolved?(strategy: NonNullable<Launch['strategy']>): void;
+  /** The plan a launch is about to run, before anything runs; throwing stops the launch there. */
+  onPlanned?(plan: SavedPlan, launchId: string): void;
+  /** Run this plan instead of reading the spec (the post step undoes what the main step ran). */
+  savedPlan?: SavedPlan;
+  journal?: EngineJournal;
+  tracking?: { id: string; dir: string };
+  /** Called with the outcome as soon as there is one, before the report is written (the main step records it). */
+  onOutcome?(result: Pick<LaunchResult, 'status' | 'cancelled'>): void;
+  /** The report's file name within reportDir, when one run has several (main and post step). */
+  reportName?: string;
 }
 
 export interface LaunchOutcome {
@@ -56,7 +68,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const { loaded, launch, env, cwd, launchId, previousVersion, redact, notifierContext } = await prepareRun(request);
 
   const bus = new EventBus();
-  const reportPath = join(request.reportDir ?? tmpdir(), `launch-report-${launchId}.json`);
+  const reportPath = join(request.reportDir ?? tmpdir(), request.reportName ?? `launch-report-${launchId}.json`);
   bus.subscribe(new ConsoleLog(printer));
   for (const subscriber of request.subscribers ?? []) bus.subscribe(subscriber);
   for (const notifier of createNotifiers(notifierContext)) bus.subscribe(notifier);
@@ -85,7 +97,9 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
       env,
       cwd,
       signal: request.signal,
-      output: (_phase, _stream, line) => printer.info(line),
+      output: (_phase, _stream, line) => printer.info(neutraliseCommandLine(line)),
+      journal: request.journal,
+      tracking: request.tracking,
     });
     result =
       settings.mode !== 'rollback'
@@ -95,10 +109,18 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
           : await engine.rollbackOnly(undefined, 'manual rollback');
   }
 
+  request.onOutcome?.(result);
   // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
   await bus.flush(request.signal?.aborted ? 2000 : 30_000);
   // After the flush, so the notifiers' warnings are in the report too.
-  writeJsonReport(reportPath, { launchId, spec: loaded.file, specDigest: loaded.digest(), environment: launch.environment, version: settings.version, previousVersion }, bus.history, redact);
+  let written = reportPath;
+  try {
+    writeJsonReport(reportPath, { launchId, spec: loaded.file, specDigest: loaded.digest(), environment: launch.environment, version: settings.version, previousVersion }, bus.history, redact);
+  } catch (error) {
+    // The launch is over and its outcome recorded: a report it cannot write is a warning, not a failure.
+    printer.warning(`Could not write the report ${reportPath}: ${redact(errorMessage(error))}`);
+    written = '';
+  }
   const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.started' ? [event.phase] : []));
-  return { ...result, startedPhases, reportPath, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
+  return { ...result, startedPhases, reportPath: written, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
 }

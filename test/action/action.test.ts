@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAction } from '../support/run-action';
+import { phase, workspace } from '../support/workspace';
 import { isAlive } from '../support/process';
 import { waitFor } from '../support/wait-for';
 import { startServer } from '../support/http-server';
-
-/** A workspace with a spec file and a log that every command appends to, in order. */
-function workspace(spec: string): { dir: string; log: () => string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'launch-action-ws-'));
-  writeFileSync(join(dir, 'launch.yml'), spec);
-  const logFile = join(dir, 'commands.log');
-  return { dir, log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n') : []) };
-}
-
-const phase = (id: string, run: string, extra = '') => `
-    - id: ${id}
-      run: echo "run ${id}" >> commands.log; ${run}
-      rollback: echo "rollback ${id}" >> commands.log${extra}`;
 
 describe('node dist/index.js as the runner runs it', () => {
   it('launches, sets outputs, writes the report and the job summary', async () => {

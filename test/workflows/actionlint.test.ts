@@ -198,12 +198,14 @@ describe('action.yml (actionlint lints workflows only, so its structure is check
     }
   });
 
-  it('runs dist/index.js on node24, with a post step that always runs', () => {
+  it('runs dist/index.js on node24, with a post step of its own entry that always runs', () => {
     expect(action.runs.using).toBe('node24');
     expect(action.runs.main).toBe('dist/index.js');
-    expect(action.runs.post).toBe('dist/index.js');
+    // Its own entry: which step runs never depends on saved state a command could write (issue 10).
+    expect(action.runs.post).toBe('dist/post/index.js');
     expect(action.runs['post-if']).toBe('always()');
     expect(existsSync(join(ROOT, 'dist/index.js')), 'dist/index.js exists').toBe(true);
+    expect(existsSync(join(ROOT, 'dist/post/index.js')), 'dist/post/index.js exists').toBe(true);
   });
 });
 
