@@ -5,6 +5,7 @@ import { readRunContext } from './run-context';
 import { runLaunch } from './runner/run-launch';
 import { SpecError } from './spec/problems';
 import { errorMessage } from './engine/events';
+import { isSuccess } from './engine/model';
 import type { Printer } from './report/console-log';
 
 const USAGE = `Usage: launch-action <plan|launch|rollback> [options]
@@ -28,7 +29,8 @@ Secrets come from the environment, never from arguments:
   PROMETHEUS_TOKEN, PROMETHEUS_PASSWORD, DATADOG_API_KEY, DATADOG_APP_KEY,
   SLACK_WEBHOOK_URL, SLACK_BOT_TOKEN, GITHUB_TOKEN, SECRET_VARS (KEY=value lines)
 Ctrl-C stops the running command and rolls back the phases that started.
-Exit status: 0 succeeded or planned, 1 failed or rolled back, 2 bad usage or invalid spec.`;
+Exit status: 0 succeeded, planned, or (rollback) rolled back; 1 failed or rolled back;
+2 bad usage, invalid spec, or a rollback with no version to return to.`;
 
 const started = performance.now();
 const stamp = (): string => `[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s]`;
@@ -89,7 +91,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`${stamp()} report: ${rollback.reportPath}`);
     return 1;
   }
-  return outcome.status === 'succeeded' || outcome.status === 'planned' ? 0 : 1;
+  return isSuccess(settings.mode, outcome.status) ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -6,6 +6,11 @@ export type LaunchMode = z.infer<typeof launchModeSchema>;
 export const launchStatusSchema = z.enum(['succeeded', 'rolled_back', 'failed', 'rollback_failed', 'planned']);
 export type LaunchStatus = z.infer<typeof launchStatusSchema>;
 
+/** Whether a step in `mode` ended as asked: a manual rollback that rolled back did its job. */
+export function isSuccess(mode: LaunchMode, status: LaunchStatus): boolean {
+  return status === 'succeeded' || status === 'planned' || (mode === 'rollback' && status === 'rolled_back');
+}
+
 export const phaseStateSchema = z.enum([
   'pending',
   'validating',

@@ -6,6 +6,7 @@ import { readSettings, secretsOf, type Settings } from '../inputs';
 import { readRunContext } from '../run-context';
 import { SpecError } from '../spec/problems';
 import { errorMessage } from '../engine/events';
+import { isSuccess } from '../engine/model';
 import { runLaunch, type LaunchOutcome } from './run-launch';
 import { LaunchJournal, readJournal } from './journal';
 import { settleSurvivors } from './survivors';
@@ -67,7 +68,7 @@ export async function runMain(): Promise<void> {
       reportDir: launchDir,
     });
     publish(outcome);
-    if (outcome.status !== 'succeeded' && outcome.status !== 'planned') {
+    if (!isSuccess(settings.mode, outcome.status)) {
       core.setFailed(`Launch ${outcome.status}${outcome.failedPhase ? ` at phase '${outcome.failedPhase}'` : ''}: ${outcome.reason ?? ''}`);
     }
   } catch (error) {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { errorMessage } from '../engine/events';
-import { secretsOf } from '../inputs';
+import { InputError, secretsOf } from '../inputs';
 import { loadSpecFile, type LoadedSpec } from '../spec/load';
 import { prepareLaunch } from '../spec/prepare';
 import { resolveStrategyCommands } from '../strategies/expand';
@@ -47,6 +47,13 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
   const redact = createRedactor(secretsOf(settings));
   const context = { settings, run: request.run, mode: settings.mode, version: settings.version, specDigest: loaded.digest, redact };
   const previousVersion = settings.previousVersion ?? (settings.mode === 'rollback' ? await findRollbackVersion({ ...context, launch: validated }, printer) : undefined);
+  // A manual rollback returns to a version, or it would run every rollback with an empty one. (After
+  // an interrupted launch the post step undoes what started, with whatever the launch was given.)
+  if (settings.mode === 'rollback' && !previousVersion && !request.rollbackPhases) {
+    throw new InputError(
+      `input 'previous-version': a manual rollback needs the version to return to, and none is known (no earlier successful deployment of '${validated.environment}' was found); set it and run again. Nothing was run.`,
+    );
+  }
   const identity = { launchId, mode: settings.mode, environment: validated.environment, version: settings.version, previousVersion };
   // Built before expansion: a strategy's own commands (listing instances...) see the same environment.
   const env = buildLaunchEnv(validated, settings, identity);
@@ -65,8 +72,7 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
 
 /**
  * A manual rollback without previous-version goes back to the version of the environment's last
- * successful deployment before the current one (GitHub Deployments). Without one, rollback commands
- * run with an empty LAUNCH_PREVIOUS_VERSION, said loudly.
+ * successful deployment before the current one (GitHub Deployments); without one it is refused.
  */
 async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Promise<string | undefined> {
   try {
@@ -76,9 +82,8 @@ async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Prom
       printer.info(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`);
       return found.version;
     }
-    printer.warning('No previous-version was given and no earlier successful deployment was found: rollback commands get an empty LAUNCH_PREVIOUS_VERSION.');
   } catch (error) {
-    printer.warning(`Could not read the deployment history (${errorMessage(error)}): rollback commands get an empty LAUNCH_PREVIOUS_VERSION.`);
+    printer.warning(`Could not read the deployment history: ${errorMessage(error)}`);
   }
   return undefined;
 }

@@ -53,7 +53,7 @@ export interface LaunchOutcome {
   failedPhase?: string;
   reason?: string;
   cancelled: boolean;
-  /** Ids of the phases that started, in order (a cancelled launch's rollback undoes these). */
+  /** Ids of the phases that reached their command, in order (a cancelled launch's rollback undoes these). */
   startedPhases: string[];
   durationMs: number;
   reportPath: string;
@@ -121,6 +121,6 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
     printer.warning(`Could not write the report ${reportPath}: ${redact(errorMessage(error))}`);
     written = '';
   }
-  const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.started' ? [event.phase] : []));
+  const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.state' && event.to === 'executing' ? [event.phase] : []));
   return { ...result, startedPhases, reportPath: written, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
 }

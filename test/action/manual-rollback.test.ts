@@ -39,11 +39,28 @@ describe('manual rollback through node dist/index.js', () => {
       cwd: dir,
     });
     expect(run.outputs.status, run.stdout).toBe('rolled_back');
+    // A manual rollback that rolled back did what was asked: the step succeeds, with no error annotation.
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).not.toMatch(/^::error/m);
     expect(readFileSync(join(dir, 'rollback.log'), 'utf8').trim()).toBe('deploy 1.1.0');
     expect(run.stdout).toContain('Rolling back to 1.1.0');
     expect(github.statesOf(live.id).at(-1)).toBe('inactive');
     // The runner learns what to mask from ::add-mask::; no other line may carry the token.
     expect(run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN);
     expect(run.summary).not.toContain(TOKEN);
+  });
+
+  it('with no version to return to (no input, no deployment history), refuses before running anything, naming the input', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'manual-rollback-'));
+    writeFileSync(join(dir, 'launch.yml'), `launch:\n  phases:\n    - { id: deploy, run: "true", rollback: 'echo "deploy [$LAUNCH_PREVIOUS_VERSION]" >> rollback.log' }\n`);
+    const run = await runAction({
+      inputs: { spec: 'launch.yml', mode: 'rollback', environment: 'production', 'working-directory': dir, 'github-token': TOKEN },
+      env: { GITHUB_API_URL: github.apiUrl, GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '778', GITHUB_RUN_ATTEMPT: '1', GITHUB_SHA: 'abc123', GITHUB_EVENT_NAME: 'workflow_dispatch' },
+      cwd: dir,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    expect(run.stdout).toMatch(/^::error::input 'previous-version': a manual rollback needs the version to return to/m);
+    expect(() => readFileSync(join(dir, 'rollback.log'), 'utf8')).toThrow(/ENOENT/);
   });
 });
