@@ -5,17 +5,23 @@ import { findCheckKind } from '../checks/registry';
 import { formatDuration } from '../spec/duration';
 import { errorMessage } from '../engine/events';
 import { phaseEnv } from '../engine/phase-env';
+import { unsetVariables } from '../exec/unset-variables';
 
 export interface PlanReport {
   text: string;
-  /** Each says which phase and check lacks what it needs to run. */
+  /** Each says which phase and check lacks what it needs to run: any one refuses a launch. */
   problems: string[];
+  /** Worth a look, not a refusal: variables a command reads that nothing seems to set. */
+  warnings: string[];
 }
 
 /** The ordered plan: phases, their checks as they will run (templates filled in), timeouts, rollback order. */
 export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Record<string, string>>, cwd: string): PlanReport {
   const lines: string[] = [`Launch plan for ${launch.environment}: ${launch.phases.length} phase(s)`];
   const problems: string[] = [];
+  const warnings: string[] = [];
+  // Commands inherit the runner's environment too (PATH, HOME, GITHUB_*...).
+  const inherited = process.env;
 
   launch.phases.forEach((phase, index) => {
     lines.push('', `${index + 1}. ${phase.name} [${phase.id}] — timeout ${formatDuration(phase.timeoutMs)}, rollback timeout ${formatDuration(phase.rollbackTimeoutMs)}${phase.rollbackOnFailure ? '' : ', no rollback on failure'}`);
@@ -24,12 +30,18 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
     describeChecks('watch', phase.watch, phase);
     describeChecks('verify', phase.verify, phase);
     lines.push(`   rollback: ${phase.rollback ?? '(nothing to undo)'}`);
+    for (const [what, command] of [['run', phase.run], ['rollback', phase.rollback]] as const) {
+      if (!command) continue;
+      const unset = unsetVariables(command, { ...inherited, ...phaseEnv(env, phase, what) });
+      if (unset.length) warnings.push(`${phase.id} → ${what} reads ${unset.map((name) => `$${name}`).join(', ')}, which nothing sets: with set -u the command fails there (set it in vars, or write \${NAME:-default})`);
+    }
   });
 
   const withRollback = launch.phases.filter((phase) => phase.rollback);
   lines.push('', `Rollback order on failure: ${withRollback.length ? [...withRollback].reverse().map((p) => p.id).join(' → ') : 'no phase has a rollback command'}`);
   if (problems.length) lines.push('', `Problems (${problems.length}):`, ...problems.map((p) => `  ✖ ${p}`));
-  return { text: lines.join('\n'), problems };
+  if (warnings.length) lines.push('', `Warnings (${warnings.length}):`, ...warnings.map((w) => `  ⚠ ${w}`));
+  return { text: lines.join('\n'), problems, warnings };
 
   function describeChecks(stage: CheckStage, checks: readonly CheckSpec[], phase: Phase): void {
     for (const check of checks) {

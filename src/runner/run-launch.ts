@@ -82,13 +82,18 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
 
   let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs'>;
   const extras: string[] = [];
-  if (settings.mode === 'plan') {
-    const plan = renderPlan(launch, settings, env, cwd);
-    printer.info(plan.text);
-    for (const problem of plan.problems) bus.warn('plan', problem);
+  // What the plan finds wrong refuses a launch before anything runs, as it fails a plan. A rollback
+  // (manual, or the post step's) is not held back: it undoes what is there to undo.
+  const plan = settings.mode === 'rollback' ? undefined : renderPlan(launch, settings, env, cwd);
+  for (const problem of plan?.problems ?? []) bus.warn('plan', problem);
+  for (const warning of plan?.warnings ?? []) bus.warn('plan', warning);
+  const refusal = plan?.problems.length ? `the plan lists ${plan.problems.length} problem(s); nothing was run` : undefined;
+  if (plan && (settings.mode === 'plan' || refusal)) {
+    if (settings.mode === 'plan') printer.info(plan.text);
     extras.push('### Plan', '', '```text', plan.text, '```');
-    bus.emit({ type: 'launch.finished', status: 'planned', durationMs: 0 });
-    result = { status: 'planned', cancelled: false, durationMs: 0 };
+    const status = refusal ? 'failed' : 'planned';
+    bus.emit({ type: 'launch.finished', status, reason: refusal, durationMs: 0 });
+    result = { status, reason: refusal, cancelled: false, durationMs: 0 };
   } else {
     const engine = new LaunchEngine({
       launch,

@@ -44,14 +44,26 @@ describe('the seed template through node dist/index.js', () => {
 
   const vars = (): string => [`IMAGE=${image}`, 'IMAGE_TAG=2.0.0', 'PREVIOUS_IMAGE_TAG=1.9.0', `BASE_URL=${service.url}`, `OFREP_URL=${ofrep.url}`].join('\n');
 
-  it('plans as written, naming what the checks still need', async () => {
+  it('plans as written, naming what the checks still need, and fails the step while it lists problems', async () => {
     const ws = stubWorkspace();
     const run = await runAction({ inputs: { spec: SEED_SPEC, mode: 'plan', 'working-directory': ws.dir }, env: { PATH: ws.path } });
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs.status).toBe('planned');
+    expect(run.exitCode).toBe(1);
+    expect(run.outputs.status).toBe('failed');
+    expect(run.stdout).toMatch(/::warning::plan: deploy → run reads \$IMAGE_TAG, which nothing sets/);
     expect(run.stdout).toContain('Rollback order on failure: traffic → health → deploy → migration');
     expect(run.stdout).toContain('run:      deploy --image ${IMAGE_TAG}');
     expect(run.stdout).toMatch(/::warning::plan: deploy → gate 'image_digest': image is not set and defaults to \$\{IMAGE\}/);
+    expect(ws.log()).toEqual([]);
+  });
+
+  it('plans clean once the variables are given, and a launch with problems is refused before phase 1', async () => {
+    const ws = stubWorkspace();
+    const planned = await runAction({ inputs: { spec: SEED_SPEC, mode: 'plan', vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    expect(planned.exitCode, planned.stdout).toBe(0);
+    expect(planned.outputs.status).toBe('planned');
+    const refused = await runAction({ inputs: { spec: SEED_SPEC, 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    expect(refused.outputs.status).toBe('failed');
+    expect(refused.stdout).toMatch(/the plan lists \d+ problem\(s\); nothing was run/);
     expect(ws.log()).toEqual([]);
   });
 
