@@ -9,6 +9,8 @@ export interface Printer {
   error(line: string): void;
   startGroup(title: string): void;
   endGroup(): void;
+  /** Hides a secret found after start-up (a credential in the spec's vars) from the log, where there is one. */
+  mask?(secret: string): void;
 }
 
 /** Prints the launch as it happens: one collapsible group per phase, then the rollback and outcome. */

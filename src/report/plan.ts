@@ -1,5 +1,5 @@
 import type { Launch, Phase, CheckSpec } from '../spec/schema';
-import type { Settings } from '../inputs';
+import { credentialVarNames, type Settings } from '../inputs';
 import type { CheckStage } from '../engine/model';
 import { findCheckKind } from '../checks/registry';
 import { formatDuration } from '../spec/duration';
@@ -15,7 +15,9 @@ export interface PlanReport {
 /** The ordered plan: phases, their checks as they will run (templates filled in), timeouts, rollback order. */
 export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Record<string, string>>, cwd: string): PlanReport {
   const lines: string[] = [`Launch plan for ${launch.environment}: ${launch.phases.length} phase(s)`];
-  const problems: string[] = [];
+  const problems: string[] = credentialVarNames(launch.vars).map(
+    (name) => `vars.${name} holds a credential written in the spec: keep it in a repository secret and pass it through the action's \`vars\` input instead (\`${name}=\${{ secrets.${name} }}\`)`,
+  );
 
   launch.phases.forEach((phase, index) => {
     lines.push('', `${index + 1}. ${phase.name} [${phase.id}] — timeout ${formatDuration(phase.timeoutMs)}, rollback timeout ${formatDuration(phase.rollbackTimeoutMs)}${phase.rollbackOnFailure ? '' : ', no rollback on failure'}`);

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
 import { errorMessage } from '../engine/events';
-import { secretsOf } from '../inputs';
+import { credentialVars, secretsOf } from '../inputs';
 import { loadSpecFile, type LoadedSpec } from '../spec/load';
 import { prepareLaunch } from '../spec/prepare';
 import { resolveStrategyCommands } from '../strategies/expand';
 import type { Launch } from '../spec/schema';
 import { buildLaunchEnv } from './launch-env';
 import type { Printer } from '../report/console-log';
-import { createRedactor } from '../report/redact';
+import { createRedactor } from '../secrets/redactor';
 import type { NotifierContext } from '../notify';
 import { resolveRollbackVersion } from '../notify/rollback-version';
 import type { LaunchRequest } from './run-launch';
@@ -36,7 +36,10 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
   const validated: Launch = { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
 
   const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : Math.random().toString(36).slice(2, 10);
-  const redact = createRedactor(secretsOf(settings));
+  // The spec's own credential-named vars are secrets too, like the `vars` input's.
+  const specSecrets = credentialVars(loaded.launch.vars);
+  for (const secret of specSecrets) printer.mask?.(secret);
+  const redact = createRedactor([...secretsOf(settings), ...specSecrets]);
   const context = { settings, run: request.run, mode: settings.mode, version: settings.version, specDigest: loaded.digest, redact };
   const previousVersion = settings.previousVersion ?? (settings.mode === 'rollback' ? await findRollbackVersion({ ...context, launch: validated }, printer) : undefined);
   const identity = { launchId, mode: settings.mode, environment: validated.environment, version: settings.version, previousVersion };

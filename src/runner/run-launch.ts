@@ -55,7 +55,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const { settings, printer } = request;
   const { loaded, launch, env, cwd, launchId, previousVersion, redact, notifierContext } = await prepareRun(request);
 
-  const bus = new EventBus();
+  const bus = new EventBus(Date.now, redact);
   const reportPath = join(request.reportDir ?? tmpdir(), `launch-report-${launchId}.json`);
   bus.subscribe(new ConsoleLog(printer));
   for (const subscriber of request.subscribers ?? []) bus.subscribe(subscriber);
