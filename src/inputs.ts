@@ -7,12 +7,15 @@ import { basicCredentials, urlSecretParts } from './secrets/redactor';
  * Every action input, read and validated in one place. The CLI fills the same Settings from its
  * arguments, so the rest of the code never touches INPUT_* variables or argv.
  */
+/** Names and versions are printed and sent everywhere: a line break in one could forge a log line. */
+const singleLineSchema = z.string().regex(/^[^\r\n]*$/, { message: 'must be a single line' });
+
 export const settingsSchema = z.object({
   spec: z.string().min(1),
   mode: launchModeSchema,
-  environment: z.string().optional(),
-  version: z.string().optional(),
-  previousVersion: z.string().optional(),
+  environment: singleLineSchema.optional(),
+  version: singleLineSchema.optional(),
+  previousVersion: singleLineSchema.optional(),
   vars: z.record(z.string(), z.string()),
   workingDirectory: z.string(),
   prometheus: z.object({
@@ -30,7 +33,7 @@ export const settingsSchema = z.object({
   slack: z.object({
     webhookUrl: z.string().url().optional(),
     botToken: z.string().optional(),
-    channel: z.string().optional(),
+    channel: singleLineSchema.optional(),
   }),
   github: z.object({
     token: z.string().optional(),

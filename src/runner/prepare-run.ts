@@ -8,6 +8,7 @@ import type { Launch } from '../spec/schema';
 import { buildLaunchEnv } from './launch-env';
 import type { Printer } from '../report/console-log';
 import { createRedactor } from '../secrets/redactor';
+import { singleLine } from '../text/single-line';
 import type { NotifierContext } from '../notify';
 import { resolveRollbackVersion } from '../notify/rollback-version';
 import type { LaunchRequest } from './run-launch';
@@ -67,7 +68,7 @@ async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Prom
     const found = await resolveRollbackVersion(ctx);
     if (found) {
       const undone = found.undoes ? ` (undoing deployment ${found.undoes.deploymentId}${found.undoes.version ? ` of ${found.undoes.version}` : ''})` : '';
-      printer.info(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`);
+      printer.info(singleLine(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`));
       return found.version;
     }
     printer.warning('No previous-version was given and no earlier successful deployment was found: rollback commands get an empty LAUNCH_PREVIOUS_VERSION.');
