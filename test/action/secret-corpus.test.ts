@@ -6,6 +6,7 @@ import { runAction, type ActionRun } from '../support/run-action';
 import { sendJson, startServer, type TestServer } from '../support/http-server';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack';
+import { encodings, scan } from '../support/secret-scan';
 
 // Secrets a password manager produces, one shape each, through every source the action takes a secret
 // from, in a launch through dist/ whose commands print them raw and encoded and fail, and whose
@@ -28,33 +29,6 @@ const SECRETS = {
   'url password': 'url-p@ss/w%rd',
 };
 const BASIC_PAIRS = [`${PROMETHEUS_USER}:${SECRETS['prometheus-password']}`, `${SECRETS['url user']}:${SECRETS['url password']}`];
-
-/** Every form the scan looks for, written independently of the code under test. */
-function encodings(secret: string): string[] {
-  const pieces = [secret, ...secret.split('\n')].filter(Boolean);
-  return [
-    ...new Set(
-      pieces.flatMap((piece) => [
-        piece,
-        encodeURIComponent(piece),
-        encodeURIComponent(piece).replace(/%20/g, '+'),
-        Buffer.from(piece).toString('base64'),
-        JSON.stringify(piece).slice(1, -1),
-        piece.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-        piece.replace(/[\\`*_~[\]|<>&]/g, (c) => `\\${c}`),
-      ]),
-    ),
-  ];
-}
-
-/** Where each form of each secret shows up across the channels: `channel: form` per hit. Zero-width spaces are dropped first. */
-function scan(channels: Record<string, string>, secrets: readonly string[]): string[] {
-  const forms = [...new Set(secrets.flatMap(encodings))];
-  return Object.entries(channels).flatMap(([channel, text]) => {
-    const plain = text.replace(/\u200B/g, '');
-    return forms.filter((form) => plain.includes(form)).map((form) => `${channel}: ${JSON.stringify(form)}`);
-  });
-}
 
 /** The secrets every run is given, then those of the Prometheus credentials each run picks. */
 const COMMON = Object.entries(SECRETS).flatMap(([source, value]) => (/^(prometheus|url)/.test(source) ? [] : [value]));
