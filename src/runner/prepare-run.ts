@@ -64,16 +64,18 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
  * run with an empty LAUNCH_PREVIOUS_VERSION, said loudly.
  */
 async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Promise<string | undefined> {
+  // The history is outside text: redacted and kept on one line like every other line we print.
+  const clean = (text: string): string => singleLine(ctx.redact?.(text) ?? text);
   try {
     const found = await resolveRollbackVersion(ctx);
     if (found) {
       const undone = found.undoes ? ` (undoing deployment ${found.undoes.deploymentId}${found.undoes.version ? ` of ${found.undoes.version}` : ''})` : '';
-      printer.info(singleLine(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`));
+      printer.info(clean(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`));
       return found.version;
     }
     printer.warning('No previous-version was given and no earlier successful deployment was found: rollback commands get an empty LAUNCH_PREVIOUS_VERSION.');
   } catch (error) {
-    printer.warning(`Could not read the deployment history (${errorMessage(error)}): rollback commands get an empty LAUNCH_PREVIOUS_VERSION.`);
+    printer.warning(clean(`Could not read the deployment history (${errorMessage(error)}): rollback commands get an empty LAUNCH_PREVIOUS_VERSION.`));
   }
   return undefined;
 }

@@ -74,7 +74,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
     const plan = renderPlan(launch, settings, env, cwd);
     printer.info(plan.text);
     for (const problem of plan.problems) bus.warn('plan', problem);
-    extras.push('### Plan', '', '```text', plan.text, '```');
+    extras.push('### Plan', '', '```text', redact(plan.text), '```');
     bus.emit({ type: 'launch.finished', status: 'planned', durationMs: 0 });
     result = { status: 'planned', cancelled: false, durationMs: 0 };
   } else {
@@ -100,5 +100,6 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   // After the flush, so the notifiers' warnings are in the report too.
   writeJsonReport(reportPath, { launchId, spec: loaded.file, specDigest: loaded.digest(), environment: launch.environment, version: settings.version, previousVersion }, bus.history, redact);
   const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.started' ? [event.phase] : []));
-  return { ...result, startedPhases, reportPath, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
+  // The summary is built from the bus's redacted events (and the redacted plan), not redacted as text.
+  return { ...result, reason: result.reason && redact(result.reason), startedPhases, reportPath, summary: renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)]), launch };
 }

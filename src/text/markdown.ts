@@ -5,7 +5,8 @@
  */
 export function markdownText(text: string): string {
   return foldLines(text)
-    .replace(/[\\`*~[\]|]/g, '\\$&')
+    // `***` alone is the redaction placeholder, kept readable; flanked by spaces or line ends it stays literal.
+    .replace(/(?<!\*)\*\*\*(?!\*)|[\\`*~[\]|]/g, (mark) => (mark === '***' ? mark : `\\${mark}`))
     // `_` between letters or digits (`channel_not_found`) never opens emphasis in GFM: left as it is.
     .replace(/_/g, (mark, at: number, all: string) => (/[\p{L}\p{N}]/u.test(all[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[at + 1] ?? '') ? mark : '\\_'))
     // Only where they could start an entity or an HTML tag, autolink or comment: `p99 < 0.05` reads as written.

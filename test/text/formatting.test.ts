@@ -24,3 +24,7 @@ it('neutralises Slack emphasis and code marks except inside words, and keeps cod
 it('folds CR and LF so a printed value cannot start a log line', () => {
   expect(singleLine('v1\r\n::set-output name=x::y\rz')).toBe('v1\\r\\n::set-output name=x::y\\rz');
 });
+
+it('leaves the redaction placeholder readable in markdown', () => {
+  expect(markdownText('value is *** and **bold**')).toBe('value is *** and \\*\\*bold\\*\\*');
+});
