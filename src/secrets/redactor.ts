@@ -31,8 +31,9 @@ export function secretForms(secret: string): string[] {
       JSON.stringify(piece).slice(1, -1),
       html,
       html.replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
-      // Markdown escaping: a backslash before each ASCII punctuation character.
+      // Markdown escaping: a backslash before each ASCII punctuation character, or only before markup.
       piece.replace(/[!-/:-@[-`{-~]/g, (c) => `\\${c}`),
+      piece.replace(/[\\`*_~[\]|<>&]/g, (c) => `\\${c}`),
     ];
   });
   return [...new Set(forms)].filter(Boolean);

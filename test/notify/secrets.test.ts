@@ -18,16 +18,21 @@ afterEach(async () => {
   await Promise.all([slack.close(), github.close(), datadog.close()]);
 });
 
-it('sends and warns no secret value, even when a check or a service echoes one', async () => {
-  const ctx = notifierContext({
-    endpoints: { slackApi: slack.apiUrl, datadogApi: datadog.url },
-    run: { apiUrl: github.apiUrl, eventName: 'pull_request', event: { number: 7, pull_request: { number: 7, head: { sha: 'e'.repeat(40) } } } },
+/** A pull-request run with every notifier pointed at the fakes, given these credentials. */
+function everyNotifierOn(slackFake: FakeSlack, githubFake: FakeGitHub, datadogFake: FakeDatadogEvents, keys: { bot: string; github: string; datadog: string; app: string }) {
+  return notifierContext({
+    endpoints: { slackApi: slackFake.apiUrl, datadogApi: datadogFake.url },
+    run: { apiUrl: githubFake.apiUrl, eventName: 'pull_request', event: { number: 7, pull_request: { number: 7, head: { sha: 'e'.repeat(40) } } } },
     settings: (s) => {
-      s.slack = { webhookUrl: slack.webhookUrl, botToken: SECRETS.botToken, channel: 'C0LAUNCHES' };
-      s.github.token = SECRETS.githubToken;
-      s.datadog = { ...s.datadog, apiKey: SECRETS.datadogApiKey, appKey: SECRETS.datadogAppKey };
+      s.slack = { webhookUrl: slackFake.webhookUrl, botToken: keys.bot, channel: 'C0LAUNCHES' };
+      s.github.token = keys.github;
+      s.datadog = { ...s.datadog, apiKey: keys.datadog, appKey: keys.app };
     },
   });
+}
+
+it('sends and warns no secret value, even when a check or a service echoes one', async () => {
+  const ctx = everyNotifierOn(slack, github, datadog, { bot: SECRETS.botToken, github: SECRETS.githubToken, datadog: SECRETS.datadogApiKey, app: SECRETS.datadogAppKey });
   const notifiers = createNotifiers(ctx);
   expect(notifiers.map((n) => n.name)).toEqual(['slack-bot', 'slack-webhook', 'github-deployments', 'github-pr-comment', 'datadog-events']);
 
@@ -61,15 +66,7 @@ it('sends no form of a secret shaped to survive escaping, to the bot, the webhoo
     startFakeDatadogEvents({ apiKey: shaped.datadog, appKey: shaped.app }),
   ]);
   try {
-    const ctx = notifierContext({
-      endpoints: { slackApi: bot.apiUrl, datadogApi: dd.url },
-      run: { apiUrl: gh.apiUrl, eventName: 'pull_request', event: { number: 7, pull_request: { number: 7, head: { sha: 'e'.repeat(40) } } } },
-      settings: (s) => {
-        s.slack = { webhookUrl: bot.webhookUrl, botToken: shaped.bot, channel: 'C0LAUNCHES' };
-        s.github.token = shaped.github;
-        s.datadog = { ...s.datadog, apiKey: shaped.datadog, appKey: shaped.app };
-      },
-    });
+    const ctx = everyNotifierOn(bot, gh, dd, shaped);
     const notifiers = createNotifiers(ctx);
     gh.answerNext('create-comment', { status: 422, body: { message: `no: ${encodeURIComponent(shaped.github)}` } });
     const { bus, script } = launchOn(ctx, notifiers);
