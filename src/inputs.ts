@@ -1,17 +1,21 @@
 import { z } from 'zod';
 import { launchModeSchema } from './engine/model';
 import { DATADOG_SITES } from './metrics/schema';
+import { basicCredentials, urlSecretParts } from './secrets/redactor';
 
 /**
  * Every action input, read and validated in one place. The CLI fills the same Settings from its
  * arguments, so the rest of the code never touches INPUT_* variables or argv.
  */
+/** Names and versions are printed and sent everywhere: a line break in one could forge a log line. */
+const singleLineSchema = z.string().regex(/^[^\r\n]*$/, { message: 'must be a single line' });
+
 export const settingsSchema = z.object({
   spec: z.string().min(1),
   mode: launchModeSchema,
-  environment: z.string().optional(),
-  version: z.string().optional(),
-  previousVersion: z.string().optional(),
+  environment: singleLineSchema.optional(),
+  version: singleLineSchema.optional(),
+  previousVersion: singleLineSchema.optional(),
   vars: z.record(z.string(), z.string()),
   /** Names of the `vars` entries that came from the `secret-vars` input: every value is a secret. */
   secretVarNames: z.array(z.string()),
@@ -33,7 +37,7 @@ export const settingsSchema = z.object({
     webhookUrl: z.string().url().optional(),
     apiUrl: z.string().url().optional(),
     botToken: z.string().optional(),
-    channel: z.string().optional(),
+    channel: singleLineSchema.optional(),
   }),
   github: z.object({
     token: z.string().optional(),
@@ -138,15 +142,37 @@ export function secretsOf(settings: Settings): string[] {
   return [
     prometheus.token,
     prometheus.password,
+    // The Authorization header built from them, which a server may echo in an error.
+    ...basicCredentials(prometheus.username, prometheus.password),
+    ...urlSecretParts(prometheus.url),
+    ...basicCredentials(...credentialsOf(prometheus.url)),
     // Extra headers usually carry credentials (tenant tokens, API keys).
     ...Object.values(prometheus.headers),
     datadog.apiKey,
     datadog.appKey,
     slack.webhookUrl,
+    // A command may print the webhook's secret path without the host.
+    ...urlSecretParts(slack.webhookUrl, { path: true }),
     slack.botToken,
     github.token,
-    ...Object.entries(vars).filter(([name]) => SECRET_VAR_NAME.test(name) || secretVarNames.includes(name)).map(([, value]) => value),
+    ...credentialVars(vars),
+    ...secretVarNames.map((name) => vars[name]),
   ].filter((value): value is string => Boolean(value));
+}
+
+/** The values of variables whose names say they hold a credential: the `vars` input's and the spec's own. */
+export function credentialVars(vars: Record<string, string>): string[] {
+  return Object.entries(vars).flatMap(([name, value]) => (SECRET_VAR_NAME.test(name) && value ? [value] : []));
+}
+
+/** The names of a spec's vars that look like credentials: they belong in a secret, not in the file. */
+export function credentialVarNames(vars: Record<string, string>): string[] {
+  return Object.keys(vars).filter((name) => SECRET_VAR_NAME.test(name) && vars[name]);
+}
+
+function credentialsOf(url: string | undefined): [string | undefined, string | undefined] {
+  const [username, password] = urlSecretParts(url);
+  return [username, password];
 }
 
 /** Settings with nothing configured beyond the spec: for the CLI and tests. */

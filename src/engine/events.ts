@@ -1,4 +1,5 @@
 import type { LaunchMode, LaunchStatus, PhaseState, CheckStage } from './model';
+import { redactValues, type Redact } from '../secrets/redactor';
 
 /** Everything the engine reports. Subscribers (log, summary, report, notifiers) see only these. */
 export type LaunchEvent =
@@ -38,14 +39,22 @@ export class EventBus {
   private readonly subscribers: Subscriber[] = [];
   readonly history: LaunchEvent[] = [];
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * `redact` takes secrets out of every string of every event as it is emitted: the one point all
+   * subscribers (log, notifiers, summary, report) read from, before any of them formats a value.
+   */
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly redact?: Redact,
+  ) {}
 
   subscribe(subscriber: Subscriber): void {
     this.subscribers.push(subscriber);
   }
 
   emit(input: EventInput): LaunchEvent {
-    const event = { ...input, at: this.now() } as LaunchEvent;
+    const raw = { ...input, at: this.now() } as LaunchEvent;
+    const event = this.redact ? redactValues(raw, this.redact) : raw;
     this.history.push(event);
     const failures: [string, unknown][] = [];
     for (const subscriber of this.subscribers) {

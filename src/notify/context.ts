@@ -2,7 +2,7 @@ import type { LaunchMode } from '../engine/model';
 import { secretsOf, type Settings } from '../inputs';
 import type { RunContext } from '../run-context';
 import type { Launch } from '../spec/schema';
-import { createRedactor } from '../report/redact';
+import { createRedactor } from '../secrets/redactor';
 import { GitHubRest } from '../github/rest';
 import { defaultRetryPolicy, type HttpOptions, type NotifierRetrySettings } from './http-retry';
 import type { LaunchFacts } from './launch-view';

@@ -1,5 +1,6 @@
 import { formatDuration } from '../spec/duration';
 import type { LaunchView, PhaseView } from './launch-view';
+import { codeSpan, markdownText } from '../text/markdown';
 import { breachText, headline, outcomeText, phaseIcon, phaseLabel, statusIcon, truncate } from './launch-text';
 
 /** GitHub takes 65,536 characters per comment; a table this long is already past reading. */
@@ -23,7 +24,7 @@ export function renderPrComment(view: LaunchView): string {
   const breaches = view.failureBreaches();
   if (breaches.length) lines.push('**Failing checks**', ...breaches.slice(-10).map((breach) => `- ${cell(breachText(breach))}`), '');
   const { runUrl, environmentUrl } = view.facts;
-  const links = [runUrl && `[Workflow run](${runUrl})`, environmentUrl && `[Environment](${environmentUrl})`, view.launchId && `launch \`${view.launchId}\``];
+  const links = [runUrl && `[Workflow run](${runUrl})`, environmentUrl && `[Environment](${environmentUrl})`, view.launchId && `launch ${codeSpan(view.launchId)}`];
   lines.push(links.filter(Boolean).join(' · '));
   return lines.join('\n');
 }
@@ -31,10 +32,10 @@ export function renderPrComment(view: LaunchView): string {
 function row(phase: PhaseView): string {
   const took = phase.durationMs === undefined ? '' : formatDuration(phase.durationMs);
   const detail = phase.rollback?.error ?? phase.reason ?? '';
-  return `| ${phaseIcon(phase.state)} | ${cell(phase.name)} \`${cell(phase.id)}\` | ${phaseLabel(phase.state)} | ${took} | ${cell(detail)} |`;
+  return `| ${phaseIcon(phase.state)} | ${cell(phase.name)} ${codeSpan(truncate(phase.id, MAX_CELL))} | ${phaseLabel(phase.state)} | ${took} | ${cell(detail)} |`;
 }
 
-/** One line of table-safe text: pipes escaped, newlines folded, long text shortened. */
+/** One line of table-safe text: markdown escaped (pipes, emphasis, HTML, mentions), long text shortened. */
 function cell(text: string): string {
-  return truncate(text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|'), MAX_CELL);
+  return markdownText(truncate(text, MAX_CELL));
 }

@@ -80,9 +80,23 @@ export function fitLines(lines: readonly string[], max: number, overflow: (hidde
   return [...kept, overflow(lines.length - kept.length)].join('\n');
 }
 
-/** Slack mrkdwn treats &, < and > as markup; text from commands and checks must show as written. */
+/**
+ * Slack mrkdwn treats &, < and > as markup (links, mentions); text from commands and checks must show
+ * as written. `* _ ~` and backticks have no escape in mrkdwn: where one could open or close emphasis or
+ * code (not between two letters or digits, as in `http_requests_total`), zero-width spaces around it
+ * keep Slack from pairing it.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[*_~`]/g, (mark, at: number, all: string) => (/[\p{L}\p{N}]/u.test(all[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[at + 1] ?? '') ? mark : `\u200B${mark}\u200B`));
+}
+
+/** Inline code for a value: a backtick in it would close the span, so it shows as a look-alike (ˋ). */
+export function mrkdwnCode(text: string): string {
+  return `\`${escapeMrkdwn(text.replace(/`/g, 'ˋ'))}\``;
 }
 
 export function link(url: string, label: string): string {

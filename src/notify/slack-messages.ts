@@ -4,7 +4,7 @@ import { formatDuration } from '../spec/duration';
 import type { SlackMoment } from './schema';
 import type { LaunchView, PhaseView } from './launch-view';
 import { breachText, headline, outcomeText, phaseCounts, phaseIcon, phaseLabel, statusIcon, statusLabel } from './launch-text';
-import { SLACK_LIMITS, context, escapeMrkdwn, fitLines, header, link, section, slackMessage, type Block, type SlackMessage } from './slack-blocks';
+import { SLACK_LIMITS, context, escapeMrkdwn, fitLines, header, link, mrkdwnCode, section, slackMessage, type Block, type SlackMessage } from './slack-blocks';
 
 /**
  * What each event means for Slack. A step (a breach, one rollback step, the end of a rollback) is a
@@ -102,8 +102,8 @@ function rollbackStepTitle(event: EventOf<'rollback.phase'>, view: LaunchView): 
 function facts(view: LaunchView): string[] {
   const { environment, version, previousVersion, actor, mode } = view.facts;
   const fields = [`*Environment*\n${escapeMrkdwn(environment)}`];
-  if (version) fields.push(`*Version*\n\`${escapeMrkdwn(version)}\``);
-  if (previousVersion) fields.push(`*${mode === 'rollback' ? 'Back to' : 'Previous'}*\n\`${escapeMrkdwn(previousVersion)}\``);
+  if (version) fields.push(`*Version*\n${mrkdwnCode(version)}`);
+  if (previousVersion) fields.push(`*${mode === 'rollback' ? 'Back to' : 'Previous'}*\n${mrkdwnCode(previousVersion)}`);
   if (actor) fields.push(`*Started by*\n${escapeMrkdwn(actor)}`);
   if (view.phases.size) fields.push(`*Phases*\n${phaseCounts(view)}`);
   return fields;

@@ -1,6 +1,7 @@
 import type { LaunchEvent, Subscriber } from '../engine/events';
 import { formatDuration } from '../spec/duration';
 import { statusIcon, statusLabel } from '../notify/launch-text';
+import { singleLine } from '../text/single-line';
 
 /** Where progress lines go: workflow commands in the action, the terminal in the CLI. */
 export interface Printer {
@@ -9,6 +10,8 @@ export interface Printer {
   error(line: string): void;
   startGroup(title: string): void;
   endGroup(): void;
+  /** Hides a secret found after start-up (a credential in the spec's vars) from the log, where there is one. */
+  mask?(secret: string): void;
 }
 
 /** Prints the launch as it happens: one collapsible group per phase, then the rollback and outcome. */
@@ -17,7 +20,12 @@ export class ConsoleLog implements Subscriber {
   private names = new Map<string, string>();
   private openGroup = false;
 
-  constructor(private readonly printer: Printer) {}
+  private readonly printer: Printer;
+
+  constructor(printer: Printer) {
+    // Annotations and group titles are escaped by the runner protocol; plain lines are folded here.
+    this.printer = { ...printer, info: (line) => printer.info(singleLine(line)) };
+  }
 
   onEvent(event: LaunchEvent): void {
     const p = this.printer;

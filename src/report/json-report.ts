@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventOf, LaunchEvent } from '../engine/events';
+import { redactValues, type Redact } from '../secrets/redactor';
 
 export interface ReportHeader {
   launchId: string;
@@ -20,26 +21,26 @@ const WRITE_CHUNK = 64 * 1024;
  * fleet a launch has thousands of events, and one string of them all, built from a copy of each, was
  * the run's largest allocation, at its very end.
  */
-export function writeJsonReport(path: string, header: ReportHeader, events: readonly LaunchEvent[], redact: (text: string) => string): void {
+export function writeJsonReport(path: string, header: ReportHeader, events: readonly LaunchEvent[], redact: Redact): void {
   const finished = events.find((event): event is EventOf<'launch.finished'> => event.type === 'launch.finished');
+  // Built from redacted values, not redacted as text: an escaped secret (`\"`, `\\`) would not match.
   const outcome = JSON.stringify(
-    { ...header, status: finished?.status, failedPhase: finished?.failedPhase, durationMs: finished && Math.round(finished.durationMs) },
+    redactValues({ ...header, status: finished?.status, failedPhase: finished?.failedPhase, durationMs: finished && Math.round(finished.durationMs) }, redact),
     null,
     2,
   );
   mkdirSync(dirname(path), { recursive: true });
   const file = openSync(path, 'w');
   try {
-    // Secrets sit inside string values, never across two events, so each chunk is redacted alone.
     let text = `${outcome.slice(0, -2)},\n  "events": [`;
     events.forEach((event, index) => {
-      const entry = JSON.stringify({ ...event, time: new Date(event.at).toISOString() }, null, 2);
+      const entry = JSON.stringify(redactValues({ ...event, time: new Date(event.at).toISOString() }, redact), null, 2);
       text += `${index ? ',' : ''}\n    ${entry.replace(/\n/g, '\n    ')}`;
       if (text.length < WRITE_CHUNK) return;
-      writeSync(file, redact(text));
+      writeSync(file, text);
       text = '';
     });
-    writeSync(file, redact(`${text}${events.length ? '\n  ' : ''}]\n}`));
+    writeSync(file, `${text}${events.length ? '\n  ' : ''}]\n}`);
   } finally {
     closeSync(file);
   }

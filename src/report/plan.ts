@@ -1,5 +1,5 @@
 import type { Launch, Phase, CheckSpec } from '../spec/schema';
-import type { Settings } from '../inputs';
+import { credentialVarNames, type Settings } from '../inputs';
 import type { CheckStage } from '../engine/model';
 import { findCheckKind } from '../checks/registry';
 import { formatDuration } from '../spec/duration';
@@ -19,7 +19,10 @@ export interface PlanReport {
 export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Record<string, string>>, cwd: string): PlanReport {
   const lines: string[] = [`Launch plan for ${launch.environment}: ${launch.phases.length} phase(s)`];
   const problems: string[] = [];
-  const warnings: string[] = [];
+  // Worth fixing, yet no reason to refuse a launch.
+  const warnings: string[] = credentialVarNames(launch.vars).map(
+    (name) => `vars.${name} holds a credential written in the spec: keep it in a repository secret and pass it through the action's \`vars\` input instead (\`${name}=\${{ secrets.${name} }}\`)`,
+  );
   // Commands inherit the runner's environment too (PATH, HOME, GITHUB_*...).
   const inherited = process.env;
 

@@ -2,6 +2,7 @@ import type { LaunchEvent, EventOf } from '../engine/events';
 import { formatDuration } from '../spec/duration';
 import { phaseIcon, phaseLabel, statusIcon, statusLabel } from '../notify/launch-text';
 import type { PhaseState } from '../engine/model';
+import { codeSpan, markdownText } from '../text/markdown';
 
 interface PhaseRow {
   id: string;
@@ -23,22 +24,22 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly s
   const out: string[] = [];
 
   const status = finished?.status ?? 'failed';
-  out.push(`## ${statusIcon(status)} Launch ${statusLabel(status)}${started ? ` — ${escapeCell(started.environment)}` : ''}`, '');
+  out.push(`## ${statusIcon(status)} Launch ${statusLabel(status)}${started ? ` — ${markdownText(started.environment)}` : ''}`, '');
   const facts = [
-    started?.version && `version \`${started.version}\``,
-    started?.previousVersion && `previous \`${started.previousVersion}\``,
+    started?.version && `version ${codeSpan(started.version)}`,
+    started?.previousVersion && `previous ${codeSpan(started.previousVersion)}`,
     finished && `took ${formatDuration(finished.durationMs)}`,
-    finished?.failedPhase && `failed phase \`${finished.failedPhase}\``,
+    finished?.failedPhase && `failed phase ${codeSpan(finished.failedPhase)}`,
   ].filter(Boolean);
   if (facts.length) out.push(facts.join(' · '), '');
-  if (finished?.reason) out.push(`> ${escapeCell(finished.reason)}`, '');
+  if (finished?.reason) out.push(`> ${markdownText(finished.reason)}`, '');
 
   out.push('| Phase | State | Duration | Checks | Detail |', '| --- | --- | --- | --- | --- |');
   for (const row of rows) {
     const duration = row.start !== undefined && row.end !== undefined ? formatDuration(row.end - row.start) : '–';
     const checks = row.passed + row.failed ? `${row.passed} ✔ ${row.failed ? `${row.failed} ✖` : ''}`.trim() : '–';
-    const label = row.name === row.id ? `\`${row.id}\`` : `${escapeCell(row.name)} \`${row.id}\``;
-    out.push(`| ${label} | ${phaseIcon(row.state)} ${phaseLabel(row.state)} | ${duration} | ${checks} | ${escapeCell(rowDetail(row))} |`);
+    const label = row.name === row.id ? codeSpan(row.id) : `${markdownText(row.name)} ${codeSpan(row.id)}`;
+    out.push(`| ${label} | ${phaseIcon(row.state)} ${phaseLabel(row.state)} | ${duration} | ${checks} | ${markdownText(rowDetail(row))} |`);
   }
   out.push('');
 
@@ -47,7 +48,7 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly s
 
   const warnings = events.filter((e): e is EventOf<'warning'> => e.type === 'warning');
   if (warnings.length) {
-    out.push('### Warnings', '', ...warnings.map((w) => `- **${escapeCell(w.source)}**: ${escapeCell(w.message)}`), '');
+    out.push('### Warnings', '', ...warnings.map((w) => `- **${markdownText(w.source)}**: ${markdownText(w.message)}`), '');
   }
   out.push(...extras);
   return out.join('\n');
@@ -134,8 +135,4 @@ function renderGantt(rows: readonly PhaseRow[]): string | undefined {
 /** Mermaid task names may not hold `:` or `#` (they start the task data and comments). */
 function ganttLabel(name: string): string {
   return name.replace(/[:#;]/g, ' ').replace(/\s+/g, ' ').trim() || 'phase';
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ').replace(/</g, '&lt;');
 }

@@ -19,12 +19,13 @@ const printer: Printer = {
   error: (line) => core.error(line),
   startGroup: (title) => core.startGroup(title),
   endGroup: () => core.endGroup(),
+  mask: (secret) => core.maskSecret(secret),
 };
 
 /** Reads and validates the inputs and masks every secret among them; no error message echoes a value. */
 function readActionSettings(): Settings {
   const settings = readSettings((name) => core.getInput(name));
-  for (const secret of secretsOf(settings)) core.setSecret(secret);
+  for (const secret of secretsOf(settings)) core.maskSecret(secret);
   return settings;
 }
 

@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
 import { errorMessage } from '../engine/events';
-import { InputError, secretsOf } from '../inputs';
+import { InputError, credentialVars, secretsOf } from '../inputs';
 import { loadSpecFile, type LoadedSpec } from '../spec/load';
 import { prepareLaunch } from '../spec/prepare';
 import { resolveStrategyCommands } from '../strategies/expand';
 import type { Launch } from '../spec/schema';
 import { buildLaunchEnv } from './launch-env';
 import type { Printer } from '../report/console-log';
-import { createRedactor } from '../report/redact';
+import { createRedactor } from '../secrets/redactor';
+import { singleLine } from '../text/single-line';
 import type { NotifierContext } from '../notify';
 import { resolveRollbackVersion } from '../notify/rollback-version';
 import type { LaunchRequest } from './run-launch';
@@ -44,7 +45,10 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
   const validated: Launch = saved ? saved.launch : { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
 
   const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : Math.random().toString(36).slice(2, 10);
-  const redact = createRedactor(secretsOf(settings));
+  // The spec's own credential-named vars are secrets too, like the `vars` input's.
+  const specSecrets = credentialVars(loaded.launch.vars);
+  for (const secret of specSecrets) printer.mask?.(secret);
+  const redact = createRedactor([...secretsOf(settings), ...specSecrets]);
   const context = { settings, run: request.run, mode: settings.mode, version: settings.version, specDigest: loaded.digest, redact };
   const previousVersion = settings.previousVersion ?? (settings.mode === 'rollback' ? await findRollbackVersion({ ...context, launch: validated }, printer) : undefined);
   // A manual rollback returns to a version, or it would run every rollback with an empty one. (After
@@ -75,15 +79,17 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
  * successful deployment before the current one (GitHub Deployments); without one it is refused.
  */
 async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Promise<string | undefined> {
+  // The history is outside text: redacted and kept on one line like every other line we print.
+  const clean = (text: string): string => singleLine(ctx.redact?.(text) ?? text);
   try {
     const found = await resolveRollbackVersion(ctx);
     if (found) {
       const undone = found.undoes ? ` (undoing deployment ${found.undoes.deploymentId}${found.undoes.version ? ` of ${found.undoes.version}` : ''})` : '';
-      printer.info(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`);
+      printer.info(clean(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`));
       return found.version;
     }
   } catch (error) {
-    printer.warning(`Could not read the deployment history: ${errorMessage(error)}`);
+    printer.warning(clean(`Could not read the deployment history: ${errorMessage(error)}`));
   }
   return undefined;
 }

@@ -67,7 +67,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const { settings, printer } = request;
   const { loaded, launch, env, cwd, launchId, previousVersion, redact, notifierContext } = await prepareRun(request);
 
-  const bus = new EventBus();
+  const bus = new EventBus(Date.now, redact);
   const reportPath = join(request.reportDir ?? tmpdir(), request.reportName ?? `launch-report-${launchId}.json`);
   bus.subscribe(new ConsoleLog(printer));
   for (const subscriber of request.subscribers ?? []) bus.subscribe(subscriber);
@@ -90,7 +90,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const refusal = plan?.problems.length ? `the plan lists ${plan.problems.length} problem(s); nothing was run` : undefined;
   if (plan && (settings.mode === 'plan' || refusal)) {
     if (settings.mode === 'plan') printer.info(plan.text);
-    extras.push('### Plan', '', '```text', plan.text, '```');
+    extras.push('### Plan', '', '```text', redact(plan.text), '```');
     const status = refusal ? 'failed' : 'planned';
     bus.emit({ type: 'launch.finished', status, reason: refusal, durationMs: 0 });
     result = { status, reason: refusal, cancelled: false, durationMs: 0 };
@@ -127,5 +127,6 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
     written = '';
   }
   const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.state' && event.to === 'executing' ? [event.phase] : []));
-  return { ...result, startedPhases, reportPath: written, summary: redact(renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)])), launch };
+  // The summary is built from the bus's redacted events (and the redacted plan), not redacted as text.
+  return { ...result, reason: result.reason && redact(result.reason), startedPhases, reportPath: written, summary: renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)]), launch };
 }

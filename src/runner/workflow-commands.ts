@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
+import { MIN_MASKABLE_LENGTH, secretForms } from '../secrets/redactor';
 
 /**
  * The runner protocol the action speaks: INPUT_* / STATE_* variables, file commands (GITHUB_OUTPUT,
@@ -26,6 +27,17 @@ export function saveState(name: string, value: string): void {
 
 export function setSecret(value: string): void {
   issue('add-mask', {}, value);
+}
+
+/**
+ * Registers every form of a secret the action can foresee (raw, each line, URL-encoded, base64, JSON-
+ * escaped...): the runner masks only the exact strings it is given.
+ */
+export function maskSecret(value: string): void {
+  for (const form of secretForms(value)) setSecret(form);
+  if (value.length < MIN_MASKABLE_LENGTH) {
+    warning(`A secret of ${value.length} character(s) is redacted from the summary, report and messages, but the runner cannot reliably hide so short a value in the log: use a longer one.`);
+  }
 }
 
 export function info(message: string): void {

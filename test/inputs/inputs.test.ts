@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseKeyValueLines, readSettings, secretsOf } from '../../src/inputs';
+import { InputError, credentialVarNames, credentialVars, parseKeyValueLines, readSettings, secretsOf } from '../../src/inputs';
+import { renderPlan } from '../../src/report/plan';
+import { parseSpec } from '../../src/spec/load';
 
 const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
 
@@ -61,5 +63,33 @@ describe('secret inputs', () => {
     expect(settings.datadog.eventsUrl).toBe('https://dd-relay.internal');
     expect(() => readSettings(from({ 'slack-api-url': 'slack-gov' }))).toThrow(/^input 'slack-api-url': /);
     expect(() => readSettings(from({ 'datadog-events-url': 'relay' }))).toThrow(/^input 'datadog-events-url': /);
+  });
+
+  it('takes the secret parts of the URLs it is given and the Basic pair it builds', () => {
+    const settings = readSettings(from({
+      'prometheus-url': 'https://reader:s3cr%40t@prom.example/',
+      'slack-webhook-url': 'https://hooks.slack.com/services/T0/B0/hookSecret',
+      'prometheus-username': 'bot',
+      'prometheus-password': 'pw-1',
+    }));
+    expect(secretsOf(settings)).toEqual(expect.arrayContaining(['reader', 's3cr@t', 'hookSecret', '/services/T0/B0/hookSecret', Buffer.from('bot:pw-1').toString('base64')]));
+  });
+
+  it('rejects a line break in a name or version without echoing it', () => {
+    expect(() => readSettings(from({ version: '1.0\n::set-output name=x::y' }))).toThrow(/^input 'version': must be a single line$/);
+  });
+});
+
+describe("the spec's own credential vars", () => {
+  it('are secrets, and plan warns they belong in a secret passed through the vars input', () => {
+    const vars = { SIGNING_TOKEN: 'tok-123', REGION: 'eu', EMPTY_SECRET: '' };
+    expect(credentialVars(vars)).toEqual(['tok-123']);
+    expect(credentialVarNames(vars)).toEqual(['SIGNING_TOKEN']);
+    const launch = parseSpec('launch:\n  environment: prod\n  vars:\n    SIGNING_TOKEN: tok-123\n  phases:\n    - id: a\n      run: "true"\n', 'launch.yml');
+    const plan = renderPlan(launch, readSettings(from({})), {}, '.');
+    // A warning, not a problem: it does not refuse the launch.
+    expect(plan.problems).toEqual([]);
+    expect(plan.warnings).toEqual([expect.stringMatching(/^vars\.SIGNING_TOKEN holds a credential written in the spec: .*`vars` input/)]);
+    expect(plan.text).not.toContain('tok-123');
   });
 });

@@ -3,6 +3,7 @@ import { EventBus, type EventOf, type Subscriber } from '../../src/engine/events
 import type { LaunchMode, LaunchStatus } from '../../src/engine/model';
 import { defaultSettings, type Settings } from '../../src/inputs';
 import type { NotifierContext } from '../../src/notify';
+import { httpOptions } from '../../src/notify/context';
 import type { RunContext } from '../../src/run-context';
 import { parseSpec } from '../../src/spec/load';
 
@@ -185,7 +186,8 @@ export const ERROR_RATE_BREACH: Breach = { check: 'error-rate', value: 0.12, thr
 
 /** A bus with `subscribers` on it, and a script to drive it. */
 export function launchOn(ctx: NotifierContext, subscribers: readonly Subscriber[]): { bus: EventBus; script: LaunchScript } {
-  const bus = new EventBus();
+  // Redacting as the action's bus does, with the secrets in ctx.
+  const bus = new EventBus(Date.now, httpOptions(ctx).redact);
   for (const subscriber of subscribers) bus.subscribe(subscriber);
   return { bus, script: new LaunchScript(bus, ctx) };
 }

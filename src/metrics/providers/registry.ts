@@ -2,7 +2,7 @@ import type { Launch } from '../../spec/schema';
 import type { Settings } from '../../inputs';
 import { DATADOG_SITES, type ProviderKind } from '../schema';
 import type { RetryPolicy } from '../../http/retry';
-import { createRedactor } from '../../report/redact';
+import { createRedactor } from '../../secrets/redactor';
 import { DEFAULT_RETRY, withProviderRetry } from '../retry';
 import { datadogProvider } from './datadog';
 import { sharedLimiter } from './limiter';
