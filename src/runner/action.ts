@@ -151,6 +151,7 @@ function publish(outcome: LaunchOutcome): void {
     core.setOutput('failed-phase', outcome.failedPhase ?? '');
     core.setOutput('report', outcome.reportPath);
     core.setOutput('duration-ms', String(Math.round(outcome.durationMs)));
+    core.setOutput('environment-url', outcome.launch.environment_url ?? '');
   });
   warnOnFailure('the job summary', () => core.appendSummary(outcome.summary));
 }
@@ -162,6 +163,7 @@ function reportStartFailure(error: unknown, started: number): void {
     core.setOutput('failed-phase', '');
     core.setOutput('report', '');
     core.setOutput('duration-ms', String(Date.now() - started));
+    core.setOutput('environment-url', '');
   });
   if (error instanceof SpecError) {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();

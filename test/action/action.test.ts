@@ -9,9 +9,10 @@ import { startServer } from '../support/http-server';
 
 describe('node dist/index.js as the runner runs it', () => {
   it('launches, sets outputs, writes the report and the job summary', async () => {
-    const ws = workspace(`launch:\n  environment: staging\n  phases:${phase('migrate', 'true')}${phase('deploy', 'test "$LAUNCH_VERSION" = 2.0.0')}\n`);
+    const ws = workspace(`launch:\n  environment: staging\n  environment_url: https://staging.example.com\n  phases:${phase('migrate', 'true')}${phase('deploy', 'test "$LAUNCH_VERSION" = 2.0.0')}\n`);
     const run = await runAction({ inputs: { spec: 'launch.yml', version: '2.0.0', 'working-directory': ws.dir }, cwd: ws.dir });
     expect(run.exitCode).toBe(0);
+    expect(run.outputs['environment-url']).toBe('https://staging.example.com');
     expect(run.outputs.status).toBe('succeeded');
     expect(run.outputs['failed-phase']).toBe('');
     expect(Number(run.outputs['duration-ms'])).toBeGreaterThanOrEqual(0);

@@ -256,7 +256,7 @@ describe('reusable workflows', () => {
       expect(call.inputs?.['timeout-minutes']?.type).toBe('number');
       expect(call.inputs?.['timeout-minutes']?.default).toBeTypeOf('number');
       expect(String((job as { 'timeout-minutes'?: unknown })['timeout-minutes'])).toBe('${{ inputs.timeout-minutes }}');
-      expect(typeof job.environment === 'object' && job.environment.url).toBe('${{ inputs.environment-url }}');
+      expect(typeof job.environment === 'object' && job.environment.url).toBe(`\${{ inputs.environment-url || steps.${step.id}.outputs.environment-url }}`);
       for (const name of OUTPUTS) {
         expect(call.outputs?.[name]?.value, `output ${name}`).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`);
       }
