@@ -6,6 +6,7 @@ import { formatDuration } from '../spec/duration';
 import { errorMessage } from '../engine/events';
 import { phaseEnv } from '../engine/phase-env';
 import { unsetVariables } from '../exec/unset-variables';
+import { singleLine } from '../text/single-line';
 
 export interface PlanReport {
   text: string;
@@ -44,7 +45,8 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
   lines.push('', `Rollback order on failure: ${withRollback.length ? [...withRollback].reverse().map((p) => p.id).join(' → ') : 'no phase has a rollback command'}`);
   if (problems.length) lines.push('', `Problems (${problems.length}):`, ...problems.map((p) => `  ✖ ${p}`));
   if (warnings.length) lines.push('', `Warnings (${warnings.length}):`, ...warnings.map((w) => `  ⚠ ${w}`));
-  return { text: lines.join('\n'), problems, warnings };
+  // One line each: a name or command from the spec with a line break must not start a log line of its own.
+  return { text: lines.map(singleLine).join('\n'), problems: problems.map(singleLine), warnings: warnings.map(singleLine) };
 
   function describeChecks(stage: CheckStage, checks: readonly CheckSpec[], phase: Phase): void {
     for (const check of checks) {

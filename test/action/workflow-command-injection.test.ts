@@ -77,4 +77,23 @@ describe('outside values cannot begin a workflow command (dist/)', () => {
     expect(forged(run)).toEqual([]);
     expectNoEntries(run, true);
   });
+
+  it('prints a plan with names and multi-line commands folded onto their lines', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'injection-'));
+    const spec = [
+      'launch:',
+      '  phases:',
+      ...PAYLOADS.map((payload, index) => [
+        `    - id: p${index}`,
+        `      name: ${JSON.stringify(`phase ${index}${payload}`)}`,
+        `      run: ${JSON.stringify(`echo one${payload}`)}`,
+      ]).flat(),
+    ].join('\n');
+    writeFileSync(join(dir, 'launch.yml'), `${spec}\n`);
+    const run = await runAction({ inputs: { spec: 'launch.yml', mode: 'plan', 'working-directory': dir }, cwd: dir });
+    expect(run.outputs.status, run.stdout).toBe('planned');
+    expect(run.stdout).toContain('phase 1\\r::save-state name=finished::true');
+    expect(forged(run)).toEqual([]);
+    expectNoEntries(run, false);
+  });
 });
