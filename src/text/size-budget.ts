@@ -25,6 +25,8 @@ export interface BudgetPart {
 export interface Fitted {
   /** Each part as kept, at its index; undefined when all of it was left out. */
   rendered: (string | undefined)[];
+  /** How many blocks of each part were kept, at its index. */
+  kept: number[];
   /** What was left out, one phrase per part, e.g. `2,800 of 3,000 phase table rows`. */
   left: string[];
 }
@@ -40,7 +42,7 @@ export const characters: Measure = (text) => text.length;
  */
 export function fitParts(parts: readonly BudgetPart[], limit: number, measure: Measure, reserve = 0): Fitted {
   const all = parts.map(render);
-  if (measure(all.join('\n')) <= limit) return { rendered: all, left: [] };
+  if (measure(all.join('\n')) <= limit) return { rendered: all, kept: parts.map((part) => part.blocks.length), left: [] };
 
   let room = limit - reserve;
   const kept = parts.map(() => new Set<number>());
@@ -76,7 +78,7 @@ export function fitParts(parts: readonly BudgetPart[], limit: number, measure: M
       if (!blocks.length && part.blocks.length) return undefined;
       return render({ ...part, blocks: dropped && part.elided ? [...blocks, part.elided(dropped)] : blocks });
   });
-  return { rendered, left };
+  return { rendered, kept: kept.map((set) => set.size), left };
 }
 
 function render(part: BudgetPart): string {
