@@ -91,15 +91,9 @@ function renderGroup(group: MeasurementEvent[], result: ResultEvent | undefined)
 }
 
 /**
- * Markdown for the job summary and report: per metric check, its decision, a mermaid chart of the
- * measurements against the threshold, and the measurements themselves. Empty when nothing was measured.
+ * The summary's metrics part: per metric check, its decision, a mermaid chart of the measurements
+ * against the threshold, and the measurements themselves; each check's section kept or left out whole.
  */
-export function renderMetricCharts(events: readonly LaunchEvent[]): string {
-  const sections = metricChartSections(events);
-  return sections.length ? `## Metrics\n\n${sections.join('\n\n')}\n` : '';
-}
-
-/** The summary's metrics part: one section per metric check, each kept or left out whole. */
 export function metricChartsPart(events: readonly LaunchEvent[]): BudgetPart | undefined {
   const blocks = metricChartSections(events);
   return blocks.length ? { name: 'metric charts', priority: 5, head: ['## Metrics', ''], blocks, separator: '\n\n', tail: [''] } : undefined;
