@@ -1,5 +1,6 @@
 import type { EventOf, LaunchEvent } from '../engine/events';
 import { formatValue } from './format';
+import type { BudgetPart } from '../text/size-budget';
 
 type MeasurementEvent = EventOf<'measurement'>;
 type ResultEvent = EventOf<'check.result'>;
@@ -90,16 +91,18 @@ function renderGroup(group: MeasurementEvent[], result: ResultEvent | undefined)
 }
 
 /**
- * Markdown for the job summary and report: per metric check, its decision, a mermaid chart of the
- * measurements against the threshold, and the measurements themselves. Empty when nothing was measured.
+ * The summary's metrics part: per metric check, its decision, a mermaid chart of the measurements
+ * against the threshold, and the measurements themselves; each check's section kept or left out whole.
  */
-export function renderMetricCharts(events: readonly LaunchEvent[]): string {
-  const groups = groupMeasurements(events);
-  if (!groups.length) return '';
+export function metricChartsPart(events: readonly LaunchEvent[]): BudgetPart | undefined {
+  const blocks = metricChartSections(events);
+  return blocks.length ? { name: 'metric charts', priority: 5, head: ['## Metrics', ''], blocks, separator: '\n\n', tail: [''] } : undefined;
+}
+
+function metricChartSections(events: readonly LaunchEvent[]): string[] {
   const results = events.filter((event): event is ResultEvent => event.type === 'check.result');
-  const sections = groups.map((group) => {
+  return groupMeasurements(events).map((group) => {
     const { phase, check } = group[0]!;
     return renderGroup(group, results.find((result) => result.phase === phase && result.check === check));
   });
-  return `## Metrics\n\n${sections.join('\n\n')}\n`;
 }

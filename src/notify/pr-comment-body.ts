@@ -1,10 +1,15 @@
 import { formatDuration } from '../spec/duration';
 import type { LaunchView, PhaseView } from './launch-view';
 import { codeSpan, markdownText } from '../text/markdown';
+import { characters, fitParts, type BudgetPart } from '../text/size-budget';
 import { breachText, headline, outcomeText, phaseIcon, phaseLabel, statusIcon, truncate } from './launch-text';
 
-/** GitHub takes 65,536 characters per comment; a table this long is already past reading. */
+/** A table this long is already past reading. */
 const MAX_ROWS = 100;
+/** GitHub refuses a comment over 65,536 characters. */
+export const MAX_COMMENT_CHARS = 65_536;
+/** Room for the lines saying what was left out. */
+const NOTE_RESERVE = 512;
 const MAX_CELL = 200;
 
 /** The hidden line that finds the comment again: one comment per environment, whatever the run. */
@@ -14,19 +19,24 @@ export function prCommentMarker(environment: string): string {
 
 /** The PR comment: outcome, a row per phase, the failing checks, and where to read more. */
 export function renderPrComment(view: LaunchView): string {
-  const lines = [prCommentMarker(view.facts.environment), `### ${statusIcon(view.progress)} ${cell(headline(view))}: ${cell(outcomeText(view))}`, ''];
+  const header: BudgetPart = { name: 'outcome', priority: 0, blocks: [prCommentMarker(view.facts.environment), `### ${statusIcon(view.progress)} ${cell(headline(view))}: ${cell(outcomeText(view))}`, ''] };
   const phases = view.phases.size > MAX_ROWS ? view.phasesByInterest().slice(0, MAX_ROWS) : [...view.phases.values()];
-  if (phases.length) {
-    lines.push('| | Phase | State | Took | Detail |', '| --- | --- | --- | --- | --- |', ...phases.map(row));
-    if (view.phases.size > phases.length) lines.push('', `…and ${view.phases.size - phases.length} more phases.`);
-    lines.push('');
-  }
+  const table: BudgetPart = { name: 'phase rows', priority: 1, head: ['| | Phase | State | Took | Detail |', '| --- | --- | --- | --- | --- |'], blocks: phases.map(row), tail: [''], pinned: new Set(phases.flatMap((phase, at) => (phase.reason || phase.rollback ? [at] : []))) };
   const breaches = view.failureBreaches();
-  if (breaches.length) lines.push('**Failing checks**', ...breaches.slice(-10).map((breach) => `- ${cell(breachText(breach))}`), '');
+  const failing: BudgetPart = { name: 'failing checks', priority: 2, head: ['**Failing checks**'], blocks: breaches.slice(-10).map((breach) => `- ${cell(breachText(breach))}`), tail: [''] };
   const { runUrl, environmentUrl } = view.facts;
   const links = [runUrl && `[Workflow run](${runUrl})`, environmentUrl && `[Environment](${environmentUrl})`, view.launchId && `launch ${codeSpan(view.launchId)}`];
-  lines.push(links.filter(Boolean).join(' · '));
-  return lines.join('\n');
+  const footer: BudgetPart = { name: 'links', priority: 0, blocks: [links.filter(Boolean).join(' · ')] };
+
+  const parts = [header, ...(phases.length ? [table] : []), ...(breaches.length ? [failing] : []), footer];
+  const fitted = fitParts(parts, MAX_COMMENT_CHARS, characters, NOTE_RESERVE);
+  const shown = phases.length ? fitted.kept[1]! : 0;
+  const notes = [
+    view.phases.size > shown ? `…and ${view.phases.size - shown} more phases.` : '',
+    fitted.left.length ? `_Left out to stay within GitHub's comment limit: ${fitted.left.join('; ')}; the workflow run's summary and report have every phase._` : '',
+  ].filter(Boolean);
+  const rendered = fitted.rendered.map((text, at) => (at === 1 && text !== undefined && phases.length && notes.length ? `${text}\n${notes.join('\n')}\n` : text));
+  return rendered.filter((text) => text !== undefined).join('\n');
 }
 
 function row(phase: PhaseView): string {

@@ -3,6 +3,7 @@ import { formatDuration } from '../spec/duration';
 import { phaseIcon, phaseLabel, statusIcon, statusLabel } from '../notify/launch-text';
 import type { PhaseState } from '../engine/model';
 import { codeSpan, markdownText } from '../text/markdown';
+import { fitParts, utf8Bytes, type BudgetPart } from '../text/size-budget';
 
 interface PhaseRow {
   id: string;
@@ -16,42 +17,79 @@ interface PhaseRow {
   rollback?: { start: number; end: number; ok: boolean; skipped: boolean; error?: string };
 }
 
-/** The job summary: outcome, a phase table, a mermaid timeline (rollback included), then extras. */
-export function renderSummary(events: readonly LaunchEvent[], extras: readonly string[] = []): string {
+/** GitHub refuses a step summary over 1024k, and then shows none of it. */
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024;
+/** Room for the note saying what was left out. */
+const NOTE_RESERVE = 4096;
+
+export interface SummaryOptions {
+  /** Where the JSON report is (the `report` output): the note points there when anything is left out. */
+  reportPath?: string;
+  limitBytes?: number;
+}
+
+/**
+ * The job summary: outcome, a phase table, a mermaid timeline (rollback included), then extras. Kept
+ * within GitHub's limit: outcome and failure always, then the table's rows, warnings, timeline and
+ * extras in their priority order, with a note naming what was left out.
+ */
+export function renderSummary(events: readonly LaunchEvent[], extras: readonly BudgetPart[] = [], options: SummaryOptions = {}): string {
   const started = events.find((e): e is EventOf<'launch.started'> => e.type === 'launch.started');
   const finished = events.find((e): e is EventOf<'launch.finished'> => e.type === 'launch.finished');
   const rows = collectRows(events);
-  const out: string[] = [];
+  const intro: string[] = [];
 
   const status = finished?.status ?? 'failed';
-  out.push(`## ${statusIcon(status)} Launch ${statusLabel(status)}${started ? ` — ${markdownText(started.environment)}` : ''}`, '');
+  intro.push(`## ${statusIcon(status)} Launch ${statusLabel(status)}${started ? ` — ${markdownText(started.environment)}` : ''}`, '');
   const facts = [
     started?.version && `version ${codeSpan(started.version)}`,
     started?.previousVersion && `previous ${codeSpan(started.previousVersion)}`,
     finished && `took ${formatDuration(finished.durationMs)}`,
     finished?.failedPhase && `failed phase ${codeSpan(finished.failedPhase)}`,
   ].filter(Boolean);
-  if (facts.length) out.push(facts.join(' · '), '');
-  if (finished?.reason) out.push(`> ${markdownText(finished.reason)}`, '');
+  if (facts.length) intro.push(facts.join(' · '), '');
+  if (finished?.reason) intro.push(`> ${markdownText(finished.reason)}`, '');
 
-  out.push('| Phase | State | Duration | Checks | Detail |', '| --- | --- | --- | --- | --- |');
-  for (const row of rows) {
-    const duration = row.start !== undefined && row.end !== undefined ? formatDuration(row.end - row.start) : '–';
-    const checks = row.passed + row.failed ? `${row.passed} ✔ ${row.failed ? `${row.failed} ✖` : ''}`.trim() : '–';
-    const label = row.name === row.id ? codeSpan(row.id) : `${markdownText(row.name)} ${codeSpan(row.id)}`;
-    out.push(`| ${label} | ${phaseIcon(row.state)} ${phaseLabel(row.state)} | ${duration} | ${checks} | ${markdownText(rowDetail(row))} |`);
-  }
-  out.push('');
-
-  const gantt = renderGantt(rows);
-  if (gantt) out.push('```mermaid', gantt, '```', '');
+  const parts: BudgetPart[] = [{ name: 'outcome', priority: 0, blocks: intro.slice(0, -1) }];
+  parts.push({
+    name: 'phase table rows',
+    priority: 1,
+    head: ['', '| Phase | State | Duration | Checks | Detail |', '| --- | --- | --- | --- | --- |'],
+    blocks: rows.map(tableRow),
+    tail: [''],
+    // The failure and anything undone stay in the table whatever is cut.
+    pinned: new Set(rows.flatMap((row, at) => (row.detail || row.rollback ? [at] : []))),
+    elided: (left) => `| … | ${left} more phases | | | in the report |`,
+  });
 
   const warnings = events.filter((e): e is EventOf<'warning'> => e.type === 'warning');
+  const gantt = renderGantt(rows);
+  if (gantt) parts.push({ name: 'timeline', priority: 3, whole: true, blocks: ['```mermaid', gantt, '```', ''] });
   if (warnings.length) {
-    out.push('### Warnings', '', ...warnings.map((w) => `- **${markdownText(w.source)}**: ${markdownText(w.message)}`), '');
+    parts.push({ name: 'warnings', priority: 2, head: ['### Warnings', ''], blocks: warnings.map((w) => `- **${markdownText(w.source)}**: ${markdownText(w.message)}`), tail: [''], elided: (left) => `- …and ${left} more in the report` });
   }
-  out.push(...extras);
-  return out.join('\n');
+  parts.push(...extras);
+
+  const fitted = fitParts(parts, options.limitBytes ?? SUMMARY_LIMIT_BYTES, utf8Bytes, NOTE_RESERVE);
+  const [outcome, ...rest] = fitted.rendered;
+  const note = fitted.left.length ? [`\n> ✂️ Left out to stay within GitHub's 1 MiB summary limit: ${fitted.left.join('; ')}. ${reportPointer(options.reportPath)}`] : [];
+  return [outcome, ...note, ...rest].filter((text) => text !== undefined).join('\n');
+}
+
+/** The plan's text for the summary: cut at line ends, its fence always closed, so a plan of thousands of phases still fits. */
+export function planPart(text: string): BudgetPart {
+  return { name: 'plan lines', priority: 4, head: ['### Plan', '', '```text'], blocks: text.split('\n'), tail: ['```'], elided: (left) => `… ${left} more lines` };
+}
+
+function reportPointer(path: string | undefined): string {
+  return path ? `The JSON report (the \`report\` output, ${codeSpan(path)}) holds every event.` : 'The step log holds every event.';
+}
+
+function tableRow(row: PhaseRow): string {
+  const duration = row.start !== undefined && row.end !== undefined ? formatDuration(row.end - row.start) : '–';
+  const checks = row.passed + row.failed ? `${row.passed} ✔ ${row.failed ? `${row.failed} ✖` : ''}`.trim() : '–';
+  const label = row.name === row.id ? codeSpan(row.id) : `${markdownText(row.name)} ${codeSpan(row.id)}`;
+  return `| ${label} | ${phaseIcon(row.state)} ${phaseLabel(row.state)} | ${duration} | ${checks} | ${markdownText(rowDetail(row))} |`;
 }
 
 function rowDetail(row: PhaseRow): string {

@@ -10,8 +10,9 @@ import type { Launch } from '../spec/schema';
 import { ConsoleLog, type Printer } from '../report/console-log';
 import { writeJsonReport } from '../report/json-report';
 import { renderPlan } from '../report/plan';
-import { renderSummary } from '../report/summary';
-import { renderMetricCharts } from '../metrics/summary';
+import { planPart, renderSummary } from '../report/summary';
+import { metricChartsPart } from '../metrics/summary';
+import type { BudgetPart } from '../text/size-budget';
 import { thresholdWarnings } from '../metrics/thresholds';
 import { createNotifiers } from '../notify';
 import { prepareRun, type SavedPlan } from './prepare-run';
@@ -81,7 +82,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   for (const flag of expiredFlags(launch)) bus.warn('flag debt', `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires}: remove it from the code and the flag service`);
 
   let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs'>;
-  const extras: string[] = [];
+  const extras: BudgetPart[] = [];
   // What the plan finds wrong refuses a launch before anything runs, as it fails a plan. A rollback
   // (manual, or the post step's) is not held back: it undoes what is there to undo.
   const plan = settings.mode === 'rollback' ? undefined : renderPlan(launch, settings, env, cwd);
@@ -90,7 +91,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const refusal = plan?.problems.length ? `the plan lists ${plan.problems.length} problem(s); nothing was run` : undefined;
   if (plan && (settings.mode === 'plan' || refusal)) {
     if (settings.mode === 'plan') printer.info(plan.text);
-    extras.push('### Plan', '', '```text', redact(plan.text), '```');
+    extras.push(planPart(redact(plan.text)));
     const status = refusal ? 'failed' : 'planned';
     bus.emit({ type: 'launch.finished', status, reason: refusal, durationMs: 0 });
     result = { status, reason: refusal, cancelled: false, durationMs: 0 };
@@ -128,5 +129,5 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   }
   const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.state' && event.to === 'executing' ? [event.phase] : []));
   // The summary is built from the bus's redacted events (and the redacted plan), not redacted as text.
-  return { ...result, reason: result.reason && redact(result.reason), startedPhases, reportPath: written, summary: renderSummary(bus.history, [...extras, renderMetricCharts(bus.history)]), launch };
+  return { ...result, reason: result.reason && redact(result.reason), startedPhases, reportPath: written, summary: renderSummary(bus.history, [...extras, metricChartsPart(bus.history)].filter((part) => part !== undefined), { reportPath: written }), launch };
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LaunchEvent } from '../../src/engine/events';
-import { renderMetricCharts } from '../../src/metrics/summary';
+import { metricChartsPart } from '../../src/metrics/summary';
+
+const renderMetricCharts = (events: LaunchEvent[]): string => metricChartsPart(events)?.blocks.join('\n\n') ?? '';
 
 const start = Date.parse('2025-03-01T12:00:00Z');
 const measurement = (i: number, value: number | null, verdict: 'pass' | 'fail' | 'inconclusive' | 'error' = 'pass'): LaunchEvent => ({
@@ -17,7 +19,7 @@ const measurement = (i: number, value: number | null, verdict: 'pass' | 'fail' |
   bounds: { max: 0.02 },
 });
 
-describe('renderMetricCharts', () => {
+describe('metricChartsPart', () => {
   it('renders nothing when nothing was measured', () => {
     expect(renderMetricCharts([{ type: 'phase.started', at: start, phase: 'deploy' }])).toBe('');
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderSummary } from '../../src/report/summary';
+import { planPart, renderSummary } from '../../src/report/summary';
+import { metricChartsPart } from '../../src/metrics/summary';
 import type { LaunchEvent } from '../../src/engine/events';
 
 const t0 = 1_700_000_000_000;
@@ -50,5 +51,61 @@ describe('job summary', () => {
 
   it('lists warnings', () => {
     expect(summary).toContain('- **slack-bot**: channel_not_found');
+  });
+});
+
+describe('job summary within GitHub limit', () => {
+  const MiB = 1024 * 1024;
+  const bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
+  const fences = (text: string): number => (text.match(/^```/gm) ?? []).length;
+
+  it('keeps a 200-phase launch with two metrics under 1 MiB: table head, the failure, a note naming what was left out', () => {
+    const ids = Array.from({ length: 200 }, (_, i) => `phase-${i}`);
+    const long: LaunchEvent[] = [{ type: 'launch.started', at: t0, launchId: 'l2', mode: 'launch', environment: 'prod', version: '3.0', phases: ids.map((id) => ({ id, name: `Deploy ${id} ${'é'.repeat(300)}` })) }];
+    ids.forEach((phase, i) => {
+      const at = t0 + i * 100_000;
+      long.push({ type: 'phase.started', at, phase });
+      for (const metric of ['error_rate', 'latency_p99']) {
+        for (let m = 0; m < 40; m++) long.push({ type: 'measurement', at: at + m * 1000, phase, check: `watch.${metric}`, metric, value: m / 1000, verdict: 'pass', condition: 'max 0.5', message: `${metric} = ${m / 1000} ${'ok '.repeat(30)}`, bounds: { max: 0.5 } });
+        long.push({ type: 'check.result', at: at + 50_000, phase, stage: 'watch', check: `watch.${metric}`, checkType: 'metric', passed: i < 199, message: `${metric} ${i < 199 ? 'held' : 'breached max 0.5'}`, durationMs: 50_000 });
+      }
+      long.push({ type: 'phase.state', at: at + 60_000, phase, from: 'verifying', to: i < 199 ? 'verified' : 'failed' });
+      if (i < 199) long.push({ type: 'phase.verified', at: at + 60_000, phase, durationMs: 60_000 });
+      else long.push({ type: 'phase.failed', at: at + 60_000, phase, reason: "watch 'watch.latency_p99' failed", durationMs: 60_000 });
+    });
+    long.push({ type: 'launch.finished', at: t0 + 200 * 100_000, status: 'rolled_back', failedPhase: 'phase-199', reason: "watch 'watch.latency_p99' failed", durationMs: 200 * 100_000 });
+    const sections = [...new Set(long.flatMap((e) => (e.type === 'measurement' ? [`${e.phase}/${e.check}`] : [])))];
+    const parts = metricChartsPart(long);
+    expect(parts?.blocks).toHaveLength(sections.length);
+    const untrimmed = renderSummary(long, [parts!], { limitBytes: Number.MAX_SAFE_INTEGER });
+    expect(bytes(untrimmed)).toBeGreaterThan(MiB);
+
+    const summary = renderSummary(long, [parts!], { reportPath: '/tmp/run/launch-report-l2.json' });
+    expect(bytes(summary)).toBeLessThanOrEqual(MiB);
+    expect(summary).toMatch(/^## ↩️ Launch rolled back — prod\n/);
+    expect(summary).toContain("> watch 'watch.latency_p99' failed");
+    expect(summary).toContain('| Phase | State | Duration | Checks | Detail |');
+    expect(summary).toContain('`phase-0` | ✅ verified | 1m | 2 ✔ |');
+    expect(summary).toContain("`phase-199` | ❌ failed | 1m | 0 ✔ 2 ✖ | watch 'watch.latency_p99' failed |");
+    expect(summary).toMatch(/> ✂️ Left out to stay within GitHub's 1 MiB summary limit: .*metric charts.*\. The JSON report \(the `report` output, `\/tmp\/run\/launch-report-l2\.json`\) holds every event\./);
+    expect(fences(summary) % 2).toBe(0);
+  });
+
+  it('keeps a 3,000-phase plan under 1 MiB, its fence closed, and the note', () => {
+    const ids = Array.from({ length: 3000 }, (_, i) => `phase-${i}`);
+    const planned: LaunchEvent[] = [
+      { type: 'launch.started', at: t0, launchId: 'l3', mode: 'plan', environment: 'prod', version: '3.0', phases: ids.map((id) => ({ id, name: `Phase ${id}` })) },
+      { type: 'launch.finished', at: t0, status: 'planned', durationMs: 0 },
+    ];
+    const text = ids.map((id) => `${id}: run ./deploy.sh ${'--flag '.repeat(80)}`).join('\n');
+    const summary = renderSummary(planned, [planPart(text)], { reportPath: 'r.json' });
+    expect(bytes(`### Plan\n\n\`\`\`text\n${text}\n\`\`\``)).toBeGreaterThan(MiB);
+    expect(bytes(summary)).toBeLessThanOrEqual(MiB);
+    expect(summary).toContain('| Phase phase-0 `phase-0` | ▫️ pending |');
+    expect(summary).toContain('| Phase phase-1 `phase-1` |');
+    expect(summary).toContain('```text\nphase-0: run');
+    expect(summary).toMatch(/… \d+ more lines\n```/);
+    expect(summary).toMatch(/Left out to stay within GitHub's 1 MiB summary limit: [\d,]+ of 3,000 plan lines\./);
+    expect(fences(summary) % 2).toBe(0);
   });
 });
