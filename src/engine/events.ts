@@ -18,6 +18,12 @@ export type LaunchEvent =
   | { type: 'warning'; at: number; source: string; message: string }
   | { type: 'launch.finished'; at: number; status: LaunchStatus; failedPhase?: string; reason?: string; durationMs: number };
 
+/**
+ * Fields that name things rather than say them (ids, enums, phase lists): never redacted, so that a
+ * secret of a few characters cannot rename a phase for the post step or turn an event's type into `***`.
+ */
+const IDENTIFIERS: ReadonlySet<string> = new Set(['type', 'launchId', 'mode', 'phase', 'phases', 'id', 'from', 'to', 'stage', 'checkType', 'kind', 'verdict', 'status', 'failedPhase', 'failed', 'source', 'signal']);
+
 export type LaunchEventType = LaunchEvent['type'];
 export type EventOf<T extends LaunchEventType> = Extract<LaunchEvent, { type: T }>;
 /** Distributes Omit over the union so each member keeps its own fields. */
@@ -54,7 +60,7 @@ export class EventBus {
 
   emit(input: EventInput): LaunchEvent {
     const raw = { ...input, at: this.now() } as LaunchEvent;
-    const event = this.redact ? redactValues(raw, this.redact) : raw;
+    const event = this.redact ? redactValues(raw, this.redact, IDENTIFIERS) : raw;
     this.history.push(event);
     const failures: [string, unknown][] = [];
     for (const subscriber of this.subscribers) {

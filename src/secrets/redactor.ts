@@ -51,12 +51,16 @@ export function createRedactor(secrets: readonly (string | undefined)[]): Redact
   return (text) => text.replace(pattern, REDACTED);
 }
 
-/** A copy of a value with every string in it (keys kept) redacted: for events and reports built from values. */
-export function redactValues<T>(value: T, redact: Redact): T {
+/**
+ * A copy of a value with every string in it (keys kept) redacted: for events and reports built from
+ * values. Fields named in `keep` are left as they are, at any depth: identifiers and enums the code
+ * matches on (a phase id, an event type), which a short secret could otherwise turn into `***`.
+ */
+export function redactValues<T>(value: T, redact: Redact, keep: ReadonlySet<string> = new Set()): T {
   if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactValues(item, redact)) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => redactValues(item, redact, keep)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactValues(item, redact)])) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keep.has(key) ? item : redactValues(item, redact, keep)])) as T;
   }
   return value;
 }

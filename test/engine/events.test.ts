@@ -41,3 +41,16 @@ describe('event bus', () => {
     expect(warnings.sort()).toEqual(['failing: channel_not_found', 'hung-1: did not finish within 300 ms', 'hung-2: did not finish within 300 ms']);
   });
 });
+
+describe('a redacting bus', () => {
+  it('redacts what events say, never the ids and enums the code matches on, whatever the secret', async () => {
+    const { createRedactor } = await import('../../src/secrets/redactor');
+    const bus = new EventBus(() => 0, createRedactor(['e', 'deploy']));
+    const seen: LaunchEvent[] = [];
+    bus.subscribe({ name: 'probe', onEvent: (event) => seen.push(event) });
+    bus.emit({ type: 'phase.state', phase: 'deploy', from: 'pending', to: 'executing' });
+    bus.emit({ type: 'phase.failed', phase: 'deploy', reason: 'deploy said e', durationMs: 1 });
+    expect(seen[0]).toEqual({ type: 'phase.state', at: 0, phase: 'deploy', from: 'pending', to: 'executing' });
+    expect(seen[1]).toMatchObject({ type: 'phase.failed', phase: 'deploy', reason: '*** said ***' });
+  });
+});
