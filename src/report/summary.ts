@@ -1,6 +1,6 @@
 import type { LaunchEvent, EventOf } from '../engine/events';
 import { formatDuration } from '../spec/duration';
-import { phaseIcon, phaseLabel, statusIcon, statusLabel } from '../notify/launch-text';
+import { finishedWords, phaseIcon, phaseLabel } from '../notify/launch-text';
 import type { PhaseState } from '../engine/model';
 import { codeSpan, markdownText } from '../text/markdown';
 
@@ -24,12 +24,14 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly s
   const out: string[] = [];
 
   const status = finished?.status ?? 'failed';
-  out.push(`## ${statusIcon(status)} Launch ${statusLabel(status)}${started ? ` — ${markdownText(started.environment)}` : ''}`, '');
+  const words = finishedWords(status, finished?.toleratedFailures);
+  out.push(`## ${words.icon} Launch ${words.label}${started ? ` — ${markdownText(started.environment)}` : ''}`, '');
   const facts = [
     started?.version && `version ${codeSpan(started.version)}`,
     started?.previousVersion && `previous ${codeSpan(started.previousVersion)}`,
     finished && `took ${formatDuration(finished.durationMs)}`,
     finished?.failedPhase && `failed phase ${codeSpan(finished.failedPhase)}`,
+    finished?.toleratedFailures?.length && `failed within their budget ${finished.toleratedFailures.map(codeSpan).join(', ')}`,
   ].filter(Boolean);
   if (facts.length) out.push(facts.join(' · '), '');
   if (finished?.reason) out.push(`> ${markdownText(finished.reason)}`, '');
