@@ -8,6 +8,7 @@ import { RequestFailure } from '../http/request-failure';
 import { redactUrl } from '../http/timed-fetch';
 import { plainRequest } from '../http/plain-request';
 import { appendPath, baseUrlTemplate, BASE_URL_VARIABLE, isAbsoluteUrl } from '../http/base-url';
+import { expandUrl } from '../metrics/query-template';
 
 const statusCode = z.lazy(() => z.number().int().min(100).max(599));
 
@@ -55,12 +56,13 @@ interface Reply {
 }
 
 
+/** The endpoint and base URL follow the web metrics' URL rules: no value adds a path segment (`../../admin`). */
 function resolveTarget(c: HttpStatusConfig, ctx: PlanContext): Target {
-  const endpoint = expandField('endpoint', c.endpoint, undefined, ctx.env);
+  const endpoint = expandField('endpoint', c.endpoint, undefined, ctx.env, expandUrl);
   let text = endpoint;
   if (!isAbsoluteUrl(endpoint)) {
     // Left at its default, the template gets the message that says how to supply BASE_URL.
-    const base = expandField('launch.base_url', baseUrlTemplate(ctx.launch), BASE_URL_VARIABLE, ctx.env);
+    const base = expandField('launch.base_url', baseUrlTemplate(ctx.launch), BASE_URL_VARIABLE, ctx.env, expandUrl);
     text = appendPath(base, endpoint);
   }
   const url = URL.canParse(text) ? new URL(text) : undefined;

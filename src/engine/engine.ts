@@ -46,6 +46,8 @@ export interface LaunchResult {
   cancelled: boolean;
   durationMs: number;
   states: Record<string, string>;
+  /** What failed within a failure budget (phase ids, or the budget's subject such as an instance's update phase). */
+  toleratedFailures: string[];
 }
 
 interface PhaseOutcome {
@@ -77,6 +79,7 @@ export class LaunchEngine {
   private readonly started = performance.now();
   /** Phases that reached their command (their gates passed, their start journaled): only these have anything to undo. */
   private readonly reachedCommand = new Set<string>();
+  private readonly toleratedFailures: string[] = [];
 
   constructor(private readonly options: EngineOptions) {
     this.states = new PhaseStates(
@@ -117,6 +120,8 @@ export class LaunchEngine {
     const count = (failuresByGroup.get(budget.group) ?? 0) + 1;
     failuresByGroup.set(budget.group, count);
     if (count > budget.maxFailures) return false;
+    const subject = budget.subject ?? phase.id;
+    if (!this.toleratedFailures.includes(subject)) this.toleratedFailures.push(subject);
     this.options.bus.warn('engine', `phase '${phase.id}' failed; tolerated (${count} of ${budget.maxFailures} allowed failures in '${budget.group}')`);
     return true;
   }
@@ -131,8 +136,9 @@ export class LaunchEngine {
 
   private finish(status: LaunchStatus, detail: { failedPhase?: string; reason?: string; cancelled?: boolean }): LaunchResult {
     const durationMs = performance.now() - this.started;
-    this.options.bus.emit({ type: 'launch.finished', status, failedPhase: detail.failedPhase, reason: detail.reason, durationMs });
-    return { status, failedPhase: detail.failedPhase, reason: detail.reason, cancelled: detail.cancelled ?? false, durationMs, states: this.states.snapshot() };
+    const toleratedFailures = [...this.toleratedFailures];
+    this.options.bus.emit({ type: 'launch.finished', status, failedPhase: detail.failedPhase, reason: detail.reason, durationMs, toleratedFailures });
+    return { status, failedPhase: detail.failedPhase, reason: detail.reason, cancelled: detail.cancelled ?? false, durationMs, states: this.states.snapshot(), toleratedFailures };
   }
 
   private async runPhase(phase: Phase): Promise<PhaseOutcome> {

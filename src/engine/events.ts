@@ -16,7 +16,8 @@ export type LaunchEvent =
   | { type: 'rollback.phase'; at: number; phase: string; ok: boolean; skipped: boolean; notStarted?: boolean; error?: string; durationMs: number }
   | { type: 'rollback.finished'; at: number; ok: boolean; failed: string[] }
   | { type: 'warning'; at: number; source: string; message: string }
-  | { type: 'launch.finished'; at: number; status: LaunchStatus; failedPhase?: string; reason?: string; durationMs: number };
+  // toleratedFailures: phases that failed within a failure budget; a success with any is not a plain one.
+  | { type: 'launch.finished'; at: number; status: LaunchStatus; failedPhase?: string; reason?: string; durationMs: number; toleratedFailures?: string[] };
 
 /**
  * Fields that name things rather than say them (ids, enums, phase lists): never redacted, so that a

@@ -26,6 +26,14 @@ const REGEX: Rule = { allowed: /^[A-Za-z0-9._:/@-]+$/, shown: 'letters, digits a
 const BARE: Rule = { allowed: /^[A-Za-z0-9._]+$/, shown: 'letters, digits, . and _' };
 /** A variable holding the whole base URL (`${BASE_URL}/health`): it names the server, as base_url does. */
 const URL_BASE: Rule = ENCLOSED;
+/**
+ * A variable that is the whole authority (`http://${LAUNCH_INSTANCE}/health`) names a host and port:
+ * no `/`, `@`, `?` or `#`, so it cannot reach the path or add userinfo. Braces stand for what a plan
+ * cannot know yet (`{instance}`).
+ */
+const URL_HOST: Rule = { allowed: /^[A-Za-z0-9._:[\]{}-]+$/, shown: 'letters, digits and . _ - : [ ] { }' };
+const BEFORE_AUTHORITY = /^[a-z][a-z0-9+.-]*:\/\/$/i;
+const AFTER_AUTHORITY = /^(?:[/?#]|$)/;
 /** Elsewhere in a URL a value must not add a path segment, userinfo, port, query or fragment. */
 const URL_PART: Rule = { allowed: /^[A-Za-z0-9._-]+$/, shown: 'letters, digits and . _ -' };
 
@@ -101,7 +109,14 @@ export function expandQuery(template: string, scope: Readonly<Record<string, str
   return expandChecked(template, scope, () => (quote ? (regex ? REGEX : ENCLOSED) : depth ? ENCLOSED : BARE), track);
 }
 
-/** Fills a URL: a variable may hold the whole base URL at its start; elsewhere only a plain segment. */
+/**
+ * Fills a URL (a web metric's, an http_status endpoint): a variable may hold the whole base URL at its
+ * start, a host and port as the whole authority, and elsewhere only a plain segment.
+ */
 export function expandUrl(template: string, scope: Readonly<Record<string, string | undefined>>): string {
-  return expandChecked(template, scope, (offset, value) => (offset === 0 && isAbsoluteUrl(value) ? URL_BASE : URL_PART));
+  return expandChecked(template, scope, (offset, value) => {
+    if (offset === 0 && isAbsoluteUrl(value)) return URL_BASE;
+    const end = template.indexOf('}', offset) + 1;
+    return BEFORE_AUTHORITY.test(template.slice(0, offset)) && AFTER_AUTHORITY.test(template.slice(end)) ? URL_HOST : URL_PART;
+  });
 }

@@ -38,6 +38,15 @@ export function statusLabel(progress: LaunchProgress): string {
   return PROGRESS[progress].label;
 }
 
+/**
+ * The outcome of a finished launch: a success that tolerated failures is never a plain success,
+ * it names how many failed ("succeeded with 2 tolerated failure(s)") under a warning icon.
+ */
+export function finishedWords(progress: LaunchProgress, toleratedFailures: readonly string[] = []): { icon: string; label: string } {
+  if (progress !== 'succeeded' || toleratedFailures.length === 0) return PROGRESS[progress];
+  return { icon: '⚠️', label: `succeeded with ${toleratedFailures.length} tolerated failure(s)` };
+}
+
 export function phaseIcon(state: PhaseState): string {
   return PHASE[state].icon;
 }

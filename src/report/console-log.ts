@@ -1,6 +1,6 @@
 import type { LaunchEvent, Subscriber } from '../engine/events';
 import { formatDuration } from '../spec/duration';
-import { statusIcon, statusLabel } from '../notify/launch-text';
+import { finishedWords } from '../notify/launch-text';
 import { singleLine } from '../text/single-line';
 
 /** Where progress lines go: workflow commands in the action, the terminal in the CLI. */
@@ -66,10 +66,13 @@ export class ConsoleLog implements Subscriber {
       case 'warning':
         p.warning(`${event.source}: ${event.message}`);
         break;
-      case 'launch.finished':
+      case 'launch.finished': {
         this.close();
-        p.info(`${statusIcon(event.status)} launch ${statusLabel(event.status)} in ${formatDuration(event.durationMs)}${event.failedPhase ? ` (failed phase: ${event.failedPhase})` : ''}`);
+        const { icon, label } = finishedWords(event.status, event.toleratedFailures);
+        const tolerated = event.status === 'succeeded' && event.toleratedFailures?.length ? ` (failed, tolerated: ${event.toleratedFailures.join(', ')})` : '';
+        p.info(`${icon} launch ${label} in ${formatDuration(event.durationMs)}${event.failedPhase ? ` (failed phase: ${event.failedPhase})` : ''}${tolerated}`);
         break;
+      }
       default:
         break;
     }

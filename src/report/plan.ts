@@ -7,6 +7,7 @@ import { errorMessage } from '../engine/events';
 import { phaseEnv } from '../engine/phase-env';
 import { unsetVariables } from '../exec/unset-variables';
 import { singleLine } from '../text/single-line';
+import { describeStrategySpec } from '../strategies/registry';
 
 export interface PlanReport {
   text: string;
@@ -19,6 +20,8 @@ export interface PlanReport {
 /** The ordered plan: phases, their checks as they will run (templates filled in), timeouts, rollback order. */
 export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Record<string, string>>, cwd: string): PlanReport {
   const lines: string[] = [`Launch plan for ${launch.environment}: ${launch.phases.length} phase(s)`];
+  const sizing = launch.strategy && describeStrategySpec(launch.strategy);
+  if (sizing) lines.push(`Strategy ${launch.strategy!.type}: ${sizing}`);
   const problems: string[] = [];
   // Worth fixing, yet no reason to refuse a launch.
   const warnings: string[] = credentialVarNames(launch.vars).map(

@@ -1,6 +1,6 @@
 import type { LaunchEvent, EventOf } from '../engine/events';
 import { formatDuration } from '../spec/duration';
-import { phaseIcon, phaseLabel, statusIcon, statusLabel } from '../notify/launch-text';
+import { finishedWords, phaseIcon, phaseLabel } from '../notify/launch-text';
 import type { PhaseState } from '../engine/model';
 import { codeSpan, markdownText } from '../text/markdown';
 import { fitParts, utf8Bytes, type BudgetPart } from '../text/size-budget';
@@ -40,12 +40,14 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly B
   const intro: string[] = [];
 
   const status = finished?.status ?? 'failed';
-  intro.push(`## ${statusIcon(status)} Launch ${statusLabel(status)}${started ? ` — ${markdownText(started.environment)}` : ''}`, '');
+  const words = finishedWords(status, finished?.toleratedFailures);
+  intro.push(`## ${words.icon} Launch ${words.label}${started ? ` — ${markdownText(started.environment)}` : ''}`, '');
   const facts = [
     started?.version && `version ${codeSpan(started.version)}`,
     started?.previousVersion && `previous ${codeSpan(started.previousVersion)}`,
     finished && `took ${formatDuration(finished.durationMs)}`,
     finished?.failedPhase && `failed phase ${codeSpan(finished.failedPhase)}`,
+    finished?.toleratedFailures?.length && `failed within their budget ${finished.toleratedFailures.map(codeSpan).join(', ')}`,
   ].filter(Boolean);
   if (facts.length) intro.push(facts.join(' · '), '');
   if (finished?.reason) intro.push(`> ${markdownText(finished.reason)}`, '');

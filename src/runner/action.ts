@@ -149,6 +149,7 @@ function publish(outcome: LaunchOutcome): void {
   warnOnFailure('the step outputs', () => {
     core.setOutput('status', outcome.status);
     core.setOutput('failed-phase', outcome.failedPhase ?? '');
+    core.setOutput('tolerated-failures', String(outcome.toleratedFailures.length));
     core.setOutput('report', outcome.reportPath);
     core.setOutput('duration-ms', String(Math.round(outcome.durationMs)));
     core.setOutput('environment-url', outcome.launch.environment_url ?? '');
@@ -161,6 +162,7 @@ function reportStartFailure(error: unknown, started: number): void {
   warnOnFailure('the step outputs', () => {
     core.setOutput('status', 'failed');
     core.setOutput('failed-phase', '');
+    core.setOutput('tolerated-failures', '0');
     core.setOutput('report', '');
     core.setOutput('duration-ms', String(Date.now() - started));
     core.setOutput('environment-url', '');

@@ -57,6 +57,8 @@ export interface LaunchOutcome {
   /** Ids of the phases that reached their command, in order (a cancelled launch's rollback undoes these). */
   startedPhases: string[];
   durationMs: number;
+  /** Phases whose failure a failure budget tolerated (the `tolerated-failures` output counts them). */
+  toleratedFailures: string[];
   reportPath: string;
   /** The job summary, markdown, secrets redacted. */
   summary: string;
@@ -81,7 +83,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   for (const warning of thresholdWarnings(launch)) bus.warn('rollback_threshold', warning);
   for (const flag of expiredFlags(launch)) bus.warn('flag debt', `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires}: remove it from the code and the flag service`);
 
-  let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs'>;
+  let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs' | 'toleratedFailures'>;
   const extras: BudgetPart[] = [];
   // What the plan finds wrong refuses a launch before anything runs, as it fails a plan. A rollback
   // (manual, or the post step's) is not held back: it undoes what is there to undo.
@@ -94,7 +96,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
     extras.push(planPart(redact(plan.text)));
     const status = refusal ? 'failed' : 'planned';
     bus.emit({ type: 'launch.finished', status, reason: refusal, durationMs: 0 });
-    result = { status, reason: refusal, cancelled: false, durationMs: 0 };
+    result = { status, reason: refusal, cancelled: false, durationMs: 0, toleratedFailures: [] };
   } else {
     const engine = new LaunchEngine({
       launch,

@@ -17,6 +17,13 @@ const envMapSchema = z.record(envNameSchema, z.union([z.string(), z.number(), z.
  * A phase. The product brief's template spells some fields differently (`timeout_ms`,
  * `actions.execute`/`actions.rollback`, `validators`); both spellings load into the same model.
  */
+/** Failures tolerated in a group; `subject` names what failed when several phases check one thing (a rolling instance). */
+export interface FailureBudget {
+  group: string;
+  maxFailures: number;
+  subject?: string;
+}
+
 export const phaseSchema = z
   .object({
     id: idSchema,
@@ -75,7 +82,7 @@ export const phaseSchema = z
       env: phase.env,
       workingDirectory: phase.working_directory,
       batch: phase.batch,
-      failureBudget: phase.failure_budget ? { group: phase.failure_budget.group, maxFailures: phase.failure_budget.max_failures } : undefined,
+      failureBudget: phase.failure_budget ? ({ group: phase.failure_budget.group, maxFailures: phase.failure_budget.max_failures } as FailureBudget) : undefined,
     };
   });
 

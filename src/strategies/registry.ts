@@ -35,3 +35,8 @@ export async function resolveStrategySpec(spec: StrategySpec, ctx: ResolveContex
   const strategy = strategyFor(spec);
   return strategy.resolve ? ((await strategy.resolve(spec, ctx)) as StrategySpec) : spec;
 }
+
+/** The strategy's resolved numbers, as `plan` prints them; undefined for a strategy that has none. */
+export function describeStrategySpec(spec: StrategySpec): string | undefined {
+  return strategyFor(spec).describe?.(spec);
+}

@@ -5,7 +5,7 @@ import { durationSchema } from '../spec/duration';
 import { commandSourceSchema } from './command-source';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { uniqueIds } from './phase';
-import { countOrPercentSchema, rollingSizes, shareSchema } from './rolling-sizing';
+import { countOrPercentSchema, describeSizes, rollingSizes, tolerationSchema } from './rolling-sizing';
 import { inSequence, sleepCommand } from './shell';
 import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
@@ -21,7 +21,9 @@ export const rollingSchema = z.lazy(() =>
         .meta({ description: 'The instances (host:port...), or {command} printing them; each is LAUNCH_INSTANCE to the commands' }),
       batch_size: countOrPercentSchema.default(1).meta({ description: 'Instances updated side by side: a count or a percentage of the pool' }),
       max_unavailable: countOrPercentSchema.optional().meta({ description: 'Instances that may be out of service at once (a batch plus tolerated failures)' }),
-      max_failed: shareSchema.default(0).meta({ description: 'Share of instances allowed to fail before every updated instance is rolled back (0.1 or "10%")' }),
+      max_failed: tolerationSchema
+        .default(0)
+        .meta({ description: 'Failed instances tolerated before every updated instance is rolled back: a count (2) or a percentage of the pool ("10%")' }),
       batch_pause: durationSchema.default(0).meta({ description: 'Wait between batches' }),
       drain: commandField('Takes LAUNCH_INSTANCE out of the load balancer').optional(),
       update: commandField('Installs LAUNCH_VERSION on LAUNCH_INSTANCE'),
@@ -52,7 +54,8 @@ export const rollingSchema = z.lazy(() =>
       try {
         rollingSizes(spec.instances.length, spec);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['max_unavailable'], message: (error as Error).message });
+        const message = (error as Error).message;
+        ctx.addIssue({ code: 'custom', path: [message.includes('max_unavailable') ? 'max_unavailable' : 'max_failed'], message });
       }
     }),
 );
@@ -83,7 +86,8 @@ interface InstanceSlot {
 function instancePhases(spec: RollingSpec, slot: InstanceSlot, budget: number, ctx: ExpansionContext): { update: Phase; ready?: Phase } {
   const checks = healthChecks(spec);
   const env = { LAUNCH_INSTANCE: slot.instance, LAUNCH_BATCH: String(slot.batch) };
-  const failureBudget = (group: string) => (budget > 0 ? { group, maxFailures: budget } : undefined);
+  // Both phases check the same instance: a failure of either counts as that instance's, once.
+  const failureBudget = (group: string) => (budget > 0 ? { group, maxFailures: budget, subject: slot.id } : undefined);
   const update = ctx.phase({
     id: slot.id,
     name: `Update ${slot.instance} (${slot.where})`,
@@ -154,5 +158,10 @@ export const rollingStrategy = defineStrategy({
     const where = `each instance from \`${spec.instances.command}\` (resolved at launch), batch_size ${spec.batch_size}`;
     const pair = instancePhases(spec, { id: 'rolling.each-instance', instance: ANY_INSTANCE, where, batch: 1 }, 0, ctx);
     return { before: [], after: pair.ready ? [pair.update, pair.ready] : [pair.update] };
+  },
+  describe(spec) {
+    if (Array.isArray(spec.instances)) return describeSizes(spec.instances.length, rollingSizes(spec.instances.length, spec));
+    const given = spec.max_unavailable === undefined ? 'a batch plus the tolerated failures' : String(spec.max_unavailable);
+    return `instances from \`${spec.instances.command}\`, counted at launch: batch size ${spec.batch_size}, tolerated failures ${spec.max_failed}, max unavailable ${given}`;
   },
 });

@@ -36,6 +36,8 @@ export interface Strategy<S extends z.ZodObject = z.ZodObject> {
    */
   resolve?(spec: z.output<S>, ctx: ResolveContext): Promise<z.output<S>>;
   expand(spec: z.output<S>, ctx: ExpansionContext): Placement;
+  /** The numbers the strategy resolved from the spec (batch size, tolerated failures...), for the plan. */
+  describe?(spec: z.output<S>): string;
 }
 
 /** Identity helper that keeps `resolve` and `expand` tied to the schema. */

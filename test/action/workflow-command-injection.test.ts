@@ -13,7 +13,7 @@ const PAYLOADS = [
   '%0A::error::pwned',
   '\n::warning::pwned',
 ];
-const OUTPUTS = ['status', 'failed-phase', 'report', 'duration-ms', 'environment-url'];
+const OUTPUTS = ['status', 'failed-phase', 'tolerated-failures', 'report', 'duration-ms', 'environment-url'];
 const OURS = /^::(add-mask|group|endgroup|warning|error)( [^:]*)?::/;
 
 /** Lines of stdout that begin a workflow command the action did not mean to write, and raw CRs. */

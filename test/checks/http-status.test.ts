@@ -189,4 +189,29 @@ describe('http_status', () => {
     expect(outcome.passed).toBe(false);
     expect(outcome.message).toContain('launch.base_url is not set and defaults to ${BASE_URL}');
   });
+
+  it('refuses a template value that would change the path, as web metrics do, and sends nothing', async () => {
+    const before = server.requests.length;
+    const ctx = checkContext({ env: { LAUNCH_VERSION: '../../admin' } });
+    const endpoint = `${server.url}/api/\${LAUNCH_VERSION}/ok`;
+    const [problem] = planCheck(httpStatusCheck, { endpoint }, ctx).problems;
+    expect(problem).toMatch(/^endpoint: \$\{LAUNCH_VERSION\} in ".*" has a value \(11 characters, not shown\) containing "\/"/);
+    expect(problem).not.toContain('admin');
+    const outcome = await runCheck(httpStatusCheck, { endpoint, retries: 1 }, ctx);
+    expect(outcome.passed).toBe(false);
+    expect(outcome.message).toContain('${LAUNCH_VERSION}');
+    // A value of dots alone walks up the path too; the relative endpoint and base_url obey the same rule.
+    expect(planCheck(httpStatusCheck, { endpoint }, checkContext({ env: { LAUNCH_VERSION: '..' } })).problems[0]).toContain('only dots');
+    const based = checkContext({ baseUrl: `${server.url}/\${TENANT}`, env: { TENANT: 'a/../../admin' } });
+    expect(planCheck(httpStatusCheck, { endpoint: '/ok' }, based).problems[0]).toMatch(/^launch\.base_url: \$\{TENANT\}/);
+    expect(server.requests.length).toBe(before);
+  });
+
+  it('still takes a host and port in the authority, and a whole base URL at the start', async () => {
+    const ctx = checkContext({ env: { INSTANCE: server.url.replace('http://', ''), BASE: server.url, LAUNCH_VERSION: 'v1.2.3' } });
+    expect((await runCheck(httpStatusCheck, { endpoint: 'http://${INSTANCE}/ok' }, ctx)).passed).toBe(true);
+    expect((await runCheck(httpStatusCheck, { endpoint: '${BASE}/ok' }, ctx)).passed).toBe(true);
+    expect(planCheck(httpStatusCheck, { endpoint: 'http://${INSTANCE}/${LAUNCH_VERSION}/ok' }, ctx).problems).toEqual([]);
+    expect(planCheck(httpStatusCheck, { endpoint: 'http://${INSTANCE}@evil.example/ok' }, checkContext({ env: { INSTANCE: 'a@b' } })).problems[0]).toContain('"@"');
+  });
 });

@@ -53,8 +53,25 @@ describe('rolling expansion', () => {
   it('turns max_failed into a failure budget and a percentage batch into a count', () => {
     const launch = expand(rollingSpec(five, 'batch_size: "40%"\nmax_failed: "20%"'));
     expect(launch.phases.filter((phase) => phase.batch === 'rolling.batch-1')).toHaveLength(2);
-    expect(launch.phases[0]!.failureBudget).toEqual({ group: 'rolling', maxFailures: 1 });
-    expect(launch.phases[2]!.failureBudget).toEqual({ group: 'rolling.ready', maxFailures: 1 });
+    // One instance's two phases count as one failure of it (subject) in the outcome.
+    expect(launch.phases[0]!.failureBudget).toEqual({ group: 'rolling', maxFailures: 1, subject: 'rolling.10.0.0.1-80' });
+    expect(launch.phases[2]!.failureBudget).toEqual({ group: 'rolling.ready', maxFailures: 1, subject: 'rolling.10.0.0.1-80' });
+  });
+
+  it('reads a whole number as a count of instances: max_failed 1 tolerates one of five, max_failed 2 two', () => {
+    expect(expand(rollingSpec(five, 'max_failed: 1')).phases[0]!.failureBudget).toMatchObject({ group: 'rolling', maxFailures: 1 });
+    expect(expand(rollingSpec(five, 'max_failed: 2')).phases[0]!.failureBudget).toMatchObject({ group: 'rolling', maxFailures: 2 });
+  });
+
+  it('refuses a fraction where a count or a percentage belongs, naming the percentage to write', () => {
+    expect(() => expand(rollingSpec(five, 'max_failed: 0.5'))).toThrow(/max_failed.*0\.5 is not a count of instances.*"50%"/s);
+    expect(() => expand(rollingSpec(five, 'batch_size: 0.25'))).toThrow(/batch_size.*"25%"/s);
+    expect(() => expand(rollingSpec(five, 'max_unavailable: 1.5'))).toThrow(/max_unavailable.*whole number of instances/s);
+  });
+
+  it('refuses a max_failed that tolerates every instance failing', () => {
+    expect(() => expand(rollingSpec(five, 'max_failed: 5'))).toThrow(/max_failed 5 tolerates every one of the 5 instance/);
+    expect(() => expand(rollingSpec(five, 'max_failed: "100%"'))).toThrow(/tolerates every one of the 5/);
   });
 
   it('in a plan, shows one phase for instances a command lists at launch, and runs nothing', () => {
@@ -135,6 +152,12 @@ describe('rolling through node dist/index.js', () => {
     const { addresses, vars } = await start(10, { brokenHosts: [3] });
     const run = await launchThroughDist(rollingSpec(addresses, 'batch_size: 2\nmax_failed: "10%"'), { version: 'v2', previousVersion: 'v1', vars });
     expect(run.outputs.status, run.stdout).toBe('succeeded');
+    // Never a plain success: the final line, the summary and an output say a failure was tolerated.
+    const failed = `rolling.${addresses[3]!.replace(':', '-')}`;
+    expect(run.outputs['tolerated-failures']).toBe('1');
+    expect(run.stdout).toMatch(new RegExp(`launch succeeded with 1 tolerated failure\\(s\\) in .*\\(failed, tolerated: ${failed.replace(/\./g, '\\.')}\\)`));
+    expect(run.stdout).not.toMatch(/✅ launch succeeded/);
+    expect(run.summary).toContain('## ⚠️ Launch succeeded with 1 tolerated failure(s)');
     expect(fleet!.instances.map((instance) => instance.version)).toEqual(Array(10).fill('v2'));
     expect(lb!.state.get(`drained/${addresses[3]}`)).toBe('drained');
     expect([...lb!.state.entries()].filter(([, value]) => value === 'serving')).toHaveLength(9);
@@ -145,13 +168,26 @@ describe('rolling through node dist/index.js', () => {
 
   it('past max_failed, puts every updated instance back on the previous version and never touches the rest', async () => {
     const { addresses, vars } = await start(10, { brokenHosts: [1, 4] });
-    const run = await launchThroughDist(rollingSpec(addresses, 'batch_size: 2\nmax_failed: "10%"'), { version: 'v2', previousVersion: 'v1', vars });
+    const run = await launchThroughDist(rollingSpec(addresses, 'batch_size: 2\nmax_failed: 1'), { version: 'v2', previousVersion: 'v1', vars });
     expect(run.outputs.status, run.stdout).toBe('rolled_back');
     const histories = fleet!.instances.map((instance) => instance.history);
     expect(histories.slice(0, 6)).toEqual(Array.from({ length: 6 }, () => ['v1', 'v2', 'v1']));
     expect(histories.slice(6)).toEqual(Array.from({ length: 4 }, () => ['v1']));
     expect(new Set(lb!.state.values())).toEqual(new Set(['serving']));
     expect(lb!.state.size).toBe(6);
+  });
+
+  it('max_failed: 1 is one instance: with all 20 instances failing, the first batch rolls back', async () => {
+    const { addresses, vars } = await start(20, { unhealthy: ['v2-bad'] });
+    const spec = rollingSpec(addresses, 'batch_size: 2\nmax_failed: 1');
+    const plan = await launchThroughDist(spec, { mode: 'plan', vars });
+    expect(plan.stdout).toContain('Strategy rolling: 20 instance(s): batch size 2, tolerated failures 1, max unavailable 3');
+    const run = await launchThroughDist(spec, { version: 'v2-bad', previousVersion: 'v1', vars });
+    expect(run.outputs.status, run.stdout).toBe('rolled_back');
+    expect(run.outputs['tolerated-failures']).toBe('1');
+    const histories = fleet!.instances.map((instance) => instance.history);
+    expect(histories.slice(0, 2)).toEqual(Array.from({ length: 2 }, () => ['v1', 'v2-bad', 'v1']));
+    expect(histories.slice(2)).toEqual(Array.from({ length: 18 }, () => ['v1']));
   });
 
   it('lists instances with a command at launch, and only names that command in a plan', async () => {
@@ -161,6 +197,7 @@ describe('rolling through node dist/index.js', () => {
     const plan = await launchThroughDist(spec, { mode: 'plan', vars: env });
     expect(plan.outputs.status).toBe('planned');
     expect(plan.stdout).toContain('Update {instance} (each instance from `echo "$POOL"` (resolved at launch), batch_size 1) [rolling.each-instance]');
+    expect(plan.stdout).toContain('Strategy rolling: instances from `echo "$POOL"`, counted at launch: batch size 1, tolerated failures 0, max unavailable a batch plus the tolerated failures');
     expect(fleet!.instances.map((instance) => instance.history)).toEqual([['v1'], ['v1'], ['v1']]);
 
     const run = await launchThroughDist(spec, { version: 'v2', previousVersion: 'v1', vars: env });
