@@ -1,7 +1,7 @@
 // The demo's service: answers /health and /version for whatever version is deployed in $DEMO_DIR/version.
 // Version 2.x has a bug: its health check fails (as a bad release would), so the launch rolls back.
 import { createServer } from 'node:http';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const dir = process.env.DEMO_DIR;
@@ -18,5 +18,9 @@ const server = createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
-server.listen(0, '127.0.0.1', () => writeFileSync(join(dir, 'port'), String(server.address().port)));
+// Written aside and renamed: whoever waits for the file never reads it half-written (empty).
+server.listen(0, '127.0.0.1', () => {
+  writeFileSync(join(dir, 'port.tmp'), String(server.address().port));
+  renameSync(join(dir, 'port.tmp'), join(dir, 'port'));
+});
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
