@@ -3,22 +3,13 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction } from '../support/run-action';
+import { prng } from '../support/prng';
 
 /** Seeded, so a failing launch is reproduced with SOAK_SEED=<seed>. */
 const SEED = Number(process.env.SOAK_SEED ?? 20261202);
 const LAUNCHES = 20;
 const PHASES = ['a', 'b', 'c'];
 
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Scenario {
   index: number;

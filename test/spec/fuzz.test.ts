@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseSpec } from '../../src/spec/load';
 import { SpecError } from '../../src/spec/problems';
 import { SEED_SPEC } from '../support/seed';
+import { prng } from '../support/prng';
 
 // Every way a process could start is counted: parsing a spec must never run one of its commands.
 const spawned = vi.hoisted(() => ({ count: 0 }));
@@ -16,17 +17,6 @@ vi.mock('node:child_process', async (importOriginal) => {
   return { ...real, spawn: counted(real.spawn), spawnSync: counted(real.spawnSync), exec: counted(real.exec), execSync: counted(real.execSync), execFile: counted(real.execFile), execFileSync: counted(real.execFileSync), fork: counted(real.fork) };
 });
 
-/** mulberry32: small, seeded, the same mutants on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEED = 0x9c0ffee;
 const MUTANTS_PER_SPEC = 1500;
