@@ -47,6 +47,11 @@ export function finishedWords(progress: LaunchProgress, toleratedFailures: reado
   return { icon: '⚠️', label: `succeeded with ${toleratedFailures.length} tolerated failure(s)` };
 }
 
+/** The icon for where the launch stands: a success with tolerated failures is not a plain ✅. */
+export function outcomeIcon(view: LaunchView): string {
+  return finishedWords(view.progress, view.toleratedFailures).icon;
+}
+
 export function phaseIcon(state: PhaseState): string {
   return PHASE[state].icon;
 }
@@ -67,7 +72,7 @@ export function outcomeText(view: LaunchView): string {
   const took = view.durationMs === undefined ? '' : ` (${formatDuration(view.durationMs)})`;
   const where = view.failedPhase ? ` at phase '${view.failedPhase}'` : '';
   const why = view.reason ? `: ${view.reason}` : '';
-  if (view.progress === 'succeeded') return `succeeded${took}`;
+  if (view.progress === 'succeeded') return `${finishedWords('succeeded', view.toleratedFailures).label}${took}`;
   if (!view.finished) return statusLabel(view.progress);
   return `${statusLabel(view.progress)}${where}${took}${why}`;
 }

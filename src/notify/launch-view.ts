@@ -53,6 +53,8 @@ export class LaunchView {
   failedPhase?: string;
   reason?: string;
   durationMs?: number;
+  /** Phases that failed within a failure budget while the launch went on. */
+  toleratedFailures: readonly string[] = [];
   rollback?: { phases: string[]; reason: string; ok?: boolean; failed: string[] };
 
   constructor(readonly facts: LaunchFacts) {}
@@ -91,7 +93,7 @@ export class LaunchView {
         if (this.rollback) Object.assign(this.rollback, { ok: event.ok, failed: event.failed });
         break;
       case 'launch.finished':
-        Object.assign(this, { progress: event.status, failedPhase: event.failedPhase, reason: event.reason, durationMs: event.durationMs });
+        Object.assign(this, { progress: event.status, failedPhase: event.failedPhase, reason: event.reason, durationMs: event.durationMs, toleratedFailures: event.toleratedFailures ?? [] });
         break;
     }
   }

@@ -2,7 +2,7 @@ import { formatDuration } from '../spec/duration';
 import type { LaunchView, PhaseView } from './launch-view';
 import { codeSpan, markdownText } from '../text/markdown';
 import { characters, fitParts, type BudgetPart } from '../text/size-budget';
-import { breachText, headline, outcomeText, phaseIcon, phaseLabel, statusIcon, truncate } from './launch-text';
+import { breachText, headline, outcomeIcon, outcomeText, phaseIcon, phaseLabel, truncate } from './launch-text';
 
 /** A table this long is already past reading. */
 const MAX_ROWS = 100;
@@ -19,7 +19,7 @@ export function prCommentMarker(environment: string): string {
 
 /** The PR comment: outcome, a row per phase, the failing checks, and where to read more. */
 export function renderPrComment(view: LaunchView): string {
-  const header: BudgetPart = { name: 'outcome', priority: 0, blocks: [prCommentMarker(view.facts.environment), `### ${statusIcon(view.progress)} ${cell(headline(view))}: ${cell(outcomeText(view))}`, ''] };
+  const header: BudgetPart = { name: 'outcome', priority: 0, blocks: [prCommentMarker(view.facts.environment), `### ${outcomeIcon(view)} ${cell(headline(view))}: ${cell(outcomeText(view))}`, ''] };
   const phases = view.phases.size > MAX_ROWS ? view.phasesByInterest().slice(0, MAX_ROWS) : [...view.phases.values()];
   const table: BudgetPart = { name: 'phase rows', priority: 1, head: ['| | Phase | State | Took | Detail |', '| --- | --- | --- | --- | --- |'], blocks: phases.map(row), tail: [''], pinned: new Set(phases.flatMap((phase, at) => (phase.reason || phase.rollback ? [at] : []))) };
   const breaches = view.failureBreaches();

@@ -3,7 +3,7 @@ import type { LaunchMode, LaunchStatus } from '../engine/model';
 import { formatDuration } from '../spec/duration';
 import type { SlackMoment } from './schema';
 import type { LaunchView, PhaseView } from './launch-view';
-import { breachText, headline, outcomeText, phaseCounts, phaseIcon, phaseLabel, statusIcon, statusLabel } from './launch-text';
+import { breachText, headline, outcomeIcon, outcomeText, phaseCounts, phaseIcon, phaseLabel, statusLabel } from './launch-text';
 import { SLACK_LIMITS, context, escapeMrkdwn, fitLines, header, link, mrkdwnCode, section, slackMessage, type Block, type SlackMessage } from './slack-blocks';
 
 /**
@@ -48,7 +48,7 @@ function finishMoment(status: LaunchStatus, mode: LaunchMode): SlackMoment | und
 
 /** The bot's one message per launch: status, facts, every phase (summarised when many), the why. */
 export function liveMessage(view: LaunchView): SlackMessage {
-  const title = `${statusIcon(view.progress)} ${headline(view)}`;
+  const title = `${outcomeIcon(view)} ${headline(view)}`;
   return slackMessage(escapeMrkdwn(`${title}: ${outcomeText(view)}`), [
     header(title),
     section(`*${escapeMrkdwn(capitalise(outcomeText(view)))}*`, facts(view)),
@@ -71,7 +71,7 @@ export function momentMessage(event: LaunchEvent, view: LaunchView, mention?: st
 function momentTitle(event: LaunchEvent, view: LaunchView): string {
   switch (event.type) {
     case 'launch.started':
-      return `${statusIcon(view.progress)} ${view.facts.mode === 'rollback' ? 'Rolling back' : 'Launching'} ${headline(view)}`;
+      return `${outcomeIcon(view)} ${view.facts.mode === 'rollback' ? 'Rolling back' : 'Launching'} ${headline(view)}`;
     case 'phase.verified':
       return `✅ Phase ${phaseName(view, event.phase)} verified in ${formatDuration(event.durationMs)}`;
     case 'phase.failed':
@@ -85,7 +85,7 @@ function momentTitle(event: LaunchEvent, view: LaunchView): string {
     case 'rollback.finished':
       return event.ok ? '↩️ Rollback finished: every phase undone' : `🚨 Rollback FAILED for ${event.failed.join(', ')}: undo by hand`;
     case 'launch.finished':
-      return `${statusIcon(view.progress)} ${headline(view)}: ${outcomeText(view)}`;
+      return `${outcomeIcon(view)} ${headline(view)}: ${outcomeText(view)}`;
     default:
       return event.type;
   }
