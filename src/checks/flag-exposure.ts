@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isDeepStrictEqual } from 'node:util';
 import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } from './check';
-import { expandField } from './template-field';
+import { expandHttpUrl } from './url-field';
 import { resolvedCheck } from './resolved-check';
 import { positiveDurationSchema } from '../spec/duration';
 import { expandDeep } from '../spec/template';
@@ -36,8 +36,8 @@ interface Target {
 }
 
 function resolveTarget(c: FlagExposureConfig, ctx: PlanContext): Target {
-  const url = expandField('url', c.url, DEFAULT_URL, ctx.env);
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new Error(`url '${c.url}' does not make an http(s) URL`);
+  // The web metrics' URL rules: a value such as `../../admin` cannot reach another path.
+  const url = expandHttpUrl('url', c.url, DEFAULT_URL, ctx.env);
   return { url, headers: expandDeep(c.headers, ctx.env), context: expandDeep(c.context, ctx.env) };
 }
 

@@ -9,6 +9,7 @@ import { redactUrl } from '../http/timed-fetch';
 import { plainRequest } from '../http/plain-request';
 import { appendPath, baseUrlTemplate, BASE_URL_VARIABLE, isAbsoluteUrl } from '../http/base-url';
 import { expandUrl } from '../metrics/query-template';
+import { requireHttpUrl } from './url-field';
 
 const statusCode = z.lazy(() => z.number().int().min(100).max(599));
 
@@ -55,7 +56,6 @@ interface Reply {
   ms: number;
 }
 
-
 /** The endpoint and base URL follow the web metrics' URL rules: no value adds a path segment (`../../admin`). */
 function resolveTarget(c: HttpStatusConfig, ctx: PlanContext): Target {
   const endpoint = expandField('endpoint', c.endpoint, undefined, ctx.env, expandUrl);
@@ -65,10 +65,7 @@ function resolveTarget(c: HttpStatusConfig, ctx: PlanContext): Target {
     const base = expandField('launch.base_url', baseUrlTemplate(ctx.launch), BASE_URL_VARIABLE, ctx.env, expandUrl);
     text = appendPath(base, endpoint);
   }
-  const url = URL.canParse(text) ? new URL(text) : undefined;
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new Error(`endpoint '${c.endpoint}' does not make an http(s) URL (got '${text}')`);
-  }
+  const url = requireHttpUrl('endpoint', c.endpoint, text);
   const headers = Object.fromEntries(Object.entries(c.headers).map(([name, value]) => [name, expandField(`headers.${name}`, value, undefined, ctx.env)]));
   return { url, headers };
 }

@@ -158,6 +158,20 @@ describe('feature_flag_evaluation', () => {
     expect(outcome.message).toMatch(/new_checkout: UNREACHABLE: .*ECONNREFUSED/);
   });
 
+  it('refuses a template value that would change the URL path, as web metrics and http_status do', async () => {
+    const url = `${open.url}/\${TENANT}`;
+    const ctx = checkContext({ env: { TENANT: '../../admin' } });
+    const [problem] = planCheck(featureFlagEvaluationCheck, { url, flags: ['new_checkout'] }, ctx).problems;
+    expect(problem).toMatch(/^url: \$\{TENANT\} in ".*" has a value \(11 characters, not shown\) containing "\/"/);
+    expect(problem).not.toContain('admin');
+    expect(planCheck(featureFlagEvaluationCheck, { url, flags: ['new_checkout'] }, checkContext({ env: { TENANT: '..' } })).problems[0]).toContain('only dots');
+    const outcome = await runCheck(featureFlagEvaluationCheck, { url, flags: ['new_checkout'] }, ctx);
+    expect(outcome.passed).toBe(false);
+    expect(outcome.message).toContain('${TENANT}');
+    // A whole base URL in one variable is still the server it names.
+    expect(planCheck(featureFlagEvaluationCheck, { flags: ['new_checkout'] }, checkContext({ env: { OFREP_URL: open.url } })).problems).toEqual([]);
+  });
+
   it('plans with the URL filled in, or says how to supply it', () => {
     const ctx = checkContext({ env: { OFREP_URL: 'http://flagd:8016' } });
     expect(planCheck(featureFlagEvaluationCheck, { flags: ['new_checkout', { key: 'banner', expected: 'blue' }, { key: 'x' }] }, ctx)).toEqual({

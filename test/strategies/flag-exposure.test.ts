@@ -43,6 +43,13 @@ describe('flag_exposure check', () => {
     expect(outcome.message).toMatch(/missing for targetingKey launch-action-sample-\d+: FLAG_NOT_FOUND \(404\)/);
   });
 
+  it('refuses a template value that would change the URL path, as web metrics and http_status do', () => {
+    const url = 'http://flags:8016/${TENANT}/ofrep';
+    const [problem] = planCheck(flagExposureCheck, { url, flag: 'f', percent: 5 }, checkContext({ env: { TENANT: 'a/../../admin' } })).problems;
+    expect(problem).toMatch(/^url: \$\{TENANT\} in ".*" has a value \(13 characters, not shown\) containing "\/"/);
+    expect(planCheck(flagExposureCheck, { url, flag: 'f', percent: 5 }, checkContext({ env: { TENANT: 'acme-1' } })).problems).toEqual([]);
+  });
+
   it('plans with the URL from the launch variables, and names a missing one', () => {
     expect(planCheck(flagExposureCheck, { flag: 'f', percent: 5 }, checkContext({ env: { OFREP_URL: 'http://flags:8016' } })).summary).toBe(
       'OFREP http://flags:8016: f = true for 5% ± 5% of 1000 sample keys',
