@@ -63,36 +63,47 @@ const MAX_DEPTH = 64;
 function shapeProblems(doc: Document): { offset: number; message: string }[] {
   const problems: { offset: number; message: string }[] = [];
   const anchors = new Set<string>();
-  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  // Two parallel stacks and no per-node arrays: a 50 MB spec has millions of nodes, and garbage is its cost.
+  const nodes: unknown[] = [doc.contents];
+  const depths: number[] = [0];
+  const push = (node: unknown, depth: number): void => {
+    if (node) {
+      nodes.push(node);
+      depths.push(depth);
+    }
+  };
   // Depth-first in document order, so an anchor is seen before the aliases after it.
-  while (stack.length) {
-    const { node, depth } = stack.pop()!;
-    const offset = (node as Node | null)?.range?.[0] ?? 0;
+  while (nodes.length) {
+    const node = nodes.pop();
+    const depth = depths.pop()!;
     if (depth > MAX_DEPTH) {
-      problems.push({ offset, message: `nested more than ${MAX_DEPTH} levels deep` });
+      problems.push({ offset: (node as Node).range?.[0] ?? 0, message: `nested more than ${MAX_DEPTH} levels deep` });
       break;
     }
-    if (isAlias(node)) {
-      if (!anchors.has(node.source)) problems.push({ offset, message: `YAML: alias *${node.source} has no anchor &${node.source} before it` });
-      continue;
-    }
-    const anchor = (node as { anchor?: string } | null)?.anchor;
-    if (anchor) anchors.add(anchor);
-    const children: unknown[] = [];
-    if (isMap(node)) {
+    if (isScalar(node)) {
+      if (node.anchor) anchors.add(node.anchor);
+    } else if (isAlias(node)) {
+      if (!anchors.has(node.source)) problems.push({ offset: node.range?.[0] ?? 0, message: `YAML: alias *${node.source} has no anchor &${node.source} before it` });
+    } else if (isMap(node)) {
+      if (node.anchor) anchors.add(node.anchor);
       const seen = new Set<string>();
       for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (key !== undefined && seen.has(key)) problems.push({ offset: (pair.key as Node).range?.[0] ?? offset, message: `YAML: duplicate key '${key}'` });
-        if (key !== undefined) seen.add(key);
-        children.push(pair.key, pair.value);
+        if (!isScalar(pair.key)) continue;
+        const key = String(pair.key.value);
+        if (seen.has(key)) problems.push({ offset: pair.key.range?.[0] ?? node.range?.[0] ?? 0, message: `YAML: duplicate key '${key}'` });
+        seen.add(key);
+      }
+      for (let i = node.items.length - 1; i >= 0; i--) {
+        push(node.items[i]!.value, depth + 1);
+        push(node.items[i]!.key, depth + 1);
       }
     } else if (isSeq(node)) {
-      children.push(...node.items);
+      if (node.anchor) anchors.add(node.anchor);
+      for (let i = node.items.length - 1; i >= 0; i--) push(node.items[i], depth + 1);
     } else if (isPair(node)) {
-      children.push(node.key, node.value);
+      push(node.value, depth + 1);
+      push(node.key, depth + 1);
     }
-    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push({ node: children[i], depth: depth + 1 });
   }
   return problems;
 }
