@@ -179,14 +179,21 @@ async function waitForGroupExit(pgid: number | undefined, tag: string | undefine
   if (pgid === undefined) return;
   const until = performance.now() + boundMs;
   const alive = (): boolean => groupIsAlive(pgid) || (tag !== undefined && findTracked(tag).length > 0);
-  while (performance.now() < until && alive()) await new Promise((resolve) => setTimeout(resolve, 25));
+  // Short waits first: a killed tree is usually gone within a few ms, and a rollback waits on it.
+  for (let wait = 1; performance.now() < until && alive(); wait = Math.min(wait * 2, 25)) await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /**
- * On Linux, reads /proc so that zombies (dead, waiting for a slow reaper) do not count as alive;
- * elsewhere, signal 0 to the group.
+ * Signal 0 to the group; on Linux a group with members then gets a /proc scan, so that zombies (dead,
+ * waiting for a slow reaper) do not count as alive.
  */
 function groupIsAlive(pgid: number): boolean {
+  // Signal 0 is one syscall; only a group that still has members (maybe zombies) needs the /proc scan.
+  try {
+    process.kill(-pgid, 0);
+  } catch {
+    return false;
+  }
   if (process.platform === 'linux') {
     for (const entry of readdirSync('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
@@ -202,12 +209,7 @@ function groupIsAlive(pgid: number): boolean {
     }
     return false;
   }
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return true;
 }
 
 /** File commands through which a command could change the action's state or outputs, or later steps' environment. */
