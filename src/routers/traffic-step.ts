@@ -8,13 +8,19 @@ export interface TrafficStep {
 }
 
 /** The variables a router's commands and templates see for a shift. */
-export function shiftEnv(shift: Shift): Record<string, string> {
+function shiftEnv(shift: Shift): Record<string, string> {
   return {
     LAUNCH_WEIGHT: String(shift.weight),
     LAUNCH_STABLE_WEIGHT: String(100 - shift.weight),
     LAUNCH_CANARY_BACKEND: shift.canary,
     LAUNCH_STABLE_BACKEND: shift.stable,
   };
+}
+
+/** The context with the shift's variables added, for the router's templates and its commands alike. */
+function withShift(ctx: RouterContext, shift: Shift): RouterContext {
+  const added = shiftEnv(shift);
+  return { ...ctx, env: { ...ctx.env, ...added }, run: (command, env) => ctx.run(command, { ...added, ...env }) };
 }
 
 /** "canary 25%, stable 75%": the canary's share of what the two backends carry, in whole percent. */
@@ -36,7 +42,7 @@ export function describeShift(shift: Shift): string {
  */
 export async function applyTrafficStep(step: TrafficStep, ctx: RouterContext): Promise<string> {
   const router = routerFor(step.router);
-  const scoped = { ...ctx, env: { ...ctx.env, ...shiftEnv(step.shift) } };
+  const scoped = withShift(ctx, step.shift);
   const wanted = describeShift(step.shift);
   await router.setWeight(step.router, step.shift, scoped);
   const split = await router.readSplit(step.router, step.shift, scoped);
@@ -49,7 +55,7 @@ export async function applyTrafficStep(step: TrafficStep, ctx: RouterContext): P
 /** What the router reports as live now, for the plan; a failure is described rather than thrown. */
 export async function readLiveSplit(step: TrafficStep, ctx: RouterContext): Promise<string> {
   try {
-    const split = await routerFor(step.router).readSplit(step.router, step.shift, { ...ctx, env: { ...ctx.env, ...shiftEnv(step.shift) } });
+    const split = await routerFor(step.router).readSplit(step.router, step.shift, withShift(ctx, step.shift));
     return split === undefined ? 'unknown (no read-back)' : describeSplit(split, step.shift);
   } catch (error) {
     return `unknown (${(error as Error).message})`;
