@@ -47,8 +47,13 @@ async function measureCanary(router: string, port: number, settle: () => Promise
   for (const weight of WEIGHTS) {
     await waitFor(() => existsSync(join(goDir, `at-${weight}`)), `the canary to wait at ${weight}%`, 20_000);
     await settle();
+    // Every request of the window counts, the steady load's too: both draw from one weighted rotation,
+    // so the sample alone could catch one side of it more often.
+    const before = { ...load.answers };
     const answers = await sample(port, SAMPLE);
-    shares[weight] = ((answers.v2 ?? 0) / SAMPLE) * 100;
+    const canary = (answers.v2 ?? 0) + (load.answers.v2 ?? 0) - (before.v2 ?? 0);
+    const total = SAMPLE + (load.answers.v1 ?? 0) + (load.answers.v2 ?? 0) - (before.v1 ?? 0) - (before.v2 ?? 0);
+    shares[weight] = (canary / total) * 100;
     writeFileSync(join(goDir, `go-${weight}`), '');
   }
   const { result, events } = await run;

@@ -53,15 +53,20 @@ export async function sample(port: number, count: number): Promise<Record<string
   return answers;
 }
 
-/** Requests in a loop until stopped, counting answers and failures: the "no request dropped" witness. */
-export function steadyLoad(port: number, concurrency = 4): { stop(): Promise<{ ok: number; failures: string[] }> } {
+/**
+ * Requests in a loop until stopped, counting answers and failures: the "no request dropped" witness.
+ * `answers` counts what each request got, so a measurement can take every request of its window.
+ */
+export function steadyLoad(port: number, concurrency = 4): { answers: Record<string, number>; stop(): Promise<{ ok: number; failures: string[] }> } {
   let running = true;
   let ok = 0;
   const failures: string[] = [];
+  const answers: Record<string, number> = {};
   const workers = Array.from({ length: concurrency }, async () => {
     while (running) {
       try {
-        await requestOnce(port);
+        const body = await requestOnce(port);
+        answers[body] = (answers[body] ?? 0) + 1;
         ok++;
       } catch (error) {
         failures.push((error as Error).message);
@@ -69,6 +74,7 @@ export function steadyLoad(port: number, concurrency = 4): { stop(): Promise<{ o
     }
   });
   return {
+    answers,
     async stop() {
       running = false;
       await Promise.all(workers);
