@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSpec, eventsOf } from '../support/engine';
 import { waitFor } from '../support/wait-for';
-import { NGINX_BINARY, sample, startAppVersion, startHaproxy, startNginx, steadyLoad, type AppVersion } from '../support/traffic-servers';
-import { upstreamBlock } from '../../src/routers/nginx';
+import { appVersionsForTests, sample, startHaproxy, startNginx, steadyLoad } from '../support/traffic-servers';
 
 const WEIGHTS = [10, 25, 50, 100];
 const SAMPLE = 1000;
@@ -75,34 +74,19 @@ function expectMeasured(measured: Measured): void {
 }
 
 describe('canary through real routers, measured', () => {
-  let v1: AppVersion;
-  let v2: AppVersion;
-  beforeAll(async () => {
-    [v1, v2] = await Promise.all([startAppVersion('v1'), startAppVersion('v2')]);
-  });
-  afterAll(async () => {
-    await Promise.all([v1?.stop(), v2?.stop()]);
-  });
+  const apps = appVersionsForTests();
 
   it('nginx: each step sends its weight (±3 points of 1,000 requests) to the canary, reloads drop nothing, the breach puts all on stable', async () => {
-    const servers = { stable: v1.address, canary: v2.address };
-    const initial = upstreamBlock({ type: 'nginx', file: '', upstream: 'app', servers, test: '', reload: '' }, { stable: 100, canary: 0 });
-    const nginx = await startNginx(initial);
+    const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address });
     try {
-      const router = `      type: nginx
-      file: ${JSON.stringify(nginx.upstreamFile)}
-      upstream: app
-      servers: { stable: "${v1.address}", canary: "${v2.address}" }
-      test: '${NGINX_BINARY} -t -q ${nginx.options}'
-      reload: '${NGINX_BINARY} -s reload ${nginx.options}'`;
-      expectMeasured(await measureCanary(router, nginx.port, () => nginx.reloaded()));
+      expectMeasured(await measureCanary(nginx.routerYaml(), nginx.port, () => nginx.reloaded()));
     } finally {
       await nginx.stop();
     }
   }, 60_000);
 
   it('haproxy: each step sends its weight to the canary through the Runtime API, with no reload and nothing dropped', async () => {
-    const haproxy = await startHaproxy({ stable: { address: v1.address, weight: 100 }, canary: { address: v2.address, weight: 0 } });
+    const haproxy = await startHaproxy({ stable: { address: apps.v1.address, weight: 100 }, canary: { address: apps.v2.address, weight: 0 } });
     try {
       const router = `      type: haproxy
       socket: ${JSON.stringify(haproxy.socket)}

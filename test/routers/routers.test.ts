@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,8 +7,7 @@ import { parseSpec } from '../../src/spec/load';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { renderPlan, describeLiveSplit } from '../../src/report/plan';
 import { defaultSettings } from '../../src/inputs';
-import { upstreamBlock } from '../../src/routers/nginx';
-import { NGINX_BINARY, sample, startAppVersion, startHaproxy, startNginx, type AppVersion } from '../support/traffic-servers';
+import { NGINX_BINARY, appVersionsForTests, sample, startAppVersion, startHaproxy, startNginx } from '../support/traffic-servers';
 
 /** An in-house balancer's admin API: PUT /weights stores {stable, canary}; GET reads them back; `ignore` makes it drop writes. */
 async function startAdminApi(): Promise<{ url: string; weights: Record<string, number>; requests: unknown[]; ignore: boolean; stop(): Promise<void> }> {
@@ -33,36 +32,35 @@ async function startAdminApi(): Promise<{ url: string; weights: Record<string, n
   return Object.assign(state, { url, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) });
 }
 
-function httpRouterSpec(url: string, steps: string): string {
+/** A canary with no-op deploy and remove, shifted by `router` (YAML, flow or block at six spaces). */
+function canaryWith(router: string, steps: string, extra = ''): string {
   return `
 launch:
-  vars: { ADMIN_TOKEN: t0ken }
-  strategy:
+${extra}  strategy:
     type: canary
     deploy: 'true'
     remove: 'true'
-    router:
+    router: ${router}
+    steps: ${steps}
+`;
+}
+
+function httpRouterSpec(url: string, steps: string): string {
+  const router = `
       type: http
       set:
         url: ${url}/weights
         headers: { authorization: 'Bearer \${ADMIN_TOKEN}' }
         body: { backends: { stable: '\${LAUNCH_STABLE_WEIGHT}', canary: '\${LAUNCH_WEIGHT}' } }
-      read: { url: ${url}/weights, weights: { stable: /backends/stable, canary: /backends/canary } }
-    steps: ${steps}
-`;
+      read: { url: ${url}/weights, weights: { stable: /backends/stable, canary: /backends/canary } }`;
+  return canaryWith(router, steps, '  vars: { ADMIN_TOKEN: t0ken }\n');
 }
 
 describe('command router', () => {
   it('ends rollback_failed, saying where traffic still is, when the reset does not take', async () => {
-    const { result, events } = await runSpec(`
-launch:
-  strategy:
-    type: canary
-    deploy: 'true'
-    remove: 'true'
-    router: { type: command, set_weight: 'echo "weight $LAUNCH_WEIGHT for $LAUNCH_CANARY_BACKEND"', read_weight: 'echo 25' }
-    steps: [{ set_weight: 25 }, { analysis: [{ type: command, command: 'exit 1' }] }]
-`);
+    const { result, events } = await runSpec(
+      canaryWith(`{ type: command, set_weight: 'echo "weight $LAUNCH_WEIGHT for $LAUNCH_CANARY_BACKEND"', read_weight: 'echo 25' }`, `[{ set_weight: 25 }, { analysis: [{ type: command, command: 'exit 1' }] }]`),
+    );
     expect(result.status).toBe('rollback_failed');
     const reset = eventsOf(events, 'rollback.phase').find((event) => event.phase === 'canary.step-1.weight-25')!;
     expect(reset).toMatchObject({ ok: false, error: 'rollback traffic: command router reads back canary 25%, stable 75%, expected canary 0%, stable 100%' });
@@ -71,15 +69,7 @@ launch:
   });
 
   it('fails the step when the read-back differs from the weight set', async () => {
-    const { result } = await runSpec(`
-launch:
-  strategy:
-    type: canary
-    deploy: 'true'
-    remove: 'true'
-    router: { type: command, set_weight: 'true', read_weight: 'echo "$((LAUNCH_WEIGHT / 2))"' }
-    steps: [{ set_weight: 50 }]
-`);
+    const { result } = await runSpec(canaryWith(`{ type: command, set_weight: 'true', read_weight: 'echo "$((LAUNCH_WEIGHT / 2))"' }`, '[{ set_weight: 50 }]'));
     // Half of 0 is 0: the reset reads back all-stable, so the rollback holds.
     expect(result).toMatchObject({ status: 'rolled_back', failedPhase: 'canary.step-1.weight-50', reason: 'traffic: command router reads back canary 25%, stable 75%, expected canary 50%, stable 50%' });
   });
@@ -129,65 +119,23 @@ describe('routers in the plan and the spec', () => {
   });
 
   it('refuses a router whose backends are not the strategy’s, and a router beside the command it replaces', () => {
-    expect(() =>
-      parseSpec(`
-launch:
-  strategy:
-    type: canary
-    deploy: 'true'
-    remove: 'true'
-    router: { type: haproxy, socket: /run/admin.sock, backend: app, servers: { old: s1, new: s2 } }
-    steps: [{ set_weight: 10 }]
-`, 'launch.yml'),
-    ).toThrow(/router.*backends old, new, expected exactly stable and canary/);
-    expect(() =>
-      parseSpec(`
-launch:
-  strategy:
-    type: canary
-    deploy: 'true'
-    remove: 'true'
-    set_weight: 'true'
-    router: { type: command, set_weight: 'true' }
-    steps: [{ set_weight: 10 }]
-`, 'launch.yml'),
-    ).toThrow(/exactly one of set_weight \(a command\) or router/);
+    expect(() => parseSpec(canaryWith('{ type: haproxy, socket: /run/admin.sock, backend: app, servers: { old: s1, new: s2 } }', '[{ set_weight: 10 }]'), 'launch.yml')).toThrow(/router.*backends old, new, expected exactly stable and canary/);
+    const both = canaryWith(`{ type: command, set_weight: 'true' }`, '[{ set_weight: 10 }]').replace("    remove: 'true'\n", "    remove: 'true'\n    set_weight: 'true'\n");
+    expect(() => parseSpec(both, 'launch.yml')).toThrow(/exactly one of set_weight \(a command\) or router/);
   });
 });
 
 describe('nginx router', () => {
-  let v1: AppVersion;
-  let v2: AppVersion;
-  beforeAll(async () => {
-    [v1, v2] = await Promise.all([startAppVersion('v1'), startAppVersion('v2')]);
-  });
-  afterAll(async () => {
-    await Promise.all([v1?.stop(), v2?.stop()]);
-  });
+  const apps = appVersionsForTests();
 
   it('keeps the last good file and reloads nothing when nginx -t fails', async () => {
-    const servers = { stable: v1.address, canary: v2.address };
-    const initial = upstreamBlock({ type: 'nginx', file: '', upstream: 'app', servers, test: '', reload: '' }, { stable: 100, canary: 0 });
-    const nginx = await startNginx(initial);
+    const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address });
     try {
-      const { result } = await runSpec(`
-launch:
-  strategy:
-    type: canary
-    deploy: 'true'
-    remove: 'true'
-    router:
-      type: nginx
-      file: ${JSON.stringify(nginx.upstreamFile)}
-      upstream: app
-      servers: { stable: "${v1.address}", canary: "${v2.address}" }
-      test: '${NGINX_BINARY} -t -q ${nginx.options} && echo "$LAUNCH_WEIGHT" | grep -qv 40'
-      reload: '${NGINX_BINARY} -s reload ${nginx.options}'
-    steps: [{ set_weight: 40 }]
-`);
+      // The configuration test fails for weight 40 only, so the reset to 0 afterwards goes through.
+      const { result } = await runSpec(canaryWith(`\n${nginx.routerYaml(`${NGINX_BINARY} -t -q ${nginx.options} && [ "$LAUNCH_WEIGHT" != 40 ]`)}`, '[{ set_weight: 40 }]'));
       expect(result.status).toBe('rolled_back');
       expect(result.reason).toMatch(/^traffic: the configuration test failed, nothing reloaded/);
-      expect(readFileSync(nginx.upstreamFile, 'utf8')).toBe(initial);
+      expect(readFileSync(nginx.upstreamFile, 'utf8')).toBe(nginx.initialUpstream);
       expect(await sample(nginx.port, 200)).toEqual({ v1: 200 });
     } finally {
       await nginx.stop();

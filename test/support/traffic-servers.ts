@@ -6,6 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './prometheus';
 import { waitFor } from './wait-for';
+import { stopChild } from './process';
+import { upstreamBlock } from '../../src/routers/nginx';
+import { afterAll, beforeAll } from 'vitest';
 
 export const NGINX_BINARY = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
 export const HAPROXY_BINARY = process.env.HAPROXY_BIN ?? '/usr/sbin/haproxy';
@@ -14,6 +17,18 @@ export interface AppVersion {
   port: number;
   address: string;
   stop(): Promise<void>;
+}
+
+/** v1 (stable) and v2 (canary) for the tests of a file, started before them and stopped after. */
+export function appVersionsForTests(): { v1: AppVersion; v2: AppVersion } {
+  const versions = {} as { v1: AppVersion; v2: AppVersion };
+  beforeAll(async () => {
+    [versions.v1, versions.v2] = await Promise.all([startAppVersion('v1'), startAppVersion('v2')]);
+  });
+  afterAll(async () => {
+    await Promise.all([versions.v1?.stop(), versions.v2?.stop()]);
+  });
+  return versions;
 }
 
 /** A tiny app version: answers its version ("v1", "v2") to every request. */
@@ -83,15 +98,6 @@ export function steadyLoad(port: number, concurrency = 4): { answers: Record<str
   };
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 function listening(port: number): Promise<boolean> {
   return requestOnce(port).then(
     () => true,
@@ -106,6 +112,10 @@ export interface NginxServer {
   upstreamFile: string;
   /** nginx's command-line options for this instance, for the router's test and reload commands. */
   options: string;
+  /** The upstream block nginx started with: all traffic on stable. */
+  initialUpstream: string;
+  /** The `router:` fields (indented for a strategy) for this nginx; `test` replaces the configuration test. */
+  routerYaml(test?: string): string;
   /** Resolves once a reload has replaced every worker (the old ones finished their requests and exited). */
   reloaded(): Promise<void>;
   stop(): Promise<void>;
@@ -122,14 +132,18 @@ function workerPids(masterPid: number): { pid: number; shuttingDown: boolean }[]
   });
 }
 
-/** A real nginx in the foreground (no root, no daemon) on a free port, with an upstream in a separate include file. */
-export async function startNginx(upstream: string): Promise<NginxServer> {
+/**
+ * A real nginx in the foreground (no root, no daemon) on a free port, proxying to upstream `app` in a
+ * separate include file, which starts with all traffic on stable.
+ */
+export async function startNginx(servers: { stable: string; canary: string }): Promise<NginxServer> {
   if (!existsSync(NGINX_BINARY)) throw new Error(`nginx is not installed at ${NGINX_BINARY}: run scripts/ensure-system-deps.sh`);
   const dir = await mkdtemp(join(tmpdir(), 'launch-nginx-'));
   await mkdir(join(dir, 'tmp'));
   const port = await freePort();
   const upstreamFile = join(dir, 'upstream.conf');
-  await writeFile(upstreamFile, upstream);
+  const initialUpstream = upstreamBlock({ type: 'nginx', file: upstreamFile, upstream: 'app', servers, test: '', reload: '' }, { stable: 100, canary: 0 });
+  await writeFile(upstreamFile, initialUpstream);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${join(dir, 'tmp', kind)};`).join('\n');
   await writeFile(
     join(dir, 'nginx.conf'),
@@ -159,6 +173,18 @@ export async function startNginx(upstream: string): Promise<NginxServer> {
     dir,
     upstreamFile,
     options,
+    initialUpstream,
+    routerYaml: (test = `${NGINX_BINARY} -t -q ${options}`) =>
+      [
+        'type: nginx',
+        `file: ${JSON.stringify(upstreamFile)}`,
+        'upstream: app',
+        `servers: { stable: "${servers.stable}", canary: "${servers.canary}" }`,
+        `test: '${test}'`,
+        `reload: '${NGINX_BINARY} -s reload ${options}'`,
+      ]
+        .map((line) => `      ${line}`)
+        .join('\n'),
     async reloaded() {
       await waitFor(() => {
         const now = workerPids(child.pid!);
