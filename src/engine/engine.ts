@@ -223,7 +223,7 @@ export class LaunchEngine {
       signal: bounded,
       log,
       run: async (command, env) => {
-        const result = await this.execute(phase, kind, command, timeoutMs, bounded, { ...ctx.env, ...env });
+        const result = await this.execute(phase, kind, command, timeoutMs, bounded, { env: { ...ctx.env, ...env }, recordExit: false });
         if (result.exitCode === 0 && !result.timedOut && !result.cancelled) return result.tail;
         const last = result.tail.filter((line) => line.trim()).at(-1);
         throw new Error(`\`${command}\` ${describeResult(result, timeoutMs)}${last ? `: ${last}` : ''}`);
@@ -237,11 +237,22 @@ export class LaunchEngine {
     }
   }
 
-  private async execute(phase: Phase, kind: 'run' | 'rollback', command: string, timeoutMs: number, signal?: AbortSignal, env = phaseEnv(this.options.env, phase, kind)) {
+  /**
+   * A router's commands pass their own `env`, and leave no exit record: one of several commands in a
+   * reset must not tell the post step that the whole reset finished. Resets are idempotent; it runs them again.
+   */
+  private async execute(
+    phase: Phase,
+    kind: 'run' | 'rollback',
+    command: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    { env = phaseEnv(this.options.env, phase, kind), recordExit = true }: { env?: Record<string, string>; recordExit?: boolean } = {},
+  ) {
     const { tracking } = this.options;
     const result = await runCommand({
       trackingTag: tracking && trackingTag(tracking.id, kind, phase.id),
-      exitFile: tracking && kind === 'rollback' ? exitRecordPath(tracking.dir, phase.id) : undefined,
+      exitFile: tracking && kind === 'rollback' && recordExit ? exitRecordPath(tracking.dir, phase.id) : undefined,
       command,
       env,
       cwd: phase.workingDirectory ?? this.options.cwd,
