@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSpec, eventsOf } from '../support/engine';
 import { waitFor } from '../support/wait-for';
-import { appVersionsForTests, sample, startHaproxy, startNginx, steadyLoad } from '../support/traffic-servers';
+import { appVersionsForTests, sample, startHaproxy, startNginx, steadyLoad, type AppVersion } from '../support/traffic-servers';
 
 const WEIGHTS = [10, 25, 50, 100];
 const SAMPLE = 1000;
@@ -38,7 +38,7 @@ interface Measured {
 }
 
 /** Runs the canary while a steady load runs, measuring the canary's share at every step and after the rollback. */
-async function measureCanary(router: string, port: number, settle: () => Promise<void>): Promise<Measured> {
+async function measureCanary(apps: { v1: AppVersion; v2: AppVersion }, router: string, port: number, settle: () => Promise<void>): Promise<Measured> {
   const goDir = mkdtempSync(join(tmpdir(), 'canary-steps-'));
   const load = steadyLoad(port);
   const run = runSpec(canarySpec(router, goDir));
@@ -46,13 +46,12 @@ async function measureCanary(router: string, port: number, settle: () => Promise
   for (const weight of WEIGHTS) {
     await waitFor(() => existsSync(join(goDir, `at-${weight}`)), `the canary to wait at ${weight}%`, 20_000);
     await settle();
-    // Every request of the window counts, the steady load's too: both draw from one weighted rotation,
-    // so the sample alone could catch one side of it more often.
-    const before = { ...load.answers };
-    const answers = await sample(port, SAMPLE);
-    const canary = (answers.v2 ?? 0) + (load.answers.v2 ?? 0) - (before.v2 ?? 0);
-    const total = SAMPLE + (load.answers.v1 ?? 0) + (load.answers.v2 ?? 0) - (before.v1 ?? 0) - (before.v2 ?? 0);
-    shares[weight] = (canary / total) * 100;
+    // Counted where the requests arrive, the steady load's too: both draw from one weighted rotation,
+    // so the sample's answers alone could catch one side of it more often (a stalled load request holds a turn).
+    const before = { stable: apps.v1.received, canary: apps.v2.received };
+    await sample(port, SAMPLE);
+    const canary = apps.v2.received - before.canary;
+    shares[weight] = (canary / (canary + apps.v1.received - before.stable)) * 100;
     writeFileSync(join(goDir, `go-${weight}`), '');
   }
   const { result, events } = await run;
@@ -79,7 +78,7 @@ describe('canary through real routers, measured', () => {
   it('nginx: each step sends its weight (±3 points of 1,000 requests) to the canary, reloads drop nothing, the breach puts all on stable', async () => {
     const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address });
     try {
-      expectMeasured(await measureCanary(nginx.routerYaml(), nginx.port, () => nginx.reloaded()));
+      expectMeasured(await measureCanary(apps, nginx.routerYaml(), nginx.port, () => nginx.reloaded()));
     } finally {
       await nginx.stop();
     }
@@ -92,7 +91,7 @@ describe('canary through real routers, measured', () => {
       socket: ${JSON.stringify(haproxy.socket)}
       backend: app
       servers: { stable: stable, canary: canary }`;
-      expectMeasured(await measureCanary(router, haproxy.port, async () => {}));
+      expectMeasured(await measureCanary(apps, router, haproxy.port, async () => {}));
     } finally {
       await haproxy.stop();
     }
