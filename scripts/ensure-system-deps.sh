@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs Debian's prometheus and docker-registry when missing: the tests run them for real.
+# Installs Debian's prometheus, docker-registry, nginx and haproxy when missing: the tests run them for real.
 set -euo pipefail
 missing=()
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v docker-registry >/dev/null || missing+=(docker-registry)
+# nginx and haproxy live in /usr/sbin, which a user's PATH may lack.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null || missing+=(nginx)
+[ -x /usr/sbin/haproxy ] || command -v haproxy >/dev/null || missing+=(haproxy)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null; then
   echo "The tests need ${missing[*]} (Debian/Ubuntu packages); install them and run again." >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm test`: installs the real servers the tests start (Prometheus, a container registry) when they
+# `npm test`: installs the real servers the tests start (Prometheus, a container registry, nginx, HAProxy) when they
 # are missing, checks types and that dist/ is what the source builds, then runs every test. The
 # suites that start dist/ as the runner does, and the proxy suite, run a second time on Node 24, the
 # runtime action.yml declares; in CI a missing Node 24 fails, elsewhere that pass is skipped, and says so.

@@ -9,6 +9,8 @@ import type { CheckContext, CheckOutcome } from '../checks/check';
 import { describeResult, runCommand } from '../exec/run-command';
 import { exitRecordPath, trackingTag } from '../exec/process-tracking';
 import { phaseEnv } from './phase-env';
+import { applyTrafficStep, type TrafficStep } from '../routers/traffic-step';
+import type { RouterContext } from '../routers/router';
 
 export type OutputSink = (phase: string, stream: 'stdout' | 'stderr', line: string) => void;
 
@@ -200,6 +202,10 @@ export class LaunchEngine {
   }
 
   private async runPhaseCommand(phase: Phase, signal: AbortSignal): Promise<PhaseOutcome> {
+    if (phase.traffic) {
+      const shifted = await this.runTraffic(phase, 'run', phase.traffic, phase.timeoutMs, signal);
+      if (!shifted.ok) return shifted;
+    }
     if (!phase.run) return { ok: true };
     const result = await this.execute(phase, 'run', phase.run, phase.timeoutMs, signal);
     if (result.exitCode === 0 && !result.timedOut && !result.cancelled) return { ok: true };
@@ -207,13 +213,48 @@ export class LaunchEngine {
     return { ok: false, reason: `command ${describeResult(result, phase.timeoutMs)}${last ? `: ${last}` : ''}` };
   }
 
-  private async execute(phase: Phase, kind: 'run' | 'rollback', command: string, timeoutMs: number, signal?: AbortSignal) {
+  /** A router's shift, in-process; the router's own commands run as the phase's would (tracked, logged). */
+  private async runTraffic(phase: Phase, kind: 'run' | 'rollback', step: TrafficStep, timeoutMs: number, signal?: AbortSignal): Promise<PhaseOutcome> {
+    const bounded = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+    const log = (line: string) => this.options.output(phase.id, 'stdout', `[router] ${line}`);
+    const ctx: RouterContext = {
+      env: phaseEnv(this.options.env, phase, kind),
+      cwd: phase.workingDirectory ?? this.options.cwd,
+      signal: bounded,
+      log,
+      run: async (command, env) => {
+        const result = await this.execute(phase, kind, command, timeoutMs, bounded, { env: { ...ctx.env, ...env }, recordExit: false });
+        if (result.exitCode === 0 && !result.timedOut && !result.cancelled) return result.tail;
+        const last = result.tail.filter((line) => line.trim()).at(-1);
+        throw new Error(`\`${command}\` ${describeResult(result, timeoutMs)}${last ? `: ${last}` : ''}`);
+      },
+    };
+    try {
+      log(await applyTrafficStep(step, ctx));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, reason: `traffic: ${errorMessage(error)}` };
+    }
+  }
+
+  /**
+   * A router's commands pass their own `env`, and leave no exit record: one of several commands in a
+   * reset must not tell the post step that the whole reset finished. Resets are idempotent; it runs them again.
+   */
+  private async execute(
+    phase: Phase,
+    kind: 'run' | 'rollback',
+    command: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+    { env = phaseEnv(this.options.env, phase, kind), recordExit = true }: { env?: Record<string, string>; recordExit?: boolean } = {},
+  ) {
     const { tracking } = this.options;
     const result = await runCommand({
       trackingTag: tracking && trackingTag(tracking.id, kind, phase.id),
-      exitFile: tracking && kind === 'rollback' ? exitRecordPath(tracking.dir, phase.id) : undefined,
+      exitFile: tracking && kind === 'rollback' && recordExit ? exitRecordPath(tracking.dir, phase.id) : undefined,
       command,
-      env: phaseEnv(this.options.env, phase, kind),
+      env,
       cwd: phase.workingDirectory ?? this.options.cwd,
       timeoutMs,
       signal,
@@ -304,6 +345,22 @@ export class LaunchEngine {
     return outcome;
   }
 
+  /**
+   * A phase's undo: its traffic back to stable, confirmed by the router's read-back (a reset that
+   * leaves traffic on the canary fails, saying where it is), then its rollback command.
+   */
+  private async undoPhase(phase: Phase): Promise<{ ok: boolean; error?: string }> {
+    if (phase.rollbackTraffic) {
+      const reset = await this.runTraffic(phase, 'rollback', phase.rollbackTraffic, phase.rollbackTimeoutMs);
+      if (!reset.ok) return { ok: false, error: `rollback ${reset.reason}` };
+    }
+    if (!phase.rollback) return { ok: true };
+    const result = await this.execute(phase, 'rollback', phase.rollback, phase.rollbackTimeoutMs);
+    const ok = result.exitCode === 0 && !result.timedOut;
+    const last = result.tail.filter((line) => line.trim()).at(-1);
+    return { ok, error: ok ? undefined : `rollback ${describeResult(result, phase.rollbackTimeoutMs)}${last ? `: ${last}` : ''}` };
+  }
+
   /** A rollback's journal entry; failing to write it is loud but does not hold the undo back. */
   private async record(phase: Phase, save: () => void | Promise<void>): Promise<void> {
     try {
@@ -328,7 +385,7 @@ export class LaunchEngine {
         continue;
       }
       this.states.move(phase.id, 'rolling_back');
-      if (!phase.rollback) {
+      if (!phase.rollback && !phase.rollbackTraffic) {
         await this.record(phase, () => this.options.journal?.rollbackFinished(phase.id, true));
         this.states.move(phase.id, 'rolled_back');
         bus.emit({ type: 'rollback.phase', phase: phase.id, ok: true, skipped: true, durationMs: 0 });
@@ -336,20 +393,11 @@ export class LaunchEngine {
       }
       // Rollback is not cancellable from here: the undo must get its chance even while the run stops.
       await this.record(phase, () => this.options.journal?.rollbackStarting(phase.id));
-      const result = await this.execute(phase, 'rollback', phase.rollback, phase.rollbackTimeoutMs);
-      const ok = result.exitCode === 0 && !result.timedOut;
+      const { ok, error } = await this.undoPhase(phase);
       await this.record(phase, () => this.options.journal?.rollbackFinished(phase.id, ok));
       this.states.move(phase.id, ok ? 'rolled_back' : 'rollback_failed');
-      const last = result.tail.filter((line) => line.trim()).at(-1);
       if (!ok) failed.push(phase.id);
-      bus.emit({
-        type: 'rollback.phase',
-        phase: phase.id,
-        ok,
-        skipped: false,
-        error: ok ? undefined : `rollback ${describeResult(result, phase.rollbackTimeoutMs)}${last ? `: ${last}` : ''}`,
-        durationMs: performance.now() - begun,
-      });
+      bus.emit({ type: 'rollback.phase', phase: phase.id, ok, skipped: false, error, durationMs: performance.now() - begun });
     }
     bus.emit({ type: 'rollback.finished', ok: failed.length === 0, failed });
     return failed.length === 0;

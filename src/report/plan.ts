@@ -8,6 +8,9 @@ import { phaseEnv } from '../engine/phase-env';
 import { unsetVariables } from '../exec/unset-variables';
 import { singleLine } from '../text/single-line';
 import { describeStrategySpec } from '../strategies/registry';
+import { describeTrafficStep, readLiveSplit } from '../routers/traffic-step';
+import { routerFor } from '../routers/registry';
+import { describeResult, runCommand } from '../exec/run-command';
 
 export interface PlanReport {
   text: string;
@@ -33,10 +36,12 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
   launch.phases.forEach((phase, index) => {
     lines.push('', `${index + 1}. ${phase.name} [${phase.id}] — timeout ${formatDuration(phase.timeoutMs)}, rollback timeout ${formatDuration(phase.rollbackTimeoutMs)}${phase.rollbackOnFailure ? '' : ', no rollback on failure'}`);
     describeChecks('gate', phase.gates, phase);
-    lines.push(`   run:      ${phase.run ?? '(nothing to run)'}`);
+    if (phase.traffic) lines.push(`   run:      ${describeTrafficStep(phase.traffic)}`);
+    if (phase.run || !phase.traffic) lines.push(`   run:      ${phase.run ?? '(nothing to run)'}`);
     describeChecks('watch', phase.watch, phase);
     describeChecks('verify', phase.verify, phase);
-    lines.push(`   rollback: ${phase.rollback ?? '(nothing to undo)'}`);
+    if (phase.rollbackTraffic) lines.push(`   rollback: ${describeTrafficStep(phase.rollbackTraffic)}`);
+    if (phase.rollback || !phase.rollbackTraffic) lines.push(`   rollback: ${phase.rollback ?? '(nothing to undo)'}`);
     for (const [what, command] of [['run', phase.run], ['rollback', phase.rollback]] as const) {
       if (!command) continue;
       const unset = unsetVariables(command, { ...inherited, ...phaseEnv(env, phase, what) });
@@ -44,7 +49,7 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
     }
   });
 
-  const withRollback = launch.phases.filter((phase) => phase.rollback);
+  const withRollback = launch.phases.filter((phase) => phase.rollback || phase.rollbackTraffic);
   lines.push('', `Rollback order on failure: ${withRollback.length ? [...withRollback].reverse().map((p) => p.id).join(' → ') : 'no phase has a rollback command'}`);
   if (problems.length) lines.push('', `Problems (${problems.length}):`, ...problems.map((p) => `  ✖ ${p}`));
   if (warnings.length) lines.push('', `Warnings (${warnings.length}):`, ...warnings.map((w) => `  ⚠ ${w}`));
@@ -74,4 +79,26 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
       lines.push(`   ${`${stage}:`.padEnd(9)} ${check.name === check.type ? '' : `${check.name} — `}${summary}`);
     }
   }
+}
+
+/**
+ * "Live split now: stable 90%, canary 10% (nginx ...)" for a launch whose strategy has a router, read
+ * from the router as a plan runs; undefined without a router. Reading never changes anything.
+ */
+export async function describeLiveSplit(launch: Launch, env: Readonly<Record<string, string>>, cwd: string): Promise<string | undefined> {
+  const phase = launch.phases.find((candidate) => candidate.traffic);
+  if (!phase?.traffic) return undefined;
+  const phaseEnvironment = phaseEnv(env, phase, 'check');
+  const live = await readLiveSplit(phase.traffic, {
+    env: phaseEnvironment,
+    cwd,
+    signal: AbortSignal.timeout(phase.timeoutMs),
+    log: () => {},
+    run: async (command, extra) => {
+      const result = await runCommand({ command, env: { ...phaseEnvironment, ...extra }, cwd, timeoutMs: phase.timeoutMs, graceMs: launch.kill_grace });
+      if (result.exitCode !== 0) throw new Error(`\`${command}\` ${describeResult(result, phase.timeoutMs)}`);
+      return result.tail;
+    },
+  });
+  return `Live split now: ${live} (${routerFor(phase.traffic.router).describe(phase.traffic.router)})`;
 }

@@ -9,7 +9,7 @@ import { expiredFlags } from '../strategies/flag-expiry';
 import type { Launch } from '../spec/schema';
 import { ConsoleLog, type Printer } from '../report/console-log';
 import { writeJsonReport } from '../report/json-report';
-import { renderPlan } from '../report/plan';
+import { describeLiveSplit, renderPlan } from '../report/plan';
 import { planPart, renderSummary } from '../report/summary';
 import { metricChartsPart } from '../metrics/summary';
 import type { BudgetPart } from '../text/size-budget';
@@ -92,8 +92,10 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   for (const warning of plan?.warnings ?? []) bus.warn('plan', warning);
   const refusal = plan?.problems.length ? `the plan lists ${plan.problems.length} problem(s); nothing was run` : undefined;
   if (plan && (settings.mode === 'plan' || refusal)) {
-    if (settings.mode === 'plan') printer.info(plan.text);
-    extras.push(planPart(redact(plan.text)));
+    const live = settings.mode === 'plan' ? await describeLiveSplit(launch, env, cwd) : undefined;
+    const text = live ? `${plan.text}\n\n${live}` : plan.text;
+    if (settings.mode === 'plan') printer.info(text);
+    extras.push(planPart(redact(text)));
     const status = refusal ? 'failed' : 'planned';
     bus.emit({ type: 'launch.finished', status, reason: refusal, durationMs: 0 });
     result = { status, reason: refusal, cancelled: false, durationMs: 0, toleratedFailures: [] };

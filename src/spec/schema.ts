@@ -4,6 +4,7 @@ import { durationSchema, positiveDurationSchema } from './duration';
 import { metricsFields } from '../metrics/schema';
 import { notifyFields } from '../notify/schema';
 import { strategyFields } from '../strategies/schema';
+import type { TrafficStep } from '../routers/traffic-step';
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 10 * 60_000;
 
@@ -83,6 +84,10 @@ export const phaseSchema = z
       workingDirectory: phase.working_directory,
       batch: phase.batch,
       failureBudget: phase.failure_budget ? ({ group: phase.failure_budget.group, maxFailures: phase.failure_budget.max_failures } as FailureBudget) : undefined,
+      /** Strategy phases only: a traffic router's shift, run in-process in place of a command. */
+      traffic: undefined as TrafficStep | undefined,
+      /** Strategy phases only: the shift back to stable, read back to confirm it. */
+      rollbackTraffic: undefined as TrafficStep | undefined,
     };
   });
 

@@ -7,6 +7,7 @@ import { inSequence, sleepCommand, withVariable } from './shell';
 import { timedPause } from './pause';
 import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
+import { routerField, routerProblem, shiftPhaseFields } from './traffic';
 
 const colorSchema = z.lazy(() => z.string().regex(/^[A-Za-z0-9_.-]+$/, 'expected a colour name of letters, digits, "_", "." or "-"'));
 
@@ -20,7 +21,8 @@ export const blueGreenSchema = z.lazy(() =>
         .meta({ description: 'The colour serving traffic now, or {command} printing it; the other one is deployed' }),
       deploy: z.string().min(1).meta({ description: 'Deploys LAUNCH_VERSION to the idle colour LAUNCH_COLOR' }),
       pre_switch: checksSchema.meta({ description: 'Checks and analysis of the idle colour before any traffic reaches it (LAUNCH_COLOR is set)' }),
-      switch: z.string().min(1).meta({ description: 'Sends all traffic to LAUNCH_COLOR; run again with the old colour to switch back' }),
+      switch: z.string().min(1).optional().meta({ description: 'Sends all traffic to LAUNCH_COLOR; run again with the old colour to switch back; or give router' }),
+      router: routerField('one backend per colour'),
       post_switch: checksSchema.meta({ description: 'Analysis while the new colour takes traffic (watches during the bake)' }),
       bake: durationSchema.default(0).meta({ description: 'How long post_switch analysis runs before the old colour is let go' }),
       scale_down: z.string().min(1).optional().meta({ description: 'Removes LAUNCH_COLOR: the old colour after a launch, the new one on rollback' }),
@@ -30,6 +32,8 @@ export const blueGreenSchema = z.lazy(() =>
     })
     .strict()
     .superRefine((spec, ctx) => {
+      const problem = routerProblem(spec.switch, spec.router, 'switch', spec.colors);
+      if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
       if (spec.colors[0] === spec.colors[1]) ctx.addIssue({ code: 'custom', path: ['colors'], message: 'expected two different colours' });
       if (typeof spec.live_color === 'string' && !spec.colors.includes(spec.live_color)) {
         ctx.addIssue({ code: 'custom', path: ['live_color'], message: `'${spec.live_color}' is not one of the colours ${spec.colors.join(', ')}` });
@@ -74,9 +78,10 @@ function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: Expan
       id: 'blue-green.switch',
       name: `Switch traffic from ${live} to ${idle}`,
       env,
-      run: spec.switch,
       // The same command pointed at the old colour, which is still running: the fastest way back.
-      rollback: withVariable('LAUNCH_COLOR', '"$LAUNCH_PREVIOUS_COLOR"', spec.switch),
+      ...(spec.router
+        ? shiftPhaseFields(spec.router, { stable: live, canary: idle, weight: 100 }, true)
+        : { run: spec.switch, rollback: withVariable('LAUNCH_COLOR', '"$LAUNCH_PREVIOUS_COLOR"', spec.switch!) }),
       ...timeouts,
     }),
   ];

@@ -7,6 +7,7 @@ import { approvalPause, approvalSchema, timedPause } from './pause';
 import { withVariable } from './shell';
 import { migrationSchema } from './migration';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';
+import { routerField, routerProblem, shiftPhaseFields } from './traffic';
 
 const STEP_KINDS = ['set_weight', 'pause', 'analysis'] as const;
 
@@ -34,7 +35,8 @@ export const canarySchema = z.lazy(() =>
     .object({
       type: z.literal('canary'),
       deploy: z.string().min(1).meta({ description: 'Starts the canary on LAUNCH_VERSION, with no traffic yet' }),
-      set_weight: z.string().min(1).meta({ description: "Gives the canary LAUNCH_WEIGHT percent of traffic (0 takes it all away)" }),
+      set_weight: z.string().min(1).optional().meta({ description: "Gives the canary LAUNCH_WEIGHT percent of traffic (0 takes it all away); or give router" }),
+      router: routerField('backends stable and canary'),
       remove: z.string().min(1).meta({ description: 'Removes the canary (on rollback, after its weight went back to 0)' }),
       promote: z.string().min(1).optional().meta({ description: 'After the last step: makes the canary version the stable one' }),
       steps: z.array(stepSchema).min(1),
@@ -45,6 +47,8 @@ export const canarySchema = z.lazy(() =>
     })
     .strict()
     .superRefine((spec, ctx) => {
+      const problem = routerProblem(spec.set_weight, spec.router, 'set_weight', ['stable', 'canary']);
+      if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
       if (!spec.steps.some((step) => step.set_weight !== undefined)) {
         ctx.addIssue({ code: 'custom', path: ['steps'], message: 'expected at least one set_weight step' });
       }
@@ -68,15 +72,11 @@ function stepPhase(spec: CanarySpec, step: Step, index: number, weight: number, 
   const id = `canary.step-${index + 1}`;
   const env = { LAUNCH_WEIGHT: String(weight) };
   if (step.set_weight !== undefined) {
-    return ctx.phase({
-      id: `${id}.weight-${step.set_weight}`,
-      name: `Set canary weight to ${step.set_weight}%`,
-      env,
-      run: spec.set_weight,
-      // Only the first weight change is undone, and straight to 0: one command takes all traffic off.
-      rollback: firstWeight ? withVariable('LAUNCH_WEIGHT', '0', spec.set_weight) : undefined,
-      ...timeoutsOf(spec),
-    });
+    // Only the first weight change is undone, and straight to 0: one command takes all traffic off.
+    const action = spec.router
+      ? shiftPhaseFields(spec.router, { stable: 'stable', canary: 'canary', weight }, firstWeight)
+      : { run: spec.set_weight, rollback: firstWeight ? withVariable('LAUNCH_WEIGHT', '0', spec.set_weight!) : undefined };
+    return ctx.phase({ id: `${id}.weight-${step.set_weight}`, name: `Set canary weight to ${step.set_weight}%`, env, ...action, ...timeoutsOf(spec) });
   }
   if (step.pause !== undefined) {
     const ms = pauseMs(step.pause);

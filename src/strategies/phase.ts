@@ -31,6 +31,8 @@ export function phaseBuilder(defaults: PhaseDefaults): (fields: PhaseFields) => 
       workingDirectory: fields.workingDirectory,
       batch: fields.batch,
       failureBudget: fields.failureBudget,
+      traffic: fields.traffic,
+      rollbackTraffic: fields.rollbackTraffic,
     };
   };
 }

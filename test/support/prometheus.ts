@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from './wait-for';
+import { stopChild } from './process';
 
 /** Debian's package; override with PROMETHEUS_BIN for another build. */
 export const PROMETHEUS_BINARY = process.env.PROMETHEUS_BIN ?? '/usr/bin/prometheus';
@@ -62,15 +63,6 @@ function scrapeConfig(options: PrometheusOptions, ownAddress: string): string {
   });
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
 /** A real Prometheus on a free 127.0.0.1 port, with a temporary config and storage, ready to query. */
 export async function startPrometheus(options: PrometheusOptions): Promise<PrometheusServer> {
   if (!existsSync(PROMETHEUS_BINARY)) {
@@ -93,7 +85,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
     : {};
 
   const stop = async (): Promise<void> => {
-    await stopProcess(child);
+    await stopChild(child);
     await rm(dir, { recursive: true, force: true });
   };
   try {
