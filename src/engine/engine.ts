@@ -91,7 +91,7 @@ export class LaunchEngine {
   }
 
   /** Phases in reverse order, for undoing; those that never reached their command are reported, not run. */
-  private async undo(phases: readonly Phase[], reason: string): Promise<boolean> {
+  private async undo(phases: readonly Phase[], reason: string): Promise<string[]> {
     return this.rollback([...phases].reverse(), reason, (phase) => this.reachedCommand.has(phase.id));
   }
 
@@ -109,8 +109,9 @@ export class LaunchEngine {
       if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: phase.id, reason: CANCELLED, cancelled: true });
       // A start that could not be journaled fails closed, whatever rollback_on_failure says.
       if (!phase.rollbackOnFailure && !outcome.unrecorded) return this.finish('failed', { failedPhase: phase.id, reason: outcome.reason });
-      const rolledBack = await this.undo(startedPhases, `phase '${phase.id}' failed: ${outcome.reason}`);
-      return this.finish(rolledBack ? 'rolled_back' : 'rollback_failed', { failedPhase: phase.id, reason: outcome.reason });
+      const rollbackFailures = await this.undo(startedPhases, `phase '${phase.id}' failed: ${outcome.reason}`);
+      if (rollbackFailures.length === 0) return this.finish('rolled_back', { failedPhase: phase.id, reason: outcome.reason });
+      return this.finish('rollback_failed', { failedPhase: phase.id, reason: `${outcome.reason}; then ${describeRollbackFailures(rollbackFailures)}` });
     }
     return this.finish('succeeded', {});
   }
@@ -132,8 +133,8 @@ export class LaunchEngine {
   async rollbackOnly(phaseIds: readonly string[] | undefined, reason: string): Promise<LaunchResult> {
     const wanted = phaseIds ? new Set(phaseIds) : undefined;
     const phases = this.options.launch.phases.filter((phase) => !wanted || wanted.has(phase.id)).reverse();
-    const ok = await this.rollback(phases, reason);
-    return this.finish(ok ? 'rolled_back' : 'rollback_failed', ok ? {} : { reason: 'a rollback step failed' });
+    const failures = await this.rollback(phases, reason);
+    return this.finish(failures.length === 0 ? 'rolled_back' : 'rollback_failed', failures.length === 0 ? {} : { reason: describeRollbackFailures(failures) });
   }
 
   private finish(status: LaunchStatus, detail: { failedPhase?: string; reason?: string; cancelled?: boolean }): LaunchResult {
@@ -373,11 +374,14 @@ export class LaunchEngine {
   /**
    * Rolls back `phases` in the order given; a failing step is reported and the rest still run. A phase
    * for which `ran` is false never started its command: it is reported "not started", nothing run.
+   * Returns each failed step as "phase 'id': error", so the outcome says what is still not undone
+   * (for a router, where traffic still is).
    */
-  private async rollback(phases: readonly Phase[], reason: string, ran: (phase: Phase) => boolean = () => true): Promise<boolean> {
+  private async rollback(phases: readonly Phase[], reason: string, ran: (phase: Phase) => boolean = () => true): Promise<string[]> {
     const { bus } = this.options;
     bus.emit({ type: 'rollback.started', phases: phases.map((phase) => phase.id), reason });
     const failed: string[] = [];
+    const failures: string[] = [];
     for (const phase of phases) {
       const begun = performance.now();
       if (!ran(phase)) {
@@ -396,10 +400,17 @@ export class LaunchEngine {
       const { ok, error } = await this.undoPhase(phase);
       await this.record(phase, () => this.options.journal?.rollbackFinished(phase.id, ok));
       this.states.move(phase.id, ok ? 'rolled_back' : 'rollback_failed');
-      if (!ok) failed.push(phase.id);
+      if (!ok) {
+        failed.push(phase.id);
+        failures.push(`phase '${phase.id}': ${error ?? 'rollback failed'}`);
+      }
       bus.emit({ type: 'rollback.phase', phase: phase.id, ok, skipped: false, error, durationMs: performance.now() - begun });
     }
     bus.emit({ type: 'rollback.finished', ok: failed.length === 0, failed });
-    return failed.length === 0;
+    return failures;
   }
+}
+
+function describeRollbackFailures(failures: readonly string[]): string {
+  return `rollback failed at ${failures.join('; ')}`;
 }

@@ -62,6 +62,8 @@ describe('command router', () => {
       canaryWith(`{ type: command, set_weight: 'echo "weight $LAUNCH_WEIGHT for $LAUNCH_CANARY_BACKEND"', read_weight: 'echo 25' }`, `[{ set_weight: 25 }, { analysis: [{ type: command, command: 'exit 1' }] }]`),
     );
     expect(result.status).toBe('rollback_failed');
+    // The outcome itself (final line, summary, Slack) says where traffic is, not only the step's event.
+    expect(result.reason).toContain("rollback failed at phase 'canary.step-1.weight-25': rollback traffic: command router reads back canary 25%, stable 75%");
     const reset = eventsOf(events, 'rollback.phase').find((event) => event.phase === 'canary.step-1.weight-25')!;
     expect(reset).toMatchObject({ ok: false, error: 'rollback traffic: command router reads back canary 25%, stable 75%, expected canary 0%, stable 100%' });
     // The deploy's undo still ran after the failed reset.
