@@ -1,32 +1,11 @@
-// `npm run demo`: starts the demo service on 127.0.0.1 with version 1.0.0, launches 2.0.0 with the
-// shipped CLI (dist/), and shows the failed health gate and the automatic rollback.
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// `npm run demo`: the canary demo (demo/canary); `npm run demo -- --basic`: the health-gate demo
+// (demo/health-gate). Each runs the shipped CLI (dist/) and exits 0 when the demo went as described.
+import { runCanaryDemo } from '../demo/canary/run.mjs';
+import { runHealthGateDemo } from '../demo/health-gate/run.mjs';
 
-const dir = mkdtempSync(join(tmpdir(), 'launch-action-demo-'));
-writeFileSync(join(dir, 'version'), '1.0.0');
-const service = spawn(process.execPath, ['demo/service.mjs'], { env: { ...process.env, DEMO_DIR: dir }, stdio: 'inherit' });
-
-const until = Date.now() + 10_000;
-while (!existsSync(join(dir, 'port'))) {
-  if (Date.now() > until) throw new Error('the demo service did not start');
-  await new Promise((resolve) => setTimeout(resolve, 20));
+const args = process.argv.slice(2);
+if (args.some((arg) => arg !== '--basic')) {
+  console.error('usage: npm run demo [-- --basic]\n  (no option) a canary rolled back on its error rate\n  --basic     a launch rolled back on a failed health check');
+  process.exit(2);
 }
-const baseUrl = `http://127.0.0.1:${readFileSync(join(dir, 'port'), 'utf8')}`;
-console.log(`demo service running at ${baseUrl} with version 1.0.0\n`);
-
-const launch = spawnSync(
-  process.execPath,
-  ['dist/cli/index.js', 'launch', '--spec', 'demo/launch.yml', '--version', '2.0.0', '--previous-version', '1.0.0', '--var', `BASE_URL=${baseUrl}`, '--var', `DEMO_DIR=${dir}`, '--report-dir', dir],
-  { stdio: 'inherit' },
-);
-
-const version = await (await fetch(`${baseUrl}/version`)).text();
-const health = (await fetch(`${baseUrl}/health`)).status;
-service.kill('SIGTERM');
-console.log(`\nafter the launch: the service runs ${version}, /health answers ${health}`);
-const asExpected = launch.status === 1 && version === '1.0.0' && health === 200;
-console.log(asExpected ? 'demo complete: the bad release was caught and rolled back' : 'demo did not go as expected');
-process.exit(asExpected ? 0 : 1);
+process.exit(await (args.includes('--basic') ? runHealthGateDemo() : runCanaryDemo()));
