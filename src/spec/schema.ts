@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkSchema } from '../checks/registry';
 import { durationSchema, positiveDurationSchema } from './duration';
 import { metricsFields } from '../metrics/schema';
+import { presetFields } from '../metrics/presets/registry';
 import { notifyFields } from '../notify/schema';
 import { strategyFields } from '../strategies/schema';
 import type { TrafficStep } from '../routers/traffic-step';
@@ -105,6 +106,7 @@ export const launchSchema = z
       .default({}),
     kill_grace: durationSchema.default(5000).meta({ description: 'Time between SIGTERM and SIGKILL for a timed-out command' }),
     ...metricsFields,
+    ...presetFields,
     ...notifyFields,
     ...strategyFields,
     phases: z.array(phaseSchema).default([]),
