@@ -63,9 +63,10 @@ export function promSelector(selector: Selector, ...extra: string[]): string {
   return `{${[...selector.map(([name, value]) => `${name}="${value}"`), ...extra].join(',')}}`;
 }
 
-/** A PromQL range duration: `1m` is written `60s`, which every Prometheus version reads. */
+/** A PromQL range duration in its largest whole unit (`90s`, `1m`, `2h`): one unit, which every Prometheus version reads. */
 export function promDuration(ms: number): string {
-  return ms % 1000 ? `${ms}ms` : `${ms / 1000}s`;
+  const unit = ([['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const).find(([, size]) => ms % size === 0);
+  return unit ? `${ms / unit[1]}${unit[0]}` : `${ms}ms`;
 }
 
 /** `{service:checkout,version:${version}}` */

@@ -45,3 +45,28 @@ export function withPresetMetrics(launch: Launch): Launch {
   const added = presetMetricsInUse(launch);
   return Object.keys(added).length ? { ...launch, metrics: { ...added, ...launch.metrics } } : launch;
 }
+
+function queriesOf(metric: MetricDefinition | undefined): string {
+  return JSON.stringify([metric?.provider, metric?.query ?? metric?.queries, metric?.formula]);
+}
+
+function requestText(metric: Pick<MetricDefinition, 'query' | 'queries' | 'formula'>): string {
+  if (metric.query) return metric.query;
+  const queries = Object.entries(metric.queries ?? {}).map(([name, query]) => `${name}=${query}`);
+  return `${queries.join(' ')} formula=${metric.formula}`;
+}
+
+/**
+ * For the plan: the preset and each query it produced, as written before `${NAME}`s are filled in
+ * (the checks that use them show them filled), or which launch.metrics entry replaced it.
+ */
+export function describePreset(launch: Launch): string[] {
+  if (!launch.metric_preset) return [];
+  const metrics = presetMetrics(launch.metric_preset);
+  const lines = Object.entries(metrics).flatMap(([name, metric]) => {
+    if (queriesOf(launch.metrics[name]) !== queriesOf(metric)) return [`   ${name}: replaced by launch.metrics.${name}`];
+    const baseline = metric.baseline && requestText({ ...metric, ...metric.baseline });
+    return [`   ${name}: ${metric.provider} ${requestText(metric)}`, ...(baseline ? [`   ${name} baseline: ${metric.provider} ${baseline}`] : [])];
+  });
+  return [`Metric preset ${launch.metric_preset.type}:`, ...lines];
+}
