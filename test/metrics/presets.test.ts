@@ -53,7 +53,7 @@ function context(preset: Record<string, unknown>, stage: 'gate' | 'watch' = 'gat
   return { ...ctx, launch: prepareLaunch(ctx.launch) };
 }
 
-async function breachOf(preset: Record<string, unknown>, metric: string, inject: () => void, mend: () => void, thresholds = THRESHOLDS) {
+async function breachOf(preset: Record<string, unknown>, metric: string, inject: () => void, mend: () => void, thresholds: Record<string, number> = THRESHOLDS) {
   const watching = context(preset, 'watch', thresholds);
   const watch = runMetric({ metric }, watching);
   await waitFor(() => measurements(watching).length >= 1, `a first ${metric} measurement`);
