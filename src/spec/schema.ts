@@ -106,10 +106,11 @@ export const launchSchema = z
       .default({}),
     kill_grace: durationSchema.default(5000).meta({ description: 'Time between SIGTERM and SIGKILL for a timed-out command' }),
     ...metricsFields,
-    ...presetFields,
     ...notifyFields,
     ...strategyFields,
     phases: z.array(phaseSchema).default([]),
+    // Last, so that the generated JSON Schema's numbering of everything before it stays put.
+    ...presetFields,
   })
   .strict()
   .superRefine(
