@@ -22,7 +22,7 @@ beforeAll(async () => {
     Promise.all(['v1', 'v2'].map((version) => startMetricsApp({ version, naming, trafficPerSecond }))).then(([v1, v2]) => ({ v1: v1!, v2: v2! }));
   [apps['otel-http'], apps['http-requests-total'], apps.haproxy] = await Promise.all([start('otel-http'), start('http-requests-total'), start('http-requests-total', 0)]);
   // HAProxy's servers are named after the versions they run; its frontend gets the traffic.
-  haproxy = await startHaproxyExporter('checkout', { v1: apps.haproxy!.v1.address, v2: apps.haproxy!.v2.address });
+  haproxy = await startHaproxyExporter({ v1: apps.haproxy!.v1.address, v2: apps.haproxy!.v2.address });
   haproxyTraffic = steadyRequests(`${haproxy.url}/work`, 80);
   const targets = [apps['otel-http']!, apps['http-requests-total']!].flatMap(({ v1, v2 }) => [v1, v2]).map((app) => ({ address: app.address }));
   prometheus = await startPrometheus({ targets: [...targets, { address: haproxy.metricsAddress }] });
@@ -72,7 +72,7 @@ const cases = [
   { preset: { type: 'otel-http' }, apps: () => apps['otel-http']!, slowMs: 1200, errors: /http_server_request_duration_seconds_count\{job="app",service_version="v2",http_response_status_code=~"5\.\."\}\[5s\]/ },
   { preset: { type: 'http-requests-total' }, apps: () => apps['http-requests-total']!, slowMs: 1200, errors: /http_requests_total\{job="app",version="v2",code=~"5\.\."\}\[5s\]/ },
   // HAProxy averages the last responses with a slowly moving window: a slower canary shows sooner.
-  { preset: { type: 'haproxy', service: 'checkout' }, apps: () => apps.haproxy!, slowMs: 3000, errors: /haproxy_server_http_responses_total\{proxy="checkout",server="v2",code="5xx"\}\[5s\]/ },
+  { preset: { type: 'haproxy' }, apps: () => apps.haproxy!, slowMs: 3000, errors: /haproxy_server_http_responses_total\{proxy="app",server="v2",code="5xx"\}\[5s\]/ },
 ];
 
 describe.each(cases)('the $preset.type preset against real Prometheus', ({ preset, apps: versions, slowMs, errors }) => {

@@ -37,8 +37,8 @@ export interface MetricsApp {
 
 /**
  * A small service instrumented with prom-client: by default `app_requests_total{status,version}` and
- * the `app_request_duration_seconds{version}` histogram, or another naming. GET /work is the business
- * endpoint; the test sets its error rate and latency, and the app drives its own steady traffic.
+ * the `app_request_duration_seconds{version}` histogram, or another naming. GET /work (or /) is the
+ * business endpoint; the test sets its error rate and latency, and the app drives its own steady traffic.
  */
 export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<MetricsApp> {
   const version = options.version ?? 'v1';
@@ -72,7 +72,8 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
       sendText(res, 200, await registry.metrics(), { 'content-type': registry.contentType });
       return;
     }
-    if (req.path !== '/work') return sendText(res, 404, 'not found');
+    // `/` too, so a proxy in front of the app can check it is up.
+    if (req.path !== '/work' && req.path !== '/') return sendText(res, 404, 'not found');
     const started = performance.now();
     errorBudget += errorRate;
     const failed = errorBudget >= 1;
