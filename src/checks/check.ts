@@ -3,6 +3,7 @@ import type { EventInput } from '../engine/events';
 import type { CheckStage } from '../engine/model';
 import type { Launch } from '../spec/schema';
 import type { Settings } from '../inputs';
+import type { HealthCheckFailures } from './health-failures';
 
 /** What every check sees while it plans or runs. */
 export interface PlanContext {
@@ -25,6 +26,8 @@ export interface CheckContext extends PlanContext {
   emit(event: EventInput): void;
   /** For watches: settles when the phase's own command has finished (a bake period then follows). */
   commandDone: Promise<void>;
+  /** The launch's failed health-check attempts, against rollback_threshold.health_check_failures. */
+  healthFailures: HealthCheckFailures;
 }
 
 export interface CheckOutcome {
@@ -33,6 +36,8 @@ export interface CheckOutcome {
   message: string;
   value?: number;
   threshold?: string;
+  /** A launch-wide rollback_threshold was breached: the launch rolls back, whatever a failure budget tolerates. */
+  thresholdBreach?: boolean;
 }
 
 export interface CheckPlan {

@@ -127,7 +127,9 @@ async function probe(target: Target, c: HttpStatusConfig, ctx: CheckContext): Pr
       problem = error.kind === 'unreachable' ? `failed: ${error.message}` : error.message;
     }
     failures.push(problem);
-    ctx.log(`attempt ${attempt} of ${c.retries}: ${request} ${problem}`);
+    const launchCount = ctx.healthFailures.record();
+    ctx.log(`attempt ${attempt} of ${c.retries}: ${request} ${problem}${launchCount.text && ` (${launchCount.text})`}`);
+    if (launchCount.breached) return { passed: false, value: status, threshold, message: `${request} ${problem}: ${launchCount.text}`, thresholdBreach: true };
   }
   const last = failures.at(-1)!;
   const others = [...new Set(failures.slice(0, -1))].filter((problem) => problem !== last);

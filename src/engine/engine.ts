@@ -6,6 +6,8 @@ import type { CheckSpec, Launch, Phase } from '../spec/schema';
 import type { Settings } from '../inputs';
 import { findCheckKind } from '../checks/registry';
 import type { CheckContext, CheckOutcome } from '../checks/check';
+import { HealthCheckFailures } from '../checks/health-failures';
+import { healthCheckFailureLimit } from '../metrics/thresholds';
 import { describeResult, runCommand } from '../exec/run-command';
 import { exitRecordPath, trackingTag } from '../exec/process-tracking';
 import { phaseEnv } from './phase-env';
@@ -57,6 +59,8 @@ interface PhaseOutcome {
   reason?: string;
   /** The phase's start could not be recorded: it did not start, and the launch rolls back whatever its options. */
   unrecorded?: boolean;
+  /** A check breached a launch-wide threshold: no failure budget tolerates it. */
+  thresholdBreach?: boolean;
 }
 
 const CANCELLED = 'cancelled: the workflow run was cancelled';
@@ -82,8 +86,10 @@ export class LaunchEngine {
   /** Phases that reached their command (their gates passed, their start journaled): only these have anything to undo. */
   private readonly reachedCommand = new Set<string>();
   private readonly toleratedFailures: string[] = [];
+  private readonly healthFailures: HealthCheckFailures;
 
   constructor(private readonly options: EngineOptions) {
+    this.healthFailures = new HealthCheckFailures(healthCheckFailureLimit(options.launch));
     this.states = new PhaseStates(
       options.launch.phases.map((phase) => phase.id),
       (phase, from, to) => options.bus.emit({ type: 'phase.state', phase, from, to }),
@@ -103,7 +109,7 @@ export class LaunchEngine {
       startedPhases.push(...batch);
       const outcomes = await Promise.all(batch.map((phase) => this.runPhase(phase)));
       const failures = batch.map((phase, i) => ({ phase, outcome: outcomes[i]! })).filter(({ outcome }) => !outcome.ok);
-      const fatal = failures.find(({ phase, outcome }) => outcome.unrecorded || !this.tolerated(phase, failuresByGroup));
+      const fatal = failures.find(({ phase, outcome }) => outcome.unrecorded || outcome.thresholdBreach || !this.tolerated(phase, failuresByGroup));
       if (!fatal) continue;
       const { phase, outcome } = fatal;
       if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: phase.id, reason: CANCELLED, cancelled: true });
@@ -297,7 +303,7 @@ export class LaunchEngine {
       checks.map(async (check) => {
         const outcome = await this.runCheck(phase, stage, check, stageSignal, commandDone);
         if (outcome.passed || first || signal.aborted) return;
-        first = { ok: false, reason: `${stage} '${check.name}' failed: ${outcome.message}` };
+        first = { ok: false, reason: `${stage} '${check.name}' failed: ${outcome.message}`, thresholdBreach: outcome.thresholdBreach };
         stop.abort(first.reason);
       }),
     );
@@ -322,6 +328,7 @@ export class LaunchEngine {
       log: (line) => this.options.output(phase.id, 'stdout', `[${check.name}] ${line}`),
       emit: (event) => bus.emit(event),
       commandDone,
+      healthFailures: this.healthFailures,
     };
     let outcome: CheckOutcome;
     try {

@@ -45,7 +45,7 @@ const conditionSchema = z.lazy(() =>
     }),
 );
 
-const baselineSchema = z.lazy(() =>
+export const baselineSchema = z.lazy(() =>
   z
     .object({
       query: z.string().min(1).optional().meta({ description: 'The same measurement for the running stable version' }),

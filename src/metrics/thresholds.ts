@@ -1,5 +1,6 @@
 import type { Launch } from '../spec/schema';
 import { metricCheckConfigSchema } from './schema';
+import { PRESET_METRICS } from './presets/preset';
 
 /** Names of the watch checks thresholds add: `rollback_threshold.error_rate`. */
 export const THRESHOLD_CHECK_PREFIX = 'rollback_threshold.';
@@ -16,6 +17,24 @@ export function effectiveThresholds(launch: Launch): Record<string, number> {
   };
 }
 
+/** The name of the threshold on failed health-check attempts, which needs no metric (checks/health-failures.ts). */
+export const HEALTH_CHECK_FAILURES = 'health_check_failures';
+
+/**
+ * The most failed health-check attempts the launch may have, counted in-process; undefined without
+ * that threshold, or when launch.metrics defines a metric of its name (which then binds like any other).
+ */
+export function healthCheckFailureLimit(launch: Launch): number | undefined {
+  return launch.metrics[HEALTH_CHECK_FAILURES] ? undefined : effectiveThresholds(launch)[HEALTH_CHECK_FAILURES];
+}
+
+/** For the plan: how the health-check threshold is enforced, when it is. */
+export function describeHealthCheckFailures(launch: Launch): string[] {
+  const limit = healthCheckFailureLimit(launch);
+  if (limit === undefined) return [];
+  return [`${HEALTH_CHECK_FAILURES}: at most ${limit} failed http_status attempts in the whole launch (counted here, no provider); one more fails its check and rolls the launch back`];
+}
+
 function watchedPhases(launch: Launch): Set<string> {
   return new Set(launch.thresholds.phases ?? launch.phases.map((phase) => phase.id));
 }
@@ -26,8 +45,8 @@ function watchedPhases(launch: Launch): Set<string> {
  */
 export function thresholdWarnings(launch: Launch): string[] {
   const unbound = Object.keys(effectiveThresholds(launch))
-    .filter((name) => !launch.metrics[name])
-    .map((name) => `threshold ${name} is not enforced: no metric named ${name} in launch.metrics`);
+    .filter((name) => !launch.metrics[name] && name !== HEALTH_CHECK_FAILURES)
+    .map((name) => `threshold ${name} is not enforced: no metric named ${name} in launch.metrics${(PRESET_METRICS as readonly string[]).includes(name) ? ' (a metric_preset supplies it)' : ''}`);
   const phaseIds = new Set(launch.phases.map((phase) => phase.id));
   const strayPhases = (launch.thresholds.phases ?? []).filter((id) => !phaseIds.has(id)).map((id) => `thresholds.phases names ${id}, which is not a phase`);
   const strayTier = launch.tier && !launch.thresholds.tiers[launch.tier] && Object.keys(launch.thresholds.tiers).length ? [`tier ${launch.tier} has no entry in thresholds.tiers`] : [];

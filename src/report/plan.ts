@@ -11,6 +11,8 @@ import { describeStrategySpec } from '../strategies/registry';
 import { describeTrafficStep, readLiveSplit } from '../routers/traffic-step';
 import { routerFor } from '../routers/registry';
 import { describeResult, runCommand } from '../exec/run-command';
+import { describePreset } from '../metrics/presets/registry';
+import { describeHealthCheckFailures } from '../metrics/thresholds';
 
 export interface PlanReport {
   text: string;
@@ -25,6 +27,7 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
   const lines: string[] = [`Launch plan for ${launch.environment}: ${launch.phases.length} phase(s)`];
   const sizing = launch.strategy && describeStrategySpec(launch.strategy);
   if (sizing) lines.push(`Strategy ${launch.strategy!.type}: ${sizing}`);
+  lines.push(...describePreset(launch), ...describeHealthCheckFailures(launch));
   const problems: string[] = [];
   // Worth fixing, yet no reason to refuse a launch.
   const warnings: string[] = credentialVarNames(launch.vars).map(

@@ -132,7 +132,7 @@ function describeIssue(
   } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     // The union says which values it knows; the path says whether it is a strategy or a check.
     const types = (issue as { options?: unknown[] }).options?.map(String) ?? [];
-    const what = path.at(-2) === 'strategy' ? 'strategy type' : 'check type';
+    const what = path.at(-2) === 'strategy' ? 'strategy type' : path.at(-2) === 'metric_preset' ? 'metric preset' : 'check type';
     const given = valueAt(path);
     const suggestion = typeof given === 'string' ? didYouMean(given, types) : undefined;
     message =

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { checkSchema } from '../checks/registry';
 import { durationSchema, positiveDurationSchema } from './duration';
 import { metricsFields } from '../metrics/schema';
+import { presetFields } from '../metrics/presets/registry';
 import { notifyFields } from '../notify/schema';
 import { strategyFields } from '../strategies/schema';
 import type { TrafficStep } from '../routers/traffic-step';
@@ -108,6 +109,8 @@ export const launchSchema = z
     ...notifyFields,
     ...strategyFields,
     phases: z.array(phaseSchema).default([]),
+    // Last, so that the generated JSON Schema's numbering of everything before it stays put.
+    ...presetFields,
   })
   .strict()
   .superRefine(

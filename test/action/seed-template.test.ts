@@ -8,6 +8,9 @@ import { startServer, sendJson, type TestServer } from '../support/http-server';
 import { startRegistry, pushImage, type TestRegistry } from '../support/registry';
 import { startFakeOfrep, type FakeOfrep } from '../fakes/ofrep';
 import { SEED_SPEC } from '../support/seed';
+import { startPrometheus, type PrometheusServer } from '../support/prometheus';
+import { startMetricsApp, type MetricsApp } from '../support/metrics-app';
+import { waitFor } from '../support/wait-for';
 
 const STUBS = ['run_migration', 'deploy', 'run_synthetic_tests', 'disable_traffic', 'shift_traffic', 'check_schema_compatibility'];
 
@@ -93,5 +96,54 @@ describe('the seed template through node dist/index.js', () => {
     ]);
     expect(run.stdout).toContain('→ 503, expected 200 (3 of 3 attempts failed');
     expect(run.stdout).toContain('Health Verification [health]: not started, nothing to undo');
+  });
+
+  describe('with a metric preset added, against real Prometheus', () => {
+    let prometheus: PrometheusServer;
+    let app: MetricsApp;
+    beforeAll(async () => {
+      app = await startMetricsApp({ version: '2.0.0', naming: 'http-requests-total' });
+      prometheus = await startPrometheus({ targets: [{ address: app.address }] });
+      await waitFor(async () => (await prometheus.query('sum(rate(http_requests_total[5s])) > 0')).length === 1, 'traffic in Prometheus', 30_000, 200);
+    });
+    afterAll(async () => {
+      await prometheus?.stop();
+      await app?.close();
+    });
+
+    /** The template's own lines, with two added under `launch:`: its thresholds then bind with no query. */
+    function launchWithPreset(ws: ReturnType<typeof stubWorkspace>) {
+      const text = readFileSync(SEED_SPEC, 'utf8').replace(/^launch:\n/m, 'launch:\n  service: app\n  metric_preset: { type: http-requests-total, window: 5s, interval: 500ms }\n');
+      writeFileSync(join(ws.dir, 'launch.yml'), text);
+      return runAction({ inputs: { spec: 'launch.yml', vars: vars(), version: '2.0.0', 'prometheus-url': prometheus.url, 'working-directory': ws.dir }, env: { PATH: ws.path }, cwd: ws.dir });
+    }
+
+    it('watches error_rate and latency_p99_ms in every phase and succeeds while healthy', async () => {
+      healthy = true;
+      app.setErrorRate(0);
+      const ws = stubWorkspace();
+      const run = await launchWithPreset(ws);
+      expect(run.outputs.status, run.stdout).toBe('succeeded');
+      expect(ws.log()).toHaveLength(5);
+      expect(run.stdout).not.toContain('is not enforced');
+      expect(run.stdout).toMatch(/\[rollback_threshold\.error_rate\] error_rate = 0 within max 0\.02/);
+      expect(run.stdout).toMatch(/\[rollback_threshold\.latency_p99_ms\] latency_p99_ms = \d+(\.\d+)? within max 800/);
+    });
+
+    it('rolls back at the first phase once the service answers 5xx', async () => {
+      healthy = true;
+      app.setErrorRate(0.5);
+      try {
+        await waitFor(async () => (await prometheus.query('sum(rate(http_requests_total{code="500"}[5s])) > 0.1')).length === 1, 'errors in Prometheus', 15_000, 200);
+        const ws = stubWorkspace();
+        const run = await launchWithPreset(ws);
+        expect(run.outputs.status, run.stdout).toBe('rolled_back');
+        expect(run.outputs['failed-phase']).toBe('migration');
+        expect(ws.log()).toEqual(['check_schema_compatibility', 'run_migration --direction up', 'run_migration --direction down']);
+        expect(run.stdout).toMatch(/watch 'rollback_threshold\.error_rate' failed: error_rate = 0\.\d+ breached max 0\.02/);
+      } finally {
+        app.setErrorRate(0);
+      }
+    });
   });
 });

@@ -187,8 +187,11 @@ export async function startDatadogFake(keys = { apiKey: 'dd-api-key-secret-1234'
 
   const scalar = (req: RecordedRequest, res: ServerResponse, headers: Record<string, string>) => {
     const { from, to, queries, formula } = parseV2(req, 'scalar_request');
-    const { rows, tags } = evaluate(queries, formula, bucketTimes(from, to, FAKE_BUCKET_MS), FAKE_BUCKET_MS);
-    const columns: unknown[] = [{ name: formula, type: 'number', values: rows.map((row) => aggregate(row, queries[0]!.aggregator!)), meta: { unit: null } }];
+    // Each query is reduced by its own aggregator first; the formula combines the reduced values.
+    const times = bucketTimes(from, to, FAKE_BUCKET_MS);
+    const reduced = new Map(queries.map((q) => [q.name, seriesOf(q.query).map((s) => [aggregate(sample(s, times, FAKE_BUCKET_MS), q.aggregator!)])]));
+    const tags = seriesOf(queries[0]!.query).map((s) => s.tags ?? []);
+    const columns: unknown[] = [{ name: formula, type: 'number', values: applyFormula(formula, reduced).map((row) => row[0] ?? null), meta: { unit: null } }];
     if (tags.some((t) => t.length)) columns.unshift({ name: 'tags', type: 'group', values: tags });
     sendJson(res, 200, { data: { type: 'scalar_response', attributes: { columns } } }, { ...headers, 'content-type': 'application/vnd.api+json' });
   };

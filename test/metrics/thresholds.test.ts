@@ -21,14 +21,13 @@ const launch = (extra: Record<string, unknown> = {}) =>
   launchSchema.parse({ metrics, phases, rollback_threshold: { error_rate: 0.02, latency_p99_ms: 800, health_check_failures: 3 }, ...extra });
 
 describe('thresholds', () => {
-  it('the brief\'s template loads unchanged; thresholds with no metric are named, not silently dropped', () => {
+  it('the brief\'s template loads unchanged; thresholds with no metric are named, not silently dropped (health_check_failures needs none)', () => {
     const seed = specSchema.parse(parse(readFileSync(SEED_SPEC, 'utf8')));
     const prepared = prepareLaunch(seed.launch);
     expect(prepared.phases.every((phase) => phase.watch.length === 0)).toBe(true);
     expect(thresholdWarnings(prepared)).toEqual([
-      'threshold error_rate is not enforced: no metric named error_rate in launch.metrics',
-      'threshold latency_p99_ms is not enforced: no metric named latency_p99_ms in launch.metrics',
-      'threshold health_check_failures is not enforced: no metric named health_check_failures in launch.metrics',
+      'threshold error_rate is not enforced: no metric named error_rate in launch.metrics (a metric_preset supplies it)',
+      'threshold latency_p99_ms is not enforced: no metric named latency_p99_ms in launch.metrics (a metric_preset supplies it)',
     ]);
   });
 
@@ -43,7 +42,8 @@ describe('thresholds', () => {
       deploy: ['metric:error_rate', 'rollback_threshold.latency_p99_ms:latency_p99_ms'],
       traffic: ['rollback_threshold.error_rate:error_rate', 'rollback_threshold.latency_p99_ms:latency_p99_ms'],
     });
-    expect(thresholdWarnings(bound)).toEqual(['threshold health_check_failures is not enforced: no metric named health_check_failures in launch.metrics']);
+    expect(thresholdWarnings(bound)).toEqual([]);
+    expect(thresholdWarnings(bindThresholds(launch({ rollback_threshold: { p95_ms: 300 } })))).toEqual(['threshold p95_ms is not enforced: no metric named p95_ms in launch.metrics']);
   });
 
   it('per environment, then per tier: the most specific wins, name by name', () => {

@@ -4,6 +4,7 @@ import { launchSchema } from '../../src/spec/schema';
 import { defaultSettings } from '../../src/inputs';
 import type { CheckContext, CheckKind, CheckOutcome, CheckPlan } from '../../src/checks/check';
 import type { EventInput } from '../../src/engine/events';
+import { HealthCheckFailures } from '../../src/checks/health-failures';
 
 export interface TestCheckContext extends CheckContext {
   logs: string[];
@@ -16,6 +17,8 @@ export interface CheckContextOptions {
   baseUrl?: string;
   signal?: AbortSignal;
   cwd?: string;
+  /** The launch's count of failed health-check attempts (default: its own, with no limit). */
+  healthFailures?: HealthCheckFailures;
 }
 
 /** What a check sees inside a one-phase launch, with its log lines and events collected. */
@@ -35,6 +38,7 @@ export function checkContext(options: CheckContextOptions = {}): TestCheckContex
     log: (line) => logs.push(line),
     emit: (event) => events.push(event),
     commandDone: Promise.resolve(),
+    healthFailures: options.healthFailures ?? new HealthCheckFailures(),
     logs,
     events,
   };

@@ -8,7 +8,20 @@ export interface MetricsAppOptions {
   latencyMs?: number;
   /** Requests per second the app sends itself; 0 leaves the traffic to the test. */
   trafficPerSecond?: number;
+  /** Which instrumentation's metric and label names the app exposes (default `app`). */
+  naming?: keyof typeof NAMINGS;
 }
+
+/**
+ * Metric and label names of common instrumentation. A request counter by status, when there is one,
+ * and a latency histogram in seconds; OpenTelemetry's histogram carries the status and its `_count`
+ * is the request count.
+ */
+const NAMINGS = {
+  app: { requests: { name: 'app_requests_total', status: 'status' }, duration: { name: 'app_request_duration_seconds', status: undefined }, version: 'version' },
+  'http-requests-total': { requests: { name: 'http_requests_total', status: 'code' }, duration: { name: 'http_request_duration_seconds', status: undefined }, version: 'version' },
+  'otel-http': { requests: undefined, duration: { name: 'http_server_request_duration_seconds', status: 'http_response_status_code' }, version: 'service_version' },
+} as const;
 
 export interface MetricsApp {
   url: string;
@@ -23,9 +36,9 @@ export interface MetricsApp {
 }
 
 /**
- * A small service instrumented with prom-client: `app_requests_total{status,version}` and the
- * `app_request_duration_seconds{version}` histogram. GET /work is the business endpoint; the test
- * sets its error rate and latency, and the app drives its own steady traffic.
+ * A small service instrumented with prom-client: by default `app_requests_total{status,version}` and
+ * the `app_request_duration_seconds{version}` histogram, or another naming. GET /work (or /) is the
+ * business endpoint; the test sets its error rate and latency, and the app drives its own steady traffic.
  */
 export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<MetricsApp> {
   const version = options.version ?? 'v1';
@@ -35,25 +48,32 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
   let errorBudget = 0;
   let served = 0;
 
+  const naming = NAMINGS[options.naming ?? 'app'];
   const registry = new Registry();
-  const requests = new Counter({ name: 'app_requests_total', help: 'Requests served', labelNames: ['status', 'version'], registers: [registry] });
+  const requestCounter = naming.requests;
+  const requests = requestCounter && new Counter({ name: requestCounter.name, help: 'Requests served', labelNames: [requestCounter.status, naming.version], registers: [registry] });
+  const durationStatus = naming.duration.status;
   const duration = new Histogram({
-    name: 'app_request_duration_seconds',
+    name: naming.duration.name,
     help: 'Request latency',
-    labelNames: ['version'],
+    labelNames: [naming.version, ...(durationStatus ? [durationStatus] : [])],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 0.8, 1, 2.5],
     registers: [registry],
   });
+  const statusLabels = (status: string, name: string | undefined) => (name ? { [name]: status } : {});
   // Both series exist from the start, so a rate of errors reads 0 rather than "no data" while healthy.
-  requests.labels({ status: '500', version }).inc(0);
-  requests.labels({ status: '200', version }).inc(0);
+  for (const status of ['500', '200']) {
+    requests?.labels({ [naming.version]: version, ...statusLabels(status, requestCounter?.status) }).inc(0);
+    if (durationStatus) duration.zero({ [naming.version]: version, ...statusLabels(status, durationStatus) });
+  }
 
   const server = await startServer(async (req, res) => {
     if (req.path === '/metrics') {
       sendText(res, 200, await registry.metrics(), { 'content-type': registry.contentType });
       return;
     }
-    if (req.path !== '/work') return sendText(res, 404, 'not found');
+    // `/` too, so a proxy in front of the app can check it is up.
+    if (req.path !== '/work' && req.path !== '/') return sendText(res, 404, 'not found');
     const started = performance.now();
     errorBudget += errorRate;
     const failed = errorBudget >= 1;
@@ -63,8 +83,8 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
     const status = failed ? 500 : 200;
     sendText(res, status, failed ? 'boom' : 'ok');
     served += 1;
-    requests.labels({ status: String(status), version }).inc();
-    duration.labels({ version }).observe((performance.now() - started) / 1000);
+    requests?.labels({ [naming.version]: version, ...statusLabels(String(status), requestCounter?.status) }).inc();
+    duration.labels({ [naming.version]: version, ...statusLabels(String(status), durationStatus) }).observe((performance.now() - started) / 1000);
   });
 
   const perSecond = options.trafficPerSecond ?? 50;

@@ -209,8 +209,8 @@ export interface HaproxyServer {
   stop(): Promise<void>;
 }
 
-/** A real HAProxy in the foreground on a free port, with an admin socket in a temporary folder. */
-export async function startHaproxy(servers: Record<string, { address: string; weight: number }>): Promise<HaproxyServer> {
+/** A real HAProxy in the foreground on a free port, with an admin socket in a temporary folder; `extra` is more configuration (a frontend). */
+export async function startHaproxy(servers: Record<string, { address: string; weight: number }>, extra = ''): Promise<HaproxyServer> {
   if (!existsSync(HAPROXY_BINARY)) throw new Error(`HAProxy is not installed at ${HAPROXY_BINARY}: run scripts/ensure-system-deps.sh`);
   const dir = await mkdtemp(join(tmpdir(), 'launch-haproxy-'));
   const port = await freePort();
@@ -218,7 +218,7 @@ export async function startHaproxy(servers: Record<string, { address: string; we
   const lines = Object.entries(servers).map(([name, server]) => `  server ${name} ${server.address} weight ${server.weight}`);
   await writeFile(
     join(dir, 'haproxy.cfg'),
-    `global\n  stats socket ${socket} mode 600 level admin\n  maxconn 2000\ndefaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\nfrontend web\n  bind 127.0.0.1:${port}\n  default_backend app\nbackend app\n  balance roundrobin\n${lines.join('\n')}\n`,
+    `global\n  stats socket ${socket} mode 600 level admin\n  maxconn 2000\ndefaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\nfrontend web\n  bind 127.0.0.1:${port}\n  default_backend app\nbackend app\n  balance roundrobin\n${lines.join('\n')}\n${extra}`,
   );
   const child = spawn(HAPROXY_BINARY, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

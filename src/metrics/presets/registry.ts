@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import type { Launch } from '../../spec/schema';
+import type { MetricDefinition } from '../schema';
+import { tagged } from '../../spec/tagged';
+import type { MetricPreset, PresetMetrics } from './preset';
+import { otelHttpPreset } from './otel-http';
+import { httpRequestsTotalPreset } from './http-requests-total';
+import { haproxyPreset } from './haproxy';
+import { datadogApmPreset } from './datadog-apm';
+
+/** Every preset a spec may name in `metric_preset.type`. Add one by writing its file and listing it here. */
+const registered = [otelHttpPreset, httpRequestsTotalPreset, haproxyPreset, datadogApmPreset] as const;
+
+const members = registered.map((preset) => tagged(preset.type, preset.config));
+const presetSchema = z.discriminatedUnion('type', members as unknown as [(typeof members)[number], ...(typeof members)[number][]]);
+export type PresetSpec = z.output<typeof presetSchema>;
+
+/** The launch-level field, spread into the launch schema. */
+export const presetFields = {
+  // A pass-through preprocess, as for `strategy`: only a spec with a preset builds the presets' schemas.
+  metric_preset: z
+    .preprocess((value) => value, presetSchema)
+    .optional()
+    .meta({ description: 'Standard error_rate and latency_p99_ms metrics for common instrumentation, so rollback_threshold binds without a query' }),
+};
+
+const presets = registered as unknown as readonly MetricPreset[];
+
+/** The metrics `spec` yields, templates not yet filled in. */
+export function presetMetrics(spec: PresetSpec): PresetMetrics {
+  const preset = presets.find((candidate) => candidate.type === spec.type);
+  // Only validated specs get here, so this guards a slip in the list, not user input.
+  if (!preset) throw new Error(`no metric preset handles type '${spec.type}'`);
+  return preset.metrics(spec);
+}
+
+/** The preset's metrics that the launch uses: a metric of the same name in launch.metrics replaces the preset's whole. */
+export function presetMetricsInUse(launch: Launch): Record<string, MetricDefinition> {
+  if (!launch.metric_preset) return {};
+  return Object.fromEntries(Object.entries(presetMetrics(launch.metric_preset)).filter(([name]) => !launch.metrics[name]));
+}
+
+/** launch.metrics with the preset's metrics added under the names the spec does not define itself. */
+export function withPresetMetrics(launch: Launch): Launch {
+  const added = presetMetricsInUse(launch);
+  return Object.keys(added).length ? { ...launch, metrics: { ...added, ...launch.metrics } } : launch;
+}
+
+function queriesOf(metric: MetricDefinition | undefined): string {
+  return JSON.stringify([metric?.provider, metric?.query ?? metric?.queries, metric?.formula]);
+}
+
+function requestText(metric: Pick<MetricDefinition, 'query' | 'queries' | 'formula'>): string {
+  if (metric.query) return metric.query;
+  const queries = Object.entries(metric.queries ?? {}).map(([name, query]) => `${name}=${query}`);
+  return `${queries.join(' ')} formula=${metric.formula}`;
+}
+
+/**
+ * For the plan: the preset and each query it produced, as written before `${NAME}`s are filled in
+ * (the checks that use them show them filled), or which launch.metrics entry replaced it.
+ */
+export function describePreset(launch: Launch): string[] {
+  if (!launch.metric_preset) return [];
+  const metrics = presetMetrics(launch.metric_preset);
+  const lines = Object.entries(metrics).flatMap(([name, metric]) => {
+    if (queriesOf(launch.metrics[name]) !== queriesOf(metric)) return [`   ${name}: replaced by launch.metrics.${name}`];
+    const baseline = metric.baseline && requestText({ ...metric, ...metric.baseline });
+    return [`   ${name}: ${metric.provider} ${requestText(metric)}`, ...(baseline ? [`   ${name} baseline: ${metric.provider} ${baseline}`] : [])];
+  });
+  return [`Metric preset ${launch.metric_preset.type}:`, ...lines];
+}
