@@ -4,8 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-dist}
 npx ncc build src/index.ts -o "$out" --minify --transpile-only --license licenses.txt --quiet
-node scripts/commonjs-entry.mjs "$out/index.js"
 # The post step's own entry (action.yml `post`): which step runs never depends on saved state.
-npx ncc build src/post.ts -o "$out/post" --minify --transpile-only --quiet
-node scripts/commonjs-entry.mjs "$out/post/index.js"
+npx ncc build src/post-entry.ts -o "$out/post" --minify --transpile-only --quiet
 npx ncc build src/cli.ts -o "$out/cli" --minify --transpile-only --quiet

@@ -1,4 +1,3 @@
-import './runner/zod-jitless';
 import { parseArgs } from 'node:util';
 import { readSettings, InputError, SECRET_INPUTS } from './inputs';
 import { readRunContext } from './run-context';

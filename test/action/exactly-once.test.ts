@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAction } from '../support/run-action';
@@ -26,6 +26,8 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
   it('a finished launch whose outputs and summary sit on a full disk is not rolled back', async () => {
     const disk = tinyDisk();
     try {
+      // The runner creates its files before the step starts (@actions/core refuses a missing one).
+      for (const file of ['output', 'summary']) writeFileSync(join(disk.dir, file), '');
       disk.fill(0);
       const ws = workspace(`launch:\n  phases:${phase('a', 'true')}\n`);
       const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
@@ -45,7 +47,7 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
     const main = await runAction({ inputs, cwd: ws.dir, files: { GITHUB_STATE: join(ws.dir, 'missing', 'state') } });
     expect(main.exitCode).toBe(1);
-    expect(main.stdout).toContain('ENOENT');
+    expect(main.stdout).toContain(`Missing file at path: ${join(ws.dir, 'missing', 'state')}`);
     const post = await runAction({ inputs, cwd: ws.dir, state: main.state });
     expect(post.stdout).toContain('nothing to undo');
     expect(ws.log()).toEqual([]);
@@ -54,6 +56,7 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
   it('GITHUB_STATE filling up mid-launch: the phase that cannot be recorded does not start, the launch fails closed, every started phase is undone once', async () => {
     const disk = tinyDisk();
     try {
+      writeFileSync(join(disk.dir, 'state'), '');
       disk.fill(1); // one page (4 KiB) left for the state: a few dozen entries
       const ids = Array.from({ length: 60 }, (_, i) => `p${i}`);
       const ws = workspace(`launch:\n  phases:${ids.map((id) => phase(id, 'true')).join('')}\n`);

@@ -14,7 +14,7 @@ const PAYLOADS = [
   '\n::warning::pwned',
 ];
 const OUTPUTS = ['status', 'failed-phase', 'tolerated-failures', 'report', 'duration-ms', 'environment-url'];
-const OURS = /^::(add-mask|group|endgroup|warning|error)( [^:]*)?::/;
+const OURS = /^::(add-mask|group|endgroup|warning|error|debug)( [^:]*)?::/;
 
 /** Lines of stdout that begin a workflow command the action did not mean to write, and raw CRs. */
 function forged(run: ActionRun): string[] {
