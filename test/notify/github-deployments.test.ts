@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNotifiers } from '../../src/notify';
-import { primaryRateLimit, secondaryRateLimit, startFakeGitHub, type FakeGitHub } from '../fakes/github';
-import { ERROR_RATE_BREACH, RUN_URL, SECRETS, SHA, launchOn, notifierContext, warningsOf, type ContextOptions } from './harness';
+import { forbidden, primaryRateLimit, secondaryRateLimit, startFakeGitHub, type FakeGitHub } from '../fakes/github';
+import { waitFor } from '../support/wait-for';
+import { ERROR_RATE_BREACH, GITHUB_MS_PER_SECOND, RUN_URL, SECRETS, SHA, launchOn, notifierContext, warningsOf, type ContextOptions } from './harness';
 
 let github: FakeGitHub;
 beforeEach(async () => {
@@ -127,28 +128,96 @@ describe('GitHub deployments', () => {
     expect(bus.history.at(-2)).toMatchObject({ type: 'launch.finished', status: 'rolled_back' });
   });
 
-  it('waits out a primary rate limit until x-ratelimit-reset, and a secondary one for retry-after', async () => {
-    const sleeps: number[] = [];
-    github.answerNext('create-deployment', primaryRateLimit(2));
-    github.answerNext('create-status', secondaryRateLimit(1));
-    const { bus, script } = githubLaunch({ sleeps });
-    script.succeed();
-    await bus.flush();
-    expect(warningsOf(bus)).toEqual([]);
-    expect(sleeps).toHaveLength(2);
-    expect(sleeps[0]).toBeGreaterThan(500);
-    expect(sleeps[0]).toBeLessThanOrEqual(3000);
-    expect(sleeps[1]).toBe(1000);
-    expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
-  });
+  describe('rate limits', () => {
+    const statusWrites = () => github.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/statuses'));
+    /** ms between the first request on a path and its retry */
+    const waited = (requests: { at: number }[]) => requests[1]!.at - requests[0]!.at;
+    const seconds = (n: number) => n * GITHUB_MS_PER_SECOND;
 
-  it('does not wait an hour for a rate limit: it warns and stops', async () => {
-    const sleeps: number[] = [];
-    github.answerNext('create-deployment', primaryRateLimit(3600));
-    const { bus, script } = githubLaunch({ sleeps });
-    script.succeed();
-    await bus.flush();
-    expect(sleeps).toEqual([]);
-    expect(warningsOf(bus)[0]?.message).toMatch(/HTTP 403: API rate limit exceeded .*\(rate limit resets at .*\); nothing more is sent for this launch$/);
+    it.each([403, 429] as const)('a secondary limit (%i) without retry-after is waited out for the minute GitHub asks, and the final status is written', async (status) => {
+      const { bus, script } = githubLaunch();
+      script.start();
+      await waitFor(() => github.deployments[0]?.statuses.length === 1, 'the in_progress status');
+      github.answerNext('create-status', secondaryRateLimit({ status }));
+      for (const id of ['migrate', 'canary-1', 'canary-2']) script.pass(id);
+      script.finish('succeeded');
+      await bus.flush();
+
+      expect(warningsOf(bus)).toEqual([]);
+      expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
+      const [, refused, retried] = statusWrites();
+      expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(seconds(60) - 2);
+    });
+
+    it('a secondary limit with retry-after waits that long, not the minute', async () => {
+      github.answerNext('create-status', secondaryRateLimit({ retryAfterSeconds: 10 }));
+      const { bus, script } = githubLaunch();
+      script.succeed();
+      await bus.flush();
+      expect(warningsOf(bus)).toEqual([]);
+      expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
+      const wait = waited(statusWrites());
+      expect(wait).toBeGreaterThanOrEqual(seconds(10) - 2);
+      expect(wait).toBeLessThan(seconds(60));
+    });
+
+    it.each([403, 429] as const)('a primary limit (%i) waits until x-ratelimit-reset', async (status) => {
+      github.answerNext('create-deployment', primaryRateLimit(20, status));
+      const { bus, script } = githubLaunch();
+      script.succeed();
+      await bus.flush();
+      expect(warningsOf(bus)).toEqual([]);
+      expect(waited(github.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/deployments')))).toBeGreaterThanOrEqual(seconds(20) - 2);
+      expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
+    });
+
+    it('does not wait an hour for a primary limit: it reports the reset and stops, and the launch goes on', async () => {
+      github.answerNext('create-deployment', primaryRateLimit(3600));
+      const { bus, script } = githubLaunch();
+      script.succeed();
+      await bus.flush();
+      expect(github.server.requests).toHaveLength(1);
+      expect(warningsOf(bus).map((w) => w.message)).toEqual([
+        expect.stringMatching(/^GitHub POST \/deployments: HTTP 403: API rate limit exceeded .*\(rate limit resets at .*\); nothing more is sent for this launch$/),
+      ]);
+      expect(bus.history.at(-2)).toMatchObject({ type: 'launch.finished', status: 'succeeded' });
+    });
+
+    it('a 403 that is no rate limit is not retried: a missing permission is reported once', async () => {
+      github.answerNext('create-deployment', forbidden());
+      const { bus, script } = githubLaunch();
+      script.succeed();
+      await bus.flush();
+      expect(github.server.requests).toHaveLength(1);
+      expect(warningsOf(bus).map((w) => w.message)).toEqual(['GitHub POST /deployments: HTTP 403: Resource not accessible by integration; nothing more is sent for this launch']);
+    });
+
+    it('retries a 5xx after a backoff', async () => {
+      github.answerNext('create-status', { status: 502, body: { message: 'Server Error' } });
+      const { bus, script } = githubLaunch();
+      script.succeed();
+      await bus.flush();
+      expect(warningsOf(bus)).toEqual([]);
+      expect(waited(statusWrites())).toBeGreaterThanOrEqual(seconds(1) - 2);
+      expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
+    });
+
+    it('spaces writes, the deployment’s and the PR comment’s together', async () => {
+      const spacing = 100;
+      const { bus, script } = githubLaunch({
+        environment: 'pr-42',
+        githubPacing: { writeSpacingMs: spacing },
+        run: { eventName: 'pull_request', event: { number: 42, pull_request: { number: 42, head: { sha: 'f'.repeat(40) } } } },
+      });
+      script.breachAndRollBack(ERROR_RATE_BREACH);
+      await bus.flush();
+      expect(warningsOf(bus)).toEqual([]);
+      const writes = github.server.requests.filter((r) => r.method !== 'GET').sort((a, b) => a.at - b.at);
+      expect(new Set(writes.map((r) => r.path.includes('/comments') ? 'comment' : 'deployment'))).toEqual(new Set(['comment', 'deployment']));
+      // Spacing is of when writes are let go; their arrival here adds the transport's jitter (the first try on a new connection most).
+      const gaps = writes.slice(1).map((r, i) => r.at - writes[i]!.at);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(spacing * 0.6);
+      expect(writes.at(-1)!.at - writes[0]!.at).toBeGreaterThanOrEqual((writes.length - 1) * spacing - 20);
+    });
   });
 });
