@@ -203,7 +203,7 @@ describe('GitHub deployments', () => {
     });
 
     it('spaces writes, the deployment’s and the PR comment’s together', async () => {
-      const spacing = 100;
+      const spacing = 200;
       seed('1.3.9', ['in_progress', 'success'], { run_id: '90' });
       seed('1.4.0', ['in_progress', 'success'], { previous_version: '1.3.9' });
       // A manual rollback reads the history first, so no write pays for the first connection.
@@ -224,9 +224,9 @@ describe('GitHub deployments', () => {
         'POST /repos/acme/shop/deployments/N/statuses',
         'POST /repos/acme/shop/issues/N/comments',
       ]);
-      // Spacing is of when writes are let go; their arrival here adds a little transport jitter.
+      // Spacing is of when writes are let go; arrival here adds the client's own jitter (tens of ms for each endpoint's first call in a cold process).
       const gaps = writes.slice(1).map((r, i) => r.at - writes[i]!.at);
-      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(spacing - 10);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(spacing - 50);
     });
   });
 });
