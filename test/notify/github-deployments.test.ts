@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNotifiers } from '../../src/notify';
 import { forbidden, primaryRateLimit, secondaryRateLimit, startFakeGitHub, type FakeGitHub } from '../fakes/github';
+import { startServer } from '../support/http-server';
 import { waitFor } from '../support/wait-for';
 import { ERROR_RATE_BREACH, GITHUB_MS_PER_SECOND, RUN_URL, SECRETS, SHA, launchOn, notifierContext, warningsOf, type ContextOptions } from './harness';
 
@@ -200,6 +201,28 @@ describe('GitHub deployments', () => {
       expect(warningsOf(bus)).toEqual([]);
       expect(waited(statusWrites())).toBeGreaterThanOrEqual(seconds(1) - 2);
       expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
+    });
+
+    it('a GitHub that answers nothing is retried, then reported once, and the launch goes on', async () => {
+      const closed = await startFakeGitHub({ token: SECRETS.githubToken });
+      await closed.close();
+      const { bus, script } = githubLaunch({ run: { apiUrl: closed.apiUrl } });
+      script.succeed();
+      await bus.flush();
+      expect(warningsOf(bus).map((w) => w.message)).toEqual([
+        expect.stringMatching(/^GitHub POST \/deployments: no response after 3 tries: .*ECONNREFUSED.*; nothing more is sent for this launch$/),
+      ]);
+      expect(bus.history.at(-2)).toMatchObject({ type: 'launch.finished', status: 'succeeded' });
+    });
+
+    it('gives each try its own deadline: a hung GitHub costs the tries, not the launch', async () => {
+      const hung = await startServer(() => undefined);
+      const { bus, script } = githubLaunch({ run: { apiUrl: hung.url }, githubPacing: { timeoutMs: 100 } });
+      script.succeed();
+      await bus.flush();
+      await hung.close();
+      expect(hung.requests).toHaveLength(3);
+      expect(warningsOf(bus).map((w) => w.message)).toEqual([expect.stringMatching(/^GitHub POST \/deployments: no response after 3 tries: .*timeout.*; nothing more is sent/)]);
     });
 
     it('spaces writes, the deployment’s and the PR comment’s together', async () => {
