@@ -70,8 +70,9 @@ function writeGroups(spacingMs: number): WriteGroups {
 }
 
 /**
- * `@actions/github`'s fetch (through the runner's proxy, by @actions/http-client's rules), each try
- * under its own deadline and with every string of its JSON body redacted before it leaves.
+ * `@actions/github`'s fetch (through the runner's proxy, by @actions/http-client's rules, settled for
+ * GITHUB_API_URL when the package loads; in a run that is `target.apiUrl`), each try under its own
+ * deadline and with every string of its JSON body redacted before it leaves.
  */
 function guardedFetch(timeoutMs: number, redact: Redact): typeof fetch {
   const proxied = defaults.request!.fetch as unknown as typeof fetch;

@@ -168,7 +168,9 @@ describe('GitHub deployments', () => {
       script.succeed();
       await bus.flush();
       expect(warningsOf(bus)).toEqual([]);
-      expect(waited(github.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/deployments')))).toBeGreaterThanOrEqual(seconds(20) - 2);
+      const wait = waited(github.server.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/deployments')));
+      expect(wait).toBeGreaterThanOrEqual(seconds(20) - 2);
+      expect(wait).toBeLessThan(seconds(60));
       expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
     });
 
