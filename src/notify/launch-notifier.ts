@@ -11,7 +11,8 @@ export abstract class LaunchNotifier implements Subscriber {
 
   constructor(
     protected readonly view: LaunchView,
-    protected readonly queue: WorkQueue,
+    /** Public so that its work can be awaited (`drained`) without flushing. */
+    readonly queue: WorkQueue,
   ) {}
 
   onEvent(event: LaunchEvent): void {

@@ -45,12 +45,12 @@ describe('WorkQueue', () => {
   });
 
   it('drops what is still queued at its deadline, and says how much', async () => {
-    const queue = new WorkQueue(redact, fatal, 50);
+    const queue = new WorkQueue(redact, fatal, undefined, 50);
     const log: string[] = [];
     let release!: () => void;
     queue.add(() => new Promise<void>((resolve) => (release = resolve)));
     queue.add(async () => void log.push('dropped'));
-    await expect(queue.flush()).rejects.toThrow('2 message(s) dropped: still sending 0.05 s after the launch ended');
+    await expect(queue.flush()).rejects.toThrow('2 message(s) dropped: still unsent 0.05 s after the launch ended');
     release();
     // A second flush waits for the queue to settle: the dropped task never ran.
     await expect(queue.flush()).rejects.toThrow('dropped');
