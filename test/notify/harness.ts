@@ -4,8 +4,10 @@ import type { LaunchMode, LaunchStatus } from '../../src/engine/model';
 import { defaultSettings, type Settings } from '../../src/inputs';
 import type { NotifierContext } from '../../src/notify';
 import { httpOptions } from '../../src/notify/context';
+import { LaunchNotifier } from '../../src/notify/launch-notifier';
 import type { RunContext } from '../../src/run-context';
 import { parseSpec } from '../../src/spec/load';
+import type { VirtualClock } from '../support/virtual-clock';
 
 /** Secret values the notifiers are given; none may show up in anything sent or warned. */
 export const SECRETS = {
@@ -32,6 +34,8 @@ export interface ContextOptions {
   endpoints?: { slackApi?: string; datadogApi?: string };
   /** Receives every wait the retry logic asks for; the wait itself is instant. */
   sleeps?: number[];
+  /** Runs every wait of the notifiers (retries, pacing, edit spacing, the flush deadline) on this clock instead. */
+  clock?: VirtualClock;
 }
 
 export function phaseIds(count: number): string[] {
@@ -81,9 +85,13 @@ export function notifierContext(options: ContextOptions = {}): NotifierContext {
     retry: {
       baseDelayMs: 100,
       timeoutMs: 5000,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
+      ...(options.clock
+        ? { sleep: options.clock.sleep, now: options.clock.now }
+        : {
+            sleep: async (ms) => {
+              sleeps.push(ms);
+            },
+          }),
     },
   };
 }
@@ -190,6 +198,11 @@ export function launchOn(ctx: NotifierContext, subscribers: readonly Subscriber[
   const bus = new EventBus(Date.now, httpOptions(ctx).redact);
   for (const subscriber of subscribers) bus.subscribe(subscriber);
   return { bus, script: new LaunchScript(bus, ctx) };
+}
+
+/** Waits until the notifiers have done the work queued so far, without flushing: a launch's pause between phases. */
+export async function settled(subscribers: readonly Subscriber[]): Promise<void> {
+  await Promise.all(subscribers.map((subscriber) => (subscriber instanceof LaunchNotifier ? subscriber.queue.drained() : undefined)));
 }
 
 export function warningsOf(bus: EventBus): EventOf<'warning'>[] {
