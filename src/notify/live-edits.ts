@@ -1,6 +1,6 @@
 import type { LaunchEvent } from '../engine/events';
 import { changesSummary } from './launch-view';
-import { TokenBucket } from './pacing';
+import { allPaces, TokenBucket, type Pace } from './pacing';
 import type { WorkQueue } from './work-queue';
 
 /**
@@ -25,13 +25,17 @@ export class LiveEdits<T> {
   private completions = 0;
   private every = 1;
   private readonly spacing = new TokenBucket(EDIT_SPACING_MS);
+  private readonly firstPace: Pace;
 
   constructor(
     private readonly queue: WorkQueue,
     private readonly key: string,
     private readonly render: () => T,
     private readonly write: (rendered: T) => Promise<void>,
+    /** The rate of what creates the status, when that is a post under a limit of its own (Slack's channel rate). */
+    createPace?: Pace,
   ) {
+    this.firstPace = createPace ? allPaces(this.spacing, createPace) : this.spacing;
     queue.beforeFlush(() => {
       if (this.written < this.changes) this.queueEdit();
     });
@@ -51,7 +55,7 @@ export class LiveEdits<T> {
 
   private queueEdit(): void {
     this.completions = 0;
-    this.queue.coalesce(this.key, () => this.edit(), { pace: this.spacing });
+    this.queue.coalesce(this.key, () => this.edit(), { pace: this.written ? this.spacing : this.firstPace });
   }
 
   private async edit(): Promise<void> {

@@ -31,3 +31,11 @@ export class TokenBucket implements Pace {
     this.emptyAt = Math.max(this.emptyAt, now) + this.intervalMs;
   }
 }
+
+/** Several limits at once: waits for the slowest, and counts against each. */
+export function allPaces(...paces: Pace[]): Pace {
+  return {
+    delayMs: (now) => Math.max(0, ...paces.map((pace) => pace.delayMs(now))),
+    take: (now) => paces.forEach((pace) => pace.take(now)),
+  };
+}

@@ -141,13 +141,24 @@ export class LaunchScript {
   }
 
   rollBack(phases: string[], reason: string, failing: string[] = []): this {
+    this.startRollback(phases, reason);
+    for (const phase of phases) this.undo(phase, !failing.includes(phase));
+    return this.endRollback(failing);
+  }
+
+  startRollback(phases: string[], reason: string): this {
     this.bus.emit({ type: 'rollback.started', phases, reason });
-    for (const phase of phases) {
-      this.bus.emit({ type: 'phase.state', phase, from: 'verified', to: 'rolling_back' });
-      const ok = !failing.includes(phase);
-      this.bus.emit({ type: 'phase.state', phase, from: 'rolling_back', to: ok ? 'rolled_back' : 'rollback_failed' });
-      this.bus.emit({ type: 'rollback.phase', phase, ok, skipped: false, durationMs: 800, ...(!ok && { error: 'rollback exited with code 1: kubectl: connection refused' }) });
-    }
+    return this;
+  }
+
+  undo(phase: string, ok = true): this {
+    this.bus.emit({ type: 'phase.state', phase, from: 'verified', to: 'rolling_back' });
+    this.bus.emit({ type: 'phase.state', phase, from: 'rolling_back', to: ok ? 'rolled_back' : 'rollback_failed' });
+    this.bus.emit({ type: 'rollback.phase', phase, ok, skipped: false, durationMs: 800, ...(!ok && { error: 'rollback exited with code 1: kubectl: connection refused' }) });
+    return this;
+  }
+
+  endRollback(failing: string[] = []): this {
     this.bus.emit({ type: 'rollback.finished', ok: failing.length === 0, failed: failing });
     return this;
   }
