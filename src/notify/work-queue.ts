@@ -92,7 +92,7 @@ export class WorkQueue {
     clearTimeout(timer);
     if (outcome === 'late') {
       this.stopped = true;
-      for (const entry of [...(this.current ? [this.current] : []), ...this.entries.splice(0)]) this.count(entry, 'late');
+      this.dropped.late += this.entries.splice(0).length + (this.current ? 1 : 0);
     }
     const problems = [...this.warnings, ...this.droppedNotes()];
     const dropped = this.dropped.chatter + this.dropped.late;
@@ -111,10 +111,9 @@ export class WorkQueue {
     // Not within the event that queued the work: the rest of a synchronous burst of events coalesces first.
     await Promise.resolve();
     for (let entry = this.entries.shift(); entry; entry = this.entries.shift()) {
-      if (entry.key) this.waiting.delete(entry.key);
-      if (this.stopped) continue;
       this.current = entry;
-      await this.start(entry);
+      if (this.stopped) this.release(entry);
+      else await this.start(entry);
       this.current = undefined;
     }
     this.busy = false;
@@ -123,13 +122,13 @@ export class WorkQueue {
   private async start(entry: Entry): Promise<void> {
     const wait = entry.pace?.delayMs(this.clock.now()) ?? 0;
     const dropAs = this.dropReason(entry, this.clock.now() + wait);
-    if (dropAs) return this.count(entry, dropAs);
-    if (wait > 0) {
-      // Still open to coalescing while it waits: it renders the state of when it starts.
-      if (entry.key) this.waiting.add(entry.key);
-      await this.clock.sleep(wait);
-      if (entry.key) this.waiting.delete(entry.key);
+    if (dropAs) {
+      this.dropped[dropAs]++;
+      return this.release(entry);
     }
+    if (wait > 0) await this.clock.sleep(wait);
+    // Only now: a coalesced task takes in more of its burst while it waits for its pace.
+    this.release(entry);
     entry.pace?.take(this.clock.now());
     try {
       await entry.run();
@@ -142,6 +141,10 @@ export class WorkQueue {
     }
   }
 
+  private release(entry: Entry): void {
+    if (entry.key) this.waiting.delete(entry.key);
+  }
+
   private dropReason(entry: Entry, startsAt: number): 'chatter' | 'late' | undefined {
     if (startsAt > this.deadline) return 'late';
     if (!entry.droppable) return undefined;
@@ -149,16 +152,11 @@ export class WorkQueue {
     return next && startsAt - next.queuedAt > MAX_WAIT_BEHIND_CHATTER_MS ? 'chatter' : undefined;
   }
 
-  private count(entry: Entry, reason: 'chatter' | 'late'): void {
-    if (entry.droppable) this.dropped.chatter++;
-    else if (reason === 'late') this.dropped.late++;
-  }
-
   private droppedNotes(): string[] {
     const { chatter, late } = this.dropped;
     return [
       chatter ? `${chatter} progress message(s) dropped so that failure, rollback and outcome messages went out in time` : '',
-      late ? `${late} message(s) dropped: still unsent ${this.flushDeadlineMs / 1000} s after the launch ended` : '',
+      late ? `${late} message(s) dropped: not sent within ${this.flushDeadlineMs / 1000} s of the launch's end` : '',
     ].filter(Boolean);
   }
 }

@@ -94,7 +94,7 @@ describe('Slack under its per-channel rate limit', () => {
     expect(others).toEqual([]);
     expect(warning).toMatchObject({ source: 'slack-bot', dropped: 400 - chatterSent });
     expect(warning!.dropped).toBeGreaterThan(300);
-    expect(warning!.message).not.toContain('unsent');
+    expect(warning!.message).not.toContain('not sent within');
     expect(renderSummary(bus.history)).toContain(`📭 Notifications dropped under rate limits or the end-of-launch deadline: ${400 - chatterSent} by \`slack-bot\``);
 
     // The pacing kept to the documented rate: Slack never had to refuse a post.

@@ -96,7 +96,7 @@ describe('job summary within GitHub limit', () => {
       ...events.slice(0, -1),
       ...Array.from({ length: 400 }, (_, i): LaunchEvent => ({ type: 'warning', at: t0 + 993, source: 'datadog-events', message: `HTTP 500 number ${i} ${'x'.repeat(200)}` })),
       { type: 'warning', at: t0 + 993, source: 'slack-bot', message: '187 progress message(s) dropped so that failure, rollback and outcome messages went out in time', dropped: 187 },
-      { type: 'warning', at: t0 + 993, source: 'slack-webhook', message: '2 message(s) dropped: still unsent 25 s after the launch ended', dropped: 2 },
+      { type: 'warning', at: t0 + 993, source: 'slack-webhook', message: "2 message(s) dropped: not sent within 25 s of the launch's end", dropped: 2 },
       events.at(-1)!,
     ];
     const line = '📭 Notifications dropped under rate limits or the end-of-launch deadline: 187 by `slack-bot`, 2 by `slack-webhook`';
