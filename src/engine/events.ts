@@ -35,8 +35,8 @@ export interface Subscriber {
   readonly name: string;
   /** Called synchronously and in order; slow work (network) must queue itself and finish in `flush`. */
   onEvent(event: LaunchEvent): void;
-  /** Awaited once the launch is over, with a deadline; errors here are warnings, never failures. */
-  flush?(): Promise<void>;
+  /** Awaited once the launch is over, for at most `withinMs`; errors here are warnings, never failures. */
+  flush?(withinMs: number): Promise<void>;
 }
 
 /** A subscriber's flush that had problems, some of them work it had to drop: the count goes into its warning. */
@@ -103,7 +103,7 @@ export class EventBus {
       if (!subscriber.flush) return [];
       pending.add(subscriber.name);
       return [
-        subscriber.flush().then(
+        subscriber.flush(timeoutMs).then(
           () => pending.delete(subscriber.name),
           (error: unknown) => {
             pending.delete(subscriber.name);

@@ -22,8 +22,8 @@ export abstract class LaunchNotifier implements Subscriber {
     this.react(event);
   }
 
-  flush(): Promise<void> {
-    return this.queue.flush();
+  flush(withinMs: number): Promise<void> {
+    return this.queue.flush(withinMs);
   }
 
   /** Queues the work `event` calls for; the view already includes the event. */

@@ -6,7 +6,8 @@ export interface Clock {
 
 /** A limit on how often work may start: the queue waits `delayMs` before a task, then calls `take`. */
 export interface Pace {
-  delayMs(now: number): number;
+  /** The wait before the next start, or before the one after `ahead` more starts. */
+  delayMs(now: number, ahead?: number): number;
   take(now: number): void;
 }
 
@@ -23,8 +24,8 @@ export class TokenBucket implements Pace {
     private readonly burst = 1,
   ) {}
 
-  delayMs(now: number): number {
-    return Math.max(0, this.emptyAt - (this.burst - 1) * this.intervalMs - now);
+  delayMs(now: number, ahead = 0): number {
+    return Math.max(0, Math.max(this.emptyAt, now) + ahead * this.intervalMs - (this.burst - 1) * this.intervalMs - now);
   }
 
   take(now: number): void {
@@ -35,7 +36,7 @@ export class TokenBucket implements Pace {
 /** Several limits at once: waits for the slowest, and counts against each. */
 export function allPaces(...paces: Pace[]): Pace {
   return {
-    delayMs: (now) => Math.max(0, ...paces.map((pace) => pace.delayMs(now))),
+    delayMs: (now, ahead) => Math.max(0, ...paces.map((pace) => pace.delayMs(now, ahead))),
     take: (now) => paces.forEach((pace) => pace.take(now)),
   };
 }

@@ -2,8 +2,11 @@ import { errorMessage, FlushError } from '../engine/events';
 import { defaultRetryPolicy, NoResponseError } from './http-retry';
 import type { Clock, Pace } from './pacing';
 
-/** Under the event bus's 30 s per notifier, so that the queue stops itself before the bus gives up. */
-const FLUSH_DEADLINE_MS = 25_000;
+/**
+ * The share of the bus's flush time the queue takes for itself (25 s of the usual 30): it stops and
+ * reports what it dropped before the bus gives up on it.
+ */
+const FLUSH_SHARE = 5 / 6;
 /**
  * How long a message that matters may wait behind progress chatter. Past that the chatter ahead of
  * it is dropped: a failure read minutes late, behind 200 "phase verified" replies, is read too late.
@@ -49,7 +52,6 @@ export class WorkQueue {
     /** Errors no retry can fix (a bad token, an unknown channel): the rest of the work is skipped. */
     private readonly isFatal: (error: unknown) => boolean,
     private readonly clock: Clock = defaultRetryPolicy,
-    private readonly flushDeadlineMs = FLUSH_DEADLINE_MS,
   ) {}
 
   add(task: () => Promise<void>, options: WorkOptions = {}): void {
@@ -80,21 +82,25 @@ export class WorkQueue {
     return this.idle;
   }
 
-  /** Waits for the queued work, up to the deadline; what is still queued then is dropped and counted. */
-  async flush(): Promise<void> {
+  /**
+   * Waits for the queued work, up to a deadline within the `withinMs` the bus allows (30 s, or 2 s
+   * on cancellation); what is still queued then is dropped and counted.
+   */
+  async flush(withinMs = 30_000): Promise<void> {
     for (const hook of this.flushHooks) hook();
-    this.deadline = this.clock.now() + this.flushDeadlineMs;
+    const deadlineMs = Math.round(withinMs * FLUSH_SHARE);
+    this.deadline = this.clock.now() + deadlineMs;
     let timer: NodeJS.Timeout | undefined;
     // A task stuck in a request is not interrupted by the clock's deadline: this timer ends the wait.
     // Unref'd: the deadline alone must not keep the process alive once the bus has moved on.
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.flushDeadlineMs).unref()));
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deadlineMs).unref()));
     const outcome = await Promise.race([this.drained().then(() => 'done' as const), late]);
     clearTimeout(timer);
     if (outcome === 'late') {
       this.stopped = true;
       this.dropped.late += this.entries.splice(0).length + (this.current ? 1 : 0);
     }
-    const problems = [...this.warnings, ...this.droppedNotes()];
+    const problems = [...this.warnings, ...this.droppedNotes(deadlineMs)];
     const dropped = this.dropped.chatter + this.dropped.late;
     if (problems.length === 1) throw new FlushError(problems[0]!, dropped);
     if (problems.length > 1) throw new FlushError(`${problems.length} problems: ${problems.join('; ')}`, dropped);
@@ -148,15 +154,19 @@ export class WorkQueue {
   private dropReason(entry: Entry, startsAt: number): 'chatter' | 'late' | undefined {
     if (startsAt > this.deadline) return 'late';
     if (!entry.droppable) return undefined;
-    const next = this.entries.find((later) => !later.droppable);
-    return next && startsAt - next.queuedAt > MAX_WAIT_BEHIND_CHATTER_MS ? 'chatter' : undefined;
+    const behind = this.entries.filter((later) => !later.droppable);
+    if (behind.length && startsAt - behind[0]!.queuedAt > MAX_WAIT_BEHIND_CHATTER_MS) return 'chatter';
+    // Near the deadline (a cancelled run's flush has 2 s): sent, it would leave no time for what matters behind it.
+    const sharing = behind.filter((later) => later.pace === entry.pace).length;
+    const now = this.clock.now();
+    return entry.pace && sharing && now + entry.pace.delayMs(now, sharing) > this.deadline ? 'chatter' : undefined;
   }
 
-  private droppedNotes(): string[] {
+  private droppedNotes(deadlineMs: number): string[] {
     const { chatter, late } = this.dropped;
     return [
       chatter ? `${chatter} progress message(s) dropped so that failure, rollback and outcome messages went out in time` : '',
-      late ? `${late} message(s) dropped: not sent within ${this.flushDeadlineMs / 1000} s of the launch's end` : '',
+      late ? `${late} message(s) dropped: not sent within ${deadlineMs / 1000} s of the launch's end` : '',
     ].filter(Boolean);
   }
 }

@@ -103,6 +103,22 @@ describe('Slack under its per-channel rate limit', () => {
     expect(`${live.text} ${JSON.stringify(live.blocks)}`).toContain('↩️ 200 rolled back');
   });
 
+  it("sends what matters first within a cancelled run's 2 s flush, and still reports its count", async () => {
+    const clock = new VirtualClock();
+    const { bus, script } = await pacedLaunch({ clock });
+    script.breachAndRollBack(ERROR_RATE_BREACH);
+    await bus.flush(2000);
+
+    // One a second after a burst of three, the live message first: four posts fit in what the queue takes of 2 s.
+    expect(replies().map((m) => m.text)).toEqual(MUST.slice(0, 3).map((pattern) => expect.stringMatching(pattern)));
+    const [warning, ...others] = warningsOf(bus);
+    expect(others).toEqual([]);
+    // All 400 chatter replies, and the outcome reply that no longer fitted: the summary counts them, nothing is silently lost.
+    expect(warning).toMatchObject({ source: 'slack-bot', dropped: 401 });
+    expect(warning!.message).toContain("1 message(s) dropped: not sent within 1.667 s of the launch's end");
+    expect(slack!.messages.find((m) => !m.thread_ts)!.text).toContain('rolled back at phase');
+  });
+
   it('waits out the 429s of a Slack stricter than the pacing, and still delivers what matters', async () => {
     const clock = new VirtualClock();
     const { bus, script } = await pacedLaunch({ clock, postLimit: { perSecond: 1, burst: 1 } });
