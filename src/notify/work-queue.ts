@@ -32,8 +32,9 @@ interface Entry extends WorkOptions {
  * records as one warning from the notifier (a subscriber cannot emit events of its own).
  *
  * Order is kept, except that droppable chatter gives way: it is dropped when a message that matters
- * has waited behind it too long, or when it could only start after the flush deadline. What is
- * dropped is counted in the flush's error, for the summary.
+ * has waited behind it too long, or when sending it would leave that message no time before the
+ * flush deadline. Anything that could only start after the deadline is dropped too. What is dropped
+ * is counted in the flush's error, for the summary.
  */
 export class WorkQueue {
   private readonly warnings: string[] = [];
