@@ -126,9 +126,9 @@ describe('Slack under its per-channel rate limit', () => {
     await bus.flush();
 
     expect(slack!.rateLimited['chat.postMessage']).toBeGreaterThan(0);
-    expect(clock.sleeps).toContain(1000);
     for (const pattern of MUST) expect(indexOf(replies(), pattern)).toBeGreaterThanOrEqual(0);
-    expect(warningsOf(bus)).toEqual([expect.objectContaining({ message: expect.stringMatching(/^\d+ progress message\(s\) dropped/) })]);
+    // Each refused post was retried after its Retry-After: no `ratelimited` failure among the warnings.
+    expect(warningsOf(bus)).toEqual([expect.objectContaining({ message: expect.stringMatching(/^\d+ progress message\(s\) dropped[^;]*$/) })]);
   });
 
   it('gives a webhook the same priorities: phase results give way to the failure, rollback and outcome', async () => {
