@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runSpec, eventsOf } from '../support/engine';
 import { parseSpec } from '../../src/spec/load';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { renderPlan, describeLiveSplit } from '../../src/report/plan';
 import { defaultSettings } from '../../src/inputs';
+import { managedFile, parseSplitClientsBlock } from '../../src/routers/nginx';
 import { NGINX_BINARY, appVersionsForTests, sample, startAppVersion, startHaproxy, startNginx } from '../support/traffic-servers';
 
 /** An in-house balancer's admin API: PUT /weights stores {stable, canary}; GET reads them back; `ignore` makes it drop writes. */
@@ -127,8 +130,36 @@ describe('routers in the plan and the spec', () => {
   });
 });
 
+/** What real `nginx -t` says of an http block including `managed` and proxying to `$app`: '' when it passes. */
+function nginxTest(managed: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'launch-nginx-t-'));
+  try {
+    writeFileSync(join(dir, 'managed.conf'), managed);
+    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/managed.conf;\n  server { listen 127.0.0.1:1; location / { proxy_pass http://$app; } }\n}\n`);
+    execFileSync(NGINX_BINARY, ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: 'pipe' });
+    return '';
+  } catch (error) {
+    return String((error as { stderr?: Buffer }).stderr ?? error);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('nginx router', () => {
   const apps = appVersionsForTests();
+
+  it('writes a split_clients file that nginx accepts at 0 %, 100 % and between, and reads each weight back', () => {
+    for (const key of ['$request_id', '${remote_addr}${http_user_agent}']) {
+      const config = parseSpec(canaryWith(`{ type: nginx, file: /tmp/x.conf, upstream: app, servers: { stable: '127.0.0.1:1', canary: '127.0.0.1:2' }, split_clients: { key: '${key}' } }`, '[{ set_weight: 10 }]'), 'launch.yml').strategy as { router: Parameters<typeof managedFile>[0] };
+      for (const weight of [0, 1, 50, 99, 100]) expect(nginxTest(managedFile(config.router, { stable: 'stable', canary: 'canary', weight })), `${key} at ${weight}%`).toBe('');
+      for (let weight = 0; weight <= 100; weight++) {
+        const split = parseSplitClientsBlock(managedFile(config.router, { stable: 'stable', canary: 'canary', weight }));
+        expect({ canary: split.canary ?? 0, stable: split.stable ?? 0 }).toEqual({ canary: weight, stable: 100 - weight });
+      }
+    }
+    // The witness that the check can fail: nginx refuses a 0% entry, the form the router never writes.
+    expect(nginxTest('upstream app_a { server 127.0.0.1:1; }\nsplit_clients "$request_id" $app { 0% app_a; * app_a; }\n')).toContain('invalid percent value "0%"');
+  });
 
   it('keeps the last good file and reloads nothing when nginx -t fails', async () => {
     const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address });
