@@ -205,8 +205,9 @@ describe('docs/strategies.md', () => {
   it('shows a complete, valid spec for every router', () => {
     const docs = readFileSync(new URL('../../docs/strategies.md', import.meta.url), 'utf8');
     const section = docs.slice(docs.indexOf('## Traffic routers'), docs.indexOf('## feature_flag'));
-    const specs = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => parseSpec(match[1]!, 'docs.yml'));
-    const routers = specs.map((spec) => (spec.strategy as { router?: { type: string } }).router?.type);
-    expect(routers).toEqual(['command', 'nginx', 'haproxy', 'http']);
+    // Launch specs only: the Kubernetes section shows a manifest too (its own test validates it).
+    const specs = [...section.matchAll(/```yaml\n(launch:[\s\S]*?)```/g)].map((match) => parseSpec(match[1]!, 'docs.yml'));
+    const routers = specs.map((spec) => (spec.strategy as { router?: { type: string; split_clients?: unknown } }).router);
+    expect(routers.map((router) => `${router?.type}${router?.split_clients ? ' split_clients' : ''}`)).toEqual(['command', 'nginx', 'nginx split_clients', 'haproxy', 'http', 'command', 'command']);
   });
 });
