@@ -123,6 +123,22 @@ describe('routers in the plan and the spec', () => {
     }
   });
 
+  it('shows an nginx split_clients router and the live split read from its file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launch-plan-'));
+    try {
+      const file = join(dir, 'split.conf');
+      const launch = prepareLaunch(parseSpec(canaryWith(`{ type: nginx, file: ${file}, upstream: shop, servers: { stable: '10.0.0.11:8080', canary: '10.0.0.12:8080' }, split_clients: { key: '$cookie_user' } }`, '[{ set_weight: 25 }]'), 'launch.yml'));
+      const plan = renderPlan(launch, defaultSettings(), {}, tmpdir());
+      const described = `nginx split_clients on $cookie_user setting $shop in ${file} (stable 10.0.0.11:8080, canary 10.0.0.12:8080)`;
+      expect(plan.text).toContain(`run:      traffic → canary 25%, stable 75% with ${described}, then read back`);
+      const router = launch.phases.find((phase) => phase.traffic)!.traffic!.router as Parameters<typeof managedFile>[0];
+      writeFileSync(file, managedFile(router, { stable: 'stable', canary: 'canary', weight: 25 }));
+      expect(await describeLiveSplit(launch, {}, tmpdir())).toBe(`Live split now: canary 25%, stable 75% (${described})`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a router whose backends are not the strategy’s, and a router beside the command it replaces', () => {
     expect(() => parseSpec(canaryWith('{ type: haproxy, socket: /run/admin.sock, backend: app, servers: { old: s1, new: s2 } }', '[{ set_weight: 10 }]'), 'launch.yml')).toThrow(/router.*backends old, new, expected exactly stable and canary/);
     const both = canaryWith(`{ type: command, set_weight: 'true' }`, '[{ set_weight: 10 }]').replace("    remove: 'true'\n", "    remove: 'true'\n    set_weight: 'true'\n");
