@@ -23,7 +23,11 @@ const config = z.lazy(() =>
         .optional()
         .meta({ description: 'Instead of one weighted upstream: an upstream per backend and a split_clients block setting $UPSTREAM to the chosen one (proxy_pass http://$UPSTREAM)' }),
     })
-    .strict(),
+    .strict()
+    .superRefine((c, ctx) => {
+      // `proxy_pass http://$shop-app` would read the variable $shop: a variable name has no "-".
+      if (c.split_clients && c.upstream.includes('-')) ctx.addIssue({ code: 'custom', path: ['upstream'], message: `with split_clients the upstream names the variable $${c.upstream}: use letters, digits and "_" only` });
+    }),
 );
 type NginxConfig = z.output<typeof config>;
 

@@ -139,10 +139,11 @@ describe('routers in the plan and the spec', () => {
     }
   });
 
-  it('refuses a router whose backends are not the strategy’s, and a router beside the command it replaces', () => {
+  it('refuses a router whose backends are not the strategy’s, a router beside the command it replaces, and a split_clients variable nginx cannot name', () => {
     expect(() => parseSpec(canaryWith('{ type: haproxy, socket: /run/admin.sock, backend: app, servers: { old: s1, new: s2 } }', '[{ set_weight: 10 }]'), 'launch.yml')).toThrow(/router.*backends old, new, expected exactly stable and canary/);
     const both = canaryWith(`{ type: command, set_weight: 'true' }`, '[{ set_weight: 10 }]').replace("    remove: 'true'\n", "    remove: 'true'\n    set_weight: 'true'\n");
     expect(() => parseSpec(both, 'launch.yml')).toThrow(/exactly one of set_weight \(a command\) or router/);
+    expect(() => parseSpec(canaryWith(`{ type: nginx, file: /tmp/x.conf, upstream: shop-app, servers: { stable: 'a:1', canary: 'b:1' }, split_clients: { key: '$request_id' } }`, '[{ set_weight: 10 }]'), 'launch.yml')).toThrow(/upstream: with split_clients the upstream names the variable \$shop-app/);
   });
 });
 
