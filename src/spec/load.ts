@@ -130,7 +130,7 @@ function describeIssue(
     path = [...path, key];
     message = `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}${issue.keys.length > 1 ? `; also unknown: ${issue.keys.slice(1).join(', ')}` : ''}`;
   } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    // The union says which values it knows; the path says whether it is a strategy or a check.
+    // The union says which values it knows; the path says whether it is a strategy, a router, a preset or a check.
     const types = (issue as { options?: unknown[] }).options?.map(String) ?? [];
     const what = UNION_NAMES[String(path.at(-2))] ?? 'check type';
     const given = valueAt(path);
