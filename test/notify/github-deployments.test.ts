@@ -47,6 +47,10 @@ describe('GitHub deployments', () => {
       transient_environment: false,
       payload: { tool: 'launch-action', mode: 'launch', version: '1.4.0', previous_version: '1.3.9', spec_digest: 'sha256:0f1e2d', phases: ['migrate', 'canary-1', 'canary-2'], launch_id: '4242-1', run_id: '4242', run_attempt: '1' },
     });
+    for (const request of github.server.requests) {
+      expect(request.headers).toMatchObject({ accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', authorization: `token ${SECRETS.githubToken}` });
+      expect(request.headers['user-agent']).toMatch(/^launch-action octokit-core/);
+    }
     expect(deployment!.statuses).toEqual([
       expect.objectContaining({ state: 'in_progress', log_url: RUN_URL, environment_url: 'https://shop.example.com', description: 'Launching: checkout 1.4.0 → production' }),
       expect.objectContaining({ state: 'success', log_url: RUN_URL, description: 'succeeded (4m12s)' }),
