@@ -1,0 +1,155 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { prepareLaunch } from '../../src/spec/prepare';
+import { startMetricsApp, type MetricsApp } from '../support/metrics-app';
+import { prng } from '../support/prng';
+import { startPrometheus } from '../support/prometheus';
+import { waitFor } from '../support/wait-for';
+import { metricContext, prometheusAt, runMetric } from './context';
+
+/**
+ * Canary analysis soaks against real Prometheus: per launch, a stable and a canary instance of a small
+ * app with seeded random errors and latency, scraped as two targets (so at their own scrape offsets),
+ * watched at once by a baseline comparison (the error rate's ratio to stable) and by a Mann-Whitney
+ * judgement (error rate and p99 latency). Time is compressed about 60×: a 250 ms scrape, 1 s rate
+ * windows and measurement intervals of 1 s (comparison) and 3 s (judgement) stand for 15 s, 1 m, 1 m
+ * and 3 m.
+ */
+
+export type Scenario = 'equal-degradation' | 'unchanged' | 'canary-3x-errors';
+export type Analysis = 'baseline' | 'judge';
+
+/** Milliseconds. */
+export const TIMING = {
+  scrape: 250,
+  rateWindow: 1000,
+  sustain: 500,
+  baselineInterval: 1000,
+  judgeInterval: 3000,
+  judgeWindow: 6000,
+  /** How long each launch is analysed; the fault (if any) comes 2–3 s in. */
+  launchMs: 12_000,
+} as const;
+
+const BASE_ERROR_RATE = 0.01;
+const LATENCY_MS = 40;
+/** Requests per second each instance records: at 1 s windows, about what a 1 m window holds at 80 rps. */
+const PER_SECOND = 5000;
+
+export interface LaunchResult {
+  scenario: Scenario;
+  analysis: Analysis;
+  rolledBack: boolean;
+  /** Time from the fault to the rollback, in measurement intervals (a rolled-back launch with a fault). */
+  intervalsToRollback?: number;
+  message: string;
+}
+
+interface Pair {
+  id: string;
+  stable: MetricsApp;
+  canary: MetricsApp;
+}
+
+const FAULTS: Record<Scenario, (pair: Pair) => void> = {
+  // A shared dependency fails: both versions serve ten times the errors, twice as slowly.
+  'equal-degradation': ({ stable, canary }) => {
+    for (const app of [stable, canary]) {
+      app.setErrorRate(BASE_ERROR_RATE * 10);
+      app.setLatency(LATENCY_MS * 2);
+    }
+  },
+  unchanged: () => undefined,
+  'canary-3x-errors': ({ canary }) => canary.setErrorRate(BASE_ERROR_RATE * 3),
+};
+
+function launchContext(url: string, pair: Pair) {
+  const ctx = metricContext(
+    {
+      service: 'app',
+      metric_preset: {
+        type: 'http-requests-total',
+        match: { pair: pair.id },
+        window: `${TIMING.rateWindow}ms`,
+        no_data: 'inconclusive',
+        baseline: { max_ratio: 2, immediate_ratio: 5, floor: 0.001, sustain: `${TIMING.sustain}ms` },
+      },
+    },
+    { settings: { ...prometheusAt(url), version: 'v2', previousVersion: 'v1' } },
+  );
+  const launch = prepareLaunch(ctx.launch);
+  // A judgement ranges over each metric's own window, which the preset leaves at the 5 m default.
+  for (const metric of Object.values(launch.metrics)) metric.window = TIMING.judgeWindow;
+  return { ...ctx, launch };
+}
+
+const CHECKS: Record<Analysis, { interval: number; config: Record<string, unknown> }> = {
+  baseline: { interval: TIMING.baselineInterval, config: { metric: 'error_rate', interval: `${TIMING.baselineInterval}ms`, count: TIMING.launchMs / TIMING.baselineInterval } },
+  judge: {
+    interval: TIMING.judgeInterval,
+    config: {
+      judge: { metrics: ['error_rate', 'latency_p99_ms'] },
+      interval: `${TIMING.judgeInterval}ms`,
+      count: TIMING.launchMs / TIMING.judgeInterval,
+    },
+  },
+};
+
+/** One launch on one pair: both analyses at once, the scenario's fault 2–3 s in (seeded). */
+async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number): Promise<LaunchResult[]> {
+  const started = Date.now();
+  let faultAt: number | undefined;
+  const fault = delay(faultAfterMs).then(() => {
+    faultAt = Date.now();
+    FAULTS[scenario](pair);
+  });
+  const results = await Promise.all(
+    (Object.keys(CHECKS) as Analysis[]).map(async (analysis) => {
+      const { interval, config } = CHECKS[analysis];
+      const result = await runMetric(config, launchContext(url, pair));
+      const endedAt = Date.now();
+      const faulted = scenario !== 'unchanged' && faultAt !== undefined;
+      return {
+        scenario,
+        analysis,
+        rolledBack: !result.passed,
+        intervalsToRollback: !result.passed && faulted ? (endedAt - faultAt!) / interval : undefined,
+        message: `${((endedAt - started) / 1000).toFixed(1)}s: ${result.message}`,
+      };
+    }),
+  );
+  await fault;
+  return results;
+}
+
+/**
+ * `launches` launches of one scenario, all at once against one real Prometheus, seeded by `seed`:
+ * the instances' errors and latencies, and when the fault comes.
+ */
+export async function soak(scenario: Scenario, launches: number, seed: number): Promise<LaunchResult[]> {
+  const random = prng(seed);
+  const pairs: Pair[] = await Promise.all(
+    Array.from({ length: launches }, async (_, index) => {
+      const start = (version: string, offset: number) =>
+        startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: PER_SECOND, random: prng(seed * 1000 + index * 2 + offset) });
+      const [stable, canary] = await Promise.all([start('v1', 0), start('v2', 1)]);
+      return { id: `${scenario}-${index}`, stable: stable!, canary: canary! };
+    }),
+  );
+  const targets = pairs.flatMap((pair) => [pair.stable, pair.canary].map((app) => ({ address: app.address, labels: { job: 'app', pair: pair.id } })));
+  const prometheus = await startPrometheus({ targets, scrapeInterval: `${TIMING.scrape}ms` });
+  try {
+    // Every instance has a full judgement window of history before its launch starts.
+    const scrapes = TIMING.judgeWindow / TIMING.scrape - 2;
+    await waitFor(
+      async () => (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${TIMING.judgeWindow}ms]) >= ${scrapes}`)).length === targets.length,
+      `a ${TIMING.judgeWindow} ms history for all ${targets.length} instances`,
+      60_000,
+      200,
+    );
+    const results = await Promise.all(pairs.map((pair) => launch(prometheus.url, pair, scenario, 2000 + random() * 1000)));
+    return results.flat();
+  } finally {
+    await prometheus.stop();
+    await Promise.all(pairs.flatMap((pair) => [pair.stable.close(), pair.canary.close()]));
+  }
+}
