@@ -62,7 +62,18 @@ const FAULTS: Record<Scenario, (pair: Pair) => void> = {
   'canary-3x-errors': ({ canary }) => canary.setErrorRate(BASE_ERROR_RATE * 3),
 };
 
-function launchContext(url: string, pair: Pair) {
+/**
+ * `guards: false` is the analysis as it was before them, for comparison: a ratio breach counts on one
+ * reading (sustain 0) and the judgement runs at confidence 0.95 with no effect size, over samples a
+ * quarter of a rate window apart (the 15 s default step under a 1 m window).
+ */
+export interface SoakOptions {
+  launches: number;
+  seed: number;
+  guards?: boolean;
+}
+
+function launchContext(url: string, pair: Pair, guards: boolean) {
   const ctx = metricContext(
     {
       service: 'app',
@@ -71,14 +82,17 @@ function launchContext(url: string, pair: Pair) {
         match: { pair: pair.id },
         window: `${TIMING.rateWindow}ms`,
         no_data: 'inconclusive',
-        baseline: { max_ratio: 2, immediate_ratio: 5, floor: 0.001, sustain: `${TIMING.sustain}ms` },
+        baseline: { max_ratio: 2, immediate_ratio: 5, floor: 0.001, sustain: `${guards ? TIMING.sustain : 0}ms` },
       },
     },
     { settings: { ...prometheusAt(url), version: 'v2', previousVersion: 'v1' } },
   );
   const launch = prepareLaunch(ctx.launch);
   // A judgement ranges over each metric's own window, which the preset leaves at the 5 m default.
-  for (const metric of Object.values(launch.metrics)) metric.window = TIMING.judgeWindow;
+  for (const metric of Object.values(launch.metrics)) {
+    metric.window = TIMING.judgeWindow;
+    if (!guards) Object.assign(metric, { step: TIMING.rateWindow / 4, analysis: { confidence: 0.95, effect_size: 1 } });
+  }
   return { ...ctx, launch };
 }
 
@@ -95,7 +109,7 @@ const CHECKS: Record<Analysis, { interval: number; config: Record<string, unknow
 };
 
 /** One launch on one pair: both analyses at once, the scenario's fault 2–3 s in (seeded). */
-async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number): Promise<LaunchResult[]> {
+async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number, guards: boolean): Promise<LaunchResult[]> {
   const started = Date.now();
   let faultAt: number | undefined;
   const fault = delay(faultAfterMs).then(() => {
@@ -105,7 +119,7 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
   const results = await Promise.all(
     (Object.keys(CHECKS) as Analysis[]).map(async (analysis) => {
       const { interval, config } = CHECKS[analysis];
-      const result = await runMetric(config, launchContext(url, pair));
+      const result = await runMetric(config, launchContext(url, pair, guards));
       const endedAt = Date.now();
       const faulted = scenario !== 'unchanged' && faultAt !== undefined;
       return {
@@ -125,7 +139,7 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
  * `launches` launches of one scenario, all at once against one real Prometheus, seeded by `seed`:
  * the instances' errors and latencies, and when the fault comes.
  */
-export async function soak(scenario: Scenario, launches: number, seed: number): Promise<LaunchResult[]> {
+export async function soak(scenario: Scenario, { launches, seed, guards = true }: SoakOptions): Promise<LaunchResult[]> {
   const random = prng(seed);
   const pairs: Pair[] = await Promise.all(
     Array.from({ length: launches }, async (_, index) => {
@@ -138,15 +152,16 @@ export async function soak(scenario: Scenario, launches: number, seed: number): 
   const targets = pairs.flatMap((pair) => [pair.stable, pair.canary].map((app) => ({ address: app.address, labels: { job: 'app', pair: pair.id } })));
   const prometheus = await startPrometheus({ targets, scrapeInterval: `${TIMING.scrape}ms` });
   try {
-    // Every instance has a full judgement window of history before its launch starts.
-    const scrapes = TIMING.judgeWindow / TIMING.scrape - 2;
+    // Every instance has a judgement window of history, and a rate window before it, ere its launch
+    // starts: a judgement of a series younger than its window would compare start-up, not versions.
+    const history = TIMING.judgeWindow + 2 * TIMING.rateWindow;
     await waitFor(
-      async () => (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${TIMING.judgeWindow}ms]) >= ${scrapes}`)).length === targets.length,
-      `a ${TIMING.judgeWindow} ms history for all ${targets.length} instances`,
+      async () => (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${history}ms]) >= ${history / TIMING.scrape - 1}`)).length === targets.length,
+      `a ${history} ms history for all ${targets.length} instances`,
       60_000,
       200,
     );
-    const results = await Promise.all(pairs.map((pair) => launch(prometheus.url, pair, scenario, 2000 + random() * 1000)));
+    const results = await Promise.all(pairs.map((pair) => launch(prometheus.url, pair, scenario, 2000 + random() * 1000, guards)));
     return results.flat();
   } finally {
     await prometheus.stop();
