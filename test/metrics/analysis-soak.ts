@@ -4,7 +4,7 @@ import { startMetricsApp, type MetricsApp } from '../support/metrics-app';
 import { prng } from '../support/prng';
 import { startPrometheus } from '../support/prometheus';
 import { waitFor } from '../support/wait-for';
-import { metricContext, prometheusAt, runMetric } from './context';
+import { measurements, metricContext, prometheusAt, runMetric } from './context';
 
 /**
  * Canary analysis soaks against real Prometheus: per launch, a stable and a canary instance of a small
@@ -17,6 +17,7 @@ import { metricContext, prometheusAt, runMetric } from './context';
 
 export type Scenario = 'equal-degradation' | 'unchanged' | 'canary-3x-errors';
 export type Analysis = 'baseline' | 'judge';
+export const ANALYSES: readonly Analysis[] = ['baseline', 'judge'];
 
 /** Milliseconds. */
 export const TIMING = {
@@ -24,10 +25,11 @@ export const TIMING = {
   rateWindow: 1000,
   sustain: 500,
   baselineInterval: 1000,
-  judgeInterval: 3000,
+  /** A judgement every window, as Kayenta's intervals go: each sees a fresh window. */
+  judgeInterval: 6000,
   judgeWindow: 6000,
   /** How long each launch is analysed; the fault (if any) comes 2–3 s in. */
-  launchMs: 12_000,
+  launchMs: 18_000,
 } as const;
 
 const BASE_ERROR_RATE = 0.01;
@@ -39,7 +41,10 @@ export interface LaunchResult {
   scenario: Scenario;
   analysis: Analysis;
   rolledBack: boolean;
-  /** Time from the fault to the rollback, in measurement intervals (a rolled-back launch with a fault). */
+  /** Rolled back before its fault came: a false alarm even in a scenario with a fault. */
+  beforeFault: boolean;
+  /** From the fault to the rollback: measurements taken (the one under way at the fault included), and time in intervals. */
+  measurementsToRollback?: number;
   intervalsToRollback?: number;
   message: string;
 }
@@ -112,21 +117,27 @@ const CHECKS: Record<Analysis, { interval: number; config: Record<string, unknow
 async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number, guards: boolean): Promise<LaunchResult[]> {
   const started = Date.now();
   let faultAt: number | undefined;
+  const contexts = { baseline: launchContext(url, pair, guards), judge: launchContext(url, pair, guards) };
+  const takenAtFault = { baseline: 0, judge: 0 };
   const fault = delay(faultAfterMs).then(() => {
     faultAt = Date.now();
+    for (const analysis of ANALYSES) takenAtFault[analysis] = measurements(contexts[analysis]).length;
     FAULTS[scenario](pair);
   });
   const results = await Promise.all(
-    (Object.keys(CHECKS) as Analysis[]).map(async (analysis) => {
+    ANALYSES.map(async (analysis): Promise<LaunchResult> => {
       const { interval, config } = CHECKS[analysis];
-      const result = await runMetric(config, launchContext(url, pair, guards));
+      const result = await runMetric(config, contexts[analysis]);
       const endedAt = Date.now();
-      const faulted = scenario !== 'unchanged' && faultAt !== undefined;
+      const afterFault = scenario !== 'unchanged' && faultAt !== undefined;
+      const rolledBack = !result.passed;
       return {
         scenario,
         analysis,
-        rolledBack: !result.passed,
-        intervalsToRollback: !result.passed && faulted ? (endedAt - faultAt!) / interval : undefined,
+        rolledBack,
+        beforeFault: rolledBack && !afterFault,
+        measurementsToRollback: rolledBack && afterFault ? measurements(contexts[analysis]).length - takenAtFault[analysis] : undefined,
+        intervalsToRollback: rolledBack && afterFault ? (endedAt - faultAt!) / interval : undefined,
         message: `${((endedAt - started) / 1000).toFixed(1)}s: ${result.message}`,
       };
     }),

@@ -85,11 +85,21 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
     if (failed) errorBudget -= 1;
     return failed;
   };
+  // Label children looked up once: a soak records thousands of requests a second per app.
+  const children = Object.fromEntries(
+    ['500', '200'].map((status) => [
+      status,
+      {
+        requests: requests?.labels({ [naming.version]: version, ...statusLabels(status, requestCounter?.status) }),
+        duration: duration.labels({ [naming.version]: version, ...statusLabels(status, durationStatus) }),
+      },
+    ]),
+  );
   const record = (failed: boolean, seconds: number): void => {
-    const status = failed ? '500' : '200';
+    const child = children[failed ? '500' : '200']!;
     served += 1;
-    requests?.labels({ [naming.version]: version, ...statusLabels(status, requestCounter?.status) }).inc();
-    duration.labels({ [naming.version]: version, ...statusLabels(status, durationStatus) }).observe(seconds);
+    child.requests?.inc();
+    child.duration.observe(seconds);
   };
 
   const server = await startServer(async (req, res) => {
