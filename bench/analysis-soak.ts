@@ -47,7 +47,7 @@ console.log(
 for (const guards of [true, false]) {
   console.log(guards ? '\nwith the guards (the defaults, docs/metrics.md):' : '\nwithout the guards, for comparison:');
   for (const scenario of SCENARIOS) {
-    const results = await soak(scenario, { launches: LAUNCHES, seed: SEED, guards });
+    const results = await soak([scenario], { launches: LAUNCHES, seed: SEED, guards });
     for (const analysis of ANALYSES) console.log(line(scenario, analysis, results));
     const example = results.find((result) => result.beforeFault || (result.rolledBack && scenario !== 'canary-3x-errors'));
     if (example) console.log(`  e.g. ${example.analysis}: ${example.message.slice(0, 260)}`);

@@ -147,15 +147,16 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
 }
 
 /**
- * `launches` launches of one scenario, all at once against one real Prometheus, seeded by `seed`:
- * the instances' errors and latencies, and when the fault comes.
+ * `launches` launches of each scenario, all at once against one real Prometheus, seeded by `seed`:
+ * the instances' errors and latencies, and when the faults come.
  */
-export async function soak(scenario: Scenario, { launches, seed, guards = true }: SoakOptions): Promise<LaunchResult[]> {
+export async function soak(scenarios: readonly Scenario[], { launches, seed, guards = true }: SoakOptions): Promise<LaunchResult[]> {
   const random = prng(seed);
+  const runs = scenarios.flatMap((scenario) => Array.from({ length: launches }, (_, index) => ({ scenario, index })));
   const pairs: Pair[] = await Promise.all(
-    Array.from({ length: launches }, async (_, index) => {
+    runs.map(async ({ scenario, index }, run) => {
       const start = (version: string, offset: number) =>
-        startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: PER_SECOND, random: prng(seed * 1000 + index * 2 + offset) });
+        startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: PER_SECOND, random: prng(seed * 1000 + run * 2 + offset) });
       const [stable, canary] = await Promise.all([start('v1', 0), start('v2', 1)]);
       return { id: `${scenario}-${index}`, stable: stable!, canary: canary! };
     }),
@@ -172,7 +173,7 @@ export async function soak(scenario: Scenario, { launches, seed, guards = true }
       60_000,
       200,
     );
-    const results = await Promise.all(pairs.map((pair) => launch(prometheus.url, pair, scenario, 2000 + random() * 1000, guards)));
+    const results = await Promise.all(pairs.map((pair, run) => launch(prometheus.url, pair, runs[run]!.scenario, 2000 + random() * 1000, guards)));
     return results.flat();
   } finally {
     await prometheus.stop();
