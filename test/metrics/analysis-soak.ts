@@ -10,9 +10,9 @@ import { measurements, metricContext, prometheusAt, runMetric } from './context'
  * Canary analysis soaks against real Prometheus: per launch, a stable and a canary instance of a small
  * app with seeded random errors and latency, scraped as two targets (so at their own scrape offsets),
  * watched at once by a baseline comparison (the error rate's ratio to stable) and by a Mann-Whitney
- * judgement (error rate and p99 latency). Time is compressed about 60×: a 250 ms scrape, 1 s rate
- * windows and measurement intervals of 1 s (comparison) and 3 s (judgement) stand for 15 s, 1 m, 1 m
- * and 3 m.
+ * judgement (error rate and p99 latency). Time is compressed 60×: a 250 ms scrape, 1 s rate windows,
+ * a 500 ms sustain and intervals of 1.5 s (comparison) and 6 s (judgement over 6 s) stand for the
+ * default 15 s scrape and 30 s sustain, 1 m windows, and intervals of 90 s and 6 m.
  */
 
 export type Scenario = 'equal-degradation' | 'unchanged' | 'canary-3x-errors';
@@ -24,7 +24,11 @@ export const TIMING = {
   scrape: 250,
   rateWindow: 1000,
   sustain: 500,
-  baselineInterval: 1000,
+  /**
+   * A canary-only rise shows in the comparison about half a rate window plus a scrape after it
+   * happens, and is confirmed `sustain` later: that must fit in one interval to roll back within two.
+   */
+  baselineInterval: 1500,
   /** A judgement every window, as Kayenta's intervals go: each sees a fresh window. */
   judgeInterval: 6000,
   judgeWindow: 6000,
@@ -34,19 +38,23 @@ export const TIMING = {
 
 const BASE_ERROR_RATE = 0.01;
 const LATENCY_MS = 40;
-/** Requests per second each instance records: at 1 s windows, about what a 1 m window holds at 80 rps. */
-const PER_SECOND = 5000;
+/** Requests per second each instance records: at 1 s windows, what a 1 m window holds at 170 rps. */
+const PER_SECOND = 10_000;
 
 export interface LaunchResult {
   scenario: Scenario;
   analysis: Analysis;
   rolledBack: boolean;
+  /** Rolled back for lack of data (a scrape gap on a loaded machine), not on the analysis' verdict. */
+  noData: boolean;
   /** Rolled back before its fault came: a false alarm even in a scenario with a fault. */
   beforeFault: boolean;
   /** From the fault to the rollback: measurements taken (the one under way at the fault included), and time in intervals. */
   measurementsToRollback?: number;
   intervalsToRollback?: number;
   message: string;
+  /** Each measurement: seconds from the fault (negative before it), verdict and text. */
+  log: string[];
 }
 
 interface Pair {
@@ -135,10 +143,12 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
         scenario,
         analysis,
         rolledBack,
+        noData: rolledBack && /no data/.test(result.message),
         beforeFault: rolledBack && !afterFault,
         measurementsToRollback: rolledBack && afterFault ? measurements(contexts[analysis]).length - takenAtFault[analysis] : undefined,
         intervalsToRollback: rolledBack && afterFault ? (endedAt - faultAt!) / interval : undefined,
         message: `${((endedAt - started) / 1000).toFixed(1)}s: ${result.message}`,
+        log: measurements(contexts[analysis]).map((m, index) => `${index < takenAtFault[analysis] ? 'before' : 'after'} the fault: ${m.verdict} ${m.message ?? ''}`),
       };
     }),
   );
