@@ -10,36 +10,39 @@ import { measurements, metricContext, prometheusAt, runMetric } from './context'
  * Canary analysis soaks against real Prometheus: per launch, a stable and a canary instance of a small
  * app with seeded random errors and latency, scraped as two targets (so at their own scrape offsets),
  * watched at once by a baseline comparison (the error rate's ratio to stable) and by a Mann-Whitney
- * judgement (error rate and p99 latency). Time is compressed 60×: a 250 ms scrape, 1 s rate windows,
- * a 500 ms sustain and intervals of 1.5 s (comparison) and 6 s (judgement over 6 s) stand for the
- * default 15 s scrape and 30 s sustain, 1 m windows, and intervals of 90 s and 6 m.
+ * judgement (error rate and p99 latency). Time is compressed: `minuteMs` stands for a minute, and
+ * the scrape (15 s), rate window (1 m), sustain (30 s, the default) and intervals (comparison 90 s,
+ * judgement 6 m over 6 m) shrink with it.
  */
 
 export type Scenario = 'equal-degradation' | 'unchanged' | 'canary-3x-errors';
 export type Analysis = 'baseline' | 'judge';
 export const ANALYSES: readonly Analysis[] = ['baseline', 'judge'];
 
-/** Milliseconds. */
-export const TIMING = {
-  scrape: 250,
-  rateWindow: 1000,
-  sustain: 500,
-  /**
-   * A canary-only rise shows in the comparison about half a rate window plus a scrape after it
-   * happens, and is confirmed `sustain` later: that must fit in one interval to roll back within two.
-   */
-  baselineInterval: 1500,
-  /** A judgement every window, as Kayenta's intervals go: each sees a fresh window. */
-  judgeInterval: 6000,
-  judgeWindow: 6000,
-  /** How long each launch is analysed; the fault (if any) comes 2–3 s in. */
-  launchMs: 18_000,
-} as const;
+/** The soak's times in milliseconds, for `minuteMs` standing in for a minute. */
+export function timing(minuteMs: number) {
+  return {
+    scrape: minuteMs / 4,
+    rateWindow: minuteMs,
+    sustain: minuteMs / 2,
+    /**
+     * A canary-only rise shows in the comparison about half a rate window plus a scrape after it
+     * happens, and is confirmed `sustain` later: that must fit in one interval to roll back within two.
+     */
+    baselineInterval: minuteMs * 1.5,
+    /** A judgement every window, as Kayenta's intervals go: each sees a fresh window. */
+    judgeInterval: minuteMs * 6,
+    judgeWindow: minuteMs * 6,
+    /** How long each launch is analysed; the fault (if any) comes 2–3 minutes in. */
+    launchMs: minuteMs * 18,
+  };
+}
+type Timing = ReturnType<typeof timing>;
 
 const BASE_ERROR_RATE = 0.01;
 const LATENCY_MS = 40;
-/** Requests per second each instance records: at 1 s windows, what a 1 m window holds at 170 rps. */
-const PER_SECOND = 10_000;
+/** Requests each instance records per rate window: what a 1 m window holds at 170 requests a second. */
+const PER_WINDOW = 10_000;
 
 export interface LaunchResult {
   scenario: Scenario;
@@ -84,9 +87,11 @@ export interface SoakOptions {
   launches: number;
   seed: number;
   guards?: boolean;
+  /** Milliseconds standing in for a minute (default 1000: a 250 ms scrape). */
+  minuteMs?: number;
 }
 
-function launchContext(url: string, pair: Pair, guards: boolean) {
+function launchContext(url: string, pair: Pair, guards: boolean, TIMING: Timing) {
   const ctx = metricContext(
     {
       service: 'app',
@@ -109,7 +114,7 @@ function launchContext(url: string, pair: Pair, guards: boolean) {
   return { ...ctx, launch };
 }
 
-const CHECKS: Record<Analysis, { interval: number; config: Record<string, unknown> }> = {
+const checks = (TIMING: Timing): Record<Analysis, { interval: number; config: Record<string, unknown> }> => ({
   baseline: { interval: TIMING.baselineInterval, config: { metric: 'error_rate', interval: `${TIMING.baselineInterval}ms`, count: TIMING.launchMs / TIMING.baselineInterval } },
   judge: {
     interval: TIMING.judgeInterval,
@@ -119,13 +124,13 @@ const CHECKS: Record<Analysis, { interval: number; config: Record<string, unknow
       count: TIMING.launchMs / TIMING.judgeInterval,
     },
   },
-};
+});
 
-/** One launch on one pair: both analyses at once, the scenario's fault 2–3 s in (seeded). */
-async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number, guards: boolean): Promise<LaunchResult[]> {
+/** One launch on one pair: both analyses at once, the scenario's fault `faultAfterMs` in. */
+async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number, guards: boolean, TIMING: Timing): Promise<LaunchResult[]> {
   const started = Date.now();
   let faultAt: number | undefined;
-  const contexts = { baseline: launchContext(url, pair, guards), judge: launchContext(url, pair, guards) };
+  const contexts = { baseline: launchContext(url, pair, guards, TIMING), judge: launchContext(url, pair, guards, TIMING) };
   const takenAtFault = { baseline: 0, judge: 0 };
   const fault = delay(faultAfterMs).then(() => {
     faultAt = Date.now();
@@ -134,7 +139,7 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
   });
   const results = await Promise.all(
     ANALYSES.map(async (analysis): Promise<LaunchResult> => {
-      const { interval, config } = CHECKS[analysis];
+      const { interval, config } = checks(TIMING)[analysis];
       const result = await runMetric(config, contexts[analysis]);
       const endedAt = Date.now();
       const afterFault = scenario !== 'unchanged' && faultAt !== undefined;
@@ -160,13 +165,14 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
  * `launches` launches of each scenario, all at once against one real Prometheus, seeded by `seed`:
  * the instances' errors and latencies, and when the faults come.
  */
-export async function soak(scenarios: readonly Scenario[], { launches, seed, guards = true }: SoakOptions): Promise<LaunchResult[]> {
+export async function soak(scenarios: readonly Scenario[], { launches, seed, guards = true, minuteMs = 1000 }: SoakOptions): Promise<LaunchResult[]> {
+  const TIMING = timing(minuteMs);
   const random = prng(seed);
   const runs = scenarios.flatMap((scenario) => Array.from({ length: launches }, (_, index) => ({ scenario, index })));
   const pairs: Pair[] = await Promise.all(
     runs.map(async ({ scenario, index }, run) => {
       const start = (version: string, offset: number) =>
-        startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: PER_SECOND, random: prng(seed * 1000 + run * 2 + offset) });
+        startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: (PER_WINDOW * 1000) / TIMING.rateWindow, random: prng(seed * 1000 + run * 2 + offset) });
       const [stable, canary] = await Promise.all([start('v1', 0), start('v2', 1)]);
       return { id: `${scenario}-${index}`, stable: stable!, canary: canary! };
     }),
@@ -183,7 +189,7 @@ export async function soak(scenarios: readonly Scenario[], { launches, seed, gua
       60_000,
       200,
     );
-    const results = await Promise.all(pairs.map((pair, run) => launch(prometheus.url, pair, runs[run]!.scenario, 2000 + random() * 1000, guards)));
+    const results = await Promise.all(pairs.map((pair, run) => launch(prometheus.url, pair, runs[run]!.scenario, (2 + random()) * minuteMs, guards, TIMING)));
     return results.flat();
   } finally {
     await prometheus.stop();
