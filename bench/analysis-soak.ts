@@ -17,7 +17,7 @@ import { ANALYSES, soak, timing, type Analysis, type LaunchResult, type Scenario
 const LAUNCHES = 20;
 /** A minute in 2 s (a 500 ms scrape): 40 instances at a 250 ms scrape lose scrapes on a loaded 2-core machine. */
 const MINUTE_MS = 2000;
-const TIMING = timing(MINUTE_MS);
+const TIMES = timing(MINUTE_MS);
 const SEED = 20261203;
 const FALSE_ALARM_TARGET = 1 / 20;
 const ROLLBACK_WITHIN_INTERVALS = 2;
@@ -47,8 +47,8 @@ function line(scenario: Scenario, analysis: Analysis, results: LaunchResult[]): 
 
 const started = Date.now();
 console.log(
-  `${LAUNCHES} launches per scenario, seed ${SEED}; scrape ${TIMING.scrape} ms, rate window ${TIMING.rateWindow} ms, ` +
-    `comparison every ${TIMING.baselineInterval} ms, judgement every ${TIMING.judgeInterval} ms over ${TIMING.judgeWindow} ms, launches of ${TIMING.launchMs} ms`,
+  `${LAUNCHES} launches per scenario, seed ${SEED}; scrape ${TIMES.scrape} ms, rate window ${TIMES.rateWindow} ms, ` +
+    `comparison every ${TIMES.baselineInterval} ms, judgement every ${TIMES.judgeInterval} ms over ${TIMES.judgeWindow} ms, launches of ${TIMES.launchMs} ms`,
 );
 /** Each scenario of `batches` on its own Prometheus; the scenarios of one batch share one. */
 async function run(title: string, batches: Scenario[][], guards: boolean): Promise<void> {

@@ -91,16 +91,16 @@ export interface SoakOptions {
   minuteMs?: number;
 }
 
-function launchContext(url: string, pair: Pair, guards: boolean, TIMING: Timing) {
+function launchContext(url: string, pair: Pair, guards: boolean, times: Timing) {
   const ctx = metricContext(
     {
       service: 'app',
       metric_preset: {
         type: 'http-requests-total',
         match: { pair: pair.id },
-        window: `${TIMING.rateWindow}ms`,
+        window: `${times.rateWindow}ms`,
         no_data: 'inconclusive',
-        baseline: { max_ratio: 2, immediate_ratio: 5, floor: 0.001, sustain: `${guards ? TIMING.sustain : 0}ms` },
+        baseline: { max_ratio: 2, immediate_ratio: 5, floor: 0.001, sustain: `${guards ? times.sustain : 0}ms` },
       },
     },
     { settings: { ...prometheusAt(url), version: 'v2', previousVersion: 'v1' } },
@@ -108,29 +108,29 @@ function launchContext(url: string, pair: Pair, guards: boolean, TIMING: Timing)
   const launch = prepareLaunch(ctx.launch);
   // A judgement ranges over each metric's own window, which the preset leaves at the 5 m default.
   for (const metric of Object.values(launch.metrics)) {
-    metric.window = TIMING.judgeWindow;
-    if (!guards) Object.assign(metric, { step: TIMING.rateWindow / 4, analysis: { confidence: 0.95, effect_size: 1 } });
+    metric.window = times.judgeWindow;
+    if (!guards) Object.assign(metric, { step: times.rateWindow / 4, analysis: { confidence: 0.95, effect_size: 1 } });
   }
   return { ...ctx, launch };
 }
 
-const checks = (TIMING: Timing): Record<Analysis, { interval: number; config: Record<string, unknown> }> => ({
-  baseline: { interval: TIMING.baselineInterval, config: { metric: 'error_rate', interval: `${TIMING.baselineInterval}ms`, count: TIMING.launchMs / TIMING.baselineInterval } },
+const checks = (times: Timing): Record<Analysis, { interval: number; config: Record<string, unknown> }> => ({
+  baseline: { interval: times.baselineInterval, config: { metric: 'error_rate', interval: `${times.baselineInterval}ms`, count: times.launchMs / times.baselineInterval } },
   judge: {
-    interval: TIMING.judgeInterval,
+    interval: times.judgeInterval,
     config: {
       judge: { metrics: ['error_rate', 'latency_p99_ms'] },
-      interval: `${TIMING.judgeInterval}ms`,
-      count: TIMING.launchMs / TIMING.judgeInterval,
+      interval: `${times.judgeInterval}ms`,
+      count: times.launchMs / times.judgeInterval,
     },
   },
 });
 
 /** One launch on one pair: both analyses at once, the scenario's fault `faultAfterMs` in. */
-async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number, guards: boolean, TIMING: Timing): Promise<LaunchResult[]> {
+async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number, guards: boolean, times: Timing): Promise<LaunchResult[]> {
   const started = Date.now();
   let faultAt: number | undefined;
-  const contexts = { baseline: launchContext(url, pair, guards, TIMING), judge: launchContext(url, pair, guards, TIMING) };
+  const contexts = { baseline: launchContext(url, pair, guards, times), judge: launchContext(url, pair, guards, times) };
   const takenAtFault = { baseline: 0, judge: 0 };
   const fault = delay(faultAfterMs).then(() => {
     faultAt = Date.now();
@@ -139,7 +139,7 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
   });
   const results = await Promise.all(
     ANALYSES.map(async (analysis): Promise<LaunchResult> => {
-      const { interval, config } = checks(TIMING)[analysis];
+      const { interval, config } = checks(times)[analysis];
       const result = await runMetric(config, contexts[analysis]);
       const endedAt = Date.now();
       const afterFault = scenario !== 'unchanged' && faultAt !== undefined;
@@ -166,30 +166,30 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
  * the instances' errors and latencies, and when the faults come.
  */
 export async function soak(scenarios: readonly Scenario[], { launches, seed, guards = true, minuteMs = 1000 }: SoakOptions): Promise<LaunchResult[]> {
-  const TIMING = timing(minuteMs);
+  const times = timing(minuteMs);
   const random = prng(seed);
   const runs = scenarios.flatMap((scenario) => Array.from({ length: launches }, (_, index) => ({ scenario, index })));
   const pairs: Pair[] = await Promise.all(
     runs.map(async ({ scenario, index }, run) => {
       const start = (version: string, offset: number) =>
-        startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: (PER_WINDOW * 1000) / TIMING.rateWindow, random: prng(seed * 1000 + run * 2 + offset) });
+        startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: (PER_WINDOW * 1000) / times.rateWindow, random: prng(seed * 1000 + run * 2 + offset) });
       const [stable, canary] = await Promise.all([start('v1', 0), start('v2', 1)]);
       return { id: `${scenario}-${index}`, stable: stable!, canary: canary! };
     }),
   );
   const targets = pairs.flatMap((pair) => [pair.stable, pair.canary].map((app) => ({ address: app.address, labels: { job: 'app', pair: pair.id } })));
-  const prometheus = await startPrometheus({ targets, scrapeInterval: `${TIMING.scrape}ms` });
+  const prometheus = await startPrometheus({ targets, scrapeInterval: `${times.scrape}ms` });
   try {
     // Every instance has a judgement window of history, and a rate window before it, ere its launch
     // starts: a judgement of a series younger than its window would compare start-up, not versions.
-    const history = TIMING.judgeWindow + 2 * TIMING.rateWindow;
+    const history = times.judgeWindow + 2 * times.rateWindow;
     await waitFor(
-      async () => (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${history}ms]) >= ${history / TIMING.scrape - 1}`)).length === targets.length,
+      async () => (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${history}ms]) >= ${history / times.scrape - 1}`)).length === targets.length,
       `a ${history} ms history for all ${targets.length} instances`,
       60_000,
       200,
     );
-    const results = await Promise.all(pairs.map((pair, run) => launch(prometheus.url, pair, runs[run]!.scenario, (2 + random()) * minuteMs, guards, TIMING)));
+    const results = await Promise.all(pairs.map((pair, run) => launch(prometheus.url, pair, runs[run]!.scenario, (2 + random()) * minuteMs, guards, times)));
     return results.flat();
   } finally {
     await prometheus.stop();
