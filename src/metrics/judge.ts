@@ -25,7 +25,8 @@ export interface Score {
 /**
  * The smallest two-sided p-value samples of these sizes can give (every canary value above every
  * baseline value): 2 / C(m+n, m). At or above 1 − confidence no data could ever be significant, so a
- * judgement of them would pass by construction: NoData instead (5 a side at 0.98; 4 at 0.95).
+ * judgement of them would pass by construction: NoData instead. The fewest that can show a
+ * difference: 5 a side at 0.98, 4 at 0.95.
  */
 function leastPValue(m: number, n: number): number {
   let orderings = 1;

@@ -40,8 +40,8 @@ function asNumber(selected: unknown, where: string): number | null {
 export function webProvider(config: WebConfig): MetricProvider {
   return {
     describe: (request) => `${request.method} ${redactUrl(request.query ?? '')}${request.select ? ` select ${request.select}` : ''}`,
-    // An endpoint answers for the present only: `at` is not sent, and a judgement or a sustained
-    // baseline breach (which read the past) is refused or not confirmed.
+    // An endpoint answers for the present only: `at` is not sent. Judgements (which read the past)
+    // are refused, and a baseline breach counts on its one reading, unconfirmed by `sustain`.
     instant: async (request, _at, signal): Promise<Series[]> => {
       const url = request.query ?? '';
       const what = `${request.method} ${redactUrl(url)}`;
