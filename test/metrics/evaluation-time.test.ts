@@ -57,6 +57,7 @@ describe('one evaluation time per measurement', () => {
     expect(blip.message).toMatch(/^check = 0\.03 is 3× baseline 0\.01, above max_ratio 2, not sustained: 20s before, check = 0\.01 is 1× baseline 0\.01/);
     const [latest, earlier] = [...new Set(asked(srv).map((q) => q.time))];
     expect(asked(srv)).toHaveLength(4);
+    expect(blip.threshold).toBe('≤ 2× baseline and breaches sustained 20s');
     expect(Math.round((latest! - earlier!) * 1000)).toBe(20_000);
   });
 
