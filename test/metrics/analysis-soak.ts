@@ -183,9 +183,14 @@ export async function soak(scenarios: readonly Scenario[], { launches, seed, gua
     // Every instance has a judgement window of history, and a rate window before it, ere its launch
     // starts: a judgement of a series younger than its window would compare start-up, not versions.
     const history = times.judgeWindow + 2 * times.rateWindow;
+    // And every series has a rate right now: a scrape just missed on a loaded machine would otherwise
+    // read as no data at the first measurement.
+    const ready = async () =>
+      (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${history}ms]) >= ${history / times.scrape - 1}`)).length === targets.length &&
+      (await prometheus.query(`rate(http_requests_total{code="500"}[${times.rateWindow}ms])`)).length === targets.length;
     await waitFor(
-      async () => (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${history}ms]) >= ${history / times.scrape - 1}`)).length === targets.length,
-      `a ${history} ms history for all ${targets.length} instances`,
+      ready,
+      `a ${history} ms history and a current rate for all ${targets.length} instances`,
       60_000,
       200,
     );
