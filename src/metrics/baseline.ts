@@ -1,5 +1,6 @@
 import type { Baseline } from './schema';
 import { formatValue } from './format';
+import { formatDuration } from '../spec/duration';
 
 export interface BaselineComparison {
   ratio: number;
@@ -30,11 +31,12 @@ export function compareToBaseline(value: number, baseline: number, limits: Basel
   return { ratio, breach: 'none', text: shown };
 }
 
-/** The ratio limits in words, for plans and charts. */
+/** The ratio limits in words, for plans and charts: "≤ 2× baseline", "breaches sustained 30s". */
 export function describeBaselineLimits(limits: Baseline): string[] {
-  return [
+  const ratios = [
     limits.max_ratio !== undefined ? `≤ ${limits.max_ratio}× baseline` : '',
     limits.min_ratio !== undefined ? `≥ ${limits.min_ratio}× baseline` : '',
     limits.immediate_ratio !== undefined ? `immediate fail above ${limits.immediate_ratio}× baseline` : '',
   ].filter(Boolean);
+  return ratios.length && limits.sustain > 0 ? [...ratios, `breaches sustained ${formatDuration(limits.sustain)}`] : ratios;
 }

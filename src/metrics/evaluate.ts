@@ -10,6 +10,8 @@ export interface ValueJudgement {
   verdict: Verdict;
   /** Fail the check now, whatever failure_limit allows (a baseline ratio above immediate_ratio). */
   immediate: boolean;
+  /** Failed on the ratio to the baseline (not an absolute limit): a breach `sustain` must confirm. */
+  byRatio: boolean;
   text: string;
 }
 
@@ -48,18 +50,18 @@ function breachedLimit(value: number, limits: Limits, baseline: number | undefin
  * limits; then the ratio to the baseline, whose immediate_ratio fails the check at once.
  */
 export function judgeValue(metric: ResolvedMetric, reading: Reading, baseline?: Reading): ValueJudgement {
-  const noData = (why: string): ValueJudgement => ({ verdict: noDataVerdict(metric.no_data), immediate: false, text: `${metric.name}: ${why} → ${metric.no_data} by no_data policy` });
+  const noData = (why: string): ValueJudgement => ({ verdict: noDataVerdict(metric.no_data), immediate: false, byRatio: false, text: `${metric.name}: ${why} → ${metric.no_data} by no_data policy` });
   if ('noData' in reading) return noData(reading.noData);
   if (baseline && 'noData' in baseline) return noData(`baseline ${baseline.noData}`);
   const value = reading.value;
   const baselineValue = baseline && 'value' in baseline ? baseline.value : undefined;
   const shown = `${metric.name} = ${formatValue(value)}`;
   const breached = breachedLimit(value, metric, baselineValue);
-  if (breached) return { verdict: 'fail', immediate: false, text: `${shown} breached ${breached}` };
+  if (breached) return { verdict: 'fail', immediate: false, byRatio: false, text: `${shown} breached ${breached}` };
   if (metric.baseline && baselineValue !== undefined) {
     const comparison = compareToBaseline(value, baselineValue, metric.baseline);
-    if (comparison.breach !== 'none') return { verdict: 'fail', immediate: comparison.breach === 'immediate', text: `${shown} is ${comparison.text}` };
-    return { verdict: 'pass', immediate: false, text: `${shown} is ${comparison.text}, within ${describeCondition(metric)}` };
+    if (comparison.breach !== 'none') return { verdict: 'fail', immediate: comparison.breach === 'immediate', byRatio: true, text: `${shown} is ${comparison.text}` };
+    return { verdict: 'pass', immediate: false, byRatio: false, text: `${shown} is ${comparison.text}, within ${describeCondition(metric)}` };
   }
-  return { verdict: 'pass', immediate: false, text: `${shown} within ${describeCondition(metric)}` };
+  return { verdict: 'pass', immediate: false, byRatio: false, text: `${shown} within ${describeCondition(metric)}` };
 }

@@ -45,6 +45,12 @@ const conditionSchema = z.lazy(() =>
     }),
 );
 
+/**
+ * Two series scraped at different offsets disagree for up to two scrape intervals after a change both
+ * saw (docs/metrics.md): twice the common 15 s interval.
+ */
+export const DEFAULT_SUSTAIN_MS = 30_000;
+
 export const baselineSchema = z.lazy(() =>
   z
     .object({
@@ -54,6 +60,9 @@ export const baselineSchema = z.lazy(() =>
       min_ratio: z.number().positive().optional().meta({ description: 'A measurement below this multiple of the baseline fails' }),
       immediate_ratio: z.number().positive().optional().meta({ description: 'Above this multiple the check fails at once, whatever failure_limit says' }),
       floor: z.number().min(0).default(0).meta({ description: 'Baseline values below this are raised to it, so a near-zero baseline does not make every ratio huge' }),
+      sustain: durationSchema
+        .default(DEFAULT_SUSTAIN_MS)
+        .meta({ description: 'A ratio breach counts only if the ratio was breached this long before too (both read at once); 0 turns the check off' }),
     })
     .strict(),
 );
@@ -63,8 +72,8 @@ const analysisSchema = z.lazy(() =>
   z
     .object({
       direction: z.enum(['increase', 'decrease', 'either']).default('increase').meta({ description: 'Which change is bad' }),
-      effect_size: z.number().min(1).default(1).meta({ description: 'Allowed ratio of canary to baseline median before a significant difference counts' }),
-      confidence: z.number().gt(0).lt(1).default(0.95),
+      effect_size: z.number().min(1).default(1.25).meta({ description: 'Allowed ratio of canary to baseline median before a significant difference counts' }),
+      confidence: z.number().gt(0).lt(1).default(0.98),
       weight: z.number().positive().default(1),
       critical: z.boolean().default(false).meta({ description: 'A bad classification fails the judgement whatever the score' }),
     })

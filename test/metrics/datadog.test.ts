@@ -45,6 +45,20 @@ describe('datadog provider (v2 scalar, the default)', () => {
     expect(measurements(ctx)[0]!.value).toBeCloseTo(0.01, 12);
   });
 
+  it('reads a canary and its baseline over one window, ending at one evaluation time', async () => {
+    fake.setSeries('avg:app.error_rate{version:v2}', constant(0.01));
+    fake.setSeries('avg:app.error_rate{version:v1}', constant(0.01));
+    const baseline = { query: 'avg:app.error_rate{version:v1}', max_ratio: 2 };
+    // One of the two is retried after a backoff, yet asks about the same window.
+    fake.failNext({ status: 500, body: { errors: ['internal'] } });
+    const result = await runMetric({ provider: 'datadog', query: 'avg:app.error_rate{version:${version}}', baseline }, context());
+    expect(result.passed, result.message).toBe(true);
+    const windows = fake.requests.map((request) => JSON.parse(request.body).data.attributes).map(({ from, to, queries }) => ({ from, to, query: queries[0].query }));
+    expect(windows).toHaveLength(3);
+    expect(new Set(windows.map((w) => w.query))).toEqual(new Set(['avg:app.error_rate{version:v1}', 'avg:app.error_rate{version:v2}']));
+    expect(new Set(windows.map((w) => `${w.from}-${w.to}`)).size).toBe(1);
+  });
+
   it('combines named queries with a formula and reports a breach with the formula in the query', async () => {
     fake.setSeries(ERRORS, constant(5));
     fake.setSeries(HITS, constant(100));

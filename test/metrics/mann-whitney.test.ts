@@ -51,11 +51,21 @@ describe('classify and score', () => {
   });
 
   it('says NoData with too few samples, and scores without NoData metrics', () => {
-    const nodata = classify('latency', [1, 2], baseline, analysis);
+    // One canary sample against ten: even above them all, p = 2/11 at best.
+    const nodata = classify('latency', [1], baseline, analysis);
     expect(nodata.classification).toBe('NoData');
+    expect(nodata.text).toBe('latency: NoData (1 canary, 10 baseline samples cannot show a difference at confidence 0.95)');
     const pass = classify('throughput', baseline, baseline, analysis);
     expect(scoreJudgements([pass, nodata], judge)).toMatchObject({ score: 100, verdict: 'pass' });
     expect(scoreJudgements([nodata], judge)).toMatchObject({ score: null, verdict: 'nodata' });
+  });
+
+  it('says NoData exactly when no ordering of the samples could reach the confidence', () => {
+    const strict = { ...analysis, confidence: 0.98 };
+    // Fully separated, 4 a side: p = 2/C(8,4) = 0.029, never below 0.02; 5 a side: 2/252 = 0.008.
+    expect(classify('error_rate', [5, 6, 7, 8], [1, 2, 3, 4], strict).classification).toBe('NoData');
+    expect(classify('error_rate', [5, 6, 7, 8], [1, 2, 3, 4], analysis).classification).toBe('High');
+    expect(classify('error_rate', [6, 7, 8, 9, 10], [1, 2, 3, 4, 5], strict).classification).toBe('High');
   });
 
   it('weights the score and applies marginal and pass thresholds', () => {

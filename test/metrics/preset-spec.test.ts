@@ -75,7 +75,10 @@ describe('metric_preset in a spec', () => {
         max_ratio: 2,
         immediate_ratio: 5,
         floor: 0.001,
+        sustain: 30_000,
       },
+      // One rate window apart, so a judgement's samples do not overlap.
+      step: 120_000,
       no_data: 'pass',
     });
     expect(launch.metrics.latency_p99_ms!.query).toBe(`histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector('${version}')}}[2m]))) * 1000`);

@@ -113,7 +113,7 @@ describe('a preset comparing against the stable version', () => {
     v1.setErrorRate(0.01);
     try {
       await waitFor(async () => (await prometheus.query('sum(rate(http_requests_total{version="v1",code="500"}[5s])) > 0')).length === 1, 'stable errors in Prometheus', 15_000, 200);
-      const { result } = await breachOf({ type: 'http-requests-total', baseline: { max_ratio: 3, floor: 0.001 } }, 'error_rate', () => v2.setErrorRate(0.1), () => v2.setErrorRate(0), { error_rate: 0.5 });
+      const { result } = await breachOf({ type: 'http-requests-total', baseline: { max_ratio: 3, floor: 0.001, sustain: '1s' } }, 'error_rate', () => v2.setErrorRate(0.1), () => v2.setErrorRate(0), { error_rate: 0.5 });
       expect(result.passed).toBe(false);
       expect(result.message).toMatch(/× baseline 0\.0\d+/);
       expect(result.message).toMatch(/baseline POST .*version="v1"/);

@@ -35,7 +35,9 @@ describe('prometheus provider faults', () => {
     expect(request).toMatchObject({ method: 'POST', path: '/api/v1/query' });
     expect(request!.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(request!.headers['x-scope-orgid']).toBe('team-a');
-    expect(Object.fromEntries(new URLSearchParams(request!.body))).toEqual({ query: 'up', timeout: '10s' });
+    const form = Object.fromEntries(new URLSearchParams(request!.body));
+    expect(form).toEqual({ query: 'up', time: expect.stringMatching(/^\d+(\.\d+)?$/), timeout: '10s' });
+    expect(Math.abs(Number(form.time) * 1000 - Date.now())).toBeLessThan(5000);
     expect(result.message).not.toContain(token);
   });
 

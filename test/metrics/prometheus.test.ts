@@ -153,13 +153,14 @@ describe('metric check against real Prometheus', () => {
   it('judges a bad canary against its baseline by ratio: a breach, and immediate_ratio fails at once', async () => {
     const spec = {
       metrics: {
-        error_rate: { provider: 'prometheus', query: errorRate('v3'), baseline: { query: errorRate('${previous_version}'), max_ratio: 2 }, interval: '200ms' },
+        // Steady versions: a second is enough to confirm a breach.
+        error_rate: { provider: 'prometheus', query: errorRate('v3'), baseline: { query: errorRate('${previous_version}'), max_ratio: 2, sustain: '1s' }, interval: '200ms' },
       },
     };
     const breach = await runMetric({ metric: 'error_rate' }, context({}, spec));
-    expect(breach.message).toMatch(/^error_rate = 0\.1\d* is \d(\.\d+)?× baseline 0\.0\d+, above max_ratio 2 \(1 of failure_limit 0\); query: .*; baseline POST .*version="v1"/);
-    const immediate = await runMetric({ metric: 'error_rate', failure_limit: 5, count: 5, baseline: { query: errorRate('v1'), immediate_ratio: 2 } }, context({}, spec));
-    expect(immediate.message).toMatch(/above immediate_ratio 2 \(fails at once\)/);
+    expect(breach.message).toMatch(/^error_rate = 0\.1\d* is \d(\.\d+)?× baseline 0\.0\d+, above max_ratio 2, sustained 1s \(1 of failure_limit 0\); query: .*; baseline POST .*version="v1"/);
+    const immediate = await runMetric({ metric: 'error_rate', failure_limit: 5, count: 5, baseline: { query: errorRate('v1'), immediate_ratio: 2, sustain: '1s' } }, context({}, spec));
+    expect(immediate.message).toMatch(/above immediate_ratio 2, sustained 1s \(fails at once\)/);
     const same = await runMetric({ metric: 'error_rate', query: errorRate('v1') }, context({}, spec));
     expect(same.passed, same.message).toBe(true);
   });

@@ -10,6 +10,18 @@ export interface MetricsAppOptions {
   trafficPerSecond?: number;
   /** Which instrumentation's metric and label names the app exposes (default `app`). */
   naming?: keyof typeof NAMINGS;
+  /**
+   * A seeded generator: each request then fails at random with probability errorRate, and takes
+   * between 0.5 and 1.5 × latencyMs, instead of the exact error budget.
+   */
+  random?: () => number;
+  /**
+   * Requests per second the app records as served without any HTTP (drawn with `random`): the
+   * production-sized volumes a soak needs, which real requests on a small machine cannot reach.
+   * The request counter counts each; the latency histogram gets one request in LATENCY_SAMPLE_EVERY
+   * (a quantile reads the histogram's shape, and observing each costs microseconds).
+   */
+  simulatedPerSecond?: number;
 }
 
 /**
@@ -67,6 +79,41 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
     if (durationStatus) duration.zero({ [naming.version]: version, ...statusLabels(status, durationStatus) });
   }
 
+  const random = options.random;
+  const fails = (): boolean => {
+    if (random) return random() < errorRate;
+    errorBudget += errorRate;
+    const failed = errorBudget >= 1;
+    if (failed) errorBudget -= 1;
+    return failed;
+  };
+  // Label children looked up once: a soak records thousands of requests a second per app.
+  const children = Object.fromEntries(
+    ['500', '200'].map((status) => [
+      status,
+      {
+        requests: requests?.labels({ [naming.version]: version, ...statusLabels(status, requestCounter?.status) }),
+        duration: duration.labels({ [naming.version]: version, ...statusLabels(status, durationStatus) }),
+      },
+    ]),
+  );
+  const record = (failed: boolean, seconds: number): void => {
+    const child = children[failed ? '500' : '200']!;
+    served += 1;
+    child.requests?.inc();
+    child.duration.observe(seconds);
+  };
+  /** `count` simulated requests: each fails or not, and every LATENCY_SAMPLE_EVERY-th is timed. */
+  const simulate = (count: number): void => {
+    const draw = random ?? Math.random;
+    let failures = 0;
+    for (let i = 0; i < count; i++) if (fails()) failures += 1;
+    if (failures) children['500']!.requests?.inc(failures);
+    if (count > failures) children['200']!.requests?.inc(count - failures);
+    served += count;
+    for (let i = 0; i < Math.round(count / LATENCY_SAMPLE_EVERY); i++) children[draw() < errorRate ? '500' : '200']!.duration.observe((latencyMs * (0.5 + draw())) / 1000);
+  };
+
   const server = await startServer(async (req, res) => {
     if (req.path === '/metrics') {
       sendText(res, 200, await registry.metrics(), { 'content-type': registry.contentType });
@@ -75,20 +122,17 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
     // `/` too, so a proxy in front of the app can check it is up.
     if (req.path !== '/work' && req.path !== '/') return sendText(res, 404, 'not found');
     const started = performance.now();
-    errorBudget += errorRate;
-    const failed = errorBudget >= 1;
-    if (failed) errorBudget -= 1;
+    const failed = fails();
+    const wait = random ? latencyMs * (0.5 + random()) : latencyMs;
     // The app's own slowness (the behaviour under test), not a test waiting.
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-    const status = failed ? 500 : 200;
-    sendText(res, status, failed ? 'boom' : 'ok');
-    served += 1;
-    requests?.labels({ [naming.version]: version, ...statusLabels(String(status), requestCounter?.status) }).inc();
-    duration.labels({ [naming.version]: version, ...statusLabels(String(status), durationStatus) }).observe((performance.now() - started) / 1000);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    sendText(res, failed ? 500 : 200, failed ? 'boom' : 'ok');
+    record(failed, (performance.now() - started) / 1000);
   });
 
   const perSecond = options.trafficPerSecond ?? 50;
   const traffic = perSecond > 0 ? setInterval(() => void fetch(`${server.url}/work`).then((r) => r.text(), () => undefined), 1000 / perSecond) : undefined;
+  const simulated = options.simulatedPerSecond ? simulateLoad(options.simulatedPerSecond, simulate) : undefined;
 
   return {
     url: server.url,
@@ -98,7 +142,24 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
     served: () => served,
     close: async () => {
       clearInterval(traffic);
+      clearInterval(simulated);
       await server.close();
     },
   };
+}
+
+const LATENCY_SAMPLE_EVERY = 10;
+
+/** Serves perSecond requests a second, in 20 ms ticks of as many as the time that passed is worth. */
+function simulateLoad(perSecond: number, serve: (count: number) => void): NodeJS.Timeout {
+  let last = performance.now();
+  let owed = 0;
+  return setInterval(() => {
+    const now = performance.now();
+    owed += ((now - last) * perSecond) / 1000;
+    last = now;
+    const count = Math.floor(owed);
+    owed -= count;
+    if (count) serve(count);
+  }, 20);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { positiveDurationSchema } from '../../spec/duration';
-import { baselineSchema, noDataPolicySchema, type MetricDefinition, type ProviderKind } from '../schema';
+import { baselineSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition, type ProviderKind } from '../schema';
 
 // A label value lands inside a quoted PromQL string or a Datadog tag filter: only characters that
 // cannot close either, or a `${NAME}` template, whose value the query rules check when it is filled in.
@@ -83,9 +83,12 @@ type Request = Pick<MetricDefinition, 'query' | 'queries' | 'formula' | 'aggrega
 export function presetMetric(options: PresetOptions, provider: ProviderKind, request: (selector: Selector) => Request): MetricDefinition {
   const metric: MetricDefinition = { provider, ...request(versionSelector(options, options.version)), no_data: options.no_data };
   if (options.interval !== undefined) metric.interval = options.interval;
+  // A judgement's samples one rate window apart do not overlap, so each is a fresh observation: the
+  // rank test assumes independent samples, and overlapping windows make noise look significant.
+  if (provider === 'prometheus') metric.step = options.window;
   if (options.baseline !== undefined) {
     const { query, queries } = request(versionSelector(options, options.baseline_version));
-    metric.baseline = { floor: 0, ...(options.baseline === true ? {} : options.baseline), ...(query ? { query } : { queries }) };
+    metric.baseline = { floor: 0, sustain: DEFAULT_SUSTAIN_MS, ...(options.baseline === true ? {} : options.baseline), ...(query ? { query } : { queries }) };
   }
   return metric;
 }

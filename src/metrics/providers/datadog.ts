@@ -124,10 +124,7 @@ export function datadogProvider(config: DatadogConfig): MetricProvider {
     }));
   };
 
-  const lastWindow = (request: MetricRequest): TimeRange => {
-    const end = Date.now();
-    return { start: end - request.window, end, step: request.step };
-  };
+  const windowEndingAt = (request: MetricRequest, end: number): TimeRange => ({ start: end - request.window, end, step: request.step });
 
   return {
     describe: (request) => {
@@ -137,13 +134,14 @@ export function datadogProvider(config: DatadogConfig): MetricProvider {
       const how = request.api === 'scalar' ? `${request.aggregator} ${over}, up to ${formatDuration(request.step)} ago` : `every ${formatDuration(request.step)} ${over}`;
       return `POST ${joinUrl(config.baseUrl, `api/v2/query/${request.api}`)} ${queries} formula=${formulaOf(request)} (${how})`;
     },
-    instant: (request, signal) => {
-      const range = lastWindow(request);
+    instant: (request, at, signal) => {
+      const range = windowEndingAt(request, at);
       // A scalar is aggregated server-side, so the filling bucket cannot be dropped after the fact:
       // the window ends one step ago instead.
       if (request.api === 'scalar') return scalar(request, range.start - range.step, range.end - range.step, signal);
       return request.api === 'v1' ? v1(request, range, signal) : timeseries(request, range, signal);
     },
     range: (request, range, signal) => (request.api === 'v1' ? v1(request, range, signal) : timeseries(request, range, signal)),
+    history: true,
   };
 }

@@ -127,7 +127,8 @@ export function prometheusProvider(config: PrometheusConfig): MetricProvider {
   const query = (request: MetricRequest): string => request.query ?? '';
   return {
     describe: (request) => `POST ${redactUrl(joinUrl(config.url, 'api/v1/query'))} query=${query(request)}`,
-    instant: (request, signal) => call('instant', 'api/v1/query', { query: query(request) }, signal),
+    instant: (request, at, signal) => call('instant', 'api/v1/query', { query: query(request), time: seconds(at) }, signal),
+    history: true,
     range: (request, range: TimeRange, signal) =>
       call('range', 'api/v1/query_range', { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) }, signal),
   };

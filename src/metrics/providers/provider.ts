@@ -21,8 +21,13 @@ export interface TimeRange {
 export interface MetricProvider {
   /** The request as it will be sent (method, URL, query; never credentials), for plans and messages. */
   describe(request: MetricRequest): string;
-  /** The current value(s): one point per series. */
-  instant(request: MetricRequest, signal: AbortSignal): Promise<Series[]>;
+  /**
+   * The value(s) at evaluation time `at` (epoch ms): one point per series. A measurement passes one
+   * `at` to every query it makes, so a canary and its baseline are read at the same instant.
+   */
+  instant(request: MetricRequest, at: number, signal: AbortSignal): Promise<Series[]>;
+  /** Whether `instant` can read a past `at` (the web provider only reads the present). */
+  readonly history: boolean;
   /** A window of history, for statistical judgements. */
   range(request: MetricRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]>;
 }

@@ -83,7 +83,9 @@ export function createProvider(kind: ProviderKind, setup: ProviderSetup, policy:
     );
   return {
     describe: (request) => redact(provider.describe(request)),
-    instant: (request, signal) => guarded(() => provider.instant(request, signal), signal),
+    // A retry asks again about the same `at`: a late answer does not move the evaluation time.
+    instant: (request, at, signal) => guarded(() => provider.instant(request, at, signal), signal),
+    history: provider.history,
     range: (request, range, signal) => guarded(() => provider.range(request, range, signal), signal),
   };
 }

@@ -40,7 +40,9 @@ function asNumber(selected: unknown, where: string): number | null {
 export function webProvider(config: WebConfig): MetricProvider {
   return {
     describe: (request) => `${request.method} ${redactUrl(request.query ?? '')}${request.select ? ` select ${request.select}` : ''}`,
-    instant: async (request, signal): Promise<Series[]> => {
+    // An endpoint answers for the present only: `at` is not sent. Judgements (which read the past)
+    // are refused, and a baseline breach counts on its one reading, unconfirmed by `sustain`.
+    instant: async (request, _at, signal): Promise<Series[]> => {
       const url = request.query ?? '';
       const what = `${request.method} ${redactUrl(url)}`;
       const response = await send({
@@ -59,6 +61,7 @@ export function webProvider(config: WebConfig): MetricProvider {
       const value = asNumber(request.select ? selectPath(body, request.select) : body, request.select ? `${request.select} in the answer of ${what}` : `the answer of ${what}`);
       return value === null ? [] : [{ labels: {}, points: [{ t: now, v: value }] }];
     },
+    history: false,
     range: () => Promise.reject(new ProviderError('the web provider has no history: judgements need prometheus or datadog', 'config')),
   };
 }
