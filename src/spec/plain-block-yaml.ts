@@ -1,0 +1,194 @@
+import { isMap, isSeq, parseDocument } from 'yaml';
+import { MAX_DEPTH, shapeProblems } from './yaml-shape';
+
+/**
+ * Reads the plain block YAML most specs are written in straight into the value yaml's `toJS` gives,
+ * or answers undefined. Ours because the yaml package composes a node per scalar and reads about
+ * 3 MB/s, so a 50 MB spec (a million `vars`) spends 15 s in it; its lexer alone takes 2–3 s.
+ *
+ * The subset: block mappings and sequences (indentless and `- key:` forms included) indented with
+ * spaces, plain keys, one-line plain, 'single' and "double" (JSON escapes) scalars resolved as yaml's
+ * core schema does, one-line flow collections (handed to yaml itself) and comments. Anything else —
+ * anchors, aliases, tags, block and multi-line scalars, directives, tabs, CR, duplicate keys, deep
+ * nesting, or a line that would be an error — answers undefined and the spec goes through yaml. It
+ * never refuses a spec: every refusal, with its line, comes from that path.
+ * test/spec/plain-block-yaml.test.ts holds it to yaml on thousands of seeded documents.
+ */
+export function parsePlainBlockYaml(text: string): { value: unknown } | undefined {
+  if (UNSUPPORTED_CHARACTERS.test(text)) return undefined;
+  const reader = new BlockReader(text.split('\n'));
+  try {
+    const indent = reader.skipToContent();
+    if (indent === undefined) return undefined;
+    const value = reader.block(indent, 0);
+    return reader.skipToContent() === undefined ? { value } : undefined;
+  } catch (error) {
+    if (error === OUTSIDE) return undefined;
+    throw error;
+  }
+}
+
+/** Thrown, preallocated, to leave the subset from any depth. */
+const OUTSIDE = new Error('outside the plain block YAML subset');
+
+/** Tabs, CR, other control characters, NEL, line/paragraph separators and BOM: yaml's rules for them are its own. */
+// eslint-disable-next-line no-control-regex
+const UNSUPPORTED_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+const KEY = /([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/y;
+/** Keys yaml would read as null or a boolean. */
+const NON_STRING_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+/** yaml's limit on an implicit key's length, with a margin. */
+const MAX_KEY_LENGTH = 1000;
+/** Below MAX_DEPTH, so that nothing this path accepts is too deep for the yaml path. */
+const MAX_BLOCK_DEPTH = MAX_DEPTH - 16;
+/** Characters that start something other than a plain scalar (anchor, alias, tag, block scalar, directive, reserved...). */
+const INDICATORS = new Set(['&', '*', '!', '|', '>', '%', '@', '`', ',', '?', ':', '#', ']', '}']);
+
+class BlockReader {
+  private line = 0;
+  /** Column where the current line's content starts. */
+  private start = 0;
+
+  constructor(private readonly lines: string[]) {}
+
+  /** Moves to the next line with content and returns its indentation, or undefined at the end. */
+  skipToContent(): number | undefined {
+    for (; this.line < this.lines.length; this.line++) {
+      const text = this.lines[this.line]!;
+      let column = 0;
+      while (text.charCodeAt(column) === 32) column++;
+      if (column < text.length && text[column] !== '#') return (this.start = column);
+    }
+    return undefined;
+  }
+
+  block(indent: number, depth: number): unknown {
+    if (depth > MAX_BLOCK_DEPTH) throw OUTSIDE;
+    return isItem(this.lines[this.line]!, indent) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+  }
+
+  private mapping(indent: number, depth: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (;;) {
+      const text = this.lines[this.line]!;
+      KEY.lastIndex = this.start;
+      const key = KEY.exec(text)?.[1];
+      if (key === undefined || key.length > MAX_KEY_LENGTH || key === '__proto__' || NON_STRING_KEY.test(key) || Object.hasOwn(out, key)) throw OUTSIDE;
+      out[key] = this.valueAfter(text, this.start + key.length + 1, indent, depth, true);
+      const next = this.skipToContent();
+      if (next === undefined || next < indent) return out;
+      if (next > indent) throw OUTSIDE;
+    }
+  }
+
+  private sequence(indent: number, depth: number): unknown[] {
+    const out: unknown[] = [];
+    for (;;) {
+      const text = this.lines[this.line]!;
+      let column = indent + 1;
+      while (text.charCodeAt(column) === 32) column++;
+      if (column === text.length || text[column] === '#') {
+        out.push(this.valueAfter(text, indent + 1, indent, depth, false));
+      } else {
+        if (isItem(text, column)) throw OUTSIDE;
+        KEY.lastIndex = column;
+        if (KEY.test(text)) {
+          this.start = column;
+          out.push(this.block(column, depth + 1));
+        } else {
+          out.push(this.scalar(text, column, depth + 1));
+          this.line++;
+        }
+      }
+      const next = this.skipToContent();
+      if (next === undefined || next < indent) return out;
+      if (next > indent) throw OUTSIDE;
+      // An indentless sequence ends where its mapping's next key starts.
+      if (!isItem(this.lines[this.line]!, next)) return out;
+    }
+  }
+
+  /** The value after a key's `:` or an item's `-` at `column`: a scalar on the line, or a block below it. */
+  private valueAfter(text: string, column: number, indent: number, depth: number, inMapping: boolean): unknown {
+    while (text.charCodeAt(column) === 32) column++;
+    if (column < text.length && text[column] !== '#') {
+      const value = this.scalar(text, column, depth + 1);
+      // A more indented line next would continue the scalar or be an error: the caller refuses it.
+      this.line++;
+      return value;
+    }
+    this.line++;
+    const next = this.skipToContent();
+    if (next !== undefined && next > indent) return this.block(next, depth + 1);
+    if (inMapping && next === indent && isItem(this.lines[this.line]!, next)) return this.sequence(indent, depth + 1);
+    return null;
+  }
+
+  private scalar(text: string, column: number, depth: number): unknown {
+    const first = text[column]!;
+    if (first === '"' || first === "'") return quoted(text, column);
+    if (first === '[' || first === '{') return flow(text.slice(column), depth);
+    if (INDICATORS.has(first) || (first === '-' && isItem(text, column))) throw OUTSIDE;
+    const comment = text.indexOf(' #', column);
+    const plain = text.slice(column, comment === -1 ? text.length : comment).trimEnd();
+    if (plain.includes(': ') || plain.endsWith(':')) throw OUTSIDE;
+    return resolvePlain(plain);
+  }
+}
+
+function isItem(text: string, column: number): boolean {
+  return text[column] === '-' && (column + 1 === text.length || text[column + 1] === ' ');
+}
+
+function quoted(text: string, column: number): string {
+  const quote = text[column]!;
+  let end = column + 1;
+  for (; end < text.length; end++) {
+    if (quote === '"' && text[end] === '\\') end++;
+    else if (text[end] === quote) {
+      if (quote === "'" && text[end + 1] === "'") end++;
+      else break;
+    }
+  }
+  if (end >= text.length) throw OUTSIDE;
+  const rest = text.slice(end + 1).trimStart();
+  if (rest && !(rest.startsWith('#') && text[end + 1] === ' ')) throw OUTSIDE;
+  if (quote === "'") return text.slice(column + 1, end).replaceAll("''", "'");
+  try {
+    // JSON's escapes are a subset of YAML's with the same meanings; YAML-only ones (\x41, \e, \ ...) fall outside.
+    return JSON.parse(text.slice(column, end + 1)) as string;
+  } catch {
+    throw OUTSIDE;
+  }
+}
+
+/** A one-line flow collection, read by yaml alone: its grammar is the larger one, and such values are few. */
+function flow(source: string, depth: number): unknown {
+  // An alias could name an anchor outside the line, an anchor be named after it.
+  if (/[&*]/.test(source)) throw OUTSIDE;
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(source, { prettyErrors: false, uniqueKeys: false });
+  } catch {
+    throw OUTSIDE;
+  }
+  const contents = doc.contents;
+  if (doc.errors.length || !(isMap(contents) || isSeq(contents)) || !contents.flow || shapeProblems(contents, depth).length) throw OUTSIDE;
+  return doc.toJS();
+}
+
+/** A plain scalar as yaml's core schema resolves it, tested in the same order. */
+function resolvePlain(plain: string): unknown {
+  // Most values (names, commands, URLs) start with a letter no core tag can: strings.
+  if (/^[A-Za-eg-mo-su-zA-EG-MO-SU-Z_/$]/.test(plain)) return plain;
+  if (/^(?:~|[Nn]ull|NULL)?$/.test(plain)) return null;
+  if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(plain)) return plain[0] === 't' || plain[0] === 'T';
+  if (/^0o[0-7]+$/.test(plain)) return parseInt(plain.substring(2), 8);
+  if (/^[-+]?[0-9]+$/.test(plain)) return parseInt(plain, 10);
+  if (/^0x[0-9a-fA-F]+$/.test(plain)) return parseInt(plain.substring(2), 16);
+  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(plain)) {
+    return plain.slice(-3).toLowerCase() === 'nan' ? NaN : plain[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  }
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(plain) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(plain)) return parseFloat(plain);
+  return plain;
+}
