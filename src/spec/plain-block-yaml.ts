@@ -180,7 +180,7 @@ function flow(source: string, depth: number): unknown {
 /** A plain scalar as yaml's core schema resolves it, tested in the same order. */
 function resolvePlain(plain: string): unknown {
   // Most values (names, commands, URLs) start with a letter no core tag can: strings.
-  if (/^[A-Za-eg-mo-su-zA-EG-MO-SU-Z_/$]/.test(plain)) return plain;
+  if (/^[a-eg-mo-su-zA-EG-MO-SU-Z_/$]/.test(plain)) return plain;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(plain)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(plain)) return plain[0] === 't' || plain[0] === 'T';
   if (/^0o[0-7]+$/.test(plain)) return parseInt(plain.substring(2), 8);
