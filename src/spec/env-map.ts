@@ -24,16 +24,23 @@ export function envMapSchema(): z.ZodRecord<typeof envNameSchema, typeof envValu
   return record;
 }
 
-/** The map as strings if zod would accept every entry unchanged but for String(), else undefined. */
+/**
+ * The map as strings if zod would accept every entry, else undefined. A map of strings only is
+ * returned as it is: copying a million entries would cost as much again.
+ */
 function wellFormed(input: unknown): Record<string, string> | undefined {
   if (!input || typeof input !== 'object' || Object.getPrototypeOf(input) !== Object.prototype) return undefined;
-  const out: Record<string, string> = {};
-  for (const key of Object.keys(input)) {
-    const value = (input as Record<string, unknown>)[key];
+  const map = input as Record<string, unknown>;
+  let converted = false;
+  for (const key of Object.keys(map)) {
+    const value = map[key];
     if (key === '__proto__' || !ENV_NAME.test(key)) return undefined;
-    if (typeof value === 'string') out[key] = value;
-    else if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') out[key] = String(value);
-    else return undefined;
+    if (typeof value === 'string') continue;
+    if (!((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean')) return undefined;
+    converted = true;
   }
+  if (!converted) return map as Record<string, string>;
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(map)) out[key] = String(map[key]);
   return out;
 }

@@ -34,7 +34,6 @@ const OUTSIDE = new Error('outside the plain block YAML subset');
 /** Tabs, CR, other control characters, NEL, line/paragraph separators and BOM: yaml's rules for them are its own. */
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
-const KEY = /([A-Za-z_][A-Za-z0-9_./-]*):(?= |$)/y;
 /** Keys yaml would read as null or a boolean. */
 const NON_STRING_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
 /** yaml's limit on an implicit key's length, with a margin. */
@@ -71,10 +70,11 @@ class BlockReader {
     const out: Record<string, unknown> = {};
     for (;;) {
       const text = this.lines[this.line]!;
-      KEY.lastIndex = this.start;
-      const key = KEY.exec(text)?.[1];
-      if (key === undefined || key.length > MAX_KEY_LENGTH || key === '__proto__' || NON_STRING_KEY.test(key) || Object.hasOwn(out, key)) throw OUTSIDE;
-      out[key] = this.valueAfter(text, this.start + key.length + 1, indent, depth, true);
+      const end = keyEnd(text, this.start);
+      if (end < 0) throw OUTSIDE;
+      const key = text.slice(this.start, end);
+      if (key === '__proto__' || NON_STRING_KEY.test(key) || Object.hasOwn(out, key)) throw OUTSIDE;
+      out[key] = this.valueAfter(text, end + 1, indent, depth, true);
       const next = this.skipToContent();
       if (next === undefined || next < indent) return out;
       if (next > indent) throw OUTSIDE;
@@ -91,8 +91,7 @@ class BlockReader {
         out.push(this.valueAfter(text, indent + 1, indent, depth, false));
       } else {
         if (isItem(text, column)) throw OUTSIDE;
-        KEY.lastIndex = column;
-        if (KEY.test(text)) {
+        if (keyEnd(text, column) >= 0) {
           this.start = column;
           out.push(this.block(column, depth + 1));
         } else {
@@ -134,6 +133,27 @@ class BlockReader {
     if (plain.includes(': ') || plain.endsWith(':')) throw OUTSIDE;
     return resolvePlain(plain);
   }
+}
+
+/**
+ * Where the plain key starting at `column` ends (at its `:`, followed by a space or the line's end),
+ * or -1: keys are a letter or `_`, then letters, digits and `_./-`.
+ */
+function keyEnd(text: string, column: number): number {
+  let code = text.charCodeAt(column);
+  if (!(isLetter(code) || code === 95)) return -1;
+  let end = column + 1;
+  for (; end < text.length; end++) {
+    code = text.charCodeAt(end);
+    // _ . / -
+    if (!(isLetter(code) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 47 || code === 45)) break;
+  }
+  if (code !== 58 || end - column > MAX_KEY_LENGTH) return -1;
+  return end + 1 === text.length || text.charCodeAt(end + 1) === 32 ? end : -1;
+}
+
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 function isItem(text: string, column: number): boolean {
