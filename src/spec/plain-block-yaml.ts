@@ -16,7 +16,7 @@ import { MAX_DEPTH, shapeProblems } from './yaml-shape';
  */
 export function parsePlainBlockYaml(text: string): { value: unknown } | undefined {
   if (UNSUPPORTED_CHARACTERS.test(text)) return undefined;
-  const reader = new BlockReader(text.split('\n'));
+  const reader = new BlockReader(text);
   try {
     const indent = reader.skipToContent();
     if (indent === undefined) return undefined;
@@ -43,38 +43,49 @@ const MAX_BLOCK_DEPTH = MAX_DEPTH - 16;
 /** Characters that start something other than a plain scalar (anchor, alias, tag, block scalar, directive, reserved...). */
 const INDICATORS = new Set(['&', '*', '!', '|', '>', '%', '@', '`', ',', '?', ':', '#', ']', '}']);
 
+/** Reads the text in place, by offsets: a million line strings would be a million more objects to collect. */
 class BlockReader {
-  private line = 0;
-  /** Column where the current line's content starts. */
+  /** Offsets of the current line's start and end (its newline, or the text's end). */
+  private lineStart = 0;
+  private lineEnd = 0;
+  /** Offset where the current line's content starts. */
   private start = 0;
 
-  constructor(private readonly lines: string[]) {}
+  constructor(private readonly text: string) {}
 
   /** Moves to the next line with content and returns its indentation, or undefined at the end. */
   skipToContent(): number | undefined {
-    for (; this.line < this.lines.length; this.line++) {
-      const text = this.lines[this.line]!;
-      let column = 0;
-      while (text.charCodeAt(column) === 32) column++;
-      if (column < text.length && text[column] !== '#') return (this.start = column);
+    const text = this.text;
+    for (; this.lineStart <= text.length; this.lineStart = this.lineEnd + 1) {
+      const newline = text.indexOf('\n', this.lineStart);
+      this.lineEnd = newline === -1 ? text.length : newline;
+      let at = this.lineStart;
+      while (text.charCodeAt(at) === 32) at++;
+      if (at < this.lineEnd && text[at] !== '#') {
+        this.start = at;
+        return at - this.lineStart;
+      }
     }
     return undefined;
   }
 
   block(indent: number, depth: number): unknown {
     if (depth > MAX_BLOCK_DEPTH) throw OUTSIDE;
-    return isItem(this.lines[this.line]!, indent) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+    return this.isItem(this.start) ? this.sequence(indent, depth) : this.mapping(indent, depth);
+  }
+
+  private nextLine(): void {
+    this.lineStart = this.lineEnd + 1;
   }
 
   private mapping(indent: number, depth: number): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (;;) {
-      const text = this.lines[this.line]!;
-      const end = keyEnd(text, this.start);
+      const end = this.keyEnd(this.start);
       if (end < 0) throw OUTSIDE;
-      const key = text.slice(this.start, end);
+      const key = this.text.slice(this.start, end);
       if (key === '__proto__' || NON_STRING_KEY.test(key) || Object.hasOwn(out, key)) throw OUTSIDE;
-      out[key] = this.valueAfter(text, end + 1, indent, depth, true);
+      out[key] = this.valueAfter(end + 1, indent, depth, true);
       const next = this.skipToContent();
       if (next === undefined || next < indent) return out;
       if (next > indent) throw OUTSIDE;
@@ -84,102 +95,105 @@ class BlockReader {
   private sequence(indent: number, depth: number): unknown[] {
     const out: unknown[] = [];
     for (;;) {
-      const text = this.lines[this.line]!;
-      let column = indent + 1;
-      while (text.charCodeAt(column) === 32) column++;
-      if (column === text.length || text[column] === '#') {
-        out.push(this.valueAfter(text, indent + 1, indent, depth, false));
+      const dash = this.start;
+      let at = dash + 1;
+      while (this.text.charCodeAt(at) === 32) at++;
+      if (at === this.lineEnd || this.text[at] === '#') {
+        out.push(this.valueAfter(dash + 1, indent, depth, false));
       } else {
-        if (isItem(text, column)) throw OUTSIDE;
-        if (keyEnd(text, column) >= 0) {
-          this.start = column;
-          out.push(this.block(column, depth + 1));
+        if (this.isItem(at)) throw OUTSIDE;
+        if (this.keyEnd(at) >= 0) {
+          this.start = at;
+          out.push(this.block(at - this.lineStart, depth + 1));
         } else {
-          out.push(this.scalar(text, column, depth + 1));
-          this.line++;
+          out.push(this.scalar(at, depth + 1));
+          this.nextLine();
         }
       }
       const next = this.skipToContent();
       if (next === undefined || next < indent) return out;
       if (next > indent) throw OUTSIDE;
       // An indentless sequence ends where its mapping's next key starts.
-      if (!isItem(this.lines[this.line]!, next)) return out;
+      if (!this.isItem(this.start)) return out;
     }
   }
 
-  /** The value after a key's `:` or an item's `-` at `column`: a scalar on the line, or a block below it. */
-  private valueAfter(text: string, column: number, indent: number, depth: number, inMapping: boolean): unknown {
-    while (text.charCodeAt(column) === 32) column++;
-    if (column < text.length && text[column] !== '#') {
-      const value = this.scalar(text, column, depth + 1);
+  /** The value after a key's `:` or an item's `-`: a scalar on the line, or a block below it. */
+  private valueAfter(at: number, indent: number, depth: number, inMapping: boolean): unknown {
+    while (this.text.charCodeAt(at) === 32) at++;
+    if (at < this.lineEnd && this.text[at] !== '#') {
+      const value = this.scalar(at, depth + 1);
       // A more indented line next would continue the scalar or be an error: the caller refuses it.
-      this.line++;
+      this.nextLine();
       return value;
     }
-    this.line++;
+    this.nextLine();
     const next = this.skipToContent();
     if (next !== undefined && next > indent) return this.block(next, depth + 1);
-    if (inMapping && next === indent && isItem(this.lines[this.line]!, next)) return this.sequence(indent, depth + 1);
+    if (inMapping && next === indent && this.isItem(this.start)) return this.sequence(indent, depth + 1);
     return null;
   }
 
-  private scalar(text: string, column: number, depth: number): unknown {
-    const first = text[column]!;
-    if (first === '"' || first === "'") return quoted(text, column);
-    if (first === '[' || first === '{') return flow(text.slice(column), depth);
-    if (INDICATORS.has(first) || (first === '-' && isItem(text, column))) throw OUTSIDE;
-    const comment = text.indexOf(' #', column);
-    const plain = text.slice(column, comment === -1 ? text.length : comment).trimEnd();
+  private scalar(at: number, depth: number): unknown {
+    const text = this.text;
+    const first = text[at]!;
+    if (first === '"' || first === "'") return this.quoted(at);
+    if (first === '[' || first === '{') return flow(text.slice(at, this.lineEnd), depth);
+    if (INDICATORS.has(first) || (first === '-' && this.isItem(at))) throw OUTSIDE;
+    const comment = text.indexOf(' #', at);
+    const plain = text.slice(at, comment === -1 || comment > this.lineEnd ? this.lineEnd : comment).trimEnd();
     if (plain.includes(': ') || plain.endsWith(':')) throw OUTSIDE;
     return resolvePlain(plain);
   }
-}
 
-/**
- * Where the plain key starting at `column` ends (at its `:`, followed by a space or the line's end),
- * or -1: keys are a letter or `_`, then letters, digits and `_./-`.
- */
-function keyEnd(text: string, column: number): number {
-  let code = text.charCodeAt(column);
-  if (!(isLetter(code) || code === 95)) return -1;
-  let end = column + 1;
-  for (; end < text.length; end++) {
-    code = text.charCodeAt(end);
-    // _ . / -
-    if (!(isLetter(code) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 47 || code === 45)) break;
+  private isItem(at: number): boolean {
+    return this.text[at] === '-' && (at + 1 === this.lineEnd || this.text[at + 1] === ' ');
   }
-  if (code !== 58 || end - column > MAX_KEY_LENGTH) return -1;
-  return end + 1 === text.length || text.charCodeAt(end + 1) === 32 ? end : -1;
+
+  /**
+   * Where the plain key starting at `at` ends (at its `:`, followed by a space or the line's end),
+   * or -1: keys are a letter or `_`, then letters, digits and `_./-`.
+   */
+  private keyEnd(at: number): number {
+    const text = this.text;
+    let code = text.charCodeAt(at);
+    if (!(isLetter(code) || code === 95)) return -1;
+    let end = at + 1;
+    for (; end < this.lineEnd; end++) {
+      code = text.charCodeAt(end);
+      // _ . / -
+      if (!(isLetter(code) || (code >= 48 && code <= 57) || code === 95 || code === 46 || code === 47 || code === 45)) break;
+    }
+    if (end === this.lineEnd || code !== 58 || end - at > MAX_KEY_LENGTH) return -1;
+    return end + 1 === this.lineEnd || text.charCodeAt(end + 1) === 32 ? end : -1;
+  }
+
+  private quoted(at: number): string {
+    const text = this.text;
+    const quote = text[at]!;
+    let end = at + 1;
+    for (; end < this.lineEnd; end++) {
+      if (quote === '"' && text[end] === '\\') end++;
+      else if (text[end] === quote) {
+        if (quote === "'" && text[end + 1] === "'") end++;
+        else break;
+      }
+    }
+    if (end >= this.lineEnd) throw OUTSIDE;
+    const rest = text.slice(end + 1, this.lineEnd).trimStart();
+    if (rest && !(rest.startsWith('#') && text[end + 1] === ' ')) throw OUTSIDE;
+    if (quote === "'") return text.slice(at + 1, end).replaceAll("''", "'");
+    try {
+      // JSON's escapes are a subset of YAML's with the same meanings; YAML-only ones (\x41, \e, \ ...) fall outside.
+      return JSON.parse(text.slice(at, end + 1)) as string;
+    } catch {
+      throw OUTSIDE;
+    }
+  }
 }
 
 function isLetter(code: number): boolean {
   return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
-function isItem(text: string, column: number): boolean {
-  return text[column] === '-' && (column + 1 === text.length || text[column + 1] === ' ');
-}
-
-function quoted(text: string, column: number): string {
-  const quote = text[column]!;
-  let end = column + 1;
-  for (; end < text.length; end++) {
-    if (quote === '"' && text[end] === '\\') end++;
-    else if (text[end] === quote) {
-      if (quote === "'" && text[end + 1] === "'") end++;
-      else break;
-    }
-  }
-  if (end >= text.length) throw OUTSIDE;
-  const rest = text.slice(end + 1).trimStart();
-  if (rest && !(rest.startsWith('#') && text[end + 1] === ' ')) throw OUTSIDE;
-  if (quote === "'") return text.slice(column + 1, end).replaceAll("''", "'");
-  try {
-    // JSON's escapes are a subset of YAML's with the same meanings; YAML-only ones (\x41, \e, \ ...) fall outside.
-    return JSON.parse(text.slice(column, end + 1)) as string;
-  } catch {
-    throw OUTSIDE;
-  }
 }
 
 /** A one-line flow collection, read by yaml alone: its grammar is the larger one, and such values are few. */
