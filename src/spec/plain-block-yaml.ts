@@ -140,8 +140,10 @@ class BlockReader {
     if (first === '"' || first === "'") return this.quoted(at);
     if (first === '[' || first === '{') return flow(text.slice(at, this.lineEnd), depth);
     if (INDICATORS.has(first) || (first === '-' && this.isItem(at))) throw OUTSIDE;
-    const comment = text.indexOf(' #', at);
-    const plain = text.slice(at, comment === -1 || comment > this.lineEnd ? this.lineEnd : comment).trimEnd();
+    // A comment starts at ` #`; searched by hand, within the line (indexOf would search the whole text).
+    let end = at;
+    while (end < this.lineEnd && !(text.charCodeAt(end) === 35 && text.charCodeAt(end - 1) === 32)) end++;
+    const plain = text.slice(at, end).trimEnd();
     if (plain.includes(': ') || plain.endsWith(':')) throw OUTSIDE;
     return resolvePlain(plain);
   }
