@@ -143,7 +143,9 @@ class BlockReader {
     // A comment starts at ` #`; searched by hand, within the line (indexOf would search the whole text).
     let end = at;
     while (end < this.lineEnd && !(text.charCodeAt(end) === 35 && text.charCodeAt(end - 1) === 32)) end++;
-    const plain = text.slice(at, end).trimEnd();
+    // Spaces only: trimEnd() would also take a no-break space, which yaml keeps.
+    while (text.charCodeAt(end - 1) === 32) end--;
+    const plain = text.slice(at, end);
     if (plain.includes(': ') || plain.endsWith(':')) throw OUTSIDE;
     return resolvePlain(plain);
   }
@@ -182,8 +184,9 @@ class BlockReader {
       }
     }
     if (end >= this.lineEnd) throw OUTSIDE;
-    const rest = text.slice(end + 1, this.lineEnd).trimStart();
-    if (rest && !(rest.startsWith('#') && text[end + 1] === ' ')) throw OUTSIDE;
+    let rest = end + 1;
+    while (text.charCodeAt(rest) === 32) rest++;
+    if (rest < this.lineEnd && !(text[rest] === '#' && rest > end + 1)) throw OUTSIDE;
     if (quote === "'") return text.slice(at + 1, end).replaceAll("''", "'");
     try {
       // JSON's escapes are a subset of YAML's with the same meanings; YAML-only ones (\x41, \e, \ ...) fall outside.

@@ -31,7 +31,7 @@ function same(a: unknown, b: unknown): boolean {
 }
 
 const KEYS = ['a', 'b', 'c', 'id', 'run', 'x.y', 'a/b', 'a-b', '_k', 'K9'];
-const ODD_KEYS = ['true', 'True', 'null', 'NULL', 'yes', 'on', '__proto__', 'a b', '"q"', "'q'", 'a:b', '1', '0x1', '-a', '? a', '&x a', 'k#', 'ключ', 'k'.repeat(1100)];
+const ODD_KEYS = ['true', 'True', 'null', 'NULL', 'yes', 'on', '__proto__', 'a b', '"q"', "'q'", 'a:b', '1', '0x1', '-a', '? a', '&x a', 'k#', 'ключ', 'k\u00a0', '\u00a0k', 'k'.repeat(1100)];
 const SCALARS = ['plain', 'two words', './deploy.sh "$VAR"', 'http://host:9090/x', '0', '-12', '0.5', '1.50', '600h', 'true', 'null', '"quoted"', "'it''s'", '[a, b]', '{ a: 1, b: [2, 3] }'];
 const ODD_SCALARS = [
   'plain', 'two words', 'a  b', './deploy.sh "$VAR"', 'http://host:9090/x', '${IMAGE_TAG}', 'é', 'a#b', 'a #b', 'a: b', 'a:', ':a', 'a:b', '-x', '- x', '-', '--', '---', '...',
@@ -40,7 +40,7 @@ const ODD_SCALARS = [
   '0.5', '-.5', '+.5', '.5', '5.', '1.50', '1e3', '1E-3', '-1.5e+3', '1e', 'e3', '.inf', '-.Inf', '+.INF', '.nan', '.NaN', 'nan', 'inf', '600h', '1h30m', '30s',
   '"quoted"', '"with \\" escape"', '"\\n\\t\\u00e9"', '"\\x41"', '"\\e"', '"\\ "', '"unclosed', '"a" b', '"a" # c', '"a"#c', "'single'", "'it''s'", "'unclosed", "'a' # c", "''", '""',
   '[]', '{}', '[a, b]', '{ a: 1, b: [2, 3] }', '{ a: 1, a: 2 }', '{ 1: a, "1": b }', '[a, b] # c', '[a] x', '[a]: b', '[unclosed', '{ a: *x }', '[&x a, *x]', '[!!str 1]', `${'['.repeat(70)}${']'.repeat(70)}`,
-  '*alias', '&anchor v', '!!str 1', '!tag v', '|', '|-', '>', '%x', '@x', '`x', ', x', '? x', '# only a comment', 'x # comment', 'x\ty', 'x\r', ' lead', 'trail   ',
+  '*alias', '&anchor v', '!!str 1', '!tag v', '|', '|-', '>', '%x', '@x', '`x', ', x', '? x', '# only a comment', 'x # comment', 'x\ty', 'x\r', ' lead', 'trail   ', '\u00a0x', 'x\u00a0', 'x\u00a0#c', '\u{1f680}', '\u2028x', 'x\u0085y', '\ufeffx',
 ];
 
 /** A random block document: mappings and sequences in their block forms, comments and blank lines, keys and values from the pools. */
@@ -67,16 +67,16 @@ function generate(random: () => number): string {
       filler(child);
       if (kind === 'map') {
         lines.push(`${' '.repeat(child)}${key()}:${chance(0.05) ? '  ' : ''}`);
-        node(child, depth + 1, '');
+        node(child, depth + 1, 'key');
       } else {
         // Sequences sometimes indentless (at the key's own indent) and items sometimes compact maps (`- key: value`).
         const at = lead === 'key' && chance(0.3) ? indent : child;
         if (chance(0.3)) {
           lines.push(`${' '.repeat(at)}-${chance(0.1) ? '   ' : ' '}${key()}:`);
-          node(at + 2, depth + 1, '');
+          node(at + 2, depth + 1, 'key');
           if (chance(0.5)) {
             lines.push(`${' '.repeat(at + 2)}${key()}:`);
-            node(at + 2, depth + 1, '');
+            node(at + 2, depth + 1, 'key');
           }
         } else {
           lines.push(`${' '.repeat(at)}-`);
