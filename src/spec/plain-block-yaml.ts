@@ -34,8 +34,9 @@ const OUTSIDE = new Error('outside the plain block YAML subset');
 /** Tabs, CR, other control characters, NEL, line/paragraph separators and BOM: yaml's rules for them are its own. */
 // eslint-disable-next-line no-control-regex
 const UNSUPPORTED_CHARACTERS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
-/** Keys yaml would read as null or a boolean. */
+/** Keys yaml would read as null or a boolean, and the letters they start with. */
 const NON_STRING_KEY = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const MAYBE_NON_STRING = new Set(['n', 'N', 't', 'T', 'f', 'F']);
 /** yaml's limit on an implicit key's length, with a margin. */
 const MAX_KEY_LENGTH = 1000;
 /** Below MAX_DEPTH, so that nothing this path accepts is too deep for the yaml path. */
@@ -84,7 +85,7 @@ class BlockReader {
       const end = this.keyEnd(this.start);
       if (end < 0) throw OUTSIDE;
       const key = this.text.slice(this.start, end);
-      if (key === '__proto__' || NON_STRING_KEY.test(key) || Object.hasOwn(out, key)) throw OUTSIDE;
+      if (key === '__proto__' || (MAYBE_NON_STRING.has(key[0]!) && NON_STRING_KEY.test(key)) || Object.hasOwn(out, key)) throw OUTSIDE;
       out[key] = this.valueAfter(end + 1, indent, depth, true);
       const next = this.skipToContent();
       if (next === undefined || next < indent) return out;
