@@ -1,10 +1,11 @@
 /**
- * Spec parse time at 1, 10 and 50 MB: parseSpec (YAML, one-pass duplicate-key check, schema) on a
- * spec whose bulk is `vars` entries (the shape whose duplicate-key check was quadratic) plus a few
- * phases. Prints MB/s per size, and beside it the floor the yaml package sets (its parseDocument alone,
- * without our checks or the schema); asserts nothing. Target: linear in size (the 50 MB throughput at
- * least 0.7× the 1 MB one) and within 1.5× of yaml's floor: the yaml package itself reads about 3 MB/s,
- * so a 50 MB spec takes seconds, not the minutes a quadratic check took.
+ * Spec parse time at 1, 10 and 50 MB: parseSpec (plain block YAML read by our reader, one-pass
+ * duplicate-key check, schema) on a spec whose bulk is `vars` entries (the shape whose duplicate-key
+ * check was quadratic) plus a phase in flow form. Prints wall and CPU time and MB/s per size, and
+ * beside it the yaml package's own parseDocument time (what a spec outside the plain subset, or a
+ * refused one, costs: about 3 MB/s); asserts nothing. Targets: linear in size (the 50 MB throughput
+ * at least 0.7× the 1 MB one) and 50 MB in under 5 s. The machine is shared: CPU time is printed
+ * because wall time grows with the load of other processes.
  * npx tsx bench/spec-parse.ts
  */
 import { LineCounter, parseDocument } from 'yaml';
@@ -12,7 +13,7 @@ import { parseSpec } from '../src/spec/load';
 
 const SIZES_MB = [1, 10, 50];
 const MIN_LINEARITY = 0.7;
-const MAX_OVER_YAML = 1.5;
+const MAX_50MB_MS = 5000;
 
 function specOf(megabytes: number): string {
   const head = 'launch:\n  environment: production\n  phases:\n    - { id: deploy, run: ./deploy.sh "$VAR_0", rollback: ./undo.sh }\n  vars:\n';
@@ -27,24 +28,27 @@ function specOf(megabytes: number): string {
   return lines.join('');
 }
 
-const throughput = new Map<number, { ours: number; yaml: number }>();
+const throughput = new Map<number, number>();
+let largestMs = 0;
 for (const mb of SIZES_MB) {
   const text = specOf(mb);
   const bytes = Buffer.byteLength(text);
   const yamlStarted = performance.now();
   parseDocument(text, { lineCounter: new LineCounter(), prettyErrors: false, uniqueKeys: false });
   const yamlMs = performance.now() - yamlStarted;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const launch = parseSpec(text, `bench-${mb}mb.yml`);
   const ms = performance.now() - started;
-  throughput.set(mb, { ours: bytes / ms, yaml: bytes / yamlMs });
+  const { user, system } = process.cpuUsage(cpu);
+  throughput.set(mb, bytes / ms);
+  largestMs = ms;
   const vars = Object.keys(launch.vars).length;
-  console.log(`${String(mb).padStart(3)} MB (${vars} vars): ${ms.toFixed(0).padStart(6)} ms, ${(bytes / 1024 / 1024 / (ms / 1000)).toFixed(1)} MB/s (yaml's parseDocument alone: ${yamlMs.toFixed(0)} ms)`);
+  console.log(
+    `${String(mb).padStart(3)} MB (${vars} vars): ${ms.toFixed(0).padStart(6)} ms (CPU ${((user + system) / 1000).toFixed(0)} ms), ${(bytes / 1024 / 1024 / (ms / 1000)).toFixed(1)} MB/s (yaml's parseDocument alone: ${yamlMs.toFixed(0)} ms)`,
+  );
 }
-const small = throughput.get(SIZES_MB[0]!)!;
-const large = throughput.get(SIZES_MB.at(-1)!)!;
-const linearity = large.ours / small.ours;
-const overYaml = large.yaml / large.ours;
+const linearity = throughput.get(SIZES_MB.at(-1)!)! / throughput.get(SIZES_MB[0]!)!;
 const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
 console.log(`linearity (50 MB throughput / 1 MB throughput): ${linearity.toFixed(2)} (target ≥ ${MIN_LINEARITY}: ${verdict(linearity >= MIN_LINEARITY)})`);
-console.log(`cost over yaml's parseDocument at 50 MB: ${overYaml.toFixed(2)}× (target ≤ ${MAX_OVER_YAML}×: ${verdict(overYaml <= MAX_OVER_YAML)})`);
+console.log(`50 MB: ${largestMs.toFixed(0)} ms (target < ${MAX_50MB_MS} ms: ${verdict(largestMs < MAX_50MB_MS)})`);

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { specSchema, type Launch } from './schema';
 import { SpecError, didYouMean, formatPath, type SpecProblem } from './problems';
 import { allowedKeysAt } from './json-schema';
 import { hexDigest } from '../crypto/digest';
+import { MAX_DEPTH, shapeProblems } from './yaml-shape';
+import { parsePlainBlockYaml } from './plain-block-yaml';
 
 export interface LoadedSpec {
   file: string;
@@ -27,6 +29,12 @@ export function loadSpecFile(file: string): LoadedSpec {
 
 /** Parses and validates spec text; every problem carries its file, line, column and key path. */
 export function parseSpec(text: string, file: string): Launch {
+  // Plain block YAML is read without the yaml package's per-node cost; anything else, and every refusal, goes through yaml.
+  const plain = parsePlainBlockYaml(text);
+  if (plain) {
+    const result = specSchema.safeParse(plain.value ?? {});
+    if (result.success) return result.data.launch;
+  }
   const lineCounter = new LineCounter();
   // yaml's own duplicate-key check compares every key with every other (40k keys: 18 s): ours is one pass.
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
@@ -44,68 +52,13 @@ export function parseSpec(text: string, file: string): Launch {
     });
     throw new SpecError(problems.filter((p, i) => p.message !== nested || problems.findIndex((q) => q.message === nested) === i));
   }
-  const shape = shapeProblems(doc);
+  const shape = shapeProblems(doc.contents);
   if (shape.length) throw new SpecError(shape.map(({ offset, message }) => ({ file, ...at(offset), path: '', message })));
   const result = specSchema.safeParse(doc.toJS() ?? {});
   if (result.success) return result.data.launch;
 
   const problems = result.error.issues.map((issue) => describeIssue(issue, doc, file, at));
   throw new SpecError(dedupe(problems));
-}
-
-/** Far beyond any launch spec, and well within what the parser, toJS and the schema can recurse. */
-const MAX_DEPTH = 64;
-
-/**
- * What the schema cannot see or would trip on, found in one walk without recursion: keys given twice
- * in one mapping, aliases with no anchor, and nesting deeper than MAX_DEPTH.
- */
-function shapeProblems(doc: Document): { offset: number; message: string }[] {
-  const problems: { offset: number; message: string }[] = [];
-  const anchors = new Set<string>();
-  // Two parallel stacks and no per-node arrays: a 50 MB spec has millions of nodes, and garbage is its cost.
-  const nodes: unknown[] = [doc.contents];
-  const depths: number[] = [0];
-  const push = (node: unknown, depth: number): void => {
-    if (node) {
-      nodes.push(node);
-      depths.push(depth);
-    }
-  };
-  // Depth-first in document order, so an anchor is seen before the aliases after it.
-  while (nodes.length) {
-    const node = nodes.pop();
-    const depth = depths.pop()!;
-    if (depth > MAX_DEPTH) {
-      problems.push({ offset: (node as Node).range?.[0] ?? 0, message: `nested more than ${MAX_DEPTH} levels deep` });
-      break;
-    }
-    if (isScalar(node)) {
-      if (node.anchor) anchors.add(node.anchor);
-    } else if (isAlias(node)) {
-      if (!anchors.has(node.source)) problems.push({ offset: node.range?.[0] ?? 0, message: `YAML: alias *${node.source} has no anchor &${node.source} before it` });
-    } else if (isMap(node)) {
-      if (node.anchor) anchors.add(node.anchor);
-      const seen = new Set<string>();
-      for (const pair of node.items) {
-        if (!isScalar(pair.key)) continue;
-        const key = String(pair.key.value);
-        if (seen.has(key)) problems.push({ offset: pair.key.range?.[0] ?? node.range?.[0] ?? 0, message: `YAML: duplicate key '${key}'` });
-        seen.add(key);
-      }
-      for (let i = node.items.length - 1; i >= 0; i--) {
-        push(node.items[i]!.value, depth + 1);
-        push(node.items[i]!.key, depth + 1);
-      }
-    } else if (isSeq(node)) {
-      if (node.anchor) anchors.add(node.anchor);
-      for (let i = node.items.length - 1; i >= 0; i--) push(node.items[i], depth + 1);
-    } else if (isPair(node)) {
-      push(node.value, depth + 1);
-      push(node.key, depth + 1);
-    }
-  }
-  return problems;
 }
 
 function describeIssue(

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { checkSchema } from '../checks/registry';
 import { durationSchema, positiveDurationSchema } from './duration';
+import { envMapSchema as envMap } from './env-map';
 import { metricsFields } from '../metrics/schema';
 import { presetFields } from '../metrics/presets/registry';
 import { notifyFields } from '../notify/schema';
@@ -12,8 +13,7 @@ export const DEFAULT_PHASE_TIMEOUT_MS = 10 * 60_000;
 const idSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected an id of letters, digits, "_", "." or "-"');
-const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected an environment variable name');
-const envMapSchema = z.record(envNameSchema, z.union([z.string(), z.number(), z.boolean()]).transform(String));
+const envMapSchema = envMap();
 
 /**
  * A phase. The product brief's template spells some fields differently (`timeout_ms`,
