@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
 import { expiredFlags } from '../../src/strategies/flag-expiry';
+import { renderPlan } from '../../src/report/plan';
+import { defaultSettings } from '../../src/inputs';
 import { expand, launchThroughDist, rolledBack } from './harness';
 import { startFlagService, type FlagService } from './flag-service';
 
@@ -42,6 +45,12 @@ describe('feature_flag expansion', () => {
       name: 'kill switch',
       config: expect.objectContaining({ flag: 'new_checkout', percent: 0, sample: 400, tolerance: 0, url: '${FLAGS_URL}' }),
     });
+  });
+
+  it('shows the kill switch and its check over OFREP in the plan', () => {
+    const plan = renderPlan(expand(flagSpec({ steps: '[5, 25]' })), defaultSettings(), { FLAGS_URL: 'http://flags.test' }, tmpdir());
+    expect(plan.text).toContain('   rollback: kill switch — OFREP http://flags.test: new_checkout = true for 0% ± 0% of 400 sample keys');
+    expect(plan.problems).toEqual([]);
   });
 
   it('moves several flags side by side and holds between steps with analysis watching', () => {
