@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startInstance, startLoadBalancer, type Instance, type LoadBalancer } from '../support/instances';
 import { expand, launchThroughDist, postStepOf, rolledBack } from './harness';
+import { runSpec } from '../support/engine';
 
 /** Blue and green behind the balancer: `live` picks the pool that / goes to; /pools/<colour>/ previews one. */
 const SPEC = `
@@ -54,6 +55,23 @@ describe('blue_green expansion', () => {
 
   it('rejects a live colour that is not one of the two', () => {
     expect(() => expand(SPEC.replace(/live_color: .*/, 'live_color: purple'))).toThrow(/'purple' is not one of the colours blue, green/);
+  });
+});
+
+describe('blue_green switch back with a router', () => {
+  it('ends rollback_failed naming the live colour when the router still reads back the new one', async () => {
+    // A router whose every write is lost after the switch: it keeps reading back green.
+    const { result } = await runSpec(`
+launch:
+  strategy:
+    type: blue_green
+    live_color: blue
+    deploy: 'true'
+    router: { type: command, set_weight: 'true', read_weight: 'echo 100' }
+    post_switch: [{ type: command, name: after-switch, command: 'exit 1' }]
+`);
+    expect(result.status).toBe('rollback_failed');
+    expect(result.reason).toContain("rollback failed at phase 'blue-green.switch': rollback traffic: command router reads back green 100%, blue 0%, expected green 0%, blue 100%");
   });
 });
 
