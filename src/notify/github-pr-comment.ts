@@ -1,7 +1,8 @@
 import type { LaunchEvent } from '../engine/events';
 import { LaunchNotifier } from './launch-notifier';
 import { GitHubApiError, type GitHubRest } from '../github/rest';
-import { changesSummary, type LaunchView } from './launch-view';
+import type { LaunchView } from './launch-view';
+import { LiveEdits } from './live-edits';
 import { prCommentMarker, renderPrComment } from './pr-comment-body';
 import type { WorkQueue } from './work-queue';
 
@@ -16,6 +17,7 @@ const PER_PAGE = 100;
 export class PrCommentNotifier extends LaunchNotifier {
   readonly name = 'github-pr-comment';
   private commentId?: number;
+  private readonly edits: LiveEdits<string>;
 
   constructor(
     private readonly rest: GitHubRest,
@@ -24,14 +26,14 @@ export class PrCommentNotifier extends LaunchNotifier {
     queue: WorkQueue,
   ) {
     super(view, queue);
+    this.edits = new LiveEdits(queue, 'comment', () => renderPrComment(this.view), (body) => this.write(body));
   }
 
   protected react(event: LaunchEvent): void {
-    if (changesSummary(event)) this.queue.coalesce('comment', () => this.write());
+    this.edits.onEvent(event);
   }
 
-  private async write(): Promise<void> {
-    const body = renderPrComment(this.view);
+  private async write(body: string): Promise<void> {
     this.commentId ??= await this.findComment();
     if (this.commentId !== undefined) {
       try {

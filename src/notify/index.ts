@@ -73,5 +73,5 @@ function view(ctx: NotifierContext): LaunchView {
 }
 
 function queue(http: HttpOptions, isFatal: (error: unknown) => boolean): WorkQueue {
-  return new WorkQueue(http.redact, isFatal);
+  return new WorkQueue(http.redact, isFatal, http.policy);
 }
