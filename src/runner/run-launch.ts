@@ -121,7 +121,9 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
 
   request.onOutcome?.(result);
   // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
-  await bus.flush(request.signal?.aborted ? 2000 : 30_000);
+  // Otherwise 90 s: GitHub asks for a minute's wait after a secondary limit without retry-after,
+  // and the final deployment status must still be written after it.
+  await bus.flush(request.signal?.aborted ? 2000 : 90_000);
   // After the flush, so the notifiers' warnings are in the report too.
   let written = reportPath;
   try {

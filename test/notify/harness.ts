@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { EventBus, type EventOf, type Subscriber } from '../../src/engine/events';
 import type { LaunchMode, LaunchStatus } from '../../src/engine/model';
 import { defaultSettings, type Settings } from '../../src/inputs';
+import type { GitHubPacing } from '../../src/github/client';
 import type { NotifierContext } from '../../src/notify';
 import { httpOptions } from '../../src/notify/context';
 import { LaunchNotifier } from '../../src/notify/launch-notifier';
@@ -36,7 +37,11 @@ export interface ContextOptions {
   sleeps?: number[];
   /** Runs every wait of the notifiers (retries, pacing, edit spacing, the flush deadline) on this clock instead. */
   clock?: VirtualClock;
+  githubPacing?: Partial<GitHubPacing>;
 }
+
+/** How long a second of GitHub's rate-limit waits and retry backoff takes in these tests. */
+export const GITHUB_MS_PER_SECOND = 5;
 
 export function phaseIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => (i === 0 ? 'migrate' : `canary-${i}`));
@@ -93,6 +98,8 @@ export function notifierContext(options: ContextOptions = {}): NotifierContext {
             },
           }),
     },
+    // A second of GitHub's waits lasts 5 ms here: the secondary limit's fallback minute takes 300 ms.
+    githubPacing: { msPerSecond: GITHUB_MS_PER_SECOND, writeSpacingMs: 1, ...options.githubPacing },
   };
 }
 
