@@ -8,6 +8,7 @@ const config = z.lazy(() =>
     .object({
       command: z.string().min(1).meta({ description: 'Bash command; exit status 0 passes' }),
       timeout: positiveDurationSchema.default(60_000),
+      prints: z.string().min(1).optional().meta({ description: 'Passes only if the last line the command prints (stdout) is this text, besides exit status 0' }),
     })
     .strict(),
 );
@@ -18,28 +19,36 @@ export async function runCheckCommand(
   timeoutMs: number,
   extraEnv: Record<string, string>,
   ctx: CheckContext,
+  prints?: string,
 ): Promise<CheckOutcome> {
+  let printed = '';
   const result = await runCommand({
     command,
     env: { ...ctx.env, ...extraEnv },
     cwd: ctx.cwd,
     timeoutMs,
     signal: ctx.signal,
-    onLine: (_stream, line) => ctx.log(line),
+    onLine: (stream, line) => {
+      if (stream === 'stdout' && line.trim()) printed = line.trim();
+      ctx.log(line);
+    },
   });
-  const passed = result.exitCode === 0 && !result.timedOut && !result.cancelled;
+  const exited = result.exitCode === 0 && !result.timedOut && !result.cancelled;
   const last = result.tail.filter((line) => line.trim()).at(-1);
+  if (exited && prints !== undefined && printed !== prints) {
+    return { passed: false, value: 0, message: `\`${command}\` printed '${printed}', expected '${prints}'` };
+  }
   return {
-    passed,
+    passed: exited,
     value: result.exitCode ?? undefined,
-    message: `\`${command}\` ${describeResult(result, timeoutMs)}${!passed && last ? `: ${last}` : ''}`,
+    message: `\`${command}\` ${describeResult(result, timeoutMs)}${!exited && last ? `: ${last}` : ''}`,
   };
 }
 
 export const commandCheck = defineCheck({
   type: 'command',
-  description: 'Runs a bash command; exit status 0 passes',
+  description: 'Runs a bash command; exit status 0 (and, with prints, that last line) passes',
   config,
-  plan: (c) => ({ summary: `run \`${c.command}\` (timeout ${c.timeout} ms, exit 0 passes)`, problems: [] }),
-  run: (c, ctx) => runCheckCommand(c.command, c.timeout, {}, ctx),
+  plan: (c) => ({ summary: `run \`${c.command}\` (timeout ${c.timeout} ms, exit 0${c.prints === undefined ? '' : ` printing '${c.prints}'`} passes)`, problems: [] }),
+  run: (c, ctx) => runCheckCommand(c.command, c.timeout, {}, ctx, c.prints),
 });

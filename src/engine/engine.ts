@@ -355,18 +355,22 @@ export class LaunchEngine {
 
   /**
    * A phase's undo: its traffic back to stable, confirmed by the router's read-back (a reset that
-   * leaves traffic on the canary fails, saying where it is), then its rollback command.
+   * leaves traffic on the canary fails, saying where it is), then its rollback command, then the
+   * checks that confirm the command took.
    */
   private async undoPhase(phase: Phase): Promise<{ ok: boolean; error?: string }> {
     if (phase.rollbackTraffic) {
       const reset = await this.runTraffic(phase, 'rollback', phase.rollbackTraffic, phase.rollbackTimeoutMs);
       if (!reset.ok) return { ok: false, error: `rollback ${reset.reason}` };
     }
-    if (!phase.rollback) return { ok: true };
-    const result = await this.execute(phase, 'rollback', phase.rollback, phase.rollbackTimeoutMs);
-    const ok = result.exitCode === 0 && !result.timedOut;
-    const last = result.tail.filter((line) => line.trim()).at(-1);
-    return { ok, error: ok ? undefined : `rollback ${describeResult(result, phase.rollbackTimeoutMs)}${last ? `: ${last}` : ''}` };
+    if (phase.rollback) {
+      const result = await this.execute(phase, 'rollback', phase.rollback, phase.rollbackTimeoutMs);
+      const last = result.tail.filter((line) => line.trim()).at(-1);
+      if (result.exitCode !== 0 || result.timedOut) return { ok: false, error: `rollback ${describeResult(result, phase.rollbackTimeoutMs)}${last ? `: ${last}` : ''}` };
+    }
+    // Verified like a step: an undo whose result does not show (a kill switch that changed nothing) failed.
+    const verified = await this.runChecks(phase, 'rollback', phase.rollbackVerify, AbortSignal.timeout(phase.rollbackTimeoutMs), Promise.resolve());
+    return verified.ok ? { ok: true } : { ok: false, error: verified.reason };
   }
 
   /** A rollback's journal entry; failing to write it is loud but does not hold the undo back. */

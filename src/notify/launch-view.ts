@@ -77,7 +77,8 @@ export class LaunchView {
         Object.assign(this.phase(event.phase), { state: 'failed', durationMs: event.durationMs, reason: event.reason });
         break;
       case 'check.result':
-        if (!event.passed) this.breaches.push(event);
+        // A failed rollback check explains the rollback's failure (the outcome says so), not the launch's.
+        if (!event.passed && event.stage !== 'rollback') this.breaches.push(event);
         break;
       case 'rollback.started':
         this.rollback = { phases: event.phases, reason: event.reason, failed: [] };

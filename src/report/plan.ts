@@ -45,6 +45,7 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
     describeChecks('verify', phase.verify, phase);
     if (phase.rollbackTraffic) lines.push(`   rollback: ${describeTrafficStep(phase.rollbackTraffic)}`);
     if (phase.rollback || !phase.rollbackTraffic) lines.push(`   rollback: ${phase.rollback ?? '(nothing to undo)'}`);
+    describeChecks('rollback', phase.rollbackVerify, phase);
     for (const [what, command] of [['run', phase.run], ['rollback', phase.rollback]] as const) {
       if (!command) continue;
       const unset = unsetVariables(command, { ...inherited, ...phaseEnv(env, phase, what) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { checkSchema } from '../checks/registry';
+import { checkSchema, type CheckSpec } from '../checks/registry';
 import { durationSchema, positiveDurationSchema } from './duration';
 import { envMapSchema as envMap } from './env-map';
 import { metricsFields } from '../metrics/schema';
@@ -89,6 +89,8 @@ export const phaseSchema = z
       traffic: undefined as TrafficStep | undefined,
       /** Strategy phases only: the shift back to stable, read back to confirm it. */
       rollbackTraffic: undefined as TrafficStep | undefined,
+      /** Strategy phases only: checks that confirm the undo took (a kill switch's exposure is 0 %). */
+      rollbackVerify: [] as CheckSpec[],
     };
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Phase } from '../spec/schema';
+import type { CheckSpec, Phase } from '../spec/schema';
 import { durationSchema, formatDuration } from '../spec/duration';
-import { commandSourceSchema } from './command-source';
+import { commandSourceSchema, type CommandSource } from './command-source';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { inSequence, sleepCommand, withVariable } from './shell';
 import { timedPause } from './pause';
@@ -23,6 +23,9 @@ export const blueGreenSchema = z.lazy(() =>
       pre_switch: checksSchema.meta({ description: 'Checks and analysis of the idle colour before any traffic reaches it (LAUNCH_COLOR is set)' }),
       switch: z.string().min(1).optional().meta({ description: 'Sends all traffic to LAUNCH_COLOR; run again with the old colour to switch back; or give router' }),
       router: routerField('one backend per colour'),
+      read_live_color: commandSourceSchema
+        .optional()
+        .meta({ description: 'Prints the colour serving traffic: the switch and the switch back are read back with it; live_color.command by default' }),
       post_switch: checksSchema.meta({ description: 'Analysis while the new colour takes traffic (watches during the bake)' }),
       bake: durationSchema.default(0).meta({ description: 'How long post_switch analysis runs before the old colour is let go' }),
       scale_down: z.string().min(1).optional().meta({ description: 'Removes LAUNCH_COLOR: the old colour after a launch, the new one on rollback' }),
@@ -34,6 +37,7 @@ export const blueGreenSchema = z.lazy(() =>
     .superRefine((spec, ctx) => {
       const problem = routerProblem(spec.switch, spec.router, 'switch', spec.colors);
       if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+      if (spec.router && spec.read_live_color) ctx.addIssue({ code: 'custom', path: ['read_live_color'], message: 'a router reads the switch back itself: give read_live_color only with switch' });
       if (spec.colors[0] === spec.colors[1]) ctx.addIssue({ code: 'custom', path: ['colors'], message: 'expected two different colours' });
       if (typeof spec.live_color === 'string' && !spec.colors.includes(spec.live_color)) {
         ctx.addIssue({ code: 'custom', path: ['live_color'], message: `'${spec.live_color}' is not one of the colours ${spec.colors.join(', ')}` });
@@ -54,6 +58,17 @@ function colorsOf(spec: BlueGreenSpec): Colors {
   if (typeof spec.live_color !== 'string') return UNRESOLVED;
   const [first, second] = spec.colors;
   return { live: spec.live_color, idle: spec.live_color === first ? second : first };
+}
+
+/** The command that tells which colour is live, to read a switch back; the live_color command unless one is given. */
+function liveColorReader(spec: BlueGreenSpec): CommandSource | undefined {
+  return spec.read_live_color ?? (typeof spec.live_color === 'string' ? undefined : spec.live_color);
+}
+
+/** A switch read back: the reader must print the colour traffic was sent to. */
+function liveColorIs(spec: BlueGreenSpec, color: string): CheckSpec[] {
+  const reader = liveColorReader(spec);
+  return reader ? [{ type: 'command', name: 'live colour', config: { command: reader.command, timeout: reader.timeout, prints: color } }] : [];
 }
 
 function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: ExpansionContext): Phase[] {
@@ -81,7 +96,13 @@ function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: Expan
       // The same command pointed at the old colour, which is still running: the fastest way back.
       ...(spec.router
         ? shiftPhaseFields(spec.router, { stable: live, canary: idle, weight: 100 }, true)
-        : { run: spec.switch, rollback: withVariable('LAUNCH_COLOR', '"$LAUNCH_PREVIOUS_COLOR"', spec.switch!) }),
+        : {
+            run: spec.switch,
+            verify: liveColorIs(spec, idle),
+            rollback: withVariable('LAUNCH_COLOR', '"$LAUNCH_PREVIOUS_COLOR"', spec.switch!),
+            // A switch back that does not take leaves traffic on the new colour: the rollback says so.
+            rollbackVerify: liveColorIs(spec, live),
+          }),
       ...timeouts,
     }),
   ];
@@ -129,7 +150,8 @@ export const blueGreenStrategy = defineStrategy({
     if (printed.length !== 1 || !spec.colors.includes(printed[0]!)) {
       throw new Error(`blue_green live_color: \`${spec.live_color.command}\` printed '${printed.join(' ')}', expected one of ${spec.colors.join(', ')}`);
     }
-    return { ...spec, live_color: printed[0]! };
+    // The command still reads the switches back once the colour it printed is fixed for the launch.
+    return { ...spec, live_color: printed[0]!, read_live_color: liveColorReader(spec) };
   },
   expand(spec, ctx): Placement {
     return { before: [], after: blueGreenPhases(spec, colorsOf(spec), ctx) };

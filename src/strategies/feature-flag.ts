@@ -59,9 +59,9 @@ export const featureFlagSchema = z.lazy(() =>
 type FeatureFlagSpec = z.output<typeof featureFlagSchema>;
 type Flag = FeatureFlagSpec['flags'][number];
 
-function exposureChecks(spec: FeatureFlagSpec, flag: Flag, percent: number): CheckSpec[] {
+function exposureChecks(spec: FeatureFlagSpec, flag: Flag, percent: number, name = 'exposure', tolerance = spec.exposure?.tolerance): CheckSpec[] {
   if (!spec.exposure) return [];
-  return [{ type: 'flag_exposure', name: 'exposure', config: { ...spec.exposure, flag: flag.key, percent } }];
+  return [{ type: 'flag_exposure', name, config: { ...spec.exposure, flag: flag.key, percent, tolerance } }];
 }
 
 function stepPhases(spec: FeatureFlagSpec, percent: number, index: number, ctx: ExpansionContext): Phase[] {
@@ -74,6 +74,8 @@ function stepPhases(spec: FeatureFlagSpec, percent: number, index: number, ctx: 
       verify: exposureChecks(spec, flag, percent),
       // The kill switch, once per flag: the first step's rollback takes the flag to 0% at once.
       rollback: index === 0 ? withVariable('LAUNCH_PERCENT', '0', spec.set_percentage) : undefined,
+      // …and confirmed over OFREP with the same sample: not one key may still see the flag.
+      rollbackVerify: index === 0 ? exposureChecks(spec, flag, 0, 'kill switch', 0) : undefined,
       // Several flags move together, side by side.
       batch: spec.flags.length > 1 ? `flag.step-${index + 1}` : undefined,
       ...timeoutsOf(spec),

@@ -33,6 +33,7 @@ export function phaseBuilder(defaults: PhaseDefaults): (fields: PhaseFields) => 
       failureBudget: fields.failureBudget,
       traffic: fields.traffic,
       rollbackTraffic: fields.rollbackTraffic,
+      rollbackVerify: fields.rollbackVerify ?? [],
     };
   };
 }

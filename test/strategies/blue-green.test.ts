@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startInstance, startLoadBalancer, type Instance, type LoadBalancer } from '../support/instances';
 import { expand, launchThroughDist, postStepOf, rolledBack } from './harness';
+import { runSpec } from '../support/engine';
 
 /** Blue and green behind the balancer: `live` picks the pool that / goes to; /pools/<colour>/ previews one. */
 const SPEC = `
@@ -32,8 +33,18 @@ describe('blue_green expansion', () => {
     expect(deploy).toMatchObject({ verify: [expect.objectContaining({ name: 'preview' })], rollback: expect.stringContaining('DELETE') });
     expect(switched!.rollback).toBe('export LAUNCH_COLOR="$LAUNCH_PREVIOUS_COLOR"; curl -fsS -X PUT --data "$LAUNCH_COLOR" "$LB_URL/state/live"');
     expect(switched!.env).toMatchObject({ LAUNCH_PREVIOUS_COLOR: 'green', LAUNCH_NEW_COLOR: 'blue' });
+    // Without a command that tells the live colour, nothing reads the switch back.
+    expect([switched!.verify, switched!.rollbackVerify]).toEqual([[], []]);
     expect(bake).toMatchObject({ run: 'sleep 0.3', watch: [expect.objectContaining({ name: 'checkout' })], rollback: undefined });
     expect(scaleDown).toMatchObject({ run: '(sleep 0.2); (curl -fsS -X DELETE "$LB_URL/pools/$LAUNCH_COLOR/version")', rollbackOnFailure: false });
+  });
+
+  it('reads the switch and the switch back with the live_color command, or read_live_color', () => {
+    const readBack = (color: string) => [{ type: 'command', name: 'live colour', config: { command: 'curl -fsS "$LB_URL/state/live"', timeout: 60_000, prints: color } }];
+    const switched = expand(SPEC).phases[1]!;
+    expect([switched.verify, switched.rollbackVerify]).toEqual([readBack('{idle}'), readBack('{live}')]);
+    const given = expand(SPEC.replace(/live_color: .*/, `live_color: green\n    read_live_color: { command: 'curl -fsS "$LB_URL/state/live"' }`)).phases[1]!;
+    expect([given.verify, given.rollbackVerify]).toEqual([readBack('blue'), readBack('green')]);
   });
 
   it('in a plan, names the colours the command will decide', () => {
@@ -44,6 +55,23 @@ describe('blue_green expansion', () => {
 
   it('rejects a live colour that is not one of the two', () => {
     expect(() => expand(SPEC.replace(/live_color: .*/, 'live_color: purple'))).toThrow(/'purple' is not one of the colours blue, green/);
+  });
+});
+
+describe('blue_green switch back with a router', () => {
+  it('ends rollback_failed naming the live colour when the router still reads back the new one', async () => {
+    // A router whose every write is lost after the switch: it keeps reading back green.
+    const { result } = await runSpec(`
+launch:
+  strategy:
+    type: blue_green
+    live_color: blue
+    deploy: 'true'
+    router: { type: command, set_weight: 'true', read_weight: 'echo 100' }
+    post_switch: [{ type: command, name: after-switch, command: 'exit 1' }]
+`);
+    expect(result.status).toBe('rollback_failed');
+    expect(result.reason).toContain("rollback failed at phase 'blue-green.switch': rollback traffic: command router reads back green 100%, blue 0%, expected green 0%, blue 100%");
   });
 });
 
@@ -99,6 +127,17 @@ describe('blue_green through node dist/index.js', () => {
     const switchedBack = lb!.changes.at(-1)!;
     expect(switchedBack.value).toBe('blue');
     expect(switchedBack.at - lastFailure.at).toBeLessThan(1000);
+  });
+
+  it('ends rollback_failed naming the live colour when the switch back does not take', async () => {
+    const vars = await start();
+    // A switch that exits 0 without switching back to blue.
+    const spec = SPEC.replace(/switch: .*/, 'switch: test "$LAUNCH_COLOR" = blue || curl -fsS -X PUT --data "$LAUNCH_COLOR" "$LB_URL/state/live"');
+    const run = await launchThroughDist(spec, { version: 'v2-faulty', previousVersion: 'v1', vars });
+    expect(run.outputs.status, run.stdout).toBe('rollback_failed');
+    expect(lb!.historyOf('live')).toEqual(['green']);
+    const finished = run.events.find((event) => event.type === 'launch.finished') as { reason?: string };
+    expect(finished.reason).toContain(`rollback failed at phase 'blue-green.switch': rollback 'live colour' failed: \`curl -fsS "$LB_URL/state/live"\` printed 'green', expected 'blue'`);
   });
 
   it('after a launch cancelled past the switch, the post step switches back to the colour live before the launch', async () => {

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
 import { expiredFlags } from '../../src/strategies/flag-expiry';
+import { renderPlan } from '../../src/report/plan';
+import { defaultSettings } from '../../src/inputs';
 import { expand, launchThroughDist, rolledBack } from './harness';
 import { startFlagService, type FlagService } from './flag-service';
 
@@ -35,6 +38,19 @@ describe('feature_flag expansion', () => {
       undefined,
       undefined,
     ]);
+    // The kill switch is verified with the step's own sample, and no tolerance: 0 % means no key.
+    expect(launch.phases.map((phase) => phase.rollbackVerify.length)).toEqual([1, 0, 0, 0, 0]);
+    expect(launch.phases[0]!.rollbackVerify[0]).toEqual({
+      type: 'flag_exposure',
+      name: 'kill switch',
+      config: expect.objectContaining({ flag: 'new_checkout', percent: 0, sample: 400, tolerance: 0, url: '${FLAGS_URL}' }),
+    });
+  });
+
+  it('shows the kill switch and its check over OFREP in the plan', () => {
+    const plan = renderPlan(expand(flagSpec({ steps: '[5, 25]' })), defaultSettings(), { FLAGS_URL: 'http://flags.test' }, tmpdir());
+    expect(plan.text).toContain('   rollback: kill switch — OFREP http://flags.test: new_checkout = true for 0% ± 0% of 400 sample keys');
+    expect(plan.problems).toEqual([]);
   });
 
   it('moves several flags side by side and holds between steps with analysis watching', () => {
@@ -90,6 +106,25 @@ describe('feature_flag through node dist/index.js', () => {
     expect(run.outputs['failed-phase']).toBe('flag.new_checkout.5pct');
     expect(flags.history.new_checkout).toEqual([5, 0]);
     expect(rolledBack(run.events)).toEqual(['flag.new_checkout.5pct']);
+    // The kill switch is confirmed over OFREP with the same 400 keys: none of them sees the flag.
+    expect(flags.requests.filter((request) => request.path.startsWith('/ofrep/'))).toHaveLength(2 * 400);
+    expect(run.stdout).toContain('new_checkout = true for 0 of 400 sample keys (0%), expected 0% ± 0%');
+  });
+
+  it('ends rollback_failed, naming the exposure still measured, when the kill switch does nothing', async () => {
+    flags = await startFlagService(['new_checkout'], { deafKillSwitch: true });
+    // The hold at 25 % fails its analysis, so the kill switch is pulled with 25 % of keys exposed.
+    const extra = "    pause: 200ms\n    analysis: [{ type: command, name: errors, command: 'exit 1' }]\n";
+    const run = await launchThroughDist(flagSpec({ steps: '[25, 50]', extra }), { vars: { FLAGS_URL: flags.url } });
+    expect(run.outputs.status, run.stdout).toBe('rollback_failed');
+    expect(flags.history.new_checkout).toEqual([25, 0]);
+    const finished = run.events.find((event) => event.type === 'launch.finished') as { reason?: string } | undefined;
+    const measured = /rollback failed at phase 'flag\.new_checkout\.25pct': rollback 'kill switch' failed: OFREP \S+: new_checkout = true for (\d+) of 400 sample keys \(([\d.]+)%\), expected 0% ± 0%/.exec(finished?.reason ?? '');
+    expect(measured, finished?.reason).not.toBeNull();
+    // The share the flag still serves is named: a quarter of the keys, give or take the sample.
+    expect(Number(measured![1])).toBeGreaterThan(80);
+    expect(Number(measured![1])).toBeLessThan(120);
+    expect(Number(measured![2])).toBe(+((Number(measured![1]) / 400) * 100).toFixed(2));
   });
 
   it('refuses to start with an expired flag and fail_on_expired', async () => {

@@ -15,9 +15,10 @@ function bucket(flag: string, targetingKey: string): number {
  * A flag provider with percentage rollouts, speaking OFREP (shared/contracts.md) for evaluations and
  * a small admin API for the set-percentage command: `PUT /admin/flags/<key>` with the percentage.
  * `misroute` makes it serve a flag to that many times the share it was set to: a broken rollout
- * that only the measured exposure reveals.
+ * that only the measured exposure reveals. `deafKillSwitch` makes it accept a set to 0 and keep
+ * serving the share it had: a kill switch that does nothing.
  */
-export async function startFlagService(flags: string[], options: { misroute?: number } = {}): Promise<FlagService> {
+export async function startFlagService(flags: string[], options: { misroute?: number; deafKillSwitch?: boolean } = {}): Promise<FlagService> {
   const percent = new Map(flags.map((flag) => [flag, 0]));
   const history: Record<string, number[]> = Object.fromEntries(flags.map((flag) => [flag, []]));
   const server = await startServer((req, res) => {
@@ -25,8 +26,9 @@ export async function startFlagService(flags: string[], options: { misroute?: nu
     if (admin && req.method === 'PUT') {
       const key = decodeURIComponent(admin[1]!);
       if (!percent.has(key)) return sendText(res, 404, `no flag ${key}`);
-      percent.set(key, Number(req.body));
-      history[key]!.push(Number(req.body));
+      const wanted = Number(req.body);
+      if (wanted !== 0 || !options.deafKillSwitch) percent.set(key, wanted);
+      history[key]!.push(wanted);
       return sendText(res, 204, '');
     }
     const evaluation = /^\/ofrep\/v1\/evaluate\/flags\/([^/]+)$/.exec(req.path);
