@@ -383,16 +383,19 @@ export class LaunchEngine {
   }
 
   /**
-   * Rolls back `phases` in the order given; a failing step is reported and the rest still run. A phase
-   * for which `ran` is false never started its command: it is reported "not started", nothing run.
-   * Returns each failed step as "phase 'id': error", so the outcome says what is still not undone
-   * (for a router, where traffic still is).
+   * Rolls back `phases` in the order given; a failing step is reported and the rest still run, except
+   * after a failed traffic undo (reset, switch-back, kill switch): what sits beneath live traffic is
+   * then held, not undone, since scaling down or migrating down under it turns the failure into an
+   * outage. A phase for which `ran` is false never started its command: it is reported "not started",
+   * nothing run. Returns each failed or held step as "phase 'id': error", so the outcome says what is
+   * still not undone (for a router, where traffic still is).
    */
   private async rollback(phases: readonly Phase[], reason: string, ran: (phase: Phase) => boolean = () => true): Promise<string[]> {
     const { bus } = this.options;
     bus.emit({ type: 'rollback.started', phases: phases.map((phase) => phase.id), reason });
     const failed: string[] = [];
     const failures: string[] = [];
+    let trafficStuckAt: string | undefined;
     for (const phase of phases) {
       const begun = performance.now();
       if (!ran(phase)) {
@@ -408,7 +411,10 @@ export class LaunchEngine {
       }
       // Rollback is not cancellable from here: the undo must get its chance even while the run stops.
       await this.record(phase, () => this.options.journal?.rollbackStarting(phase.id));
-      const { ok, error } = await this.undoPhase(phase);
+      const { ok, error } = trafficStuckAt
+        ? { ok: false, error: `held, not undone: traffic is not back where it was (rollback of phase '${trafficStuckAt}' failed), and this phase may be serving it` }
+        : await this.undoPhase(phase);
+      if (!ok && !trafficStuckAt && movesTraffic(phase)) trafficStuckAt = phase.id;
       await this.record(phase, () => this.options.journal?.rollbackFinished(phase.id, ok));
       this.states.move(phase.id, ok ? 'rolled_back' : 'rollback_failed');
       if (!ok) {
@@ -420,6 +426,11 @@ export class LaunchEngine {
     bus.emit({ type: 'rollback.finished', ok: failed.length === 0, failed });
     return failures;
   }
+}
+
+/** A phase whose undo returns traffic or exposure (a router's reset, a confirmed switch-back or kill switch). */
+function movesTraffic(phase: Phase): boolean {
+  return Boolean(phase.traffic || phase.rollbackTraffic) || phase.rollbackVerify.length > 0;
 }
 
 function describeRollbackFailures(failures: readonly string[]): string {

@@ -138,6 +138,9 @@ describe('blue_green through node dist/index.js', () => {
     expect(lb!.historyOf('live')).toEqual(['green']);
     const finished = run.events.find((event) => event.type === 'launch.finished') as { reason?: string };
     expect(finished.reason).toContain(`rollback failed at phase 'blue-green.switch': rollback 'live colour' failed: \`curl -fsS "$LB_URL/state/live"\` printed 'green', expected 'blue'`);
+    // Green carries the traffic, so its deploy is held, not undone: undoing it would be an outage.
+    expect(green!.history.at(-1)).toBe('v2-faulty');
+    expect(finished.reason).toContain("phase 'blue-green.deploy': held, not undone: traffic is not back where it was (rollback of phase 'blue-green.switch' failed)");
   });
 
   it('after a launch cancelled past the switch, the post step switches back to the colour live before the launch', async () => {
