@@ -15,7 +15,8 @@ export type LaunchEvent =
   // skipped: nothing was run, because the phase has no rollback or (notStarted) never reached its command.
   | { type: 'rollback.phase'; at: number; phase: string; ok: boolean; skipped: boolean; notStarted?: boolean; error?: string; durationMs: number }
   | { type: 'rollback.finished'; at: number; ok: boolean; failed: string[] }
-  | { type: 'warning'; at: number; source: string; message: string }
+  // dropped: messages a notifier had to leave unsent (rate limits, the flush deadline), for the summary's outcome.
+  | { type: 'warning'; at: number; source: string; message: string; dropped?: number }
   // toleratedFailures: phases that failed within a failure budget; a success with any is not a plain one.
   | { type: 'launch.finished'; at: number; status: LaunchStatus; failedPhase?: string; reason?: string; durationMs: number; toleratedFailures?: string[] };
 
@@ -34,8 +35,18 @@ export interface Subscriber {
   readonly name: string;
   /** Called synchronously and in order; slow work (network) must queue itself and finish in `flush`. */
   onEvent(event: LaunchEvent): void;
-  /** Awaited once the launch is over, with a deadline; errors here are warnings, never failures. */
-  flush?(): Promise<void>;
+  /** Awaited once the launch is over, for at most `withinMs`; errors here are warnings, never failures. */
+  flush?(withinMs: number): Promise<void>;
+}
+
+/** A subscriber's flush that had problems, some of them work it had to drop: the count goes into its warning. */
+export class FlushError extends Error {
+  constructor(
+    message: string,
+    readonly dropped: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -92,11 +103,11 @@ export class EventBus {
       if (!subscriber.flush) return [];
       pending.add(subscriber.name);
       return [
-        subscriber.flush().then(
+        subscriber.flush(timeoutMs).then(
           () => pending.delete(subscriber.name),
           (error: unknown) => {
             pending.delete(subscriber.name);
-            this.warn(subscriber.name, errorMessage(error));
+            this.warn(subscriber.name, errorMessage(error), error instanceof FlushError && error.dropped ? error.dropped : undefined);
           },
         ),
       ];
@@ -106,8 +117,8 @@ export class EventBus {
     for (const name of pending) this.warn(name, `did not finish within ${timeoutMs} ms`);
   }
 
-  warn(source: string, message: string): void {
-    this.emit({ type: 'warning', source, message });
+  warn(source: string, message: string, dropped?: number): void {
+    this.emit({ type: 'warning', source, message, ...(dropped && { dropped }) });
   }
 }
 

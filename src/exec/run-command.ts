@@ -42,6 +42,7 @@ const CANCEL_GRACE_MS = 2500;
 /**
  * Runs `command` with bash (as GitHub's `run:` does: -e, pipefail; and -u) in its own process group, so a
  * timeout or cancellation can signal the whole tree: SIGTERM (or the forwarded signal), then SIGKILL.
+ * Not `@actions/exec`: it can neither start a process group nor signal one (no timeout, signal or kill option).
  */
 export function runCommand(options: RunCommandOptions): Promise<RunCommandResult> {
   const started = performance.now();

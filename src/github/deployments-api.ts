@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseJson } from '../http/json';
 import { truncate } from '../notify/launch-text';
-import { GitHubApiError, type GitHubRest } from './rest';
+import { GitHubApiError, type RepoClient } from './client';
 
 /**
  * What launch-action writes into a deployment's payload, and reads back to find the version a
@@ -52,24 +52,26 @@ export interface LaunchDeployment {
 const DESCRIPTION_MAX = 140;
 
 export class DeploymentsApi {
-  constructor(private readonly rest: GitHubRest) {}
+  constructor(private readonly github: RepoClient) {}
 
   /** Creates the deployment; a 202 (GitHub merged the default branch instead) or 409 is an error that says so. */
   async create(deployment: NewDeployment): Promise<number> {
-    const body = {
-      ref: deployment.ref,
-      environment: deployment.environment,
-      description: deployment.description,
-      payload: deployment.payload,
-      // The launch's gates are its checks; commit statuses must not stop the record of it.
-      required_contexts: [],
-      auto_merge: false,
-      transient_environment: deployment.transientEnvironment,
-    };
+    const octokit = await this.github.octokit();
     try {
-      const reply = await this.rest.request<{ id?: number; message?: string }>('POST', '/deployments', body);
-      if (reply.status === 201 && typeof reply.data.id === 'number') return reply.data.id;
-      throw new Error(`GitHub created no deployment for '${deployment.environment}' (HTTP ${reply.status}: ${reply.data.message ?? 'no message'}); its statuses are skipped`);
+      const reply = await octokit.rest.repos.createDeployment({
+        ...this.github.repo,
+        ref: deployment.ref,
+        environment: deployment.environment,
+        description: deployment.description,
+        payload: deployment.payload,
+        // The launch's gates are its checks; commit statuses must not stop the record of it.
+        required_contexts: [],
+        auto_merge: false,
+        transient_environment: deployment.transientEnvironment,
+      });
+      if (reply.status === 201 && 'id' in reply.data) return reply.data.id;
+      const message = 'message' in reply.data ? reply.data.message : undefined;
+      throw new Error(`GitHub created no deployment for '${deployment.environment}' (HTTP ${reply.status}: ${message ?? 'no message'}); its statuses are skipped`);
     } catch (error) {
       if (error instanceof GitHubApiError && error.status === 409) {
         throw new Error(`GitHub refused the deployment for '${deployment.environment}' (${error.detail}); its statuses are skipped`);
@@ -79,10 +81,12 @@ export class DeploymentsApi {
   }
 
   async setStatus(id: number, status: NewStatus): Promise<void> {
-    const description = truncate(status.description, DESCRIPTION_MAX);
-    await this.rest.request('POST', `/deployments/${id}/statuses`, {
+    const octokit = await this.github.octokit();
+    await octokit.rest.repos.createDeploymentStatus({
+      ...this.github.repo,
+      deployment_id: id,
       state: status.state,
-      description,
+      description: truncate(status.description, DESCRIPTION_MAX),
       log_url: status.logUrl,
       environment_url: status.environmentUrl,
     });
@@ -90,8 +94,8 @@ export class DeploymentsApi {
 
   /** One page of the environment's deployments made by launch-action, newest first. */
   async listLaunches(environment: string, page: number, perPage: number): Promise<{ deployments: LaunchDeployment[]; more: boolean }> {
-    const query = new URLSearchParams({ environment, per_page: String(perPage), page: String(page) });
-    const reply = await this.rest.request<{ id: number; sha: string; payload: unknown }[]>('GET', `/deployments?${query}`);
+    const octokit = await this.github.octokit();
+    const reply = await octokit.rest.repos.listDeployments({ ...this.github.repo, environment, per_page: perPage, page });
     const deployments = reply.data.flatMap(({ id, sha, payload }) => {
       // Other tools may store the payload as a JSON string; one that does not parse is simply not ours.
       const parsed = launchPayloadSchema.safeParse(typeof payload === 'string' ? parseJson(payload) : payload);
@@ -101,7 +105,8 @@ export class DeploymentsApi {
   }
 
   async states(id: number): Promise<DeploymentState[]> {
-    const reply = await this.rest.request<{ state: DeploymentState }[]>('GET', `/deployments/${id}/statuses?per_page=100`);
+    const octokit = await this.github.octokit();
+    const reply = await octokit.rest.repos.listDeploymentStatuses({ ...this.github.repo, deployment_id: id, per_page: 100 });
     return reply.data.map((status) => status.state);
   }
 }

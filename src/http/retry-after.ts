@@ -1,23 +1,13 @@
-/**
- * How a service counts in `X-RateLimit-Reset`: seconds until the window resets (Datadog), or the epoch
- * second it resets at (GitHub).
- */
-export type RateLimitReset = 'seconds-until' | 'epoch-seconds';
-
 const SECONDS = /^\d+(\.\d+)?$/;
 
 /**
  * How long (ms) a response asks to be left alone; undefined when it does not say. `Retry-After`
- * comes first, then `X-RateLimit-Reset` read the way `reset` says. Which statuses count as a rate
- * limit is the caller's business: this only reads the headers.
+ * comes first, then `X-RateLimit-Reset` as seconds until the window resets (Datadog's way). Which
+ * statuses count as a rate limit is the caller's business: this only reads the headers.
  */
-export function retryDelayFromHeaders(headers: Headers, now = Date.now(), reset: RateLimitReset = 'seconds-until'): number | undefined {
+export function retryDelayFromHeaders(headers: Headers, now = Date.now()): number | undefined {
   const retryAfter = retryAfterMs(headers, now);
   if (retryAfter !== undefined) return retryAfter;
-  if (reset === 'epoch-seconds') {
-    const resetAt = rateLimitResetAt(headers);
-    return resetAt === undefined ? undefined : Math.max(0, resetAt - now);
-  }
   const seconds = headers.get('x-ratelimit-reset')?.trim();
   return seconds && SECONDS.test(seconds) ? Number(seconds) * 1000 : undefined;
 }

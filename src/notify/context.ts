@@ -3,7 +3,7 @@ import { secretsOf, type Settings } from '../inputs';
 import type { RunContext } from '../run-context';
 import type { Launch } from '../spec/schema';
 import { createRedactor } from '../secrets/redactor';
-import { GitHubRest } from '../github/rest';
+import { defaultGitHubPacing, repoClient, type GitHubPacing, type RepoClient } from '../github/client';
 import { defaultRetryPolicy, type HttpOptions, type NotifierRetrySettings } from './http-retry';
 import type { LaunchFacts } from './launch-view';
 
@@ -20,6 +20,8 @@ export interface NotifierContext {
   redact?: (text: string) => string;
   /** Retry bounds and the clock to wait on; tests make the waits instant. */
   retry?: Partial<NotifierRetrySettings>;
+  /** How the GitHub client waits on rate limits and spaces writes; tests shrink the waits. */
+  githubPacing?: Partial<GitHubPacing>;
 }
 
 export function httpOptions(ctx: NotifierContext): HttpOptions {
@@ -27,10 +29,10 @@ export function httpOptions(ctx: NotifierContext): HttpOptions {
 }
 
 /** The repository's REST client, when there is a token and a repository to talk about. */
-export function githubRest(ctx: NotifierContext, http: HttpOptions): GitHubRest | undefined {
+export function githubRepo(ctx: NotifierContext, http: HttpOptions): RepoClient | undefined {
   const { token } = ctx.settings.github;
   const { owner, repo, apiUrl } = ctx.run;
-  return token && owner && repo ? new GitHubRest({ apiUrl, token, owner, repo }, http) : undefined;
+  return token && owner && repo ? repoClient({ apiUrl, token, owner, repo }, { ...defaultGitHubPacing, ...ctx.githubPacing }, http.redact) : undefined;
 }
 
 export function launchFacts(ctx: NotifierContext): LaunchFacts {

@@ -117,4 +117,4 @@ export class DatadogEventsNotifier extends LaunchNotifier {
 }
 
 /** Datadog's `X-RateLimit-Reset` counts seconds until the reset (not an epoch, unlike GitHub's). */
-const readDatadogRateLimit: RateLimitReader = (reply, now) => (reply.status === 429 ? retryDelayFromHeaders(reply.headers, now, 'seconds-until') : undefined);
+const readDatadogRateLimit: RateLimitReader = (reply, now) => (reply.status === 429 ? retryDelayFromHeaders(reply.headers, now) : undefined);

@@ -1,7 +1,8 @@
 import type { LaunchEvent } from '../engine/events';
 import { LaunchNotifier } from './launch-notifier';
-import { GitHubApiError, type GitHubRest } from '../github/rest';
-import { changesSummary, type LaunchView } from './launch-view';
+import { GitHubApiError, type RepoClient } from '../github/client';
+import type { LaunchView } from './launch-view';
+import { LiveEdits } from './live-edits';
 import { prCommentMarker, renderPrComment } from './pr-comment-body';
 import type { WorkQueue } from './work-queue';
 
@@ -16,40 +17,43 @@ const PER_PAGE = 100;
 export class PrCommentNotifier extends LaunchNotifier {
   readonly name = 'github-pr-comment';
   private commentId?: number;
+  private readonly edits: LiveEdits<string>;
 
   constructor(
-    private readonly rest: GitHubRest,
+    private readonly github: RepoClient,
     private readonly pullRequest: number,
     view: LaunchView,
     queue: WorkQueue,
   ) {
     super(view, queue);
+    this.edits = new LiveEdits(queue, 'comment', () => renderPrComment(this.view), (body) => this.write(body));
   }
 
   protected react(event: LaunchEvent): void {
-    if (changesSummary(event)) this.queue.coalesce('comment', () => this.write());
+    this.edits.onEvent(event);
   }
 
-  private async write(): Promise<void> {
-    const body = renderPrComment(this.view);
+  private async write(body: string): Promise<void> {
+    const octokit = await this.github.octokit();
     this.commentId ??= await this.findComment();
     if (this.commentId !== undefined) {
       try {
-        await this.rest.request('PATCH', `/issues/comments/${this.commentId}`, { body });
+        await octokit.rest.issues.updateComment({ ...this.github.repo, comment_id: this.commentId, body });
         return;
       } catch (error) {
         // Deleted since we found it: post a new one.
         if (!(error instanceof GitHubApiError && error.status === 404)) throw error;
       }
     }
-    const created = await this.rest.request<{ id: number }>('POST', `/issues/${this.pullRequest}/comments`, { body });
+    const created = await octokit.rest.issues.createComment({ ...this.github.repo, issue_number: this.pullRequest, body });
     this.commentId = created.data.id;
   }
 
   private async findComment(): Promise<number | undefined> {
     const marker = prCommentMarker(this.view.facts.environment);
+    const octokit = await this.github.octokit();
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const reply = await this.rest.request<{ id: number; body?: string }[]>('GET', `/issues/${this.pullRequest}/comments?per_page=${PER_PAGE}&page=${page}`);
+      const reply = await octokit.rest.issues.listComments({ ...this.github.repo, issue_number: this.pullRequest, per_page: PER_PAGE, page });
       const found = reply.data.find((comment) => comment.body?.includes(marker));
       if (found) return found.id;
       if (reply.data.length < PER_PAGE) return undefined;

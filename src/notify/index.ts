@@ -1,7 +1,7 @@
 import type { Subscriber } from '../engine/events';
 import { DeploymentsApi } from '../github/deployments-api';
-import { GitHubApiError } from '../github/rest';
-import { githubRest, httpOptions, launchFacts, pullRequestOf, type NotifierContext } from './context';
+import { GitHubApiError } from '../github/client';
+import { githubRepo, httpOptions, launchFacts, pullRequestOf, type NotifierContext } from './context';
 import { DatadogError, DatadogEventsNotifier, datadogTarget } from './datadog-events';
 import { DeploymentNotifier } from './github-deployments';
 import { PrCommentNotifier } from './github-pr-comment';
@@ -17,8 +17,9 @@ export type { NotifierContext } from './context';
 type NotifierFactory = (ctx: NotifierContext, http: HttpOptions) => Subscriber | undefined;
 
 const slackFatal = (error: unknown): boolean => error instanceof SlackError && error.fatal;
-// A bad token or missing permission stays that way for the rest of the launch.
-const githubFatal = (error: unknown): boolean => error instanceof GitHubApiError && (error.status === 401 || error.status === 403);
+// A bad token or missing permission stays that way for the rest of the launch; so does a limit the
+// client would not wait out, and a GitHub that answered none of the tries.
+const githubFatal = (error: unknown): boolean => error instanceof GitHubApiError && (error.status === undefined || error.status === 401 || error.status === 403 || error.status === 429);
 
 const slackBot: NotifierFactory = (ctx, http) => {
   const { botToken, channel } = ctx.settings.slack;
@@ -34,18 +35,18 @@ const slackWebhook: NotifierFactory = (ctx, http) => {
 };
 
 const githubDeployments: NotifierFactory = (ctx, http) => {
-  const rest = githubRest(ctx, http);
-  if (!rest || !ctx.launch.notify.github.deployments) return undefined;
+  const github = githubRepo(ctx, http);
+  if (!github || !ctx.launch.notify.github.deployments) return undefined;
   const pullRequest = pullRequestOf(ctx.run);
   const setup = { ref: pullRequest?.headSha ?? ctx.run.sha, run: ctx.run, specDigest: ctx.specDigest, transient: pullRequest !== undefined };
-  return new DeploymentNotifier(new DeploymentsApi(rest), setup, view(ctx), queue(http, githubFatal));
+  return new DeploymentNotifier(new DeploymentsApi(github), setup, view(ctx), queue(http, githubFatal));
 };
 
 const githubPrComment: NotifierFactory = (ctx, http) => {
-  const rest = githubRest(ctx, http);
+  const github = githubRepo(ctx, http);
   const pullRequest = pullRequestOf(ctx.run);
-  if (!rest || !pullRequest || !ctx.launch.notify.github.pr_comment) return undefined;
-  return new PrCommentNotifier(rest, pullRequest.number, view(ctx), queue(http, githubFatal));
+  if (!github || !pullRequest || !ctx.launch.notify.github.pr_comment) return undefined;
+  return new PrCommentNotifier(github, pullRequest.number, view(ctx), queue(http, githubFatal));
 };
 
 const datadogEvents: NotifierFactory = (ctx, http) => {
@@ -73,5 +74,5 @@ function view(ctx: NotifierContext): LaunchView {
 }
 
 function queue(http: HttpOptions, isFatal: (error: unknown) => boolean): WorkQueue {
-  return new WorkQueue(http.redact, isFatal);
+  return new WorkQueue(http.redact, isFatal, http.policy);
 }

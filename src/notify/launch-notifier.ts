@@ -11,7 +11,8 @@ export abstract class LaunchNotifier implements Subscriber {
 
   constructor(
     protected readonly view: LaunchView,
-    protected readonly queue: WorkQueue,
+    /** Public so that its work can be awaited (`drained`) without flushing. */
+    readonly queue: WorkQueue,
   ) {}
 
   onEvent(event: LaunchEvent): void {
@@ -21,8 +22,8 @@ export abstract class LaunchNotifier implements Subscriber {
     this.react(event);
   }
 
-  flush(): Promise<void> {
-    return this.queue.flush();
+  flush(withinMs: number): Promise<void> {
+    return this.queue.flush(withinMs);
   }
 
   /** Queues the work `event` calls for; the view already includes the event. */

@@ -1,6 +1,6 @@
 import { DeploymentsApi } from '../github/deployments-api';
 import { findRollbackPoint } from '../github/deployment-history';
-import { githubRest, httpOptions, type NotifierContext } from './context';
+import { githubRepo, httpOptions, type NotifierContext } from './context';
 
 export interface RollbackVersion {
   /** The version to go back to. */
@@ -18,9 +18,9 @@ export interface RollbackVersion {
  * be read, so that the caller can say why before rolling back without a version.
  */
 export async function resolveRollbackVersion(ctx: NotifierContext): Promise<RollbackVersion | undefined> {
-  const rest = githubRest(ctx, httpOptions(ctx));
-  if (!rest) return undefined;
-  const { undoes, returnsTo } = await findRollbackPoint(new DeploymentsApi(rest), ctx.launch.environment, ctx.run);
+  const github = githubRepo(ctx, httpOptions(ctx));
+  if (!github) return undefined;
+  const { undoes, returnsTo } = await findRollbackPoint(new DeploymentsApi(github), ctx.launch.environment, ctx.run);
   const version = returnsTo?.payload.version;
   if (!returnsTo || !version) return undefined;
   return { version, deploymentId: returnsTo.id, undoes: undoes && { deploymentId: undoes.id, version: undoes.payload.version } };

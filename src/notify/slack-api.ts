@@ -1,8 +1,17 @@
 import { parseJson } from '../http/json';
 import { sendJson, type HttpOptions } from './http-retry';
+import { TokenBucket, type Pace } from './pacing';
 import type { SlackMessage } from './slack-blocks';
 
 export const SLACK_API_URL = 'https://slack.com/api';
+
+/**
+ * Slack posts about one message a second to a channel, with short bursts allowed (chat.postMessage
+ * and incoming webhooks alike): keeping to that, a 429 and its Retry-After wait are the exception.
+ */
+export function slackChannelPace(): Pace {
+  return new TokenBucket(1000, 3);
+}
 
 /** Errors that say the token or channel is wrong: no later message can succeed either. */
 const FATAL = new Set([

@@ -1,9 +1,10 @@
 import type { LaunchEvent } from '../engine/events';
 import { LaunchNotifier } from './launch-notifier';
 import type { NotifyConfig } from './schema';
-import { changesSummary, type LaunchView } from './launch-view';
-import { SlackError, type PostedMessage, type SlackWebApi } from './slack-api';
-import { liveMessage, mentionOnce, momentMessage, momentOf } from './slack-messages';
+import type { LaunchView } from './launch-view';
+import { LiveEdits } from './live-edits';
+import { SlackError, slackChannelPace, type PostedMessage, type SlackWebApi } from './slack-api';
+import { isChatter, liveMessage, mentionOnce, momentMessage, momentOf } from './slack-messages';
 import type { SlackMessage } from './slack-blocks';
 import type { WorkQueue } from './work-queue';
 
@@ -19,6 +20,8 @@ export class SlackBotNotifier extends LaunchNotifier {
   readonly name = 'slack-bot';
   private live?: PostedMessage;
   private readonly takeMention: ReturnType<typeof mentionOnce>;
+  private readonly edits: LiveEdits<SlackMessage>;
+  private readonly channelPace = slackChannelPace();
 
   constructor(
     private readonly api: SlackWebApi,
@@ -29,34 +32,31 @@ export class SlackBotNotifier extends LaunchNotifier {
   ) {
     super(view, queue);
     this.takeMention = mentionOnce(config.mention_on_failure);
+    this.edits = new LiveEdits(queue, 'live', () => liveMessage(this.view), (message) => this.showLive(message), this.channelPace);
   }
 
   protected react(event: LaunchEvent): void {
-    if (event.type === 'launch.started') this.queue.add(() => this.postLive());
-    else if (changesSummary(event)) this.queue.coalesce('live', () => this.updateLive());
-
+    this.edits.onEvent(event);
     const moment = momentOf(event, this.view.facts.mode);
     if (!moment || moment.moment === 'start' || !this.config.on.includes(moment.moment)) return;
     const mention = this.takeMention(moment);
     // Rendered now: by the time the reply is sent the launch may have moved on.
     const reply = momentMessage(event, this.view, mention);
-    this.queue.add(() => this.reply(reply, mention !== undefined));
+    this.queue.add(() => this.reply(reply, mention !== undefined), { droppable: isChatter(event), pace: this.channelPace });
   }
 
-  private async postLive(): Promise<void> {
-    this.live = await this.api.post(this.channel, liveMessage(this.view));
-  }
-
-  /** Edits the live message, or posts it if it is missing (the first post failed, or it can no longer be edited). */
-  private async updateLive(): Promise<void> {
-    if (!this.live) return this.postLive();
-    try {
-      await this.api.update(this.live, liveMessage(this.view));
-    } catch (error) {
-      if (!(error instanceof SlackError && UNEDITABLE.has(error.code))) throw error;
-      this.queue.warn(`${error.message}: posted a new live message`);
-      await this.postLive();
+  /** Edits the live message, or posts it: at the start, after a failed first post, or when it can no longer be edited. */
+  private async showLive(message: SlackMessage): Promise<void> {
+    if (this.live) {
+      try {
+        await this.api.update(this.live, message);
+        return;
+      } catch (error) {
+        if (!(error instanceof SlackError && UNEDITABLE.has(error.code))) throw error;
+        this.queue.warn(`${error.message}: posted a new live message`);
+      }
     }
+    this.live = await this.api.post(this.channel, message);
   }
 
   // Without a live message there is no thread; the live message, once posted, shows the step anyway.

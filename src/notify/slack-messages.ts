@@ -40,6 +40,16 @@ export function momentOf(event: LaunchEvent, mode: LaunchMode): Moment | undefin
   }
 }
 
+/**
+ * Progress a reader can miss when Slack's rate limit cannot carry every message: a phase verified, a
+ * breach (its phase's failure message names it), a rollback step that worked. The live message and
+ * the summary still show them; failures, a rollback's start and end, a failed step and the outcome
+ * are never chatter.
+ */
+export function isChatter(event: LaunchEvent): boolean {
+  return event.type === 'phase.verified' || event.type === 'check.result' || (event.type === 'rollback.phase' && event.ok);
+}
+
 function finishMoment(status: LaunchStatus, mode: LaunchMode): SlackMoment | undefined {
   if (status === 'planned') return undefined;
   if (status === 'succeeded') return 'success';

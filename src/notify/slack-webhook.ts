@@ -3,8 +3,8 @@ import { LaunchNotifier } from './launch-notifier';
 import type { NotifyConfig } from './schema';
 import type { LaunchView } from './launch-view';
 import { sendJson, type HttpOptions } from './http-retry';
-import { SlackError } from './slack-api';
-import { mentionOnce, momentMessage, momentOf } from './slack-messages';
+import { SlackError, slackChannelPace } from './slack-api';
+import { isChatter, mentionOnce, momentMessage, momentOf } from './slack-messages';
 import type { SlackMessage } from './slack-blocks';
 import type { WorkQueue } from './work-queue';
 
@@ -12,6 +12,7 @@ import type { WorkQueue } from './work-queue';
 export class SlackWebhookNotifier extends LaunchNotifier {
   readonly name = 'slack-webhook';
   private readonly takeMention: ReturnType<typeof mentionOnce>;
+  private readonly channelPace = slackChannelPace();
 
   constructor(
     private readonly webhookUrl: string,
@@ -28,7 +29,7 @@ export class SlackWebhookNotifier extends LaunchNotifier {
     const moment = momentOf(event, this.view.facts.mode);
     if (!moment || moment.step || !this.config.on.includes(moment.moment)) return;
     const message = momentMessage(event, this.view, this.takeMention(moment));
-    this.queue.add(() => this.post(message));
+    this.queue.add(() => this.post(message), { droppable: isChatter(event), pace: this.channelPace });
   }
 
   /** A webhook answers 200 `ok`, or an error code as plain text (`channel_not_found`, `invalid_payload`). */

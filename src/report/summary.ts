@@ -51,6 +51,8 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly B
   ].filter(Boolean);
   if (facts.length) intro.push(facts.join(' · '), '');
   if (finished?.reason) intro.push(`> ${markdownText(finished.reason)}`, '');
+  const unsent = droppedNotifications(events);
+  if (unsent) intro.push(unsent, '');
 
   const parts: BudgetPart[] = [{ name: 'outcome', priority: 0, blocks: intro.slice(0, -1) }];
   parts.push({
@@ -76,6 +78,15 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly B
   const [outcome, ...rest] = fitted.rendered;
   const note = fitted.left.length ? [`\n> ✂️ Left out to stay within GitHub's 1 MiB summary limit: ${fitted.left.join('; ')}. ${reportPointer(options.reportPath)}`] : [];
   return [outcome, ...note, ...rest].filter((text) => text !== undefined).join('\n');
+}
+
+/**
+ * In the outcome, not the trimmable warnings: a reader who relies on Slack or the PR comment must
+ * learn that some of what they saw there was left out (rate limits, the end-of-launch deadline).
+ */
+function droppedNotifications(events: readonly LaunchEvent[]): string | undefined {
+  const counts = events.flatMap((e) => (e.type === 'warning' && e.dropped ? [`${e.dropped} by ${codeSpan(e.source)}`] : []));
+  return counts.length ? `📭 Notifications dropped under rate limits or the end-of-launch deadline: ${counts.join(', ')}` : undefined;
 }
 
 /** The plan's text for the summary: cut at line ends, its fence always closed, so a plan of thousands of phases still fits. */

@@ -130,9 +130,9 @@ function describeIssue(
     path = [...path, key];
     message = `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}${issue.keys.length > 1 ? `; also unknown: ${issue.keys.slice(1).join(', ')}` : ''}`;
   } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-    // The union says which values it knows; the path says whether it is a strategy or a check.
+    // The union says which values it knows; the path says whether it is a strategy, a router, a preset or a check.
     const types = (issue as { options?: unknown[] }).options?.map(String) ?? [];
-    const what = path.at(-2) === 'strategy' ? 'strategy type' : path.at(-2) === 'metric_preset' ? 'metric preset' : 'check type';
+    const what = UNION_NAMES[String(path.at(-2))] ?? 'check type';
     const given = valueAt(path);
     const suggestion = typeof given === 'string' ? didYouMean(given, types) : undefined;
     message =
@@ -156,6 +156,9 @@ function describeIssue(
   const position = node?.range ? at(node.range[0]) : { line: 1, column: 1 };
   return { file, ...position, path: formatPath(path), message };
 }
+
+/** What a union told apart by `type` is called, by the key that holds it; any other is a check. */
+const UNION_NAMES: Readonly<Record<string, string>> = { strategy: 'strategy type', metric_preset: 'metric preset', router: 'router type' };
 
 /** Zod's wording without its prefixes and the type it received (the value itself is shown instead). */
 function plainMessage(message: string): string {

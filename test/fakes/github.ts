@@ -3,8 +3,8 @@ import { sendJson, startServer, type RecordedRequest, type TestServer } from '..
 
 /**
  * A local GitHub REST API for one repository: deployments and their statuses (with GitHub's
- * `auto_inactive` behaviour), issue comments, bearer auth, rate-limit headers and scriptable answers
- * (202 "no deployment", 409, primary and secondary rate limits).
+ * `auto_inactive` behaviour), issue comments, token auth, API versions, rate-limit headers and
+ * scriptable answers (202 "no deployment", 409, 403, primary and secondary rate limits).
  */
 
 const STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'] as const;
@@ -65,20 +65,40 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-/** 403 with `x-ratelimit-remaining: 0`: the primary (hourly) limit, reset given in epoch seconds. */
-export function primaryRateLimit(resetInSeconds: number): ScriptedGitHubAnswer {
+/** The primary (hourly) limit: 403, or 429, with `x-ratelimit-remaining: 0` and the reset in epoch seconds. */
+export function primaryRateLimit(resetInSeconds: number, status: 403 | 429 = 403): ScriptedGitHubAnswer {
   const reset = Math.ceil(Date.now() / 1000) + resetInSeconds;
   return {
-    status: 403,
-    body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting' },
-    headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(reset) },
+    status,
+    body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits' },
+    headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'core' },
   };
 }
 
-/** 429 with `retry-after`: a secondary limit. */
-export function secondaryRateLimit(retryAfterSeconds: number): ScriptedGitHubAnswer {
-  return { status: 429, body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, headers: { 'retry-after': String(retryAfterSeconds) } };
+/**
+ * A secondary limit as GitHub answers it: 403 (or 429) with a message naming it, the hourly budget
+ * not spent, and often no `retry-after` (the client must then wait at least a minute).
+ */
+export function secondaryRateLimit(options: { retryAfterSeconds?: number; status?: 403 | 429 } = {}): ScriptedGitHubAnswer {
+  const headers: Record<string, string> = { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '900', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600) };
+  if (options.retryAfterSeconds !== undefined) headers['retry-after'] = String(options.retryAfterSeconds);
+  return {
+    status: options.status ?? 403,
+    body: {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333:44445555.',
+      documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+    },
+    headers,
+  };
 }
+
+/** What GitHub answers a token with no access to the resource: a 403 that is no rate limit. */
+export function forbidden(): ScriptedGitHubAnswer {
+  return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment' } };
+}
+
+/** API versions the fake serves; GitHub answers 400 to any other `X-GitHub-Api-Version`. */
+const API_VERSIONS = ['2022-11-28'];
 
 export async function startFakeGitHub(options: { token: string; owner?: string; repo?: string }): Promise<FakeGitHub> {
   const owner = options.owner ?? 'acme';
@@ -220,7 +240,11 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
   }
 
   const server = await startServer((req, res) => {
-    if (req.headers.authorization !== `Bearer ${options.token}`) return sendJson(res, 401, { message: 'Bad credentials' });
+    // GitHub takes a token under either scheme, case-insensitively.
+    const [scheme, credential] = (req.headers.authorization ?? '').split(' ');
+    if (!/^(bearer|token)$/i.test(scheme ?? '') || credential !== options.token) return sendJson(res, 401, { message: 'Bad credentials' });
+    const version = req.headers['x-github-api-version'];
+    if (typeof version === 'string' && !API_VERSIONS.includes(version)) return sendJson(res, 400, { message: `API version ${version} is not supported.` });
     if (!req.path.startsWith(`${base}/`)) return sendJson(res, 404, { message: 'Not Found' });
     const path = req.path.slice(base.length);
     for (const route of routes) {

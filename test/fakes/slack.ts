@@ -4,7 +4,8 @@ import { sendJson, sendText, startServer, type RecordedRequest, type TestServer 
 /**
  * A local Slack: the Web API's chat.postMessage and chat.update (errors as HTTP 200 `ok:false`,
  * 429 with Retry-After) and an incoming webhook (200 `ok`, errors as plain text), checking Block Kit
- * limits the way Slack does. Failures can be scripted per target.
+ * limits the way Slack does. Failures can be scripted per target, and rate limits set per target:
+ * chat.postMessage is limited per channel, as Slack limits it.
  */
 
 export interface PostedSlackMessage {
@@ -37,7 +38,15 @@ export interface FakeSlack {
   /** Bodies the webhook accepted. */
   webhookPosts: { text?: string; blocks?: unknown[] }[];
   failNext(target: SlackTarget, ...failures: ScriptedSlackFailure[]): void;
+  /** How many requests each target refused with a 429 for its rate limit. */
+  rateLimited: Record<SlackTarget, number>;
   close(): Promise<void>;
+}
+
+/** A token bucket: `burst` requests at once, refilled at `perSecond`. */
+export interface FakeRateLimit {
+  perSecond: number;
+  burst: number;
 }
 
 export interface FakeSlackOptions {
@@ -46,6 +55,10 @@ export interface FakeSlackOptions {
   webhookPath: string;
   /** Channel names to IDs; chat.postMessage takes either, chat.update only the ID. */
   channels?: Record<string, string>;
+  /** Over the limit: HTTP 429 with Retry-After (seconds), `{"ok":false,"error":"ratelimited"}` or a webhook's `rate_limited`. */
+  rateLimits?: Partial<Record<SlackTarget, FakeRateLimit>>;
+  /** The limiter's clock (ms): the client's own, when a test runs on a virtual one. */
+  now?: () => number;
 }
 
 const LIMITS = { blocks: 50, header: 150, section: 3000, fields: 10, field: 2000, contextElements: 10, blocksChars: 13_000 };
@@ -81,6 +94,23 @@ export function blockKitProblem(blocks: unknown): string | undefined {
   return undefined;
 }
 
+/** Milliseconds until `key` may send again under `limit`; 0 means it may, and the request is counted. */
+function limiter(limit: FakeRateLimit | undefined, now: () => number): (key: string) => number {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (key) => {
+    if (!limit) return 0;
+    const bucket = buckets.get(key) ?? { tokens: limit.burst, at: now() };
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now() - bucket.at) / 1000) * limit.perSecond);
+    bucket.at = now();
+    buckets.set(key, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return ((1 - bucket.tokens) / limit.perSecond) * 1000;
+  };
+}
+
 export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSlack> {
   const channels = options.channels ?? { launches: 'C0LAUNCHES' };
   const ids = new Set(Object.values(channels));
@@ -88,6 +118,11 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const webhookPosts: FakeSlack['webhookPosts'] = [];
   const scripted = new Map<SlackTarget, ScriptedSlackFailure[]>();
   let clock = 1_700_000_000;
+  const now = options.now ?? Date.now;
+  const limits = { 'chat.postMessage': limiter(options.rateLimits?.['chat.postMessage'], now), 'chat.update': limiter(options.rateLimits?.['chat.update'], now), webhook: limiter(options.rateLimits?.webhook, now) };
+  const rateLimited: Record<SlackTarget, number> = { 'chat.postMessage': 0, 'chat.update': 0, webhook: 0 };
+  // Slack rounds its Retry-After up to whole seconds.
+  const retryAfter = (waitMs: number): Record<string, string> => ({ 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
 
   const scriptedFailure = (target: SlackTarget): ScriptedSlackFailure | undefined => scripted.get(target)?.shift();
 
@@ -118,6 +153,11 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     if (method === 'chat.postMessage') {
       const channel = ids.has(body.channel) ? body.channel : channels[String(body.channel).replace(/^#/, '')];
       if (!channel) return sendJson(res, 200, { ok: false, error: 'channel_not_found' });
+      const wait = limits[method](channel);
+      if (wait > 0) {
+        rateLimited[method]++;
+        return sendJson(res, 429, { ok: false, error: 'ratelimited' }, retryAfter(wait));
+      }
       if (body.thread_ts && !messages.some((m) => m.channel === channel && m.ts === body.thread_ts && !m.thread_ts)) {
         return sendJson(res, 200, { ok: false, error: 'thread_not_found' });
       }
@@ -128,6 +168,12 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     }
 
     if (!ids.has(body.channel)) return sendJson(res, 200, { ok: false, error: 'channel_not_found' });
+    // chat.update is limited per workspace (Tier 3), not per channel.
+    const wait = limits['chat.update']('workspace');
+    if (wait > 0) {
+      rateLimited['chat.update']++;
+      return sendJson(res, 429, { ok: false, error: 'ratelimited' }, retryAfter(wait));
+    }
     const message = messages.find((m) => m.channel === body.channel && m.ts === body.ts);
     if (!message) return sendJson(res, 200, { ok: false, error: 'message_not_found' });
     // Omitting blocks keeps them; [] removes them.
@@ -149,6 +195,11 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     }
     if (!body.text && !body.blocks) return sendText(res, 400, 'no_text');
     if (blockKitProblem(body.blocks)) return sendText(res, 400, 'invalid_blocks');
+    const wait = limits.webhook(options.webhookPath);
+    if (wait > 0) {
+      rateLimited.webhook++;
+      return sendText(res, 429, 'rate_limited', retryAfter(wait));
+    }
     webhookPosts.push(body);
     return sendText(res, 200, 'ok');
   };
@@ -167,6 +218,7 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     webhookUrl: `${server.url}${options.webhookPath}`,
     messages,
     webhookPosts,
+    rateLimited,
     failNext: (target, ...failures) => scripted.set(target, [...(scripted.get(target) ?? []), ...failures]),
     close: () => server.close(),
   };

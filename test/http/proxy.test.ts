@@ -1,8 +1,10 @@
 /**
  * Every outbound request goes through the runner's proxy when the environment names one, by the
- * toolkit's rules (https_proxy, http_proxy, no_proxy; loopback direct), through both transports:
- * timedFetch (providers, notifiers, the registry) and plainRequest (http_status). TLS through the
- * tunnel trusts NODE_EXTRA_CA_CERTS, tried in a child process since Node reads it at start-up.
+ * toolkit's rules (https_proxy, http_proxy, no_proxy; loopback direct), through every transport:
+ * timedFetch (providers, notifiers, the registry), plainRequest (http_status) and the GitHub client
+ * (Octokit with @actions/github's proxy fetch, which reads the proxy settings once, when it is loaded).
+ * TLS through the tunnel trusts NODE_EXTRA_CA_CERTS; both are tried in child processes, since Node
+ * reads the CA file at start-up.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer as createTlsServer } from 'node:https';
@@ -85,9 +87,11 @@ describe('https through a CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', () => {
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'app.key', '-out', 'app.csr', '-subj', '/CN=app.test');
     writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:app.test\n');
     ssl('x509', '-req', '-in', 'app.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'app.pem', '-days', '2', '-extfile', 'san.ext');
-    tls = createTlsServer({ key: readFileSync(join(dir, 'app.key')), cert: readFileSync(join(dir, 'app.pem')) }, (req, res) =>
-      res.writeHead(200).end(`secure ${req.url}`),
-    );
+    tls = createTlsServer({ key: readFileSync(join(dir, 'app.key')), cert: readFileSync(join(dir, 'app.pem')) }, (req, res) => {
+      // GitHub's API (GHES behind the proxy): the deployments list the client asks for.
+      if (req.url?.startsWith('/repos/acme/shop/deployments')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+      res.writeHead(200).end(`secure ${req.url}`);
+    });
     await new Promise<void>((ready) => tls.listen(0, '127.0.0.1', ready));
     port = (tls.address() as AddressInfo).port;
   });
@@ -96,23 +100,22 @@ describe('https through a CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Both transports in a child process, with the proxy and (or not) the test CA in its environment. */
+  const src = fileURLToPath(new URL('../../src/', import.meta.url));
+  const importLine = (name: string, file: string): string => `import { ${name} } from ${JSON.stringify(join(src, file))};`;
+  /** A deployments read through the GitHub client, as the runner's environment (GITHUB_API_URL) sets it up. */
+  const githubRead = [
+    importLine('repoClient, defaultGitHubPacing', 'github/client.ts'),
+    importLine('DeploymentsApi', 'github/deployments-api.ts'),
+    `const github = repoClient({ apiUrl: process.env.GITHUB_API_URL, token: 'test-token', owner: 'acme', repo: 'shop' }, { ...defaultGitHubPacing, msPerSecond: 1 }, (t) => t);`,
+    `const c = await new DeploymentsApi(github).listLaunches('production', 1, 100).then((r) => \`github \${r.deployments.length}\`, (e) => \`github failed: \${e.message}\`);`,
+  ];
+
+  /** The transports in a child process, with the proxy and (or not) the test CA in its environment. */
   // Not spawnSync: the proxy and the server answer from this process's event loop.
-  function runChild(extraCa: boolean): Promise<{ status: number | null; out: string }> {
+  function runChild(extraCa: boolean, lines: string[], vars: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
     const script = join(dir, 'child.mts');
-    const src = fileURLToPath(new URL('../../src/http/', import.meta.url));
-    writeFileSync(
-      script,
-      [
-        `import { timedFetch } from ${JSON.stringify(join(src, 'timed-fetch.ts'))};`,
-        `import { plainRequest } from ${JSON.stringify(join(src, 'plain-request.ts'))};`,
-        `const url = 'https://app.test:${port}/secure';`,
-        `const a = await timedFetch(url, {}, { timeoutMs: 5000 }, (r) => r.text());`,
-        `const b = (await plainRequest(new URL(url), { method: 'GET', headers: {}, timeoutMs: 5000, readBody: true })).body;`,
-        `console.log(JSON.stringify([a, b]));`,
-      ].join('\n'),
-    );
-    const env: NodeJS.ProcessEnv = { ...process.env, https_proxy: proxy.url, no_proxy: "" };
+    writeFileSync(script, lines.join('\n'));
+    const env: NodeJS.ProcessEnv = { ...process.env, https_proxy: proxy.url, no_proxy: '', GITHUB_API_URL: `https://app.test:${port}`, ...vars };
     if (extraCa) env.NODE_EXTRA_CA_CERTS = join(dir, 'ca.pem');
     else delete env.NODE_EXTRA_CA_CERTS;
     const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
@@ -123,17 +126,39 @@ describe('https through a CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', () => {
     return new Promise((done) => child.on('close', (status) => done({ status, out })));
   }
 
-  it('reaches a server signed by the extra CA, through the proxy, with both transports', async () => {
-    const { status, out } = await runChild(true);
+  const everyTransport = (): string[] => [
+    importLine('timedFetch', 'http/timed-fetch.ts'),
+    importLine('plainRequest', 'http/plain-request.ts'),
+    ...githubRead,
+    'console.log(c);',
+    `const url = 'https://app.test:${port}/secure';`,
+    `const a = await timedFetch(url, {}, { timeoutMs: 5000 }, (r) => r.text());`,
+    `const b = (await plainRequest(new URL(url), { method: 'GET', headers: {}, timeoutMs: 5000, readBody: true })).body;`,
+    `console.log(JSON.stringify([a, b]));`,
+  ];
+
+  it('reaches a server signed by the extra CA, through the proxy, with every transport and the GitHub client', async () => {
+    const { status, out } = await runChild(true, everyTransport());
+    expect(out).toContain('github 0');
     expect(out).toContain(JSON.stringify(['secure /secure', 'secure /secure']));
     expect(status).toBe(0);
-    expect(proxy.lines).toEqual([`CONNECT app.test:${port}`, `CONNECT app.test:${port}`]);
+    expect(proxy.lines).toEqual([`CONNECT app.test:${port}`, `CONNECT app.test:${port}`, `CONNECT app.test:${port}`]);
+  });
+
+  it('sends GitHub calls direct to a host in no_proxy', async () => {
+    const { status, out } = await runChild(true, [...githubRead, 'console.log(c);'], { no_proxy: 'example.com,app.test' });
+    expect(status).toBe(0);
+    // Direct, app.test cannot be resolved: the failure proves the proxy was bypassed.
+    expect(out).toMatch(/github failed: .*no response after 3 tries: .*(ENOTFOUND|EAI_AGAIN|getaddrinfo)/);
+    expect(proxy.lines).toEqual([]);
   });
 
   it('refuses the same server without the extra CA: the trust comes from NODE_EXTRA_CA_CERTS', async () => {
-    const { status, out } = await runChild(false);
+    const { status, out } = await runChild(false, everyTransport());
     expect(status).not.toBe(0);
-    expect(out).toMatch(/unable to verify the first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|self.signed certificate/i);
+    const untrusted = /unable to verify the first certificate|UNABLE_TO_VERIFY_LEAF_SIGNATURE|self.signed certificate/i;
+    expect(out).toMatch(new RegExp(`github failed: .*(${untrusted.source})`, 'i'));
+    expect(out.split('\n').filter((line) => !line.startsWith('github failed'))).toContainEqual(expect.stringMatching(untrusted));
     expect(proxy.lines[0]).toBe(`CONNECT app.test:${port}`);
   });
 });

@@ -19,14 +19,15 @@ describe('retryDelayFromHeaders', () => {
   });
 
   it('reads X-RateLimit-Reset as seconds until the reset (Datadog)', () => {
-    expect(retryDelayFromHeaders(new Headers({ 'x-ratelimit-reset': '4' }), now, 'seconds-until')).toBe(4000);
+    expect(retryDelayFromHeaders(new Headers({ 'x-ratelimit-reset': '4' }), now)).toBe(4000);
   });
+});
 
-  it('reads x-ratelimit-reset as an epoch second, and only once the limit is spent (GitHub)', () => {
+describe('rateLimitResetAt', () => {
+  it('reads x-ratelimit-reset as an epoch second only once the limit is spent (GitHub)', () => {
     const reset = String(now / 1000 + 7);
-    expect(retryDelayFromHeaders(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }), now, 'epoch-seconds')).toBe(7000);
-    expect(retryDelayFromHeaders(new Headers({ 'x-ratelimit-remaining': '12', 'x-ratelimit-reset': reset }), now, 'epoch-seconds')).toBeUndefined();
-    expect(retryDelayFromHeaders(new Headers({ 'x-ratelimit-remaining': '0' }), now, 'epoch-seconds')).toBeUndefined();
     expect(rateLimitResetAt(new Headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': reset }))).toBe(now + 7000);
+    expect(rateLimitResetAt(new Headers({ 'x-ratelimit-remaining': '12', 'x-ratelimit-reset': reset }))).toBeUndefined();
+    expect(rateLimitResetAt(new Headers({ 'x-ratelimit-remaining': '0' }))).toBeUndefined();
   });
 });

@@ -2,10 +2,13 @@ import { stringify } from 'yaml';
 import { EventBus, type EventOf, type Subscriber } from '../../src/engine/events';
 import type { LaunchMode, LaunchStatus } from '../../src/engine/model';
 import { defaultSettings, type Settings } from '../../src/inputs';
+import type { GitHubPacing } from '../../src/github/client';
 import type { NotifierContext } from '../../src/notify';
 import { httpOptions } from '../../src/notify/context';
+import { LaunchNotifier } from '../../src/notify/launch-notifier';
 import type { RunContext } from '../../src/run-context';
 import { parseSpec } from '../../src/spec/load';
+import type { VirtualClock } from '../support/virtual-clock';
 
 /** Secret values the notifiers are given; none may show up in anything sent or warned. */
 export const SECRETS = {
@@ -32,7 +35,13 @@ export interface ContextOptions {
   endpoints?: { slackApi?: string; datadogApi?: string };
   /** Receives every wait the retry logic asks for; the wait itself is instant. */
   sleeps?: number[];
+  /** Runs every wait of the notifiers (retries, pacing, edit spacing, the flush deadline) on this clock instead. */
+  clock?: VirtualClock;
+  githubPacing?: Partial<GitHubPacing>;
 }
+
+/** How long a second of GitHub's rate-limit waits and retry backoff takes in these tests. */
+export const GITHUB_MS_PER_SECOND = 5;
 
 export function phaseIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => (i === 0 ? 'migrate' : `canary-${i}`));
@@ -81,10 +90,16 @@ export function notifierContext(options: ContextOptions = {}): NotifierContext {
     retry: {
       baseDelayMs: 100,
       timeoutMs: 5000,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
+      ...(options.clock
+        ? { sleep: options.clock.sleep, now: options.clock.now }
+        : {
+            sleep: async (ms) => {
+              sleeps.push(ms);
+            },
+          }),
     },
+    // A second of GitHub's waits lasts 5 ms here: the secondary limit's fallback minute takes 300 ms.
+    githubPacing: { msPerSecond: GITHUB_MS_PER_SECOND, writeSpacingMs: 1, ...options.githubPacing },
   };
 }
 
@@ -133,13 +148,24 @@ export class LaunchScript {
   }
 
   rollBack(phases: string[], reason: string, failing: string[] = []): this {
+    this.startRollback(phases, reason);
+    for (const phase of phases) this.undo(phase, !failing.includes(phase));
+    return this.endRollback(failing);
+  }
+
+  startRollback(phases: string[], reason: string): this {
     this.bus.emit({ type: 'rollback.started', phases, reason });
-    for (const phase of phases) {
-      this.bus.emit({ type: 'phase.state', phase, from: 'verified', to: 'rolling_back' });
-      const ok = !failing.includes(phase);
-      this.bus.emit({ type: 'phase.state', phase, from: 'rolling_back', to: ok ? 'rolled_back' : 'rollback_failed' });
-      this.bus.emit({ type: 'rollback.phase', phase, ok, skipped: false, durationMs: 800, ...(!ok && { error: 'rollback exited with code 1: kubectl: connection refused' }) });
-    }
+    return this;
+  }
+
+  undo(phase: string, ok = true): this {
+    this.bus.emit({ type: 'phase.state', phase, from: 'verified', to: 'rolling_back' });
+    this.bus.emit({ type: 'phase.state', phase, from: 'rolling_back', to: ok ? 'rolled_back' : 'rollback_failed' });
+    this.bus.emit({ type: 'rollback.phase', phase, ok, skipped: false, durationMs: 800, ...(!ok && { error: 'rollback exited with code 1: kubectl: connection refused' }) });
+    return this;
+  }
+
+  endRollback(failing: string[] = []): this {
     this.bus.emit({ type: 'rollback.finished', ok: failing.length === 0, failed: failing });
     return this;
   }
@@ -190,6 +216,11 @@ export function launchOn(ctx: NotifierContext, subscribers: readonly Subscriber[
   const bus = new EventBus(Date.now, httpOptions(ctx).redact);
   for (const subscriber of subscribers) bus.subscribe(subscriber);
   return { bus, script: new LaunchScript(bus, ctx) };
+}
+
+/** Waits until the notifiers have done the work queued so far, without flushing: a launch's pause between phases. */
+export async function settled(subscribers: readonly Subscriber[]): Promise<void> {
+  await Promise.all(subscribers.map((subscriber) => (subscriber instanceof LaunchNotifier ? subscriber.queue.drained() : undefined)));
 }
 
 export function warningsOf(bus: EventBus): EventOf<'warning'>[] {

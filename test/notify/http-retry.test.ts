@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultRetryPolicy, fetchWithRetry, readRetryAfter, sendJson, type NotifierRetrySettings as RetryPolicy } from '../../src/notify/http-retry';
-import { readGitHubRateLimit } from '../../src/github/rest';
 import { sendText, startServer, type TestServer } from '../support/http-server';
 
 let server: TestServer | undefined;
@@ -60,18 +59,10 @@ describe('sendJson', () => {
   });
 });
 
-describe('rate-limit readers', () => {
+describe('readRetryAfter', () => {
   it('reads Retry-After as seconds or as a date', () => {
     expect(readRetryAfter(response(429, { 'retry-after': '3' }), 0)).toBe(3000);
     expect(readRetryAfter(response(429, { 'retry-after': 'Thu, 01 Jan 1970 00:00:05 GMT' }), 1000)).toBe(4000);
     expect(readRetryAfter(response(429, {}), 0)).toBeUndefined();
-  });
-
-  it('tells GitHub’s rate limits from permission errors', () => {
-    const now = 1_700_000_000_000;
-    expect(readGitHubRateLimit(response(403, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(now / 1000 + 7) }), now)).toBe(7000);
-    expect(readGitHubRateLimit(response(429, { 'retry-after': '2' }), now)).toBe(2000);
-    expect(readGitHubRateLimit(response(403, { 'x-ratelimit-remaining': '17' }), now)).toBeUndefined();
-    expect(readGitHubRateLimit(response(500, { 'retry-after': '2' }), now)).toBeUndefined();
   });
 });

@@ -91,6 +91,23 @@ describe('job summary within GitHub limit', () => {
     expect(fences(summary) % 2).toBe(0);
   });
 
+  it('counts dropped notifications in the outcome, which trimming keeps, while the warnings section goes', () => {
+    const dropped: LaunchEvent[] = [
+      ...events.slice(0, -1),
+      ...Array.from({ length: 400 }, (_, i): LaunchEvent => ({ type: 'warning', at: t0 + 993, source: 'datadog-events', message: `HTTP 500 number ${i} ${'x'.repeat(200)}` })),
+      { type: 'warning', at: t0 + 993, source: 'slack-bot', message: '187 progress message(s) dropped so that failure, rollback and outcome messages went out in time', dropped: 187 },
+      { type: 'warning', at: t0 + 993, source: 'slack-webhook', message: "2 message(s) dropped: not sent within 25 s of the launch's end", dropped: 2 },
+      events.at(-1)!,
+    ];
+    const line = '📭 Notifications dropped under rate limits or the end-of-launch deadline: 187 by `slack-bot`, 2 by `slack-webhook`';
+    expect(renderSummary(events)).not.toContain('📭');
+    const full = renderSummary(dropped);
+    expect(full.slice(0, full.indexOf('| Phase |'))).toContain(line);
+    const trimmed = renderSummary(dropped, [], { limitBytes: 8 * 1024 });
+    expect(trimmed).toContain(line);
+    expect(trimmed).toMatch(/Left out to stay within .*warnings/);
+  });
+
   it('keeps a 3,000-phase plan under 1 MiB, its fence closed, and the note', () => {
     const ids = Array.from({ length: 3000 }, (_, i) => `phase-${i}`);
     const planned: LaunchEvent[] = [

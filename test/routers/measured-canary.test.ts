@@ -37,8 +37,11 @@ interface Measured {
   rollbackMs: number;
 }
 
-/** Runs the canary while a steady load runs, measuring the canary's share at every step and after the rollback. */
-async function measureCanary(apps: { v1: AppVersion; v2: AppVersion }, router: string, port: number, settle: () => Promise<void>): Promise<Measured> {
+/**
+ * Runs the canary while a steady load runs, measuring the canary's share at every step and after the
+ * rollback. With `keyed` (a split_clients router), sample request i asks for keyed(i).
+ */
+async function measureCanary(apps: { v1: AppVersion; v2: AppVersion }, router: string, port: number, settle: () => Promise<void>, keyed?: (i: number) => string): Promise<Measured> {
   const goDir = mkdtempSync(join(tmpdir(), 'canary-steps-'));
   const load = steadyLoad(port);
   const run = runSpec(canarySpec(router, goDir));
@@ -46,6 +49,12 @@ async function measureCanary(apps: { v1: AppVersion; v2: AppVersion }, router: s
   for (const weight of WEIGHTS) {
     await waitFor(() => existsSync(join(goDir, `at-${weight}`)), `the canary to wait at ${weight}%`, 20_000);
     await settle();
+    if (keyed) {
+      // split_clients decides each request by its key alone, with no rotation shared with the load: its answers are the count.
+      shares[weight] = ((await sample(port, SAMPLE, keyed)).v2 ?? 0) / (SAMPLE / 100);
+      writeFileSync(join(goDir, `go-${weight}`), '');
+      continue;
+    }
     // Counted where the requests arrive, the steady load's too: both draw from one weighted rotation,
     // so the sample's answers alone could catch one side of it more often (a stalled load request holds a turn).
     const before = { stable: apps.v1.received, canary: apps.v2.received };
@@ -56,7 +65,7 @@ async function measureCanary(apps: { v1: AppVersion; v2: AppVersion }, router: s
   }
   const { result, events } = await run;
   await settle();
-  const afterRollback = await sample(port, SAMPLE);
+  const afterRollback = await sample(port, SAMPLE, keyed);
   const { ok, failures } = await load.stop();
   const started = eventsOf(events, 'rollback.started')[0]!;
   const reset = eventsOf(events, 'rollback.phase').find((event) => event.phase === 'canary.step-1.weight-10')!;
@@ -79,6 +88,16 @@ describe('canary through real routers, measured', () => {
     const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address });
     try {
       expectMeasured(await measureCanary(apps, nginx.routerYaml(), nginx.port, () => nginx.reloaded()));
+    } finally {
+      await nginx.stop();
+    }
+  }, 60_000);
+
+  it('nginx split_clients: each step sends its weight of 1,000 client keys to the canary, reloads drop nothing, the breach puts all on stable', async () => {
+    const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address }, { splitClients: '$arg_client' });
+    try {
+      // Fixed keys: the hash is deterministic, so the measured shares are the same every run.
+      expectMeasured(await measureCanary(apps, nginx.routerYaml(), nginx.port, () => nginx.reloaded(), (i) => `/?client=user-${i}`));
     } finally {
       await nginx.stop();
     }

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runSpec, eventsOf } from '../support/engine';
 import { parseSpec } from '../../src/spec/load';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { renderPlan, describeLiveSplit } from '../../src/report/plan';
 import { defaultSettings } from '../../src/inputs';
+import { managedFile, parseSplitClientsBlock } from '../../src/routers/nginx';
 import { NGINX_BINARY, appVersionsForTests, sample, startAppVersion, startHaproxy, startNginx } from '../support/traffic-servers';
 
 /** An in-house balancer's admin API: PUT /weights stores {stable, canary}; GET reads them back; `ignore` makes it drop writes. */
@@ -120,15 +123,60 @@ describe('routers in the plan and the spec', () => {
     }
   });
 
-  it('refuses a router whose backends are not the strategy’s, and a router beside the command it replaces', () => {
+  it('shows an nginx split_clients router and the live split read from its file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'launch-plan-'));
+    try {
+      const file = join(dir, 'split.conf');
+      const launch = prepareLaunch(parseSpec(canaryWith(`{ type: nginx, file: ${file}, upstream: shop, servers: { stable: '10.0.0.11:8080', canary: '10.0.0.12:8080' }, split_clients: { key: '$cookie_user' } }`, '[{ set_weight: 25 }]'), 'launch.yml'));
+      const plan = renderPlan(launch, defaultSettings(), {}, tmpdir());
+      const described = `nginx split_clients on $cookie_user setting $shop in ${file} (stable 10.0.0.11:8080, canary 10.0.0.12:8080)`;
+      expect(plan.text).toContain(`run:      traffic → canary 25%, stable 75% with ${described}, then read back`);
+      const router = launch.phases.find((phase) => phase.traffic)!.traffic!.router as Parameters<typeof managedFile>[0];
+      writeFileSync(file, managedFile(router, { stable: 'stable', canary: 'canary', weight: 25 }));
+      expect(await describeLiveSplit(launch, {}, tmpdir())).toBe(`Live split now: canary 25%, stable 75% (${described})`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a router whose backends are not the strategy’s, a router beside the command it replaces, and a split_clients variable nginx cannot name', () => {
     expect(() => parseSpec(canaryWith('{ type: haproxy, socket: /run/admin.sock, backend: app, servers: { old: s1, new: s2 } }', '[{ set_weight: 10 }]'), 'launch.yml')).toThrow(/router.*backends old, new, expected exactly stable and canary/);
     const both = canaryWith(`{ type: command, set_weight: 'true' }`, '[{ set_weight: 10 }]').replace("    remove: 'true'\n", "    remove: 'true'\n    set_weight: 'true'\n");
     expect(() => parseSpec(both, 'launch.yml')).toThrow(/exactly one of set_weight \(a command\) or router/);
+    expect(() => parseSpec(canaryWith(`{ type: nginx, file: /tmp/x.conf, upstream: shop-app, servers: { stable: 'a:1', canary: 'b:1' }, split_clients: { key: '$request_id' } }`, '[{ set_weight: 10 }]'), 'launch.yml')).toThrow(/upstream: with split_clients the upstream names the variable \$shop-app/);
   });
 });
 
+/** What real `nginx -t` says of an http block including `managed` and proxying to `$app`: '' when it passes. */
+function nginxTest(managed: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'launch-nginx-t-'));
+  try {
+    writeFileSync(join(dir, 'managed.conf'), managed);
+    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/managed.conf;\n  server { listen 127.0.0.1:1; location / { proxy_pass http://$app; } }\n}\n`);
+    execFileSync(NGINX_BINARY, ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: 'pipe' });
+    return '';
+  } catch (error) {
+    return String((error as { stderr?: Buffer }).stderr ?? error);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('nginx router', () => {
   const apps = appVersionsForTests();
+
+  it('writes a split_clients file that nginx accepts at 0 %, 100 % and between, and reads each weight back', () => {
+    for (const key of ['$request_id', '${remote_addr}${http_user_agent}']) {
+      const config = parseSpec(canaryWith(`{ type: nginx, file: /tmp/x.conf, upstream: app, servers: { stable: '127.0.0.1:1', canary: '127.0.0.1:2' }, split_clients: { key: '${key}' } }`, '[{ set_weight: 10 }]'), 'launch.yml').strategy as { router: Parameters<typeof managedFile>[0] };
+      for (const weight of [0, 1, 50, 99, 100]) expect(nginxTest(managedFile(config.router, { stable: 'stable', canary: 'canary', weight })), `${key} at ${weight}%`).toBe('');
+      for (let weight = 0; weight <= 100; weight++) {
+        const split = parseSplitClientsBlock(managedFile(config.router, { stable: 'stable', canary: 'canary', weight }));
+        expect({ canary: split.canary ?? 0, stable: split.stable ?? 0 }).toEqual({ canary: weight, stable: 100 - weight });
+      }
+    }
+    // The witness that the check can fail: nginx refuses a 0% entry, the form the router never writes.
+    expect(nginxTest('upstream app_a { server 127.0.0.1:1; }\nsplit_clients "$request_id" $app { 0% app_a; * app_a; }\n')).toContain('invalid percent value "0%"');
+  });
 
   it('keeps the last good file and reloads nothing when nginx -t fails', async () => {
     const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address });
@@ -174,8 +222,9 @@ describe('docs/strategies.md', () => {
   it('shows a complete, valid spec for every router', () => {
     const docs = readFileSync(new URL('../../docs/strategies.md', import.meta.url), 'utf8');
     const section = docs.slice(docs.indexOf('## Traffic routers'), docs.indexOf('## feature_flag'));
-    const specs = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((match) => parseSpec(match[1]!, 'docs.yml'));
-    const routers = specs.map((spec) => (spec.strategy as { router?: { type: string } }).router?.type);
-    expect(routers).toEqual(['command', 'nginx', 'haproxy', 'http']);
+    // Launch specs only: the Kubernetes section shows a manifest too (its own test validates it).
+    const specs = [...section.matchAll(/```yaml\n(launch:[\s\S]*?)```/g)].map((match) => parseSpec(match[1]!, 'docs.yml'));
+    const routers = specs.map((spec) => (spec.strategy as { router?: { type: string; split_clients?: unknown } }).router);
+    expect(routers.map((router) => `${router?.type}${router?.split_clients ? ' split_clients' : ''}`)).toEqual(['command', 'nginx', 'nginx split_clients', 'haproxy', 'http', 'command', 'command']);
   });
 });

@@ -107,6 +107,19 @@ launch:
     );
   });
 
+  it('rejects an unknown router type at its line, listing the routers', () => {
+    const [problem] = problemsOf(`launch:
+  strategy:
+    type: canary
+    deploy: 'true'
+    remove: 'true'
+    router: { type: ngnix, file: /etc/nginx/up.conf }
+    steps: [{ set_weight: 10 }]
+`);
+    expect(problem).toMatchObject({ file: 'launch.yml', line: 6, path: 'launch.strategy.router.type' });
+    expect(problem!.message).toBe(`unknown router type "ngnix" (did you mean 'nginx'?); expected one of: command, nginx, haproxy, http`);
+  });
+
   it('rejects duplicate phase ids, naming both', () => {
     const [problem] = problemsOf(`launch:
   phases:

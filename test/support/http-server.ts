@@ -8,6 +8,8 @@ export interface RecordedRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: string;
+  /** performance.now() when the request arrived, for tests of pacing. */
+  at: number;
 }
 
 export interface TestServer {
@@ -23,6 +25,7 @@ export type Handler = (req: RecordedRequest, res: ServerResponse) => void | Prom
 export async function startServer(handler: Handler): Promise<TestServer> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
+    const at = performance.now();
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -34,6 +37,7 @@ export async function startServer(handler: Handler): Promise<TestServer> {
         query: url.searchParams,
         headers: req.headers,
         body: Buffer.concat(chunks).toString('utf8'),
+        at,
       };
       requests.push(recorded);
       Promise.resolve(handler(recorded, res)).catch((error: unknown) => {

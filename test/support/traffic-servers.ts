@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { freePort } from './prometheus';
 import { waitFor } from './wait-for';
 import { stopChild } from './process';
-import { upstreamBlock } from '../../src/routers/nginx';
+import { managedFile } from '../../src/routers/nginx';
 import { afterAll, beforeAll } from 'vitest';
 
 export const NGINX_BINARY = process.env.NGINX_BIN ?? '/usr/sbin/nginx';
@@ -53,9 +53,9 @@ export async function startAppVersion(version: string): Promise<AppVersion> {
 }
 
 /** One request on a fresh connection (no keep-alive to race a reload's closing of idle connections). */
-export function requestOnce(port: number): Promise<string> {
+export function requestOnce(port: number, path = '/'): Promise<string> {
   return new Promise((resolve, reject) => {
-    const request = get({ host: '127.0.0.1', port, path: '/', agent: false, headers: { connection: 'close' }, timeout: 5000 }, (response) => {
+    const request = get({ host: '127.0.0.1', port, path, agent: false, headers: { connection: 'close' }, timeout: 5000 }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
@@ -66,14 +66,14 @@ export function requestOnce(port: number): Promise<string> {
   });
 }
 
-/** How many of `count` requests (20 at a time) each answer got; a failed request rejects. */
-export async function sample(port: number, count: number): Promise<Record<string, number>> {
+/** How many of `count` requests (20 at a time) each answer got; request i asks for `path(i)`. A failed request rejects. */
+export async function sample(port: number, count: number, path: (i: number) => string = () => '/'): Promise<Record<string, number>> {
   const answers: Record<string, number> = {};
   let next = 0;
   await Promise.all(
     Array.from({ length: 20 }, async () => {
-      while (next++ < count) {
-        const body = await requestOnce(port);
+      while (next < count) {
+        const body = await requestOnce(port, path(next++));
         answers[body] = (answers[body] ?? 0) + 1;
       }
     }),
@@ -141,20 +141,22 @@ function workerPids(masterPid: number): { pid: number; shuttingDown: boolean }[]
 
 /**
  * A real nginx in the foreground (no root, no daemon) on a free port, proxying to upstream `app` in a
- * separate include file, which starts with all traffic on stable.
+ * separate include file, which starts with all traffic on stable. With `splitClients` (a key) the file
+ * is the router's split_clients form and nginx proxies to the upstream it names in $app.
  */
-export async function startNginx(servers: { stable: string; canary: string }): Promise<NginxServer> {
+export async function startNginx(servers: { stable: string; canary: string }, form: { splitClients?: string } = {}): Promise<NginxServer> {
   if (!existsSync(NGINX_BINARY)) throw new Error(`nginx is not installed at ${NGINX_BINARY}: run scripts/ensure-system-deps.sh`);
   const dir = await mkdtemp(join(tmpdir(), 'launch-nginx-'));
   await mkdir(join(dir, 'tmp'));
   const port = await freePort();
   const upstreamFile = join(dir, 'upstream.conf');
-  const initialUpstream = upstreamBlock({ type: 'nginx', file: upstreamFile, upstream: 'app', servers, test: '', reload: '' }, { stable: 100, canary: 0 });
+  const split_clients = form.splitClients === undefined ? undefined : { key: form.splitClients };
+  const initialUpstream = managedFile({ type: 'nginx', file: upstreamFile, upstream: 'app', servers, test: '', reload: '', split_clients }, { stable: 'stable', canary: 'canary', weight: 0 });
   await writeFile(upstreamFile, initialUpstream);
   const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${join(dir, 'tmp', kind)};`).join('\n');
   await writeFile(
     join(dir, 'nginx.conf'),
-    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n${temp}\n  include ${upstreamFile};\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://app; }\n  }\n}\n`,
+    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n${temp}\n  include ${upstreamFile};\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://${split_clients ? '$app' : 'app'}; }\n  }\n}\n`,
   );
   const options = `-p ${dir} -c ${join(dir, 'nginx.conf')} -e stderr`;
   const child = spawn(NGINX_BINARY, options.split(' '), { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -189,6 +191,7 @@ export async function startNginx(servers: { stable: string; canary: string }): P
         `servers: { stable: "${servers.stable}", canary: "${servers.canary}" }`,
         `test: '${test}'`,
         `reload: '${NGINX_BINARY} -s reload ${options}'`,
+        ...(split_clients ? [`split_clients: { key: '${split_clients.key}' }`] : []),
       ]
         .map((line) => `      ${line}`)
         .join('\n'),
