@@ -53,7 +53,7 @@ export interface CheckKind<S extends z.ZodObject = z.ZodObject> {
   readonly description: string;
   /**
    * Its configuration fields; they may sit flat on the check or under `config:` (the template's form).
-   * Lazy: building schemas is most of the action's start-up, and a spec without checks needs none.
+   * Lazy: a spec without checks never builds the check kinds' schemas.
    */
   readonly config: z.ZodLazy<S>;
   plan(config: z.output<S>, ctx: PlanContext): CheckPlan;

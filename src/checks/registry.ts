@@ -7,7 +7,6 @@ import { schemaCompatibilityCheck } from './schema-compatibility';
 import { featureFlagEvaluationCheck } from './feature-flag-evaluation';
 import { flagExposureCheck } from './flag-exposure';
 import { metricCheck } from '../metrics/metric-check';
-import { tagged } from '../spec/tagged';
 
 /** Every check kind a spec may name. Add a kind by writing its file and listing it here. */
 export const checkKinds: readonly CheckKind[] = [
@@ -55,6 +54,6 @@ function checkEntrySchema(kind: CheckKind) {
     });
 }
 
-const checkEntries = checkKinds.map((kind) => tagged(kind.type, z.lazy(() => checkEntrySchema(kind))));
+const checkEntries = checkKinds.map((kind) => z.lazy(() => checkEntrySchema(kind)));
 export const checkSchema = z.discriminatedUnion('type', checkEntries as unknown as [(typeof checkEntries)[number], ...(typeof checkEntries)[number][]]);
 export type CheckSpec = z.output<typeof checkSchema>;

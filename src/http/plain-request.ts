@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { formatDuration } from '../spec/duration';
 import { RequestFailure } from './request-failure';
 import { proxiedRequest, proxyFor } from './proxy';
@@ -27,11 +29,10 @@ export interface PlainReply {
  * as Basic auth (unless the headers carry an authorization).
  */
 export async function plainRequest(url: URL, options: PlainRequestOptions): Promise<PlainReply> {
-  // Loaded on first use: node:https alone adds some 4 ms to every start-up.
-  const { request: send } = url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const direct = { method: options.method, headers: options.headers, agent: false as const };
   const proxy = proxyFor(url);
-  const { target, options: requestOptions } = proxy ? await proxiedRequest(url, proxy, direct) : { target: url, options: direct };
+  const { target, options: requestOptions } = proxy ? proxiedRequest(url, proxy, direct) : { target: url, options: direct };
   return new Promise((resolve, reject) => {
     // Throws a TypeError for an invalid header, as fetch does: that is no transport failure.
     const req = send(target, requestOptions);

@@ -1,6 +1,7 @@
 import type { Agent, RequestOptions } from 'node:http';
+import { HttpClient } from '@actions/http-client';
 import { getProxyUrl } from '@actions/http-client/lib/proxy';
-import type { Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 
 /**
  * The runner's proxy settings (`https_proxy`/`HTTPS_PROXY`, `http_proxy`/`HTTP_PROXY`,
@@ -13,9 +14,8 @@ export function proxyFor(url: URL): URL | undefined {
   return proxy?.hostname ? proxy : undefined;
 }
 
-/** The toolkit's HTTP client (it loads undici and the tunnel agent): only when a proxy applies. */
-async function toolkitClient(): Promise<import('@actions/http-client').HttpClient> {
-  const { HttpClient } = await import('@actions/http-client');
+/** The toolkit's HTTP client, for its proxy agents. */
+function toolkitClient(): HttpClient {
   return new HttpClient('launch-action');
 }
 
@@ -31,15 +31,14 @@ const dispatchers = new Map<string, Dispatcher>();
  * through a CONNECT tunnel (the toolkit's proxy agent); plain http is sent to the proxy as an
  * absolute-URI request, as curl does, since proxies commonly allow CONNECT to TLS ports only.
  */
-export async function proxyDispatcher(url: URL, proxy: URL): Promise<Dispatcher> {
+export function proxyDispatcher(url: URL, proxy: URL): Dispatcher {
   const key = `${url.protocol}${proxy.href}`;
   let dispatcher = dispatchers.get(key);
   if (!dispatcher) {
     if (url.protocol === 'https:') {
       // A fresh client each time: one HttpClient keeps a single proxy agent, whichever proxy it was made for.
-      dispatcher = (await toolkitClient()).getAgentDispatcher(url.href) as unknown as Dispatcher;
+      dispatcher = toolkitClient().getAgentDispatcher(url.href) as unknown as Dispatcher;
     } else {
-      const { Pool } = await import('undici');
       const auth = proxyAuthorization(proxy);
       dispatcher = new Pool(proxy.origin).compose((dispatch) => (options, handler) => {
         const target = new URL(options.path, options.origin);
@@ -56,9 +55,9 @@ export async function proxyDispatcher(url: URL, proxy: URL): Promise<Dispatcher>
  * node:http request options through the proxy, each request on a connection of its own: absolute-URI
  * to the proxy for http, the toolkit's CONNECT tunnel agent for https.
  */
-export async function proxiedRequest(url: URL, proxy: URL, options: RequestOptions): Promise<{ target: URL; options: RequestOptions }> {
+export function proxiedRequest(url: URL, proxy: URL, options: RequestOptions): { target: URL; options: RequestOptions } {
   if (url.protocol === 'https:') {
-    const agent: Agent = (await toolkitClient()).getAgent(url.href);
+    const agent: Agent = toolkitClient().getAgent(url.href);
     return { target: url, options: { ...options, agent } };
   }
   const headers = { ...(options.headers as Record<string, string>), host: url.host, ...proxyAuthorization(proxy) };

@@ -1,3 +1,4 @@
+import { fetch as undiciFetch } from 'undici';
 import { formatDuration } from '../spec/duration';
 import { errorMessage } from '../engine/events';
 import { RequestFailure } from './request-failure';
@@ -37,13 +38,12 @@ export async function timedFetch<T>(
 /**
  * Node's fetch, or behind a proxy undici's own fetch with the proxy's dispatcher: the bundled undici
  * and the one inside Node differ in version (Node 24 ships 7), and a dispatcher of one is not safe
- * to hand to the other's fetch. undici is loaded only when a proxy applies.
+ * to hand to the other's fetch.
  */
 async function send(target: URL, init: RequestInit): Promise<Response> {
   const proxy = proxyFor(target);
   if (!proxy) return fetch(target, init);
-  const undici = await import('undici');
-  const response = await undici.fetch(target, { ...(init as Parameters<typeof undici.fetch>[1]), dispatcher: await proxyDispatcher(target, proxy) });
+  const response = await undiciFetch(target, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: proxyDispatcher(target, proxy) });
   return response as unknown as Response;
 }
 

@@ -25,8 +25,8 @@ export const DATADOG_SITES = [
 
 const nameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
 const headersSchema = z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name'), z.string());
-// From here to the providers, schemas are built when a spec first uses metrics (z.lazy): building
-// schemas is most of the action's start-up, and many launches measure nothing.
+// From here to the providers, schemas are built when a spec first uses metrics (z.lazy): many
+// launches measure nothing.
 
 /** Datadog names the queries a formula combines: `a`, `b`, `errors`... */
 const datadogQueriesSchema = z.lazy(() => z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case query name'), z.string().min(1)));

@@ -4,12 +4,11 @@ import { commandRouter } from './command';
 import { nginxRouter } from './nginx';
 import { haproxyRouter } from './haproxy';
 import { httpRouter } from './http';
-import { tagged } from '../spec/tagged';
 
 /** Every router a spec may name in `router.type`. Add one by writing its file and listing it here. */
 const registered = [commandRouter, nginxRouter, haproxyRouter, httpRouter] as const;
 
-const members = registered.map((router) => tagged(router.type, router.config));
+const members = registered.map((router) => router.config);
 export const routerSchema = z.discriminatedUnion('type', members as unknown as [(typeof members)[number], ...(typeof members)[number][]]);
 export type RouterSpec = z.output<typeof routerSchema>;
 

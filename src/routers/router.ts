@@ -28,7 +28,7 @@ export interface RouterContext {
 export interface TrafficRouter<S extends z.ZodObject = z.ZodObject> {
   readonly type: string;
   readonly description: string;
-  /** Lazy, as check configs are: a spec without this router never builds its schema. */
+  /** Lazy, as check configs are: a spec without a router never builds the routers' schemas. */
   readonly config: z.ZodLazy<S>;
   /** The backend names the config declares; undefined when it takes any (a command router). */
   backends(config: z.output<S>): string[] | undefined;

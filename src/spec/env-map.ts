@@ -8,9 +8,10 @@ export const envValueSchema = z.union([z.string(), z.number(), z.boolean()]).tra
  * Variables for commands (`vars`, a phase's `env`): names to strings, numbers or booleans, read as
  * strings. zod checks a record entry by entry through its key and value schemas, about 2–3 µs each:
  * 3 s of a 50 MB spec's million `vars`. A map whose every entry is well formed is checked and
- * converted here in one loop instead; any other goes through zod, for its messages. This replaces
- * the record's `_zod.run`, a zod internal (as tagged.ts sets one); test/spec/env-map.test.ts holds
- * both ways to the same output on valid and invalid maps.
+ * converted here in one loop instead; any other goes through zod, for its messages. This wraps
+ * the record's `_zod.run`, a zod internal: no public hook skips a record's per-entry checks while
+ * keeping its JSON Schema; test/spec/env-map.test.ts holds both ways to the same output on valid and
+ * invalid maps, so a zod upgrade that changes it fails there.
  */
 export function envMapSchema(): z.ZodRecord<typeof envNameSchema, typeof envValueSchema> {
   const record = z.record(envNameSchema, envValueSchema);

@@ -5,13 +5,12 @@ import { timeoutsOf } from './fields';
 import { featureFlagStrategy } from './feature-flag';
 import { expandContractStrategy, withMigration } from './migration';
 import { rollingStrategy } from './rolling';
-import { tagged } from '../spec/tagged';
 import type { ExpansionContext, Placement, ResolveContext, Strategy } from './strategy';
 
 /** Every strategy a spec may name in `strategy.type`. Add one by writing its file and listing it here. */
 const registered = [rollingStrategy, blueGreenStrategy, canaryStrategy, featureFlagStrategy, expandContractStrategy] as const;
 
-const members = registered.map((strategy) => tagged(strategy.type, strategy.schema));
+const members = registered.map((strategy) => strategy.schema);
 export const strategySchema = z.discriminatedUnion('type', members as unknown as [(typeof members)[number], ...(typeof members)[number][]]);
 export type StrategySpec = z.output<typeof strategySchema>;
 

@@ -28,7 +28,7 @@ export interface ResolveContext {
 export interface Strategy<S extends z.ZodObject = z.ZodObject> {
   /** What `strategy.type` names it: the `type` literal of its schema. */
   readonly type: string;
-  /** Lazy, as check configs are: a spec without this strategy never pays for building its schema. */
+  /** Lazy, as check configs are: a spec without a strategy never builds the strategies' schemas. */
   readonly schema: z.ZodLazy<S>;
   /**
    * Replaces the spec's `{command}` sources with what the commands print (the instances, the live

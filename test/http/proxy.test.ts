@@ -164,7 +164,7 @@ describe('https through a CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', () => {
 });
 
 describe('the shipped bundle (dist/cli)', () => {
-  it("sends a launch's http_status check through the proxy, undici's chunk and all", async () => {
+  it("sends a launch's http_status check through the proxy, from the bundle as shipped", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'launch-proxy-cli-'));
     writeFileSync(
       join(dir, 'launch.yml'),

@@ -12,7 +12,7 @@ export type PresetMetrics = Record<(typeof PRESET_METRICS)[number], MetricDefini
 export interface MetricPreset<S extends z.ZodObject = z.ZodObject> {
   readonly type: string;
   readonly description: string;
-  /** Lazy, as check configs are: a spec without this preset never builds its schema. */
+  /** Lazy, as check configs are: a spec without a preset never builds the presets' schemas. */
   readonly config: z.ZodLazy<S>;
   /** The metrics, templates (`${version}`) left for the check to fill in as it does for any query. */
   metrics(config: z.output<S>): PresetMetrics;

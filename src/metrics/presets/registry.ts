@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Launch } from '../../spec/schema';
 import type { MetricDefinition } from '../schema';
-import { tagged } from '../../spec/tagged';
 import type { MetricPreset, PresetMetrics } from './preset';
 import { otelHttpPreset } from './otel-http';
 import { httpRequestsTotalPreset } from './http-requests-total';
@@ -11,17 +10,13 @@ import { datadogApmPreset } from './datadog-apm';
 /** Every preset a spec may name in `metric_preset.type`. Add one by writing its file and listing it here. */
 const registered = [otelHttpPreset, httpRequestsTotalPreset, haproxyPreset, datadogApmPreset] as const;
 
-const members = registered.map((preset) => tagged(preset.type, preset.config));
+const members = registered.map((preset) => preset.config);
 const presetSchema = z.discriminatedUnion('type', members as unknown as [(typeof members)[number], ...(typeof members)[number][]]);
 export type PresetSpec = z.output<typeof presetSchema>;
 
 /** The launch-level field, spread into the launch schema. */
 export const presetFields = {
-  // A pass-through preprocess, as for `strategy`: only a spec with a preset builds the presets' schemas.
-  metric_preset: z
-    .preprocess((value) => value, presetSchema)
-    .optional()
-    .meta({ description: 'Standard error_rate and latency_p99_ms metrics for common instrumentation, so rollback_threshold binds without a query' }),
+  metric_preset: presetSchema.optional().meta({ description: 'Standard error_rate and latency_p99_ms metrics for common instrumentation, so rollback_threshold binds without a query' }),
 };
 
 const presets = registered as unknown as readonly MetricPreset[];
