@@ -9,11 +9,15 @@ export interface BaselineComparison {
   text: string;
 }
 
-/** Canary over baseline. Both at zero is "the same"; a canary above a zero baseline is infinitely worse. */
+/**
+ * Canary over baseline, each raised to `floor`: below it a difference does not matter, so two idle
+ * versions compare as 1×, not 0× (which `min_ratio` would fail). Both at zero is "the same"; a
+ * canary above a zero baseline is infinitely worse.
+ */
 export function baselineRatio(value: number, baseline: number, floor: number): number {
   const reference = Math.max(baseline, floor);
   if (reference === 0) return value === 0 ? 1 : Infinity;
-  return value / reference;
+  return Math.max(value, floor) / reference;
 }
 
 /**
@@ -22,7 +26,8 @@ export function baselineRatio(value: number, baseline: number, floor: number): n
  */
 export function compareToBaseline(value: number, baseline: number, limits: Baseline): BaselineComparison {
   const ratio = baselineRatio(value, baseline, limits.floor);
-  const shown = `${formatValue(ratio)}× baseline ${formatValue(baseline)}`;
+  const floored = limits.floor > 0 && Math.min(value, baseline) < limits.floor ? ` (floor ${formatValue(limits.floor)})` : '';
+  const shown = `${formatValue(ratio)}× baseline ${formatValue(baseline)}${floored}`;
   if (limits.immediate_ratio !== undefined && ratio > limits.immediate_ratio) {
     return { ratio, breach: 'immediate', text: `${shown}, above immediate_ratio ${limits.immediate_ratio}` };
   }

@@ -65,6 +65,16 @@ describe('floor', () => {
     // Both zero is "the same".
     expect(baselineRatio(0, 0, 0)).toBe(1);
   });
+
+  it('raises the canary to the floor too, so two readings below it compare as 1× and min_ratio does not fail an idle canary', () => {
+    const limits = { min_ratio: 0.5, floor: 1 };
+    expect(baselineRatio(0, 0, 1)).toBe(1);
+    expect(baselineRatio(0.5, 0.5, 1)).toBe(1);
+    expect(judge(0, 0, limits).verdict).toBe('pass');
+    // Above the floor min_ratio still judges, and the text says which floor was used.
+    expect(judge(1, 4, limits)).toMatchObject({ verdict: 'fail', byRatio: true });
+    expect(compareToBaseline(0.0015, 0.0001, metric({ max_ratio: 2, floor: 0.001 }).baseline!).text).toBe('1.5× baseline 0.0001 (floor 0.001)');
+  });
 });
 
 describe('a baseline without data', () => {
