@@ -94,10 +94,24 @@ export class EventBus {
   /**
    * Lets the subscribers finish their queued work side by side, all within `timeoutMs`: on
    * cancellation the runner kills the process seconds later, so the bound is for the whole flush.
+   * `cut`: a cancellation arriving mid-flush leaves only `cut.withinMs` more, so what the step
+   * writes after the flush (outputs, summary, report) is written before the kill.
    */
-  async flush(timeoutMs = 30_000): Promise<void> {
+  async flush(timeoutMs = 30_000, cut?: { signal?: AbortSignal; withinMs: number }): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+    let cutTimer: NodeJS.Timeout | undefined;
+    let bound = `within ${timeoutMs} ms`;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      cut?.signal?.addEventListener(
+        'abort',
+        () => {
+          bound = `within ${cut.withinMs} ms of the cancellation`;
+          cutTimer = setTimeout(resolve, cut.withinMs);
+        },
+        { once: true },
+      );
+    });
     const pending = new Set<string>();
     const flushes = this.subscribers.flatMap((subscriber) => {
       if (!subscriber.flush) return [];
@@ -114,7 +128,8 @@ export class EventBus {
     });
     await Promise.race([Promise.all(flushes), deadline]);
     clearTimeout(timer);
-    for (const name of pending) this.warn(name, `did not finish within ${timeoutMs} ms`);
+    clearTimeout(cutTimer);
+    for (const name of pending) this.warn(name, `did not finish ${bound}`);
   }
 
   warn(source: string, message: string, dropped?: number): void {

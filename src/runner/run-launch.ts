@@ -19,6 +19,9 @@ import { prepareRun, type SavedPlan } from './prepare-run';
 import type { EngineJournal } from '../engine/engine';
 import { neutraliseCommandLine } from './command-output';
 
+/** What notifiers get to finish once the run is cancelled: the runner kills the step seconds later. */
+const CANCELLED_FLUSH_MS = 2000;
+
 export interface LaunchRequest {
   settings: Settings;
   run: RunContext;
@@ -120,10 +123,10 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   }
 
   request.onOutcome?.(result);
-  // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then.
-  // Otherwise 90 s: GitHub asks for a minute's wait after a secondary limit without retry-after,
-  // and the final deployment status must still be written after it.
-  await bus.flush(request.signal?.aborted ? 2000 : 90_000);
+  // A cancelled run has seconds before the runner kills it: notifiers get a short deadline then,
+  // also when the cancellation comes during the flush. Otherwise 90 s: GitHub asks for a minute's
+  // wait after a secondary limit without retry-after, and the final deployment status must still be written.
+  await bus.flush(request.signal?.aborted ? CANCELLED_FLUSH_MS : 90_000, { signal: request.signal, withinMs: CANCELLED_FLUSH_MS });
   // After the flush, so the notifiers' warnings are in the report too.
   let written = reportPath;
   try {

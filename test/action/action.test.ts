@@ -149,6 +149,27 @@ describe('node dist/index.js as the runner runs it', () => {
     }
   });
 
+  it('a cancellation during the end-of-launch flush (hung notifiers) still leaves outputs and summary before the kill', async () => {
+    const hanging = await startServer(() => undefined);
+    try {
+      const ws = workspace(`launch:\n  phases:${phase('deploy', 'true')}\n`);
+      const run = await runAction({
+        inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'slack-webhook-url': `${hanging.url}/hook`, 'github-token': 'ghs_x' },
+        env: { GITHUB_API_URL: hanging.url, GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '9' },
+        cwd: ws.dir,
+        // The launch is over and its notifiers wait on a server that never answers: the flush has begun.
+        interruptWhen: 'launch succeeded',
+      });
+      // The 90 s flush would outlast the runner's SIGKILL at 10 s: no outputs, no summary.
+      expect(run.outputs.status, run.stdout).toBe('succeeded');
+      expect(run.summary).toContain('Launch succeeded');
+      expect(run.stdout).toContain('did not finish within 2000 ms of the cancellation');
+      expect(run.state.finished).toBe('true');
+    } finally {
+      await hanging.close();
+    }
+  });
+
   it('post step does nothing after a finished launch', async () => {
     const ws = workspace(`launch:\n  phases:${phase('a', 'true')}\n`);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };

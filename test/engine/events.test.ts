@@ -25,6 +25,17 @@ describe('event bus', () => {
     expect(bus.history.at(-1)).toMatchObject({ type: 'warning', source: 'broken', message: 'boom' });
   });
 
+  it('cuts a long flush short when the run is cancelled during it, naming those that did not finish', async () => {
+    const bus = new EventBus();
+    bus.subscribe(never('github'));
+    const cancel = new AbortController();
+    // 60 s would outlast the test's own timeout: only the cut can end this flush in time.
+    const flushed = bus.flush(60_000, { signal: cancel.signal, withinMs: 20 });
+    cancel.abort();
+    await flushed;
+    expect(bus.history.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message)).toEqual(['did not finish within 20 ms of the cancellation']);
+  });
+
   it('flushes subscribers side by side within one overall deadline, naming those that did not finish', async () => {
     const bus = new EventBus();
     let finished = false;
