@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { readSettings, InputError, SECRET_INPUTS } from './inputs';
-import { readRunContext } from './run-context';
+import { readSettings, InputError, SECRET_INPUTS } from './settings/inputs';
+import { readRunContext } from './github/run-context';
 import { runLaunch } from './runner/run-launch';
 import { SpecError } from './spec/problems';
-import { errorMessage } from './engine/events';
+import { errorMessage } from './util/errors';
 import { isSuccess } from './engine/model';
 import type { Printer } from './report/console-log';
 

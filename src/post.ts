@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRunContext } from './run-context';
-import { errorMessage } from './engine/events';
+import { readRunContext } from './github/run-context';
+import { errorMessage } from './util/errors';
 import { runLaunch } from './runner/run-launch';
 import { readJournal } from './runner/journal';
 import { settleSurvivors } from './runner/survivors';

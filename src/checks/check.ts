@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { EventInput } from '../engine/events';
 import type { CheckStage } from '../engine/model';
 import type { Launch } from '../spec/schema';
-import type { Settings } from '../inputs';
+import type { Settings } from '../settings/inputs';
 import type { HealthCheckFailures } from './health-failures';
 
 /** What every check sees while it plans or runs. */

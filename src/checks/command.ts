@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck, type CheckContext, type CheckOutcome } from './check';
 import { runCommand, describeResult } from '../exec/run-command';
-import { positiveDurationSchema } from '../spec/duration';
+import { positiveDurationSchema } from '../util/duration';
 
 const config = z.lazy(() =>
   z

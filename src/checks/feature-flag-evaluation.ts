@@ -3,8 +3,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { defineCheck, type CheckOutcome, type PlanContext } from './check';
 import { expandHttpUrl } from './url-field';
 import { resolvedCheck } from './resolved-check';
-import { positiveDurationSchema } from '../spec/duration';
-import { expandDeep } from '../spec/template';
+import { positiveDurationSchema } from '../util/duration';
+import { expandDeep } from '../util/template';
 import { redactUrl } from '../http/timed-fetch';
 import { OfrepClient, type FlagEvaluation } from '../flags/ofrep-client';
 

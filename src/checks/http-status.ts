@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } from './check';
 import { resolvedCheck } from './resolved-check';
 import { expandField } from './template-field';
-import { durationSchema, formatDuration, positiveDurationSchema } from '../spec/duration';
+import { durationSchema, formatDuration, positiveDurationSchema } from '../util/duration';
 import { RequestFailure } from '../http/request-failure';
 import { redactUrl } from '../http/timed-fetch';
 import { plainRequest } from '../http/plain-request';

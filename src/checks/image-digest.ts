@@ -2,11 +2,11 @@ import { z } from 'zod';
 import { defineCheck, type CheckContext, type CheckOutcome, type PlanContext } from './check';
 import { expandField } from './template-field';
 import { resolvedCheck } from './resolved-check';
-import { positiveDurationSchema } from '../spec/duration';
+import { positiveDurationSchema } from '../util/duration';
 import { RequestFailure } from '../http/request-failure';
-import { hexDigest } from '../crypto/digest';
-import { DIGEST, locateImage, parseImageReference, parseRegistryOption, type ImageLocation } from '../registry/image-reference';
-import { RegistryAuthError, RegistryClient, type Credentials, type ManifestReply } from '../registry/registry-client';
+import { hexDigest } from '../util/digest';
+import { DIGEST, locateImage, parseImageReference, parseRegistryOption, type ImageLocation } from '../oci/image-reference';
+import { RegistryAuthError, RegistryClient, type Credentials, type ManifestReply } from '../oci/distribution-client';
 
 const DEFAULT_IMAGE = '${IMAGE}';
 

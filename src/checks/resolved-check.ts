@@ -1,5 +1,5 @@
 import type { CheckContext, CheckOutcome, CheckPlan, PlanContext } from './check';
-import { errorMessage } from '../engine/events';
+import { errorMessage } from '../util/errors';
 
 export interface ResolvedCheckParts<C, T> {
   /** Turns the config into what the check talks to (templates expanded, URLs built); throws what is missing. */

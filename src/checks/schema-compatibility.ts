@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCheck } from './check';
 import { runCheckCommand } from './command';
-import { positiveDurationSchema } from '../spec/duration';
+import { positiveDurationSchema } from '../util/duration';
 import { missingCommand } from '../exec/command-on-path';
 
 const DEFAULT_COMMAND = 'check_schema_compatibility';

@@ -1,4 +1,4 @@
-import { expandTemplate, TemplateError } from '../spec/template';
+import { expandTemplate, TemplateError } from '../util/template';
 
 type Expand = (text: string, scope: Readonly<Record<string, string | undefined>>) => string;
 

@@ -1,9 +1,9 @@
 import type { EventBus } from './events';
-import { errorMessage } from './events';
+import { errorMessage } from '../util/errors';
 import type { CheckStage, LaunchStatus } from './model';
 import { PhaseStates } from './state-machine';
 import type { CheckSpec, Launch, Phase } from '../spec/schema';
-import type { Settings } from '../inputs';
+import type { Settings } from '../settings/inputs';
 import { findCheckKind } from '../checks/registry';
 import type { CheckContext, CheckOutcome } from '../checks/check';
 import { HealthCheckFailures } from '../checks/health-failures';

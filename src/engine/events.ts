@@ -1,5 +1,6 @@
 import type { LaunchMode, LaunchStatus, PhaseState, CheckStage } from './model';
-import { redactValues, type Redact } from '../secrets/redactor';
+import { redactValues, type Redact } from '../util/redactor';
+import { errorMessage } from '../util/errors';
 
 /** Everything the engine reports. Subscribers (log, summary, report, notifiers) see only these. */
 export type LaunchEvent =
@@ -135,8 +136,4 @@ export class EventBus {
   warn(source: string, message: string, dropped?: number): void {
     this.emit({ type: 'warning', source, message, ...(dropped && { dropped }) });
   }
-}
-
-export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

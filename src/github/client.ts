@@ -1,4 +1,4 @@
-import type { Redact } from '../secrets/redactor';
+import type { Redact } from '../util/redactor';
 import type { createOctokit } from './octokit';
 
 export interface RepoTarget {

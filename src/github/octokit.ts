@@ -3,9 +3,9 @@ import { defaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck/light.js';
-import { errorMessage } from '../engine/events';
+import { errorMessage } from '../util/errors';
 import { rateLimitResetAt } from '../http/retry-after';
-import { redactValues, type Redact } from '../secrets/redactor';
+import { redactValues, type Redact } from '../util/redactor';
 import { GitHubApiError, type GitHubPacing, type RepoTarget } from './client';
 
 const API_VERSION = '2022-11-28';

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import { RequestFailure } from './request-failure';
 import { proxiedRequest, proxyFor } from './proxy';
 

@@ -1,6 +1,6 @@
 import { fetch as undiciFetch } from 'undici';
-import { formatDuration } from '../spec/duration';
-import { errorMessage } from '../engine/events';
+import { formatDuration } from '../util/duration';
+import { errorMessage } from '../util/errors';
 import { RequestFailure } from './request-failure';
 import { proxyDispatcher, proxyFor } from './proxy';
 

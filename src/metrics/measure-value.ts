@@ -3,7 +3,7 @@ import type { MetricProvider } from './providers/provider';
 import type { Measurement } from './measure-loop';
 import { errorMeasurement } from './measurement';
 import { judgeValue } from './evaluate';
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import { readValue } from './reading';
 
 /**

@@ -1,4 +1,4 @@
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import { ProviderError } from './providers/provider';
 import type { Measurement } from './measure-loop';
 

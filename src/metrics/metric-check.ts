@@ -1,6 +1,6 @@
 import { defineCheck, type PlanContext } from '../checks/check';
 import type { CheckStage } from '../engine/model';
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import { measureLoop } from './measure-loop';
 import { prepareCheck, type PreparedCheck } from './prepare-check';
 import { MetricConfigError } from './resolve';

@@ -1,5 +1,5 @@
 import type { PlanContext } from '../checks/check';
-import { expandTemplate, TemplateError } from '../spec/template';
+import { expandTemplate, TemplateError } from '../util/template';
 import type { Cadence, MetricCheckConfig, MetricRequest, ProviderKind, ResolvedMetric } from './schema';
 import type { Measurement } from './measure-loop';
 import { baselineRequest, canaryRequest, resolveCheck } from './resolve';

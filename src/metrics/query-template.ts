@@ -1,4 +1,4 @@
-import { TemplateError } from '../spec/template';
+import { TemplateError } from '../util/template';
 import { isAbsoluteUrl } from '../http/base-url';
 
 /**

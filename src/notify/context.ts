@@ -1,10 +1,10 @@
 import type { LaunchMode } from '../engine/model';
-import { secretsOf, type Settings } from '../inputs';
-import type { RunContext } from '../run-context';
+import { secretsOf, type Settings } from '../settings/inputs';
+import type { RunContext } from '../github/run-context';
 import type { Launch } from '../spec/schema';
-import { createRedactor } from '../secrets/redactor';
+import { createRedactor } from '../util/redactor';
 import { defaultGitHubPacing, repoClient, type GitHubPacing, type RepoClient } from '../github/client';
-import { defaultRetryPolicy, type HttpOptions, type NotifierRetrySettings } from './http-retry';
+import { defaultRetryPolicy, type HttpOptions, type NotifierRetrySettings } from '../http/json-client';
 import type { LaunchFacts } from './launch-view';
 
 export interface NotifierContext {

@@ -4,7 +4,7 @@ import type { LaunchProgress, LaunchView } from './launch-view';
 import { breachText, headline, outcomeText, truncate } from './launch-text';
 import { parseJson } from '../http/json';
 import { retryDelayFromHeaders } from '../http/retry-after';
-import { sendJson, type HttpOptions, type RateLimitReader } from './http-retry';
+import { sendJson, type HttpOptions, type RateLimitReader } from '../http/json-client';
 import type { WorkQueue } from './work-queue';
 
 export interface DatadogTarget {

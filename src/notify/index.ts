@@ -5,7 +5,7 @@ import { githubRepo, httpOptions, launchFacts, pullRequestOf, type NotifierConte
 import { DatadogError, DatadogEventsNotifier, datadogTarget } from './datadog-events';
 import { DeploymentNotifier } from './github-deployments';
 import { PrCommentNotifier } from './github-pr-comment';
-import type { HttpOptions } from './http-retry';
+import type { HttpOptions } from '../http/json-client';
 import { LaunchView } from './launch-view';
 import { SLACK_API_URL, SlackError, SlackWebApi } from './slack-api';
 import { SlackBotNotifier } from './slack-bot';

@@ -1,5 +1,5 @@
 import type { PhaseState } from '../engine/model';
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import type { Breach, LaunchProgress, LaunchView } from './launch-view';
 
 /**

@@ -1,7 +1,7 @@
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import type { LaunchView, PhaseView } from './launch-view';
-import { codeSpan, markdownText } from '../text/markdown';
-import { characters, fitParts, type BudgetPart } from '../text/size-budget';
+import { codeSpan, markdownText } from '../util/markdown';
+import { characters, fitParts, type BudgetPart } from '../util/size-budget';
 import { breachText, headline, outcomeIcon, outcomeText, phaseIcon, phaseLabel, truncate } from './launch-text';
 
 /** A table this long is already past reading. */

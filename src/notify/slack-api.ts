@@ -1,5 +1,5 @@
 import { parseJson } from '../http/json';
-import { sendJson, type HttpOptions } from './http-retry';
+import { sendJson, type HttpOptions } from '../http/json-client';
 import { TokenBucket, type Pace } from './pacing';
 import type { SlackMessage } from './slack-blocks';
 

@@ -1,6 +1,6 @@
 import type { EventOf, LaunchEvent } from '../engine/events';
 import type { LaunchMode, LaunchStatus } from '../engine/model';
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import type { SlackMoment } from './schema';
 import type { LaunchView, PhaseView } from './launch-view';
 import { breachText, headline, outcomeIcon, outcomeText, phaseCounts, phaseIcon, phaseLabel, statusLabel } from './launch-text';

@@ -2,7 +2,7 @@ import type { LaunchEvent } from '../engine/events';
 import { LaunchNotifier } from './launch-notifier';
 import type { NotifyConfig } from './schema';
 import type { LaunchView } from './launch-view';
-import { sendJson, type HttpOptions } from './http-retry';
+import { sendJson, type HttpOptions } from '../http/json-client';
 import { SlackError, slackChannelPace } from './slack-api';
 import { isChatter, mentionOnce, momentMessage, momentOf } from './slack-messages';
 import type { SlackMessage } from './slack-blocks';

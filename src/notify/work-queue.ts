@@ -1,5 +1,6 @@
-import { errorMessage, FlushError } from '../engine/events';
-import { defaultRetryPolicy, NoResponseError } from './http-retry';
+import { FlushError } from '../engine/events';
+import { errorMessage } from '../util/errors';
+import { defaultRetryPolicy, NoResponseError } from '../http/json-client';
 import type { Clock, Pace } from './pacing';
 
 /**

@@ -1,7 +1,7 @@
 import type { LaunchEvent, Subscriber } from '../engine/events';
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import { finishedWords } from '../notify/launch-text';
-import { singleLine } from '../text/single-line';
+import { singleLine } from '../util/single-line';
 
 /** Where progress lines go: workflow commands in the action, the terminal in the CLI. */
 export interface Printer {

@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { EventOf, LaunchEvent } from '../engine/events';
-import { redactValues, type Redact } from '../secrets/redactor';
+import { redactValues, type Redact } from '../util/redactor';
 
 export interface ReportHeader {
   launchId: string;

@@ -1,12 +1,12 @@
 import type { Launch, Phase, CheckSpec } from '../spec/schema';
-import { credentialVarNames, type Settings } from '../inputs';
+import { credentialVarNames, type Settings } from '../settings/inputs';
 import type { CheckStage } from '../engine/model';
 import { findCheckKind } from '../checks/registry';
-import { formatDuration } from '../spec/duration';
-import { errorMessage } from '../engine/events';
+import { formatDuration } from '../util/duration';
+import { errorMessage } from '../util/errors';
 import { phaseEnv } from '../engine/phase-env';
 import { unsetVariables } from '../exec/unset-variables';
-import { singleLine } from '../text/single-line';
+import { singleLine } from '../util/single-line';
 import { describeStrategySpec } from '../strategies/registry';
 import { describeTrafficStep, readLiveSplit } from '../routers/traffic-step';
 import { routerFor } from '../routers/registry';

@@ -1,9 +1,9 @@
 import type { LaunchEvent, EventOf } from '../engine/events';
-import { formatDuration } from '../spec/duration';
+import { formatDuration } from '../util/duration';
 import { finishedWords, phaseIcon, phaseLabel } from '../notify/launch-text';
 import type { PhaseState } from '../engine/model';
-import { codeSpan, markdownText } from '../text/markdown';
-import { fitParts, utf8Bytes, type BudgetPart } from '../text/size-budget';
+import { codeSpan, markdownText } from '../util/markdown';
+import { fitParts, utf8Bytes, type BudgetPart } from '../util/size-budget';
 
 interface PhaseRow {
   id: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveDurationSchema } from '../spec/duration';
+import { positiveDurationSchema } from '../util/duration';
 import { runtimeCommands, type RuntimeEndpoint } from './haproxy-runtime';
 import { defineRouter, type Split } from './router';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { positiveDurationSchema } from '../spec/duration';
-import { expandDeep, expandTemplate } from '../spec/template';
+import { positiveDurationSchema } from '../util/duration';
+import { expandDeep, expandTemplate } from '../util/template';
 import { timedFetch, redactUrl } from '../http/timed-fetch';
 import { parseJson } from '../http/json';
 import { defineRouter, type RouterContext, type Split } from './router';

@@ -1,7 +1,7 @@
 // What the main and post steps share: the log, the inputs, and writes to the runner's files.
 import * as core from '@actions/core';
-import { readSettings, secretsOf, type Settings } from '../inputs';
-import { errorMessage } from '../engine/events';
+import { readSettings, secretsOf, type Settings } from '../settings/inputs';
+import { errorMessage } from '../util/errors';
 import { maskSecret } from './mask-secret';
 import type { Printer } from '../report/console-log';
 

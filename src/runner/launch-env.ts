@@ -1,5 +1,5 @@
 import type { Launch } from '../spec/schema';
-import type { Settings } from '../inputs';
+import type { Settings } from '../settings/inputs';
 import type { LaunchMode } from '../engine/model';
 
 export interface LaunchIdentity {

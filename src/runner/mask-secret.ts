@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { MIN_MASKABLE_LENGTH, secretForms } from '../secrets/redactor';
+import { MIN_MASKABLE_LENGTH, secretForms } from '../util/redactor';
 
 /**
  * Masks a secret in the log in every form the action can foresee (raw, each line, URL-encoded, base64,

@@ -1,16 +1,16 @@
 import { resolve } from 'node:path';
-import { errorMessage } from '../engine/events';
-import { InputError, credentialVars, secretsOf } from '../inputs';
+import { errorMessage } from '../util/errors';
+import { InputError, credentialVars, secretsOf } from '../settings/inputs';
 import { loadSpecFile, type LoadedSpec } from '../spec/load';
 import { prepareLaunch } from '../spec/prepare';
 import { resolveStrategyCommands } from '../strategies/expand';
 import type { Launch } from '../spec/schema';
 import { buildLaunchEnv } from './launch-env';
 import type { Printer } from '../report/console-log';
-import { createRedactor } from '../secrets/redactor';
-import { singleLine } from '../text/single-line';
+import { createRedactor } from '../util/redactor';
+import { singleLine } from '../util/single-line';
 import type { NotifierContext } from '../notify';
-import { resolveRollbackVersion } from '../notify/rollback-version';
+import { resolveRollbackVersion } from '../github/rollback-version';
 import type { LaunchRequest } from './run-launch';
 
 /** The spec as a launch ran it (inputs applied, strategy resolved): the post step undoes exactly this. */

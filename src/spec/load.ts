@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { specSchema, type Launch } from './schema';
 import { SpecError, didYouMean, formatPath, type SpecProblem } from './problems';
 import { allowedKeysAt } from './json-schema';
-import { hexDigest } from '../crypto/digest';
+import { hexDigest } from '../util/digest';
 import { MAX_DEPTH, shapeProblems } from './yaml-shape';
 import { parsePlainBlockYaml } from './plain-block-yaml';
 

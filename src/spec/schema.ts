@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkSchema, type CheckSpec } from '../checks/registry';
-import { durationSchema, positiveDurationSchema } from './duration';
+import { durationSchema, positiveDurationSchema } from '../util/duration';
 import { envMapSchema as envMap } from './env-map';
 import { metricsFields } from '../metrics/schema';
 import { presetFields } from '../metrics/presets/registry';

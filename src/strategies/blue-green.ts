@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CheckSpec, Phase } from '../spec/schema';
-import { durationSchema, formatDuration } from '../spec/duration';
+import { durationSchema, formatDuration } from '../util/duration';
 import { commandSourceSchema, type CommandSource } from './command-source';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { inSequence, sleepCommand, withVariable } from './shell';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Phase } from '../spec/schema';
 import { checkSchema } from '../checks/registry';
-import { durationSchema, formatDuration } from '../spec/duration';
+import { durationSchema, formatDuration } from '../util/duration';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { approvalPause, approvalSchema, timedPause } from './pause';
 import { withVariable } from './shell';

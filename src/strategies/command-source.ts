@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveDurationSchema } from '../spec/duration';
+import { positiveDurationSchema } from '../util/duration';
 import { describeResult, runCommand } from '../exec/run-command';
 
 /** A value the user's own command prints at launch time (the instances of a pool, the live colour). */

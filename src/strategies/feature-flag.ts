@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CheckSpec, Phase } from '../spec/schema';
 import { flagExposureCheck } from '../checks/flag-exposure';
-import { durationSchema } from '../spec/duration';
+import { durationSchema } from '../util/duration';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { isExpired } from './flag-expiry';
 import { timedPause } from './pause';

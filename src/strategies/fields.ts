@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { checkSchema } from '../checks/registry';
-import { positiveDurationSchema } from '../spec/duration';
+import { positiveDurationSchema } from '../util/duration';
 
 /** Fields every strategy has: limits for the commands it runs (the launch's defaults otherwise). */
 export const timeoutFields = {

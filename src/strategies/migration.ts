@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Phase } from '../spec/schema';
-import { durationSchema, formatDuration } from '../spec/duration';
+import { durationSchema, formatDuration } from '../util/duration';
 import { timeoutFields, type PhaseTimeouts } from './fields';
 import { timedPause } from './pause';
 import { defineStrategy, type ExpansionContext, type Placement } from './strategy';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CheckSpec, Phase } from '../spec/schema';
-import { positiveDurationSchema } from '../spec/duration';
+import { positiveDurationSchema } from '../util/duration';
 import { sleepCommand } from './shell';
 import type { ExpansionContext } from './strategy';
 

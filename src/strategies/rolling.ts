@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CheckSpec, Phase } from '../spec/schema';
 import { httpStatusCheck } from '../checks/http-status';
-import { durationSchema } from '../spec/duration';
+import { durationSchema } from '../util/duration';
 import { commandSourceSchema } from './command-source';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';
 import { uniqueIds } from './phase';

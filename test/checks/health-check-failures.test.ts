@@ -4,7 +4,7 @@ import { eventsOf, runSpec } from '../support/engine';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { parseSpec } from '../../src/spec/load';
 import { renderPlan } from '../../src/report/plan';
-import { defaultSettings } from '../../src/inputs';
+import { defaultSettings } from '../../src/settings/inputs';
 import { thresholdWarnings } from '../../src/metrics/thresholds';
 
 /** Instances whose /health fails the first `failures` requests of each, then answers 200. */

@@ -55,7 +55,7 @@ describe('event bus', () => {
 
 describe('a redacting bus', () => {
   it('redacts what events say, never the ids and enums the code matches on, whatever the secret', async () => {
-    const { createRedactor } = await import('../../src/secrets/redactor');
+    const { createRedactor } = await import('../../src/util/redactor');
     const bus = new EventBus(() => 0, createRedactor(['e', 'deploy']));
     const seen: LaunchEvent[] = [];
     bus.subscribe({ name: 'probe', onEvent: (event) => seen.push(event) });

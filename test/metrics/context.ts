@@ -1,5 +1,5 @@
 import { launchSchema } from '../../src/spec/schema';
-import { defaultSettings, type Settings } from '../../src/inputs';
+import { defaultSettings, type Settings } from '../../src/settings/inputs';
 import type { CheckStage } from '../../src/engine/model';
 import type { EventOf } from '../../src/engine/events';
 import { metricCheck } from '../../src/metrics/metric-check';

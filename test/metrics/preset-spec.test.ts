@@ -4,7 +4,7 @@ import { parseSpec } from '../../src/spec/load';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { SpecError } from '../../src/spec/problems';
 import { renderPlan } from '../../src/report/plan';
-import { defaultSettings } from '../../src/inputs';
+import { defaultSettings } from '../../src/settings/inputs';
 import { healthCheckFailureLimit, thresholdWarnings } from '../../src/metrics/thresholds';
 import { startDatadogFake, type DatadogFake } from '../fakes/datadog';
 import { SEED_SPEC } from '../support/seed';

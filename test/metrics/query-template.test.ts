@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expandQuery, expandUrl, UnsafeValueError } from '../../src/metrics/query-template';
-import { TemplateError } from '../../src/spec/template';
+import { TemplateError } from '../../src/util/template';
 import { measurements, metricContext, planMetric, prometheusAt, runMetric } from './context';
 
 const INJECTION = '2.0"}) or vector(0';

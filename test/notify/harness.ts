@@ -1,12 +1,12 @@
 import { stringify } from 'yaml';
 import { EventBus, type EventOf, type Subscriber } from '../../src/engine/events';
 import type { LaunchMode, LaunchStatus } from '../../src/engine/model';
-import { defaultSettings, type Settings } from '../../src/inputs';
+import { defaultSettings, type Settings } from '../../src/settings/inputs';
 import type { GitHubPacing } from '../../src/github/client';
 import type { NotifierContext } from '../../src/notify';
 import { httpOptions } from '../../src/notify/context';
 import { LaunchNotifier } from '../../src/notify/launch-notifier';
-import type { RunContext } from '../../src/run-context';
+import type { RunContext } from '../../src/github/run-context';
 import { parseSpec } from '../../src/spec/load';
 import type { VirtualClock } from '../support/virtual-clock';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WorkQueue } from '../../src/notify/work-queue';
-import { NoResponseError } from '../../src/notify/http-retry';
+import { NoResponseError } from '../../src/http/json-client';
 import { FlushError } from '../../src/engine/events';
 import { TokenBucket } from '../../src/notify/pacing';
 import { VirtualClock } from '../support/virtual-clock';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planPart, renderSummary } from '../../src/report/summary';
-import { metricChartsPart } from '../../src/metrics/summary';
+import { metricChartsPart } from '../../src/report/metric-charts';
 import type { LaunchEvent } from '../../src/engine/events';
 
 const t0 = 1_700_000_000_000;

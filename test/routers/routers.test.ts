@@ -8,7 +8,7 @@ import { runSpec, eventsOf } from '../support/engine';
 import { parseSpec } from '../../src/spec/load';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { renderPlan, describeLiveSplit } from '../../src/report/plan';
-import { defaultSettings } from '../../src/inputs';
+import { defaultSettings } from '../../src/settings/inputs';
 import { managedFile, parseSplitClientsBlock } from '../../src/routers/nginx';
 import { NGINX_BINARY, appVersionsForTests, sample, startAppVersion, startHaproxy, startNginx } from '../support/traffic-servers';
 

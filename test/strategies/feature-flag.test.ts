@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { tmpdir } from 'node:os';
 import { expiredFlags } from '../../src/strategies/flag-expiry';
 import { renderPlan } from '../../src/report/plan';
-import { defaultSettings } from '../../src/inputs';
+import { defaultSettings } from '../../src/settings/inputs';
 import { expand, launchThroughDist, rolledBack } from './harness';
 import { startFlagService, type FlagService } from './flag-service';
 

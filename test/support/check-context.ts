@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { launchSchema } from '../../src/spec/schema';
-import { defaultSettings } from '../../src/inputs';
+import { defaultSettings } from '../../src/settings/inputs';
 import type { CheckContext, CheckKind, CheckOutcome, CheckPlan } from '../../src/checks/check';
 import type { EventInput } from '../../src/engine/events';
 import { HealthCheckFailures } from '../../src/checks/health-failures';

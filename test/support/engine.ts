@@ -2,7 +2,7 @@ import { EventBus, type LaunchEvent } from '../../src/engine/events';
 import { LaunchEngine, type LaunchResult } from '../../src/engine/engine';
 import { parseSpec } from '../../src/spec/load';
 import { prepareLaunch } from '../../src/spec/prepare';
-import { defaultSettings } from '../../src/inputs';
+import { defaultSettings } from '../../src/settings/inputs';
 import { tmpdir } from 'node:os';
 
 export interface EngineRun {

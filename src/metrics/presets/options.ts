@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { positiveDurationSchema } from '../../spec/duration';
+import { positiveDurationSchema } from '../../util/duration';
 import { baselineSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition, type ProviderKind } from '../schema';
 
 // A label value lands inside a quoted PromQL string or a Datadog tag filter: only characters that

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatDuration } from '../../spec/duration';
+import { formatDuration } from '../../util/duration';
 import type { MetricRequest } from '../schema';
 import { parseJson } from '../../http/json';
 import { joinUrl, readJson, send, snippet, statusError, type HttpResponse } from './http';

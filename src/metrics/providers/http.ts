@@ -1,9 +1,9 @@
-import { errorMessage } from '../../engine/events';
+import { errorMessage } from '../../util/errors';
 import { parseJson } from '../../http/json';
 import { retryDelayFromHeaders } from '../../http/retry-after';
 import { RequestFailure } from '../../http/request-failure';
 import { timedFetch } from '../../http/timed-fetch';
-import { formatDuration } from '../../spec/duration';
+import { formatDuration } from '../../util/duration';
 import { ProviderError } from './provider';
 
 export interface HttpRequest {

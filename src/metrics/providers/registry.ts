@@ -1,8 +1,8 @@
 import type { Launch } from '../../spec/schema';
-import type { Settings } from '../../inputs';
+import type { Settings } from '../../settings/inputs';
 import { DATADOG_SITES, type ProviderKind } from '../schema';
 import type { RetryPolicy } from '../../http/retry';
-import { createRedactor } from '../../secrets/redactor';
+import { createRedactor } from '../../util/redactor';
 import { DEFAULT_RETRY, withProviderRetry } from '../retry';
 import { datadogProvider } from './datadog';
 import { sharedLimiter } from './limiter';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, credentialVarNames, credentialVars, parseKeyValueLines, readSettings, secretsOf } from '../../src/inputs';
+import { InputError, credentialVarNames, credentialVars, parseKeyValueLines, readSettings, secretsOf } from '../../src/settings/inputs';
 import { renderPlan } from '../../src/report/plan';
 import { parseSpec } from '../../src/spec/load';
 

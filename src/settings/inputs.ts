@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { launchModeSchema } from './engine/model';
-import { DATADOG_SITES } from './metrics/schema';
-import { basicCredentials, urlSecretParts } from './secrets/redactor';
+import { launchModeSchema } from '../engine/model';
+import { DATADOG_SITES } from '../metrics/schema';
+import { basicCredentials, urlSecretParts } from '../util/redactor';
 
 /**
  * Every action input, read and validated in one place. The CLI fills the same Settings from its

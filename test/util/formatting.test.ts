@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { codeSpan, markdownText } from '../../src/text/markdown';
-import { singleLine } from '../../src/text/single-line';
+import { codeSpan, markdownText } from '../../src/util/markdown';
+import { singleLine } from '../../src/util/single-line';
 import { escapeMrkdwn, mrkdwnCode } from '../../src/notify/slack-blocks';
 
 it('keeps outside values from opening markdown emphasis, code, links, HTML, mentions, cells or lines', () => {

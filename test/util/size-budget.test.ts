@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { characters, fitParts, type BudgetPart } from '../../src/text/size-budget';
+import { characters, fitParts, type BudgetPart } from '../../src/util/size-budget';
 
 const rows = (n: number): string[] => Array.from({ length: n }, (_, i) => `| row ${String(i).padStart(2, '0')} |`);
 

@@ -1,6 +1,6 @@
-import { DeploymentsApi } from '../github/deployments-api';
-import { findRollbackPoint } from '../github/deployment-history';
-import { githubRepo, httpOptions, type NotifierContext } from './context';
+import { DeploymentsApi } from './deployments-api';
+import { findRollbackPoint } from './deployment-history';
+import { githubRepo, httpOptions, type NotifierContext } from '../notify/context';
 
 export interface RollbackVersion {
   /** The version to go back to. */

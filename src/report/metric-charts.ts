@@ -1,6 +1,6 @@
 import type { EventOf, LaunchEvent } from '../engine/events';
-import { formatValue } from './format';
-import type { BudgetPart } from '../text/size-budget';
+import { formatValue } from '../metrics/format';
+import type { BudgetPart } from '../util/size-budget';
 
 type MeasurementEvent = EventOf<'measurement'>;
 type ResultEvent = EventOf<'check.result'>;

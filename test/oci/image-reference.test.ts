@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { locateImage, parseImageReference, parseRegistryOption } from '../../src/registry/image-reference';
+import { locateImage, parseImageReference, parseRegistryOption } from '../../src/oci/image-reference';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 

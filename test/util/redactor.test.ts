@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodings } from '../support/secret-scan';
-import { basicCredentials, createRedactor, redactValues, secretForms, urlSecretParts } from '../../src/secrets/redactor';
+import { basicCredentials, createRedactor, redactValues, secretForms, urlSecretParts } from '../../src/util/redactor';
 
 const password = 'p@ss/<w&rd>|"q\\ ü';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LaunchEvent } from '../../src/engine/events';
-import { metricChartsPart } from '../../src/metrics/summary';
+import { metricChartsPart } from '../../src/report/metric-charts';
 
 const renderMetricCharts = (events: LaunchEvent[]): string => metricChartsPart(events)?.blocks.join('\n\n') ?? '';
 

@@ -3,11 +3,11 @@
  * errors. A notifier that waits too long would hold up the end of the launch, so every wait is capped
  * and a server asking for more than the cap gets its answer returned instead of a retry.
  */
-import { errorMessage } from '../engine/events';
-import { retryAfterMs } from '../http/retry-after';
-import { withRetry, type RetryPolicy } from '../http/retry';
-import { RequestFailure } from '../http/request-failure';
-import { timedFetch } from '../http/timed-fetch';
+import { errorMessage } from '../util/errors';
+import { retryAfterMs } from './retry-after';
+import { withRetry, type RetryPolicy } from './retry';
+import { RequestFailure } from './request-failure';
+import { timedFetch } from './timed-fetch';
 
 
 /** The notifiers' retry settings; `maxDelayMs` bounds both the backoff and a server's requested wait. */

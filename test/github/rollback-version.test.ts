@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveRollbackVersion } from '../../src/notify/rollback-version';
+import { resolveRollbackVersion } from '../../src/github/rollback-version';
 import { startFakeGitHub, type FakeDeploymentState, type FakeGitHub } from '../fakes/github';
-import { SECRETS, notifierContext } from './harness';
+import { SECRETS, notifierContext } from '../notify/harness';
 
 let github: FakeGitHub;
 beforeEach(async () => {

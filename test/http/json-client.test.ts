@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultRetryPolicy, fetchWithRetry, readRetryAfter, sendJson, type NotifierRetrySettings as RetryPolicy } from '../../src/notify/http-retry';
+import { defaultRetryPolicy, fetchWithRetry, readRetryAfter, sendJson, type NotifierRetrySettings as RetryPolicy } from '../../src/http/json-client';
 import { sendText, startServer, type TestServer } from '../support/http-server';
 
 let server: TestServer | undefined;
