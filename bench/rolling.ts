@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSpec } from '../src/spec/load';
 import { expandStrategy } from '../src/strategies/expand';
-import type { LaunchEvent } from '../src/engine/events';
+import type { LaunchEvent } from '../src/events/event-bus';
 import { startFleet } from '../test/support/instances';
 import { runAction } from '../test/support/run-action';
 import { nodesToMeasure, nodeVersion, PEAK_RSS_PRELOAD, peakRssMb } from './lib.mjs';

@@ -4,7 +4,7 @@ import { readRunContext } from './github/run-context';
 import { runLaunch } from './runner/run-launch';
 import { SpecError } from './spec/problems';
 import { errorMessage } from './util/errors';
-import { isSuccess } from './engine/model';
+import { isSuccess } from './events/states';
 import type { Printer } from './report/console-log';
 
 const USAGE = `Usage: launch-action <plan|launch|rollback> [options]

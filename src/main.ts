@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { readRunContext } from './github/run-context';
 import { SpecError } from './spec/problems';
 import { errorMessage } from './util/errors';
-import { isSuccess } from './engine/model';
+import { isSuccess } from './events/states';
 import { runLaunch, type LaunchOutcome } from './runner/run-launch';
 import { LaunchJournal } from './runner/journal';
 import { appendSummary, OUTCOME_FILE, PLAN_FILE, printer, readActionSettings, warnOnFailure } from './runner/action-step';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { EventInput } from '../engine/events';
-import type { CheckStage } from '../engine/model';
+import type { EventInput } from '../events/event-bus';
+import type { CheckStage } from '../events/states';
 import type { Launch } from '../spec/schema';
 import type { Settings } from '../settings/inputs';
 import type { HealthCheckFailures } from './health-failures';

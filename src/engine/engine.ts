@@ -1,6 +1,6 @@
-import type { EventBus } from './events';
+import type { EventBus } from '../events/event-bus';
 import { errorMessage } from '../util/errors';
-import type { CheckStage, LaunchStatus } from './model';
+import type { CheckStage, LaunchStatus } from '../events/states';
 import { PhaseStates } from './state-machine';
 import type { CheckSpec, Launch, Phase } from '../spec/schema';
 import type { Settings } from '../settings/inputs';

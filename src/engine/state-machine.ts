@@ -1,4 +1,4 @@
-import type { PhaseState } from './model';
+import type { PhaseState } from '../events/states';
 
 const TRANSITIONS: Record<PhaseState, readonly PhaseState[]> = {
   pending: ['validating', 'rolling_back'],

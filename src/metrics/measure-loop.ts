@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CheckStage } from '../engine/model';
+import type { CheckStage } from '../events/states';
 import type { Cadence } from './schema';
 
 export interface Measurement {

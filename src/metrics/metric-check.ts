@@ -1,5 +1,5 @@
 import { defineCheck, type PlanContext } from '../checks/check';
-import type { CheckStage } from '../engine/model';
+import type { CheckStage } from '../events/states';
 import { formatDuration } from '../util/duration';
 import { measureLoop } from './measure-loop';
 import { prepareCheck, type PreparedCheck } from './prepare-check';

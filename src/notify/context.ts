@@ -1,4 +1,4 @@
-import type { LaunchMode } from '../engine/model';
+import type { LaunchMode } from '../events/states';
 import { secretsOf, type Settings } from '../settings/inputs';
 import type { RunContext } from '../github/run-context';
 import type { Launch } from '../spec/schema';

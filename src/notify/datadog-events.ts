@@ -1,4 +1,4 @@
-import type { LaunchEvent } from '../engine/events';
+import type { LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
 import type { LaunchProgress, LaunchView } from './launch-view';
 import { breachText, headline, outcomeText, truncate } from './launch-text';

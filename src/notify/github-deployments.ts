@@ -1,4 +1,4 @@
-import type { EventOf, LaunchEvent } from '../engine/events';
+import type { EventOf, LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
 import type { DeploymentsApi, DeploymentState, LaunchDeployment, LaunchPayload } from '../github/deployments-api';
 import { findRollbackPoint, isFromRun, type RunIdentity } from '../github/deployment-history';

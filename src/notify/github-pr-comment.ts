@@ -1,4 +1,4 @@
-import type { LaunchEvent } from '../engine/events';
+import type { LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
 import { GitHubApiError, type RepoClient } from '../github/client';
 import type { LaunchView } from './launch-view';

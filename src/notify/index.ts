@@ -1,4 +1,4 @@
-import type { Subscriber } from '../engine/events';
+import type { Subscriber } from '../events/event-bus';
 import { DeploymentsApi } from '../github/deployments-api';
 import { GitHubApiError } from '../github/client';
 import { githubRepo, httpOptions, launchFacts, pullRequestOf, type NotifierContext } from './context';

@@ -1,4 +1,4 @@
-import type { LaunchEvent, Subscriber } from '../engine/events';
+import type { LaunchEvent, Subscriber } from '../events/event-bus';
 import type { LaunchView } from './launch-view';
 import type { WorkQueue } from './work-queue';
 

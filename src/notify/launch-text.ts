@@ -1,4 +1,4 @@
-import type { PhaseState } from '../engine/model';
+import type { PhaseState } from '../events/states';
 import { formatDuration } from '../util/duration';
 import type { Breach, LaunchProgress, LaunchView } from './launch-view';
 

@@ -1,5 +1,5 @@
-import type { EventOf, LaunchEvent } from '../engine/events';
-import type { LaunchMode, LaunchStatus, PhaseState } from '../engine/model';
+import type { EventOf, LaunchEvent } from '../events/event-bus';
+import type { LaunchMode, LaunchStatus, PhaseState } from '../events/states';
 
 /** What the notifiers know about a launch before its first event: who, what and where to link. */
 export interface LaunchFacts {

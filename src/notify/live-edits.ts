@@ -1,4 +1,4 @@
-import type { LaunchEvent } from '../engine/events';
+import type { LaunchEvent } from '../events/event-bus';
 import { changesSummary } from './launch-view';
 import { allPaces, TokenBucket, type Pace } from './pacing';
 import type { WorkQueue } from './work-queue';

@@ -1,5 +1,5 @@
-import type { EventOf, LaunchEvent } from '../engine/events';
-import type { LaunchMode, LaunchStatus } from '../engine/model';
+import type { EventOf, LaunchEvent } from '../events/event-bus';
+import type { LaunchMode, LaunchStatus } from '../events/states';
 import { formatDuration } from '../util/duration';
 import type { SlackMoment } from './schema';
 import type { LaunchView, PhaseView } from './launch-view';

@@ -1,4 +1,4 @@
-import type { LaunchEvent } from '../engine/events';
+import type { LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
 import type { NotifyConfig } from './schema';
 import type { LaunchView } from './launch-view';

@@ -1,4 +1,4 @@
-import { FlushError } from '../engine/events';
+import { FlushError } from '../events/event-bus';
 import { errorMessage } from '../util/errors';
 import { defaultRetryPolicy, NoResponseError } from '../http/json-client';
 import type { Clock, Pace } from './pacing';

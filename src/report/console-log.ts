@@ -1,4 +1,4 @@
-import type { LaunchEvent, Subscriber } from '../engine/events';
+import type { LaunchEvent, Subscriber } from '../events/event-bus';
 import { formatDuration } from '../util/duration';
 import { finishedWords } from '../notify/launch-text';
 import { singleLine } from '../util/single-line';

@@ -1,6 +1,6 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { EventOf, LaunchEvent } from '../engine/events';
+import type { EventOf, LaunchEvent } from '../events/event-bus';
 import { redactValues, type Redact } from '../util/redactor';
 
 export interface ReportHeader {

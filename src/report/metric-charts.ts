@@ -1,4 +1,4 @@
-import type { EventOf, LaunchEvent } from '../engine/events';
+import type { EventOf, LaunchEvent } from '../events/event-bus';
 import { formatValue } from '../metrics/format';
 import type { BudgetPart } from '../util/size-budget';
 

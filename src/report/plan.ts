@@ -1,6 +1,6 @@
 import type { Launch, Phase, CheckSpec } from '../spec/schema';
 import { credentialVarNames, type Settings } from '../settings/inputs';
-import type { CheckStage } from '../engine/model';
+import type { CheckStage } from '../events/states';
 import { findCheckKind } from '../checks/registry';
 import { formatDuration } from '../util/duration';
 import { errorMessage } from '../util/errors';

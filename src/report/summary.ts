@@ -1,7 +1,7 @@
-import type { LaunchEvent, EventOf } from '../engine/events';
+import type { LaunchEvent, EventOf } from '../events/event-bus';
 import { formatDuration } from '../util/duration';
 import { finishedWords, phaseIcon, phaseLabel } from '../notify/launch-text';
-import type { PhaseState } from '../engine/model';
+import type { PhaseState } from '../events/states';
 import { codeSpan, markdownText } from '../util/markdown';
 import { fitParts, utf8Bytes, type BudgetPart } from '../util/size-budget';
 

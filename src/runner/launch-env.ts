@@ -1,6 +1,6 @@
 import type { Launch } from '../spec/schema';
 import type { Settings } from '../settings/inputs';
-import type { LaunchMode } from '../engine/model';
+import type { LaunchMode } from '../events/states';
 
 export interface LaunchIdentity {
   launchId: string;

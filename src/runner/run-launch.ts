@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { EventBus, type Subscriber } from '../engine/events';
+import { EventBus, type Subscriber } from '../events/event-bus';
 import { errorMessage } from '../util/errors';
 import { LaunchEngine, type LaunchResult } from '../engine/engine';
-import type { LaunchStatus } from '../engine/model';
+import type { LaunchStatus } from '../events/states';
 import type { Settings } from '../settings/inputs';
 import type { RunContext } from '../github/run-context';
 import { expiredFlags } from '../strategies/flag-expiry';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { launchModeSchema } from '../engine/model';
+import { launchModeSchema } from '../events/states';
 import { DATADOG_SITES } from '../metrics/schema';
 import { basicCredentials, urlSecretParts } from '../util/redactor';
 

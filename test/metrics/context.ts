@@ -1,7 +1,7 @@
 import { launchSchema } from '../../src/spec/schema';
 import { defaultSettings, type Settings } from '../../src/settings/inputs';
-import type { CheckStage } from '../../src/engine/model';
-import type { EventOf } from '../../src/engine/events';
+import type { CheckStage } from '../../src/events/states';
+import type { EventOf } from '../../src/events/event-bus';
 import { metricCheck } from '../../src/metrics/metric-check';
 import { checkContext, type TestCheckContext } from '../support/check-context';
 

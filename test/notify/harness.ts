@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
-import { EventBus, type EventOf, type Subscriber } from '../../src/engine/events';
-import type { LaunchMode, LaunchStatus } from '../../src/engine/model';
+import { EventBus, type EventOf, type Subscriber } from '../../src/events/event-bus';
+import type { LaunchMode, LaunchStatus } from '../../src/events/states';
 import { defaultSettings, type Settings } from '../../src/settings/inputs';
 import type { GitHubPacing } from '../../src/github/client';
 import type { NotifierContext } from '../../src/notify';

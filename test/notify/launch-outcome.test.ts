@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { LaunchEngine } from '../../src/engine/engine';
-import { EventBus, type EventOf } from '../../src/engine/events';
+import { EventBus, type EventOf } from '../../src/events/event-bus';
 import { createNotifiers } from '../../src/notify';
 import { parseSpec } from '../../src/spec/load';
 import { startServer } from '../support/http-server';

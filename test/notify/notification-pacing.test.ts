@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Subscriber } from '../../src/engine/events';
+import type { Subscriber } from '../../src/events/event-bus';
 import { createNotifiers } from '../../src/notify';
 import { renderSummary } from '../../src/report/summary';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LaunchView } from '../../src/notify/launch-view';
 import { renderPrComment } from '../../src/notify/pr-comment-body';
-import type { LaunchEvent } from '../../src/engine/events';
+import type { LaunchEvent } from '../../src/events/event-bus';
 
 describe('PR comment within GitHub limit', () => {
   it('keeps a 3,000-phase launch with long, escaped names and details within 65,536 characters, failure first', () => {

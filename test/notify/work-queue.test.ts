@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WorkQueue } from '../../src/notify/work-queue';
 import { NoResponseError } from '../../src/http/json-client';
-import { FlushError } from '../../src/engine/events';
+import { FlushError } from '../../src/events/event-bus';
 import { TokenBucket } from '../../src/notify/pacing';
 import { VirtualClock } from '../support/virtual-clock';
 

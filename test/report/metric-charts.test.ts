@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LaunchEvent } from '../../src/engine/events';
+import type { LaunchEvent } from '../../src/events/event-bus';
 import { metricChartsPart } from '../../src/report/metric-charts';
 
 const renderMetricCharts = (events: LaunchEvent[]): string => metricChartsPart(events)?.blocks.join('\n\n') ?? '';

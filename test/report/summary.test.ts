@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planPart, renderSummary } from '../../src/report/summary';
 import { metricChartsPart } from '../../src/report/metric-charts';
-import type { LaunchEvent } from '../../src/engine/events';
+import type { LaunchEvent } from '../../src/events/event-bus';
 
 const t0 = 1_700_000_000_000;
 const events: LaunchEvent[] = [

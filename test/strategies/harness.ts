@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parseSpec } from '../../src/spec/load';
 import { expandStrategy } from '../../src/strategies/expand';
 import type { Launch } from '../../src/spec/schema';
-import type { LaunchEvent } from '../../src/engine/events';
+import type { LaunchEvent } from '../../src/events/event-bus';
 import { runAction, type ActionRun } from '../support/run-action';
 
 export interface StrategyRun extends ActionRun {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { launchSchema } from '../../src/spec/schema';
 import { defaultSettings } from '../../src/settings/inputs';
 import type { CheckContext, CheckKind, CheckOutcome, CheckPlan } from '../../src/checks/check';
-import type { EventInput } from '../../src/engine/events';
+import type { EventInput } from '../../src/events/event-bus';
 import { HealthCheckFailures } from '../../src/checks/health-failures';
 
 export interface TestCheckContext extends CheckContext {

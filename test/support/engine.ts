@@ -1,4 +1,4 @@
-import { EventBus, type LaunchEvent } from '../../src/engine/events';
+import { EventBus, type LaunchEvent } from '../../src/events/event-bus';
 import { LaunchEngine, type LaunchResult } from '../../src/engine/engine';
 import { parseSpec } from '../../src/spec/load';
 import { prepareLaunch } from '../../src/spec/prepare';

@@ -1,4 +1,4 @@
-import type { LaunchMode, LaunchStatus, PhaseState, CheckStage } from './model';
+import type { LaunchMode, LaunchStatus, PhaseState, CheckStage } from './states';
 import { redactValues, type Redact } from '../util/redactor';
 import { errorMessage } from '../util/errors';
 

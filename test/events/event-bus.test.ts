@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EventBus, type LaunchEvent, type Subscriber } from '../../src/engine/events';
+import { EventBus, type LaunchEvent, type Subscriber } from '../../src/events/event-bus';
 
 const never = (name: string): Subscriber => ({ name, onEvent: () => {}, flush: () => new Promise<void>(() => {}) });
 

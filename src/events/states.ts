@@ -26,5 +26,3 @@ export type PhaseState = z.infer<typeof phaseStateSchema>;
 
 export const checkStageSchema = z.enum(['gate', 'verify', 'watch', 'rollback']);
 export type CheckStage = z.infer<typeof checkStageSchema>;
-
-export type { Launch, Phase, CheckSpec } from '../spec/schema';
