@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSpec } from '../src/spec/load';
-import { expandStrategy } from '../src/strategies/expand';
+import { expandStrategy } from '../src/spec/prepare';
 import type { LaunchEvent } from '../src/events/event-bus';
 import { startFleet } from '../test/support/instances';
 import { runAction } from '../test/support/run-action';

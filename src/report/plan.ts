@@ -1,4 +1,6 @@
-import type { Launch, Phase, CheckSpec } from '../spec/schema';
+import type { Phase } from '../phases/phase';
+import type { CheckSpec } from '../checks/registry';
+import type { Launch } from '../spec/schema';
 import { credentialVarNames, type Settings } from '../settings/inputs';
 import type { CheckStage } from '../events/states';
 import { findCheckKind } from '../checks/registry';

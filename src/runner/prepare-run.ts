@@ -3,7 +3,7 @@ import { errorMessage } from '../util/errors';
 import { InputError, credentialVars, secretsOf } from '../settings/inputs';
 import { loadSpecFile, type LoadedSpec } from '../spec/load';
 import { prepareLaunch } from '../spec/prepare';
-import { resolveStrategyCommands } from '../strategies/expand';
+import { resolveStrategyCommands } from '../spec/prepare';
 import type { Launch } from '../spec/schema';
 import { buildLaunchEnv } from './launch-env';
 import type { Printer } from '../report/console-log';

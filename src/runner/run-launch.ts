@@ -85,7 +85,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion, phases });
 
   for (const warning of thresholdWarnings(launch)) bus.warn('rollback_threshold', warning);
-  for (const flag of expiredFlags(launch)) bus.warn('flag debt', `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires}: remove it from the code and the flag service`);
+  for (const flag of expiredFlags(launch.strategy)) bus.warn('flag debt', `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires}: remove it from the code and the flag service`);
 
   let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs' | 'toleratedFailures'>;
   const extras: BudgetPart[] = [];

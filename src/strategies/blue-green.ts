@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CheckSpec, Phase } from '../spec/schema';
+import type { Phase } from '../phases/phase';
+import type { CheckSpec } from '../checks/registry';
 import { durationSchema, formatDuration } from '../util/duration';
 import { commandSourceSchema, type CommandSource } from './command-source';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Phase } from '../spec/schema';
+import type { Phase } from '../phases/phase';
 import { checkSchema } from '../checks/registry';
 import { durationSchema, formatDuration } from '../util/duration';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';

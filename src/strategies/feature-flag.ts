@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CheckSpec, Phase } from '../spec/schema';
+import type { Phase } from '../phases/phase';
+import type { CheckSpec } from '../checks/registry';
 import { flagExposureCheck } from '../checks/flag-exposure';
 import { durationSchema } from '../util/duration';
 import { checksSchema, timeoutFields, timeoutsOf } from './fields';

@@ -1,4 +1,4 @@
-import type { Launch } from '../spec/schema';
+import type { StrategySpec } from './registry';
 
 export interface DeclaredFlag {
   key: string;
@@ -21,7 +21,7 @@ export function isExpired(flag: DeclaredFlag, today: Date): boolean {
  * The feature_flag strategy's flags that are past their `expires` day. Expansion reports nothing
  * itself: the caller warns about these.
  */
-export function expiredFlags(launch: Launch, today: Date = new Date()): DeclaredFlag[] {
-  if (launch.strategy?.type !== 'feature_flag') return [];
-  return launch.strategy.flags.filter((flag) => isExpired(flag, today));
+export function expiredFlags(strategy: StrategySpec | undefined, today: Date = new Date()): DeclaredFlag[] {
+  if (strategy?.type !== 'feature_flag') return [];
+  return strategy.flags.filter((flag) => isExpired(flag, today));
 }

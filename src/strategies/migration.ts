@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Phase } from '../spec/schema';
+import type { Phase } from '../phases/phase';
 import { durationSchema, formatDuration } from '../util/duration';
 import { timeoutFields, type PhaseTimeouts } from './fields';
 import { timedPause } from './pause';
@@ -97,7 +97,7 @@ export function withMigration(migration: MigrationSpec, timeouts: PhaseTimeouts,
     ? [ctx.phase({ id: 'migration.expand', name: 'Expand the schema', run: migration.expand, rollback: migration.expand_rollback, ...timeouts })]
     : [];
   // Whether the new version is launched by this very spec, before its contract.
-  const launchesHere = launched.before.length + launched.after.length + ctx.launch.phases.length > 0;
+  const launchesHere = launched.before.length + launched.after.length + ctx.explicitPhases > 0;
   // Written only where this spec launched the version: a contract-only run must not vouch for it.
   const marked = launchesHere && migration.marker?.write
     ? [ctx.phase({ id: 'migration.launched', name: 'Record the launch as complete', run: `${REQUIRE_VERSION}\nexport LAUNCH_MARKER="$LAUNCH_VERSION $(date +%s)"\n${migration.marker.write}`, ...timeouts })]

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CheckSpec, Phase } from '../spec/schema';
+import type { Phase } from '../phases/phase';
+import type { CheckSpec } from '../checks/registry';
 import { positiveDurationSchema } from '../util/duration';
 import { sleepCommand } from './shell';
 import type { ExpansionContext } from './strategy';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CheckSpec, Phase } from '../spec/schema';
+import type { Phase } from '../phases/phase';
+import type { CheckSpec } from '../checks/registry';
 import { httpStatusCheck } from '../checks/http-status';
 import { durationSchema } from '../util/duration';
 import { commandSourceSchema } from './command-source';

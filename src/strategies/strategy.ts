@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import type { Launch, Phase } from '../spec/schema';
+import type { Phase, PhaseDefaults, PhaseFields } from '../phases/phase';
 import type { CommandSource } from './command-source';
-import type { PhaseDefaults, PhaseFields } from './phase';
 
 /** Where a strategy's phases go around the spec's explicit `phases`. */
 export interface Placement {
@@ -10,7 +9,8 @@ export interface Placement {
 }
 
 export interface ExpansionContext {
-  launch: Launch;
+  /** How many phases the spec gives besides the strategy's. */
+  explicitPhases: number;
   /** The launch's default limits, for phases whose limit is a wait plus a command's. */
   defaults: PhaseDefaults;
   /** A complete phase: the launch's default timeouts fill in what the strategy leaves out. */

@@ -1,6 +1,6 @@
 import { routerSchema, routerFor, type RouterSpec } from '../routers/registry';
 import type { Shift } from '../routers/router';
-import type { PhaseFields } from './phase';
+import type { PhaseFields } from '../phases/phase';
 
 /** The `router` field canary and blue_green share: the plug-in that shifts their traffic. */
 export function routerField(backends: string) {

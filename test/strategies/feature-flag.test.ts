@@ -71,8 +71,8 @@ describe('feature_flag expansion', () => {
 
   it('lists expired flags for the caller to warn about, and fails validation with fail_on_expired', () => {
     const launch = expand(flagSpec({ expires: '2026-03-31' }));
-    expect(expiredFlags(launch, new Date('2026-03-31T23:00:00Z'))).toEqual([]);
-    expect(expiredFlags(launch, new Date('2026-04-01T00:00:00Z'))).toEqual([{ key: 'new_checkout', owner: 'team-checkout', expires: '2026-03-31' }]);
+    expect(expiredFlags(launch.strategy, new Date('2026-03-31T23:00:00Z'))).toEqual([]);
+    expect(expiredFlags(launch.strategy, new Date('2026-04-01T00:00:00Z'))).toEqual([{ key: 'new_checkout', owner: 'team-checkout', expires: '2026-03-31' }]);
     expect(() => expand(flagSpec({ expires: '2001-01-01', extra: '    fail_on_expired: true\n' }))).toThrow(
       /launch\.strategy\.flags\[0\]\.expires: flag 'new_checkout' \(owner team-checkout\) expired on 2001-01-01 and fail_on_expired is set/,
     );

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSpec } from '../../src/spec/load';
-import { expandStrategy } from '../../src/strategies/expand';
+import { expandStrategy } from '../../src/spec/prepare';
 import type { Launch } from '../../src/spec/schema';
 import type { LaunchEvent } from '../../src/events/event-bus';
 import { runAction, type ActionRun } from '../support/run-action';

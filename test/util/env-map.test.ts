@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { envMapSchema, envNameSchema, envValueSchema } from '../../src/spec/env-map';
+import { envMapSchema, envNameSchema, envValueSchema } from '../../src/util/env-map';
 import { prng } from '../support/prng';
 import { pick } from '../support/spec-mutants';
 
