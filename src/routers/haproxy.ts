@@ -48,13 +48,13 @@ export const haproxyRouter = defineRouter({
     const order = Object.entries(c.servers).sort(([a], [b]) => (weights[b] ?? 0) - (weights[a] ?? 0));
     const commands = order.map(([name, server]) => `set server ${c.backend}/${server} weight ${weights[name] ?? 0}`);
     for (const command of commands) ctx.log(command);
-    const refused = refusals(commands, await runtimeCommands(endpointOf(c), commands, c.timeout));
+    const refused = refusals(commands, await runtimeCommands(endpointOf(c), commands, c.timeout, ctx.signal));
     if (refused.length) throw new Error(`HAProxy refused ${refused.join('; ')}`);
   },
-  async readSplit(c) {
+  async readSplit(c, _shift, ctx) {
     const names = Object.keys(c.servers);
     const commands = names.map((name) => `get weight ${c.backend}/${c.servers[name]}`);
-    const answers = await runtimeCommands(endpointOf(c), commands, c.timeout);
+    const answers = await runtimeCommands(endpointOf(c), commands, c.timeout, ctx.signal);
     const split: Split = {};
     names.forEach((name, i) => {
       // "75 (initial 1)"
