@@ -4,7 +4,7 @@
  * takes to finish after its scheduled start; overall: requests Prometheus served and peak memory.
  * Prints figures, asserts nothing. Run: npx tsx bench/query-cost.ts
  */
-import { metricCheck } from '../src/metrics/metric-check';
+import { metricCheck } from '../src/checks/metric';
 import { startMetricsApp } from '../test/support/metrics-app';
 import { startPrometheus, type PrometheusServer } from '../test/support/prometheus';
 import { waitFor } from '../test/support/wait-for';

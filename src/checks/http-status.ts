@@ -8,7 +8,7 @@ import { RequestFailure } from '../http/request-failure';
 import { redactUrl } from '../http/timed-fetch';
 import { plainRequest } from '../http/plain-request';
 import { appendPath, baseUrlTemplate, BASE_URL_VARIABLE, isAbsoluteUrl } from '../http/base-url';
-import { expandUrl } from '../metrics/query-template';
+import { expandUrl } from '../metrics/measuring/query-template';
 import { requireHttpUrl } from './url-field';
 
 const statusCode = z.lazy(() => z.number().int().min(100).max(599));

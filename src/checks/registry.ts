@@ -6,7 +6,7 @@ import { imageDigestCheck } from './image-digest';
 import { schemaCompatibilityCheck } from './schema-compatibility';
 import { featureFlagEvaluationCheck } from './feature-flag-evaluation';
 import { flagExposureCheck } from './flag-exposure';
-import { metricCheck } from '../metrics/metric-check';
+import { metricCheck } from './metric';
 
 /** Every check kind a spec may name. Add a kind by writing its file and listing it here. */
 export const checkKinds: readonly CheckKind[] = [

@@ -1,5 +1,5 @@
 import { expandField } from './template-field';
-import { expandUrl } from '../metrics/query-template';
+import { expandUrl } from '../metrics/measuring/query-template';
 
 /**
  * A check's URL field, expanded with the web metrics' URL rules (a value cannot add a path segment,

@@ -9,7 +9,7 @@ import type { Settings } from '../settings/inputs';
 import { findCheckKind } from '../checks/registry';
 import type { CheckContext, CheckOutcome } from '../checks/check';
 import { HealthCheckFailures } from '../checks/health-failures';
-import { healthCheckFailureLimit } from '../metrics/thresholds';
+import { healthCheckFailureLimit } from '../metrics/definition/thresholds';
 import { describeResult, runCommand } from '../exec/run-command';
 import { exitRecordPath, trackingTag } from '../exec/process-tracking';
 import { phaseEnv } from './phase-env';

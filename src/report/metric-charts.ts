@@ -1,5 +1,5 @@
 import type { EventOf, LaunchEvent } from '../events/event-bus';
-import { formatValue } from '../metrics/format';
+import { formatValue } from '../metrics/verdicts/format';
 import type { BudgetPart } from '../util/size-budget';
 
 type MeasurementEvent = EventOf<'measurement'>;

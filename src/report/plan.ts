@@ -14,7 +14,7 @@ import { describeTrafficStep, readLiveSplit } from '../routers/traffic-step';
 import { routerFor } from '../routers/registry';
 import { describeResult, runCommand } from '../exec/run-command';
 import { describePreset } from '../metrics/presets/registry';
-import { describeHealthCheckFailures } from '../metrics/thresholds';
+import { describeHealthCheckFailures } from '../metrics/definition/thresholds';
 
 export interface PlanReport {
   text: string;

@@ -14,7 +14,7 @@ import { describeLiveSplit, renderPlan } from '../report/plan';
 import { planPart, renderSummary } from '../report/summary';
 import { metricChartsPart } from '../report/metric-charts';
 import type { BudgetPart } from '../util/size-budget';
-import { thresholdWarnings } from '../metrics/thresholds';
+import { thresholdWarnings } from '../metrics/definition/thresholds';
 import { createNotifiers } from '../notify';
 import { prepareRun, type SavedPlan } from './prepare-run';
 import type { EngineJournal } from '../engine/engine';

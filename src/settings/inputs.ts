@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { launchModeSchema } from '../events/states';
-import { DATADOG_SITES } from '../metrics/schema';
+import { DATADOG_SITES } from '../metrics/definition/schema';
 import { basicCredentials, urlSecretParts } from '../util/redactor';
 
 /**

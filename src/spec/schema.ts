@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema, positiveDurationSchema } from '../util/duration';
 import { envMapSchema as envMap } from '../util/env-map';
 import { completePhase, phaseDefaults, phaseSchema, type Phase } from '../phases/phase';
-import { metricsFields } from '../metrics/schema';
+import { metricsFields } from '../metrics/definition/schema';
 import { presetFields } from '../metrics/presets/registry';
 import { notifyFields } from '../notify/schema';
 import { strategyFields } from '../strategies/schema';

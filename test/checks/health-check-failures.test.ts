@@ -5,7 +5,7 @@ import { prepareLaunch } from '../../src/spec/prepare';
 import { parseSpec } from '../../src/spec/load';
 import { renderPlan } from '../../src/report/plan';
 import { defaultSettings } from '../../src/settings/inputs';
-import { thresholdWarnings } from '../../src/metrics/thresholds';
+import { thresholdWarnings } from '../../src/metrics/definition/thresholds';
 
 /** Instances whose /health fails the first `failures` requests of each, then answers 200. */
 let instances: TestServer[];

@@ -2,7 +2,7 @@ import { launchSchema } from '../../src/spec/schema';
 import { defaultSettings, type Settings } from '../../src/settings/inputs';
 import type { CheckStage } from '../../src/events/states';
 import type { EventOf } from '../../src/events/event-bus';
-import { metricCheck } from '../../src/metrics/metric-check';
+import { metricCheck } from '../../src/checks/metric';
 import { checkContext, type TestCheckContext } from '../support/check-context';
 
 export interface MetricContextOptions {

@@ -5,7 +5,7 @@ import { prepareLaunch } from '../../src/spec/prepare';
 import { SpecError } from '../../src/spec/problems';
 import { renderPlan } from '../../src/report/plan';
 import { defaultSettings } from '../../src/settings/inputs';
-import { healthCheckFailureLimit, thresholdWarnings } from '../../src/metrics/thresholds';
+import { healthCheckFailureLimit, thresholdWarnings } from '../../src/metrics/definition/thresholds';
 import { startDatadogFake, type DatadogFake } from '../fakes/datadog';
 import { SEED_SPEC } from '../support/seed';
 import { measurements, metricContext, runMetric } from './context';

@@ -3,8 +3,8 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { launchSchema, specSchema } from '../../src/spec/schema';
 import { prepareLaunch } from '../../src/spec/prepare';
-import { bindThresholds, effectiveThresholds, thresholdWarnings } from '../../src/metrics/thresholds';
-import { metricCheck } from '../../src/metrics/metric-check';
+import { bindThresholds, effectiveThresholds, thresholdWarnings } from '../../src/metrics/definition/thresholds';
+import { metricCheck } from '../../src/checks/metric';
 import { metricContext } from './context';
 import { SEED_SPEC } from '../support/seed';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { positiveDurationSchema } from '../../util/duration';
-import { baselineSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition, type ProviderKind } from '../schema';
+import { baselineSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition, type ProviderKind } from '../definition/schema';
 
 // A label value lands inside a quoted PromQL string or a Datadog tag filter: only characters that
 // cannot close either, or a `${NAME}` template, whose value the query rules check when it is filled in.

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MetricDefinition } from '../schema';
+import type { MetricDefinition } from '../definition/schema';
 
 /** What every preset yields: the names rollback_threshold binds (the product brief's). */
 export const PRESET_METRICS = ['error_rate', 'latency_p99_ms'] as const;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Launch } from '../../spec/schema';
-import type { MetricDefinition } from '../schema';
+import type { MetricDefinition } from '../definition/schema';
 import type { MetricPreset, PresetMetrics } from './preset';
 import { otelHttpPreset } from './otel-http';
 import { httpRequestsTotalPreset } from './http-requests-total';

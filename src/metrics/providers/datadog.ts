@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { formatDuration } from '../../util/duration';
-import type { MetricRequest } from '../schema';
+import type { MetricRequest } from '../definition/schema';
 import { parseJson } from '../../http/json';
 import { joinUrl, readJson, send, snippet, statusError, type HttpResponse } from './http';
 import { ProviderError, type MetricProvider, type Point, type Series, type TimeRange } from './provider';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MetricRequest } from '../schema';
+import type { MetricRequest } from '../definition/schema';
 import { basicAuthorization, redactUrl } from '../../http/timed-fetch';
 import { joinUrl, readJson, send, snippet, statusError, type HttpResponse } from './http';
 import { ProviderError, type MetricProvider, type Series, type TimeRange } from './provider';

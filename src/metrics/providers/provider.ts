@@ -1,4 +1,4 @@
-import type { MetricRequest } from '../schema';
+import type { MetricRequest } from '../definition/schema';
 
 /** One sample; `v` is null where the provider has a timestamp but no value. Times are epoch milliseconds. */
 export interface Point {

@@ -1,9 +1,9 @@
 import type { Launch } from '../../spec/schema';
 import type { Settings } from '../../settings/inputs';
-import { DATADOG_SITES, type ProviderKind } from '../schema';
+import { DATADOG_SITES, type ProviderKind } from '../definition/schema';
 import type { RetryPolicy } from '../../http/retry';
 import { createRedactor } from '../../util/redactor';
-import { DEFAULT_RETRY, withProviderRetry } from '../retry';
+import { DEFAULT_RETRY, withProviderRetry } from './retry';
 import { datadogProvider } from './datadog';
 import { sharedLimiter } from './limiter';
 import { prometheusProvider } from './prometheus';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, positiveDurationSchema } from '../util/duration';
+import { durationSchema, positiveDurationSchema } from '../../util/duration';
 import { parseCondition } from './condition';
 
 export const providerKindSchema = z.enum(['prometheus', 'datadog', 'web']);

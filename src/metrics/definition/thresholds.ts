@@ -1,6 +1,6 @@
-import type { Launch } from '../spec/schema';
+import type { Launch } from '../../spec/schema';
 import { metricCheckConfigSchema } from './schema';
-import { PRESET_METRICS } from './presets/preset';
+import { PRESET_METRICS } from '../presets/preset';
 
 /** Names of the watch checks thresholds add: `rollback_threshold.error_rate`. */
 export const THRESHOLD_CHECK_PREFIX = 'rollback_threshold.';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDatadogFake, INCOMPLETE_SHARE, type DatadogFake } from '../fakes/datadog';
-import { DATADOG_SITES } from '../../src/metrics/schema';
-import { measurements, metricContext, planMetric, runMetric } from './context';
+import { startDatadogFake, INCOMPLETE_SHARE, type DatadogFake } from '../../fakes/datadog';
+import { DATADOG_SITES } from '../../../src/metrics/definition/schema';
+import { measurements, metricContext, planMetric, runMetric } from '../context';
 
 let fake: DatadogFake;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import type { Launch } from '../spec/schema';
-import { hasLimits } from './evaluate';
+import type { Launch } from '../../spec/schema';
+import { hasLimits } from '../verdicts/value-verdict';
 import {
   cadenceSchema,
   resolvedMetricSchema,

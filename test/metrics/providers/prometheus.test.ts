@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPrometheus, freePort, TEST_BASIC_AUTH, type PrometheusServer } from '../support/prometheus';
-import { startMetricsApp, type MetricsApp } from '../support/metrics-app';
-import { waitFor } from '../support/wait-for';
-import { measurements, metricContext, planMetric, prometheusAt, runMetric } from './context';
+import { startPrometheus, freePort, TEST_BASIC_AUTH, type PrometheusServer } from '../../support/prometheus';
+import { startMetricsApp, type MetricsApp } from '../../support/metrics-app';
+import { waitFor } from '../../support/wait-for';
+import { measurements, metricContext, planMetric, prometheusAt, runMetric } from '../context';
 
 // Real Prometheus (scrape 1s) over real prom-client apps: v1 is the stable baseline (5% errors),
 // v2 the canary the tests break and mend, v3 a bad release (15% errors).

@@ -1,5 +1,5 @@
-import type { Reduce } from './schema';
-import { ProviderError, type Point, type Series } from './providers/provider';
+import type { Reduce } from '../definition/schema';
+import { ProviderError, type Point, type Series } from '../providers/provider';
 
 /** A measured value, or why there is none. No data is never read as zero. */
 export type Reading = { value: number } | { noData: string };

@@ -1,10 +1,10 @@
-import { defineCheck, type PlanContext } from '../checks/check';
+import { defineCheck, type PlanContext } from './check';
 import type { CheckStage } from '../events/states';
 import { formatDuration } from '../util/duration';
-import { measureLoop } from './measure-loop';
-import { prepareCheck, type PreparedCheck } from './prepare-check';
-import { MetricConfigError } from './resolve';
-import { metricCheckConfigSchema, type Cadence, type MetricCheckConfig } from './schema';
+import { measureLoop } from '../metrics/measuring/measure-loop';
+import { prepareCheck, type PreparedCheck } from './metric-preparation';
+import { MetricConfigError } from '../metrics/definition/resolve';
+import { metricCheckConfigSchema, type Cadence, type MetricCheckConfig } from '../metrics/definition/schema';
 
 function describeCadence(cadence: Cadence, stage: CheckStage, deadline: number): string {
   const every = formatDuration(cadence.interval);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mannWhitney, rankPooled } from '../../src/metrics/mann-whitney';
-import { classify, scoreJudgements } from '../../src/metrics/judge';
+import { mannWhitney, rankPooled } from '../../../src/metrics/verdicts/mann-whitney';
+import { classify, scoreJudgements } from '../../../src/metrics/verdicts/judgement-score';
 
 const analysis = { direction: 'increase' as const, effect_size: 1, confidence: 0.95, weight: 1, critical: false };
 const judge = { marginal: 50, pass: 75 };

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, type RetryPolicy } from '../../src/http/retry';
-import { retryDelayFromHeaders } from '../../src/http/retry-after';
-import { withProviderRetry as withRetry } from '../../src/metrics/retry';
-import { ProviderError } from '../../src/metrics/providers/provider';
+import { backoffMs, type RetryPolicy } from '../../../src/http/retry';
+import { retryDelayFromHeaders } from '../../../src/http/retry-after';
+import { withProviderRetry as withRetry } from '../../../src/metrics/providers/retry';
+import { ProviderError } from '../../../src/metrics/providers/provider';
 
 const fast: RetryPolicy = { attempts: 3, baseMs: 1, maxBackoffMs: 5, maxWaitMs: 50 };
 

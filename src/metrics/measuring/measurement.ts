@@ -1,5 +1,5 @@
-import { formatDuration } from '../util/duration';
-import { ProviderError } from './providers/provider';
+import { formatDuration } from '../../util/duration';
+import { ProviderError } from '../providers/provider';
 import type { Measurement } from './measure-loop';
 
 /**

@@ -1,4 +1,4 @@
-import type { Analysis, Judge } from './schema';
+import type { Analysis, Judge } from '../definition/schema';
 import { baselineRatio } from './baseline';
 import { formatValue } from './format';
 import { mannWhitney } from './mann-whitney';

@@ -1,6 +1,6 @@
-import type { Baseline } from './schema';
+import type { Baseline } from '../definition/schema';
 import { formatValue } from './format';
-import { formatDuration } from '../util/duration';
+import { formatDuration } from '../../util/duration';
 
 export interface BaselineComparison {
   ratio: number;

@@ -1,9 +1,9 @@
-import type { MetricRequest, ResolvedMetric } from './schema';
-import type { MetricProvider } from './providers/provider';
+import type { MetricRequest, ResolvedMetric } from '../definition/schema';
+import type { MetricProvider } from '../providers/provider';
 import type { Measurement } from './measure-loop';
 import { errorMeasurement } from './measurement';
-import { judgeValue } from './evaluate';
-import { formatDuration } from '../util/duration';
+import { judgeValue } from '../verdicts/value-verdict';
+import { formatDuration } from '../../util/duration';
 import { readValue } from './reading';
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sendJson, sendText, startServer, type TestServer } from '../support/http-server';
-import { measurements, metricContext, planMetric, runMetric } from './context';
+import { sendJson, sendText, startServer, type TestServer } from '../../support/http-server';
+import { measurements, metricContext, planMetric, runMetric } from '../context';
 
 let server: TestServer;
 let health = 200;

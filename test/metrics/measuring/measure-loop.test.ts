@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { measureLoop, type Measurement } from '../../src/metrics/measure-loop';
-import { withDeadline } from '../../src/metrics/measurement';
-import { cadenceSchema } from '../../src/metrics/schema';
-import type { CheckStage } from '../../src/events/states';
+import { measureLoop, type Measurement } from '../../../src/metrics/measuring/measure-loop';
+import { withDeadline } from '../../../src/metrics/measuring/measurement';
+import { cadenceSchema } from '../../../src/metrics/definition/schema';
+import type { CheckStage } from '../../../src/events/states';
 
 const m = (verdict: Measurement['verdict'], extra: Partial<Measurement> = {}): Measurement => ({ verdict, value: verdict === 'error' ? null : 1, text: `m ${verdict}`, ...extra });
 

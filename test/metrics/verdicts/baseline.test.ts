@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { resolvedMetricSchema, type MetricRequest } from '../../src/metrics/schema';
-import { baselineRatio, compareToBaseline } from '../../src/metrics/baseline';
-import { judgeValue } from '../../src/metrics/evaluate';
-import { valueMeasure } from '../../src/metrics/measure-value';
-import type { MetricProvider, Series } from '../../src/metrics/providers/provider';
+import { resolvedMetricSchema, type MetricRequest } from '../../../src/metrics/definition/schema';
+import { baselineRatio, compareToBaseline } from '../../../src/metrics/verdicts/baseline';
+import { judgeValue } from '../../../src/metrics/verdicts/value-verdict';
+import { valueMeasure } from '../../../src/metrics/measuring/value-measure';
+import type { MetricProvider, Series } from '../../../src/metrics/providers/provider';
 
 // The ratio limits other tests leave alone: min_ratio, floor, and a baseline that reads no data.
 const metric = (baseline: Record<string, unknown>, extra: Record<string, unknown> = {}) =>

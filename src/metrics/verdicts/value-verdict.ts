@@ -1,7 +1,7 @@
-import type { NoDataPolicy, ResolvedMetric } from './schema';
-import type { Reading } from './reading';
+import type { NoDataPolicy, ResolvedMetric } from '../definition/schema';
+import type { Reading } from '../measuring/reading';
 import { compareToBaseline, describeBaselineLimits } from './baseline';
-import { parseCondition } from './condition';
+import { parseCondition } from '../definition/condition';
 import { formatValue } from './format';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';

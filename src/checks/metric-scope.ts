@@ -1,4 +1,4 @@
-import type { PlanContext } from '../checks/check';
+import type { PlanContext } from './check';
 
 /**
  * The names a metric query may use: the launch environment (LAUNCH_VERSION...) plus friendly names —

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { CheckStage } from '../events/states';
-import type { Cadence } from './schema';
+import type { CheckStage } from '../../events/states';
+import type { Cadence } from '../definition/schema';
 
 export interface Measurement {
   verdict: 'pass' | 'fail' | 'inconclusive' | 'error';

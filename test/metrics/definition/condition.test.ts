@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCondition } from '../../src/metrics/condition';
+import { parseCondition } from '../../../src/metrics/definition/condition';
 
 describe('parseCondition', () => {
   it('evaluates the brief example over result', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expandQuery, expandUrl, UnsafeValueError } from '../../src/metrics/query-template';
-import { TemplateError } from '../../src/util/template';
-import { measurements, metricContext, planMetric, prometheusAt, runMetric } from './context';
+import { expandQuery, expandUrl, UnsafeValueError } from '../../../src/metrics/measuring/query-template';
+import { TemplateError } from '../../../src/util/template';
+import { measurements, metricContext, planMetric, prometheusAt, runMetric } from '../context';
 
 const INJECTION = '2.0"}) or vector(0';
 const ERROR_RATE = 'sum(rate(x{version="${version}"}[1m]))';

@@ -1,17 +1,17 @@
-import type { PlanContext } from '../checks/check';
+import type { PlanContext } from './check';
 import { expandTemplate, TemplateError } from '../util/template';
-import type { Cadence, MetricCheckConfig, MetricRequest, ProviderKind, ResolvedMetric } from './schema';
-import type { Measurement } from './measure-loop';
-import { baselineRequest, canaryRequest, resolveCheck } from './resolve';
-import { describeCondition } from './evaluate';
-import { judgementLabel, judgementMeasure } from './measure-judgement';
-import { valueMeasure } from './measure-value';
-import { withDeadline } from './measurement';
-import { expandQuery, expandUrl, UnsafeValueError } from './query-template';
+import type { Cadence, MetricCheckConfig, MetricRequest, ProviderKind, ResolvedMetric } from '../metrics/definition/schema';
+import type { Measurement } from '../metrics/measuring/measure-loop';
+import { baselineRequest, canaryRequest, resolveCheck } from '../metrics/definition/resolve';
+import { describeCondition } from '../metrics/verdicts/value-verdict';
+import { judgementLabel, judgementMeasure } from '../metrics/measuring/judgement-measure';
+import { valueMeasure } from '../metrics/measuring/value-measure';
+import { withDeadline } from '../metrics/measuring/measurement';
+import { expandQuery, expandUrl, UnsafeValueError } from '../metrics/measuring/query-template';
 import { appendPath, baseUrlTemplate, isAbsoluteUrl } from '../http/base-url';
-import { templateScope } from './scope';
-import { createProvider } from './providers/registry';
-import { ProviderError, type MetricProvider } from './providers/provider';
+import { templateScope } from './metric-scope';
+import { createProvider } from '../metrics/providers/registry';
+import { ProviderError, type MetricProvider } from '../metrics/providers/provider';
 
 export interface PreparedCheck {
   /** The metric's name, or "judgement(a, b)". */

@@ -1,5 +1,5 @@
-import { TemplateError } from '../util/template';
-import { isAbsoluteUrl } from '../http/base-url';
+import { TemplateError } from '../../util/template';
+import { isAbsoluteUrl } from '../../http/base-url';
 
 /**
  * `${NAME}` expansion for text that a backend parses: PromQL, Datadog queries, a web metric's URL and

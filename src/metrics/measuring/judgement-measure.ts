@@ -1,9 +1,9 @@
-import type { Judge, MetricRequest, NoDataPolicy, ResolvedMetric } from './schema';
-import type { MetricProvider } from './providers/provider';
+import type { Judge, MetricRequest, NoDataPolicy, ResolvedMetric } from '../definition/schema';
+import type { MetricProvider } from '../providers/provider';
 import type { Measurement } from './measure-loop';
 import { errorMeasurement } from './measurement';
-import { noDataVerdict } from './evaluate';
-import { classify, scoreJudgements } from './judge';
+import { noDataVerdict } from '../verdicts/value-verdict';
+import { classify, scoreJudgements } from '../verdicts/judgement-score';
 import { readSamples } from './reading';
 
 export interface JudgedMetric {

@@ -1,5 +1,5 @@
-import { withRetry, type RetryPolicy } from '../http/retry';
-import { ProviderError } from './providers/provider';
+import { withRetry, type RetryPolicy } from '../../http/retry';
+import { ProviderError } from './provider';
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseMs: 250, maxBackoffMs: 5_000, maxWaitMs: 60_000 };
 

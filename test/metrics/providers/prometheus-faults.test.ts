@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendJson, sendText, startServer, type Handler, type TestServer } from '../support/http-server';
-import { measurements, metricContext, prometheusAt, runMetric } from './context';
+import { sendJson, sendText, startServer, type Handler, type TestServer } from '../../support/http-server';
+import { measurements, metricContext, prometheusAt, runMetric } from '../context';
 
 // Faults a real Prometheus will not produce on demand, served the way contracts.md says it answers.
 let server: TestServer | undefined;
