@@ -1,14 +1,29 @@
 import type { z } from 'zod';
 import type { EventInput } from '../events/event-bus';
 import type { CheckStage } from '../events/states';
-import type { Launch } from '../spec/schema';
-import type { Settings } from '../settings/inputs';
+import type { MetricDefinition } from '../metrics/definition/schema';
+import type { LaunchProviders } from '../metrics/providers/launch-providers';
 import type { HealthCheckFailures } from './health-failures';
+
+/** What checks need to know about the launch, gathered once per launch (runner/check-launch.ts). */
+export interface CheckLaunch {
+  /** The spec's launch.base_url: where relative endpoints resolve. */
+  base_url?: string;
+  service?: string;
+  environment: string;
+  /** The spec's vars, overridden by the `vars` input. */
+  vars: Readonly<Record<string, string>>;
+  version?: string;
+  previousVersion?: string;
+  /** launch.metrics, a preset's and thresholds' included. */
+  metrics: Readonly<Record<string, MetricDefinition>>;
+  /** The launch's metric providers, built once from launch.providers and the credential inputs. */
+  providers: LaunchProviders;
+}
 
 /** What every check sees while it plans or runs. */
 export interface PlanContext {
-  launch: Launch;
-  settings: Settings;
+  launch: CheckLaunch;
   phase: string;
   stage: CheckStage;
   /** The check's display name (its `name`, else its type). */

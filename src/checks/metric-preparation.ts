@@ -1,6 +1,6 @@
 import type { PlanContext } from './check';
 import { expandTemplate, TemplateError } from '../util/template';
-import type { Cadence, MetricCheckConfig, MetricRequest, ProviderKind, ResolvedMetric } from '../metrics/definition/schema';
+import type { Cadence, MetricCheckConfig, MetricRequest, ResolvedMetric } from '../metrics/definition/schema';
 import type { Measurement } from '../metrics/measuring/measure-loop';
 import { baselineRequest, canaryRequest, resolveCheck } from '../metrics/definition/resolve';
 import { describeCondition } from '../metrics/verdicts/value-verdict';
@@ -10,8 +10,9 @@ import { withDeadline } from '../metrics/measuring/measurement';
 import { expandQuery, expandUrl, UnsafeValueError } from '../metrics/measuring/query-template';
 import { appendPath, baseUrlTemplate, isAbsoluteUrl } from '../http/base-url';
 import { templateScope } from './metric-scope';
-import { createProvider } from '../metrics/providers/registry';
+import { findProviderKind, type ProviderName } from '../metrics/providers/registry';
 import { ProviderError, type MetricProvider } from '../metrics/providers/provider';
+import type { RequestFiller } from '../metrics/providers/provider-kind';
 
 export interface PreparedCheck {
   /** The metric's name, or "judgement(a, b)". */
@@ -29,11 +30,16 @@ export interface PreparedCheck {
   measure?: (signal: AbortSignal) => Promise<Measurement>;
 }
 
-/** Builds providers and fills in templates, collecting what is missing instead of stopping at the first. */
+/** Finds the launch's providers and fills in templates, collecting what is missing instead of stopping at the first. */
 class Preparation {
   readonly problems: string[] = [];
-  private readonly providers = new Map<ProviderKind, MetricProvider | undefined>();
+  private readonly noted = new Set<ProviderName>();
   private readonly scope: Record<string, string | undefined>;
+  private readonly fill: RequestFiller = {
+    query: (template) => this.expand(() => expandQuery(template, this.scope)) ?? template,
+    url: (template) => this.url(template),
+    text: (template) => this.expand(() => expandTemplate(template, this.scope)) ?? template,
+  };
 
   constructor(private readonly ctx: PlanContext) {
     this.scope = templateScope(ctx);
@@ -50,10 +56,6 @@ class Preparation {
     }
   }
 
-  private query(template: string): string {
-    return this.expand(() => expandQuery(template, this.scope)) ?? template;
-  }
-
   /** A web metric's URL; a relative one resolves as a check's endpoint does (see http/base-url). */
   private url(template: string): string {
     const url = this.expand(() => expandUrl(template, this.scope));
@@ -66,31 +68,18 @@ class Preparation {
     return baseUrl === undefined ? url : appendPath(baseUrl, url);
   }
 
-  provider(kind: ProviderKind): MetricProvider | undefined {
-    if (!this.providers.has(kind)) {
-      try {
-        this.providers.set(kind, createProvider(kind, { launch: this.ctx.launch, settings: this.ctx.settings }));
-      } catch (error) {
-        if (!(error instanceof ProviderError)) throw error;
-        this.problems.push(error.message);
-        this.providers.set(kind, undefined);
-      }
-    }
-    return this.providers.get(kind);
+  provider(name: ProviderName): MetricProvider | undefined {
+    const provider = this.ctx.launch.providers.get(name);
+    if (!(provider instanceof ProviderError)) return provider;
+    // Once per check, however many of its requests go to that provider.
+    if (!this.noted.has(name)) this.problems.push(provider.message);
+    this.noted.add(name);
+    return undefined;
   }
 
-  /** The request with its templates filled: queries, URL and body under the rules of query-template.ts; headers as plain text. */
+  /** The request with its templates filled, as its provider says (query rules for queries, URL rules for URLs). */
   request(request: MetricRequest): MetricRequest {
-    const { query, queries, body, headers } = request;
-    const mapValues = (record: Record<string, string>, fill: (text: string) => string) => Object.fromEntries(Object.entries(record).map(([key, text]) => [key, fill(text)]));
-    return {
-      ...request,
-      query: query && (request.provider === 'web' ? this.url(query) : this.query(query)),
-      queries: queries && mapValues(queries, (text) => this.query(text)),
-      body: body && this.query(body),
-      // A header cannot reach the query's structure, and may carry a token of any characters.
-      headers: headers && mapValues(headers, (text) => this.expand(() => expandTemplate(text, this.scope)) ?? text),
-    };
+    return findProviderKind(request.provider).expand(request, this.fill) as MetricRequest;
   }
 
   describe(request: MetricRequest): string {
@@ -101,7 +90,7 @@ class Preparation {
 
 /** A measurement may take its interval, and never less than one request may take. */
 function measurementDeadline(cadence: Cadence, metrics: readonly ResolvedMetric[], ctx: PlanContext): number {
-  return Math.max(cadence.interval, ...metrics.map((metric) => ctx.launch.providers[metric.provider].timeout));
+  return Math.max(cadence.interval, ...metrics.map((metric) => ctx.launch.providers.timeout(metric.provider)));
 }
 
 function boundsOf(metric: ResolvedMetric): PreparedCheck['bounds'] {
@@ -110,7 +99,7 @@ function boundsOf(metric: ResolvedMetric): PreparedCheck['bounds'] {
 
 /** Everything a metric check needs to plan or run. Throws MetricConfigError when the spec itself is wrong. */
 export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): PreparedCheck {
-  const resolved = resolveCheck(config, ctx.launch, ctx.name);
+  const resolved = resolveCheck(config, ctx.launch.metrics, ctx.name);
   const prep = new Preparation(ctx);
 
   if (resolved.mode === 'value') {

@@ -6,15 +6,14 @@ import type { PlanContext } from './check';
  * whose value is unknown stays undefined, so `${version}` fails loudly instead of becoming "".
  */
 export function templateScope(ctx: PlanContext): Record<string, string | undefined> {
-  const { env, launch, settings } = ctx;
+  const { env, launch } = ctx;
   const known = (value: string | undefined): string | undefined => value || undefined;
-  const vars = { ...launch.vars, ...settings.vars };
   return {
     ...env,
-    ...Object.fromEntries(Object.entries(vars).map(([name, value]) => [`vars.${name}`, value])),
-    environment: known(env.LAUNCH_ENVIRONMENT) ?? settings.environment ?? launch.environment,
-    version: known(env.LAUNCH_VERSION) ?? settings.version,
-    previous_version: known(env.LAUNCH_PREVIOUS_VERSION) ?? settings.previousVersion,
+    ...Object.fromEntries(Object.entries(launch.vars).map(([name, value]) => [`vars.${name}`, value])),
+    environment: known(env.LAUNCH_ENVIRONMENT) ?? launch.environment,
+    version: known(env.LAUNCH_VERSION) ?? launch.version,
+    previous_version: known(env.LAUNCH_PREVIOUS_VERSION) ?? launch.previousVersion,
     phase: known(env.LAUNCH_PHASE) ?? ctx.phase,
     // Set by the canary strategy for each step; unknown outside one.
     weight: known(env.LAUNCH_WEIGHT),

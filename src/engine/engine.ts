@@ -5,9 +5,9 @@ import { PhaseStates } from './state-machine';
 import type { Phase } from '../phases/phase';
 import type { CheckSpec } from '../checks/registry';
 import type { Launch } from '../spec/schema';
-import type { Settings } from '../settings/inputs';
 import { findCheckKind } from '../checks/registry';
-import type { CheckContext, CheckOutcome } from '../checks/check';
+import type { CheckContext, CheckLaunch, CheckOutcome } from '../checks/check';
+import { planContext } from './check-context';
 import { HealthCheckFailures } from '../checks/health-failures';
 import { healthCheckFailureLimit } from '../metrics/definition/thresholds';
 import { describeResult, runCommand } from '../exec/run-command';
@@ -21,7 +21,8 @@ export type OutputSink = (phase: string, stream: 'stdout' | 'stderr', line: stri
 export interface EngineOptions {
   launch: Launch;
   bus: EventBus;
-  settings: Settings;
+  /** What checks need of the launch, its metric providers included (runner/check-launch.ts). */
+  checks: CheckLaunch;
   /** Launch variables and LAUNCH_* context; every command and check sees them. */
   env: Readonly<Record<string, string>>;
   cwd: string;
@@ -319,13 +320,7 @@ export class LaunchEngine {
     const kind = findCheckKind(check.type);
     const begun = performance.now();
     const ctx: CheckContext = {
-      launch: this.options.launch,
-      settings: this.options.settings,
-      phase: phase.id,
-      stage,
-      name: check.name,
-      env: phaseEnv(this.options.env, phase, 'check'),
-      cwd: phase.workingDirectory ?? this.options.cwd,
+      ...planContext(this.options.checks, phase, stage, check.name, this.options.env, this.options.cwd),
       signal,
       log: (line) => this.options.output(phase.id, 'stdout', `[${check.name}] ${line}`),
       emit: (event) => bus.emit(event),

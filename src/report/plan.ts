@@ -1,7 +1,9 @@
 import type { Phase } from '../phases/phase';
 import type { CheckSpec } from '../checks/registry';
 import type { Launch } from '../spec/schema';
-import { credentialVarNames, type Settings } from '../settings/inputs';
+import { credentialVarNames } from '../settings/inputs';
+import type { CheckLaunch } from '../checks/check';
+import { planContext } from '../engine/check-context';
 import type { CheckStage } from '../events/states';
 import { findCheckKind } from '../checks/registry';
 import { formatDuration } from '../util/duration';
@@ -25,7 +27,7 @@ export interface PlanReport {
 }
 
 /** The ordered plan: phases, their checks as they will run (templates filled in), timeouts, rollback order. */
-export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Record<string, string>>, cwd: string): PlanReport {
+export function renderPlan(launch: Launch, launchChecks: CheckLaunch, env: Readonly<Record<string, string>>, cwd: string): PlanReport {
   const lines: string[] = [`Launch plan for ${launch.environment}: ${launch.phases.length} phase(s)`];
   const sizing = launch.strategy && describeStrategySpec(launch.strategy);
   if (sizing) lines.push(`Strategy ${launch.strategy!.type}: ${sizing}`);
@@ -67,15 +69,7 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
       const kind = findCheckKind(check.type);
       let summary: string;
       try {
-        const plan = kind!.plan(check.config as never, {
-          launch,
-          settings,
-          phase: phase.id,
-          stage,
-          name: check.name,
-          env: phaseEnv(env, phase, 'check'),
-          cwd: phase.workingDirectory ?? cwd,
-        });
+        const plan = kind!.plan(check.config as never, planContext(launchChecks, phase, stage, check.name, env, cwd));
         summary = plan.summary;
         problems.push(...plan.problems.map((problem) => `${phase.id} → ${stage} '${check.name}': ${problem}`));
       } catch (error) {

@@ -11,6 +11,7 @@ import type { Launch } from '../spec/schema';
 import { ConsoleLog, type Printer } from '../report/console-log';
 import { writeJsonReport } from '../report/json-report';
 import { describeLiveSplit, renderPlan } from '../report/plan';
+import { checkLaunch } from './check-launch';
 import { planPart, renderSummary } from '../report/summary';
 import { metricChartsPart } from '../report/metric-charts';
 import type { BudgetPart } from '../util/size-budget';
@@ -91,7 +92,8 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   const extras: BudgetPart[] = [];
   // What the plan finds wrong refuses a launch before anything runs, as it fails a plan. A rollback
   // (manual, or the post step's) is not held back: it undoes what is there to undo.
-  const plan = settings.mode === 'rollback' ? undefined : renderPlan(launch, settings, env, cwd);
+  const checks = checkLaunch(launch, settings);
+  const plan = settings.mode === 'rollback' ? undefined : renderPlan(launch, checks, env, cwd);
   for (const problem of plan?.problems ?? []) bus.warn('plan', problem);
   for (const warning of plan?.warnings ?? []) bus.warn('plan', warning);
   const refusal = plan?.problems.length ? `the plan lists ${plan.problems.length} problem(s); nothing was run` : undefined;
@@ -107,7 +109,7 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
     const engine = new LaunchEngine({
       launch,
       bus,
-      settings,
+      checks,
       env,
       cwd,
       signal: request.signal,

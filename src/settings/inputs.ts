@@ -1,12 +1,15 @@
 import { z } from 'zod';
 import { launchModeSchema } from '../events/states';
-import { DATADOG_SITES } from '../metrics/definition/schema';
-import { basicCredentials, urlSecretParts } from '../util/redactor';
+import { providerCredentialFields, providerKinds } from '../metrics/providers/registry';
+import type { InputForm } from '../metrics/providers/provider-kind';
+import { urlSecretParts } from '../util/redactor';
 
 /**
  * Every action input, read and validated in one place. The CLI fills the same Settings from its
  * arguments, so the rest of the code never touches INPUT_* variables or argv.
  */
+const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
 /** Names and versions are printed and sent everywhere: a line break in one could forge a log line. */
 const singleLineSchema = z.string().regex(/^[^\r\n]*$/, { message: 'must be a single line' });
 
@@ -20,19 +23,9 @@ export const settingsSchema = z.object({
   /** Names of the `vars` entries that came from the `secret-vars` input: every value is a secret. */
   secretVarNames: z.array(z.string()),
   workingDirectory: z.string(),
-  prometheus: z.object({
-    url: z.string().url().optional(),
-    token: z.string().optional(),
-    username: z.string().optional(),
-    password: z.string().optional(),
-    headers: z.record(z.string(), z.string()),
-  }),
-  datadog: z.object({
-    apiKey: z.string().optional(),
-    appKey: z.string().optional(),
-    site: z.string().refine((site) => (DATADOG_SITES as readonly string[]).includes(site), { message: `expected one of ${DATADOG_SITES.join(', ')}` }),
-    eventsUrl: z.string().url().optional(),
-  }),
+  // Each metrics provider's credentials (providers/registry.ts); Datadog's events notifier shares its keys.
+  ...providerCredentialFields,
+  datadog: providerCredentialFields.datadog.extend({ eventsUrl: z.string().url().optional() }),
   slack: z.object({
     webhookUrl: z.string().url().optional(),
     apiUrl: z.string().url().optional(),
@@ -47,20 +40,33 @@ export type Settings = z.infer<typeof settingsSchema>;
 
 /** The inputs whose values are secrets: the CLI reads them from the environment, never from arguments. */
 export const SECRET_INPUTS = [
-  'prometheus-token',
-  'prometheus-password',
-  'datadog-api-key',
-  'datadog-app-key',
+  ...providerInputs().flatMap(({ input, form }) => (form === 'secret' ? [input] : [])),
   'slack-webhook-url',
   'slack-bot-token',
   'github-token',
   'secret-vars',
-] as const;
+];
 
 /** Variables whose names say they hold a credential (REGISTRY_PASSWORD, API_TOKEN...) are masked too. */
 const SECRET_VAR_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|PRIVATE|CREDENTIAL/i;
 
 export class InputError extends Error {}
+
+/** Every provider's credential inputs: `prometheus-token` is the prometheus provider's `token`. */
+function providerInputs(): { provider: string; field: string; input: string; form: InputForm }[] {
+  return providerKinds.flatMap((kind) =>
+    Object.entries(kind.credentials.inputs as Record<string, InputForm>).map(([field, form]) => ({ provider: kind.name, field, input: `${kind.name}-${kebab(field)}`, form })),
+  );
+}
+
+/** The providers' credentials as the inputs give them; a field's default applies when its input is empty. */
+function readProviderInputs(get: (name: string) => string): Record<string, Record<string, unknown>> {
+  const read = Object.fromEntries(providerKinds.map((kind) => [kind.name, {} as Record<string, unknown>]));
+  for (const { provider, field, input, form } of providerInputs()) {
+    read[provider]![field] = form === 'headers' ? parseKeyValueLines(get(input), input, ':') : get(input) || undefined;
+  }
+  return read;
+}
 
 /** Parses `KEY=value` lines (blank lines and `#` comments skipped). Values may contain `=`. */
 export function parseKeyValueLines(text: string, what: string, separator: '=' | ':' = '='): Record<string, string> {
@@ -82,6 +88,7 @@ export function parseKeyValueLines(text: string, what: string, separator: '=' | 
 export function readSettings(get: (name: string) => string): Settings {
   const optional = (name: string): string | undefined => get(name) || undefined;
   const secretVars = parseKeyValueLines(get('secret-vars'), 'secret-vars');
+  const providers = readProviderInputs(get);
   const raw = {
     spec: get('spec') || '.github/launch.yml',
     mode: get('mode') || 'launch',
@@ -93,19 +100,8 @@ export function readSettings(get: (name: string) => string): Settings {
     vars: { ...parseKeyValueLines(get('vars'), 'vars'), ...secretVars },
     secretVarNames: Object.keys(secretVars),
     workingDirectory: get('working-directory') || '.',
-    prometheus: {
-      url: optional('prometheus-url'),
-      token: optional('prometheus-token'),
-      username: optional('prometheus-username'),
-      password: optional('prometheus-password'),
-      headers: parseKeyValueLines(get('prometheus-headers'), 'prometheus-headers', ':'),
-    },
-    datadog: {
-      apiKey: optional('datadog-api-key'),
-      appKey: optional('datadog-app-key'),
-      site: get('datadog-site') || 'datadoghq.com',
-      eventsUrl: optional('datadog-events-url'),
-    },
+    ...providers,
+    datadog: { ...providers.datadog, eventsUrl: optional('datadog-events-url') },
     slack: {
       webhookUrl: optional('slack-webhook-url'),
       apiUrl: optional('slack-api-url'),
@@ -123,14 +119,14 @@ export function readSettings(get: (name: string) => string): Settings {
   if (parsed.data.slack.botToken && !parsed.data.slack.channel) {
     throw new InputError("input 'slack-channel': required when 'slack-bot-token' is set");
   }
-  if (Boolean(parsed.data.prometheus.username) !== Boolean(parsed.data.prometheus.password)) {
-    throw new InputError("inputs 'prometheus-username' and 'prometheus-password' go together");
+  for (const kind of providerKinds) {
+    const problem = kind.checkCredentials?.(parsed.data[kind.name] as never);
+    if (problem) throw new InputError(problem);
   }
   return parsed.data;
 }
 
 function inputNameOf(path: PropertyKey[]): string {
-  const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   const [group, field] = path.map(String);
   if (field && group !== 'vars') return `${group}-${kebab(field)}`;
   return kebab(group ?? '');
@@ -138,18 +134,9 @@ function inputNameOf(path: PropertyKey[]): string {
 
 /** Every secret value in the settings: masked in the log, redacted from whatever we write or send. */
 export function secretsOf(settings: Settings): string[] {
-  const { prometheus, datadog, slack, github, vars, secretVarNames } = settings;
+  const { slack, github, vars, secretVarNames } = settings;
   return [
-    prometheus.token,
-    prometheus.password,
-    // The Authorization header built from them, which a server may echo in an error.
-    ...basicCredentials(prometheus.username, prometheus.password),
-    ...urlSecretParts(prometheus.url),
-    ...basicCredentials(...credentialsOf(prometheus.url)),
-    // Extra headers usually carry credentials (tenant tokens, API keys).
-    ...Object.values(prometheus.headers),
-    datadog.apiKey,
-    datadog.appKey,
+    ...providerKinds.flatMap((kind) => kind.secretsOf(settings[kind.name] as never)),
     slack.webhookUrl,
     // A command may print the webhook's secret path without the host.
     ...urlSecretParts(slack.webhookUrl, { path: true }),
@@ -168,11 +155,6 @@ export function credentialVars(vars: Record<string, string>): string[] {
 /** The names of a spec's vars that look like credentials: they belong in a secret, not in the file. */
 export function credentialVarNames(vars: Record<string, string>): string[] {
   return Object.keys(vars).filter((name) => SECRET_VAR_NAME.test(name) && vars[name]);
-}
-
-function credentialsOf(url: string | undefined): [string | undefined, string | undefined] {
-  const [username, password] = urlSecretParts(url);
-  return [username, password];
 }
 
 /** Settings with nothing configured beyond the spec: for the CLI and tests. */

@@ -6,6 +6,7 @@ import { parseSpec } from '../../src/spec/load';
 import { renderPlan } from '../../src/report/plan';
 import { defaultSettings } from '../../src/settings/inputs';
 import { thresholdWarnings } from '../../src/metrics/definition/thresholds';
+import { checkLaunch } from '../../src/runner/check-launch';
 
 /** Instances whose /health fails the first `failures` requests of each, then answers 200. */
 let instances: TestServer[];
@@ -91,7 +92,7 @@ describe('rollback_threshold.health_check_failures, with no metrics provider', (
   it('is enforced without a metric, shown in the plan; a metric of its name takes over', () => {
     const launch = prepareLaunch(parseSpec(rolling('rollback_threshold: { health_check_failures: 3 }'), 'launch.yml'));
     expect(thresholdWarnings(launch)).toEqual([]);
-    const plan = renderPlan(launch, defaultSettings(), {}, process.cwd());
+    const plan = renderPlan(launch, checkLaunch(launch, defaultSettings()), {}, process.cwd());
     expect(plan.text).toContain('health_check_failures: at most 3 failed http_status attempts in the whole launch (counted here, no provider)');
     const own = prepareLaunch(
       parseSpec(
@@ -103,7 +104,7 @@ describe('rollback_threshold.health_check_failures, with no metrics provider', (
         'launch.yml',
       ),
     );
-    expect(renderPlan(own, defaultSettings(), {}, process.cwd()).text).not.toContain('counted here');
+    expect(renderPlan(own, checkLaunch(own, defaultSettings()), {}, process.cwd()).text).not.toContain('counted here');
     expect(own.phases[0]!.watch.map((check) => check.name)).toEqual(['rollback_threshold.health_check_failures']);
   });
 });

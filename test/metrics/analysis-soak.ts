@@ -103,15 +103,14 @@ function launchContext(url: string, pair: Pair, guards: boolean, times: Timing) 
         baseline: { max_ratio: 2, immediate_ratio: 5, floor: 0.001, sustain: `${guards ? times.sustain : 0}ms` },
       },
     },
-    { settings: { ...prometheusAt(url), version: 'v2', previousVersion: 'v1' } },
+    { prepare: true, settings: { ...prometheusAt(url), version: 'v2', previousVersion: 'v1' } },
   );
-  const launch = prepareLaunch(ctx.launch);
   // A judgement ranges over each metric's own window, which the preset leaves at the 5 m default.
-  for (const metric of Object.values(launch.metrics)) {
+  for (const metric of Object.values(ctx.launch.metrics)) {
     metric.window = times.judgeWindow;
     if (!guards) Object.assign(metric, { step: times.rateWindow / 4, analysis: { confidence: 0.95, effect_size: 1 } });
   }
-  return { ...ctx, launch };
+  return ctx;
 }
 
 const checks = (times: Timing): Record<Analysis, { interval: number; config: Record<string, unknown> }> => ({

@@ -1,5 +1,7 @@
 import { launchSchema } from '../../src/spec/schema';
 import { defaultSettings, type Settings } from '../../src/settings/inputs';
+import { prepareLaunch } from '../../src/spec/prepare';
+import { checkLaunch } from '../../src/runner/check-launch';
 import type { CheckStage } from '../../src/events/states';
 import type { EventOf } from '../../src/events/event-bus';
 import { metricCheck } from '../../src/checks/metric';
@@ -12,15 +14,17 @@ export interface MetricContextOptions {
   signal?: AbortSignal;
   env?: Record<string, string>;
   name?: string;
+  /** Prepare the launch as a run does (a preset's metrics, thresholds bound) before the check sees it. */
+  prepare?: boolean;
 }
 
 /** What a metric check sees inside a one-phase launch whose launch-level fields are `spec`. */
 export function metricContext(spec: Record<string, unknown> = {}, options: MetricContextOptions = {}): TestCheckContext {
   const base = checkContext({ signal: options.signal, env: options.env });
+  const parsed = launchSchema.parse({ phases: [{ id: 'deploy', run: 'true' }], ...spec });
   return {
     ...base,
-    launch: launchSchema.parse({ phases: [{ id: 'deploy', run: 'true' }], ...spec }),
-    settings: { ...defaultSettings(), ...options.settings },
+    launch: checkLaunch(options.prepare ? prepareLaunch(parsed) : parsed, { ...defaultSettings(), ...options.settings }),
     stage: options.stage ?? 'gate',
     name: options.name ?? 'check',
     commandDone: options.commandDone ?? Promise.resolve(),

@@ -9,6 +9,7 @@ import { healthCheckFailureLimit, thresholdWarnings } from '../../src/metrics/de
 import { startDatadogFake, type DatadogFake } from '../fakes/datadog';
 import { SEED_SPEC } from '../support/seed';
 import { measurements, metricContext, runMetric } from './context';
+import { checkLaunch } from '../../src/runner/check-launch';
 
 const seed = readFileSync(SEED_SPEC, 'utf8');
 /** The brief's template with a preset added under `launch:`, every other line as written. */
@@ -100,7 +101,7 @@ describe('metric_preset in a spec', () => {
     );
     expect(launch.metrics.error_rate).toEqual({ provider: 'prometheus', query: 'sum(rate(my_errors[1m]))', max: 0.01 });
     const settings = { ...defaultSettings(), version: 'v2', prometheus: { url: 'http://prom:9090', headers: {} } };
-    const plan = renderPlan(launch, settings, {}, process.cwd()).text.split('\n');
+    const plan = renderPlan(launch, checkLaunch(launch, settings), {}, process.cwd()).text.split('\n');
     expect(plan.slice(1, 4)).toEqual([
       'Metric preset otel-http:',
       '   error_rate: replaced by launch.metrics.error_rate',
@@ -115,7 +116,7 @@ describe('metric_preset in a spec', () => {
   it('without a service, the plan names the missing value instead of querying every service', () => {
     const launch = prepareLaunch(parseSpec('launch:\n  metric_preset: { type: haproxy }\n  rollback_threshold: { error_rate: 0.01 }\n  phases: [{ id: a, run: "true" }]\n', 'launch.yml'));
     const settings = { ...defaultSettings(), version: 'v2', prometheus: { url: 'http://prom:9090', headers: {} } };
-    expect(renderPlan(launch, settings, {}, process.cwd()).problems).toEqual([expect.stringMatching(/^a → watch 'rollback_threshold\.error_rate': .*\$\{service\}/)]);
+    expect(renderPlan(launch, checkLaunch(launch, settings), {}, process.cwd()).problems).toEqual([expect.stringMatching(/^a → watch 'rollback_threshold\.error_rate': .*\$\{service\}/)]);
   });
 });
 
@@ -127,11 +128,10 @@ describe('the datadog-apm preset against the Datadog fake', () => {
   afterAll(() => fake?.close());
 
   function context() {
-    const ctx = metricContext(
+    return metricContext(
       { service: 'web', providers: { datadog: { url: fake.url } }, metric_preset: { type: 'datadog-apm', match: { env: 'prod' }, baseline: true }, rollback_threshold: { error_rate: 0.02, latency_p99_ms: 800 } },
-      { settings: { datadog: { site: 'datadoghq.com', apiKey: fake.apiKey, appKey: fake.appKey }, version: 'v2', previousVersion: 'v1' } },
+      { prepare: true, settings: { datadog: { site: 'datadoghq.com', apiKey: fake.apiKey, appKey: fake.appKey }, version: 'v2', previousVersion: 'v1' } },
     );
-    return { ...ctx, launch: prepareLaunch(ctx.launch) };
   }
   const constant = (value: number) => [{ value: () => value }];
 

@@ -5,6 +5,7 @@ import { startHaproxyExporter, steadyRequests, type HaproxyExporter } from '../s
 import { waitFor } from '../support/wait-for';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { measurements, metricContext, prometheusAt, runMetric } from './context';
+import { launchSchema } from '../../src/spec/schema';
 
 // Each Prometheus naming a preset knows, exposed by real apps (prom-client) or by real HAProxy's
 // built-in exporter, scraped every second by one real Prometheus. v1 is the stable version, v2 the
@@ -45,12 +46,17 @@ afterAll(async () => {
 });
 
 /** A check context whose launch has only a preset and the brief's thresholds, prepared as a launch is. */
+const launchFields = (preset: Record<string, unknown>, thresholds: Record<string, number>) => ({
+  service: 'app',
+  metric_preset: { window: '5s', interval: '500ms', ...preset },
+  rollback_threshold: thresholds,
+});
+
 function context(preset: Record<string, unknown>, stage: 'gate' | 'watch' = 'gate', thresholds: Record<string, number> = THRESHOLDS) {
-  const ctx = metricContext(
-    { service: 'app', metric_preset: { window: '5s', interval: '500ms', ...preset }, rollback_threshold: thresholds },
-    { stage, commandDone: stage === 'watch' ? never : undefined, settings: { ...prometheusAt(prometheus.url), version: 'v2', previousVersion: 'v1' } },
+  return metricContext(
+    launchFields(preset, thresholds),
+    { stage, commandDone: stage === 'watch' ? never : undefined, prepare: true, settings: { ...prometheusAt(prometheus.url), version: 'v2', previousVersion: 'v1' } },
   );
-  return { ...ctx, launch: prepareLaunch(ctx.launch) };
 }
 
 async function breachOf(preset: Record<string, unknown>, metric: string, inject: () => void, mend: () => void, thresholds: Record<string, number> = THRESHOLDS) {
@@ -80,7 +86,8 @@ describe.each(cases)('the $preset.type preset against real Prometheus', ({ prese
     const ctx = context(preset);
     expect(ctx.launch.metrics.error_rate).toMatchObject({ provider: 'prometheus', max: 0.02 });
     expect(ctx.launch.metrics.latency_p99_ms).toMatchObject({ provider: 'prometheus', max: 800 });
-    expect(ctx.launch.phases[0]!.watch.map((check) => check.name)).toEqual(['rollback_threshold.error_rate', 'rollback_threshold.latency_p99_ms']);
+    const prepared = prepareLaunch(launchSchema.parse({ phases: [{ id: 'deploy', run: 'true' }], ...launchFields(preset, THRESHOLDS) }));
+    expect(prepared.phases[0]!.watch.map((check) => check.name)).toEqual(['rollback_threshold.error_rate', 'rollback_threshold.latency_p99_ms']);
     for (const metric of ['error_rate', 'latency_p99_ms']) {
       const result = await runMetric({ metric, count: 2 }, ctx);
       expect(result.passed, result.message).toBe(true);

@@ -7,6 +7,8 @@ import { bindThresholds, effectiveThresholds, thresholdWarnings } from '../../sr
 import { metricCheck } from '../../src/checks/metric';
 import { metricContext } from './context';
 import { SEED_SPEC } from '../support/seed';
+import { defaultSettings } from '../../src/settings/inputs';
+import { checkLaunch } from '../../src/runner/check-launch';
 
 const metrics = {
   error_rate: { provider: 'prometheus', query: 'sum(rate(errors[1m])) / sum(rate(requests[1m]))', interval: '5s' },
@@ -58,7 +60,7 @@ describe('thresholds', () => {
   it('the bound limit is what the check plans with', () => {
     const bound = bindThresholds(launch({ tier: 'payments', thresholds: { tiers: { payments: { error_rate: 0.005 } } } }));
     const watch = bound.phases[0]!.watch[0]!;
-    const ctx = { ...metricContext(), launch: bound, stage: 'watch' as const, name: watch.name, settings: { ...metricContext().settings, prometheus: { url: 'http://prom:9090', headers: {} } } };
+    const ctx = { ...metricContext(), launch: checkLaunch(bound, { ...defaultSettings(), prometheus: { url: 'http://prom:9090', headers: {} } }), stage: 'watch' as const, name: watch.name };
     const plan = metricCheck.plan(watch.config as never, ctx);
     expect(plan.summary).toMatch(/^error_rate: POST http:\/\/prom:9090\/api\/v1\/query query=sum\(rate\(errors\[1m\]\)\) .* — pass when max 0.005; every 5s while the phase runs/);
   });

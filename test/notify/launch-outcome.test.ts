@@ -9,6 +9,7 @@ import { startServer } from '../support/http-server';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github';
 import { startFakeSlack, type FakeSlack } from '../fakes/slack';
 import { SECRETS, notifierContext, warningsOf } from './harness';
+import { checkLaunch } from '../../src/runner/check-launch';
 
 let slack: FakeSlack;
 let github: FakeGitHub;
@@ -54,7 +55,7 @@ it('rolls back exactly as without notifiers while Slack, GitHub and Datadog all 
     const bus = new EventBus();
     if (withNotifiers) for (const notifier of createNotifiers(ctx)) bus.subscribe(notifier);
     bus.emit({ type: 'launch.started', launchId: 'l-1', mode: 'launch', environment: launch.environment, phases: launch.phases.map(({ id, name }) => ({ id, name })) });
-    const engine = new LaunchEngine({ launch, bus, settings: ctx.settings, env: {}, cwd: tmpdir(), output: () => undefined });
+    const engine = new LaunchEngine({ launch, bus, checks: checkLaunch(launch, ctx.settings), env: {}, cwd: tmpdir(), output: () => undefined });
     const result = await engine.launch();
     await bus.flush();
     const steps = bus.history.filter((e): e is EventOf<'rollback.phase'> => e.type === 'rollback.phase').map(({ phase, ok }) => ({ phase, ok }));

@@ -11,6 +11,7 @@ import { renderPlan, describeLiveSplit } from '../../src/report/plan';
 import { defaultSettings } from '../../src/settings/inputs';
 import { managedFile, parseSplitClientsBlock } from '../../src/routers/nginx';
 import { NGINX_BINARY, appVersionsForTests, sample, startAppVersion, startHaproxy, startNginx } from '../support/traffic-servers';
+import { checkLaunch } from '../../src/runner/check-launch';
 
 /** An in-house balancer's admin API: PUT /weights stores {stable, canary}; GET reads them back; `ignore` makes it drop writes. */
 async function startAdminApi(): Promise<{ url: string; weights: Record<string, number>; requests: unknown[]; ignore: boolean; stop(): Promise<void> }> {
@@ -114,7 +115,7 @@ describe('routers in the plan and the spec', () => {
     const api = await startAdminApi();
     try {
       const launch = prepareLaunch(parseSpec(httpRouterSpec(api.url, '[{ set_weight: 10 }, { set_weight: 100 }]'), 'launch.yml'));
-      const plan = renderPlan(launch, defaultSettings(), { ADMIN_TOKEN: 't0ken' }, tmpdir());
+      const plan = renderPlan(launch, checkLaunch(launch, defaultSettings()), { ADMIN_TOKEN: 't0ken' }, tmpdir());
       expect(plan.problems).toEqual([]);
       expect(plan.text).toContain(`run:      traffic → canary 10%, stable 90% with http PUT ${api.url}/weights, read back with GET ${api.url}/weights, then read back`);
       expect(plan.text).toContain('rollback: traffic → canary 0%, stable 100% with http');
@@ -131,7 +132,7 @@ describe('routers in the plan and the spec', () => {
     try {
       const file = join(dir, 'split.conf');
       const launch = prepareLaunch(parseSpec(canaryWith(`{ type: nginx, file: ${file}, upstream: shop, servers: { stable: '10.0.0.11:8080', canary: '10.0.0.12:8080' }, split_clients: { key: '$cookie_user' } }`, '[{ set_weight: 25 }]'), 'launch.yml'));
-      const plan = renderPlan(launch, defaultSettings(), {}, tmpdir());
+      const plan = renderPlan(launch, checkLaunch(launch, defaultSettings()), {}, tmpdir());
       const described = `nginx split_clients on $cookie_user setting $shop in ${file} (stable 10.0.0.11:8080, canary 10.0.0.12:8080)`;
       expect(plan.text).toContain(`run:      traffic → canary 25%, stable 75% with ${described}, then read back`);
       const router = launch.phases.find((phase) => phase.traffic)!.traffic!.router as Parameters<typeof managedFile>[0];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError, credentialVarNames, credentialVars, parseKeyValueLines, readSettings, secretsOf } from '../../src/settings/inputs';
 import { renderPlan } from '../../src/report/plan';
 import { parseSpec } from '../../src/spec/load';
+import { checkLaunch } from '../../src/runner/check-launch';
 
 const from = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? '';
 
@@ -86,7 +87,7 @@ describe("the spec's own credential vars", () => {
     expect(credentialVars(vars)).toEqual(['tok-123']);
     expect(credentialVarNames(vars)).toEqual(['SIGNING_TOKEN']);
     const launch = parseSpec('launch:\n  environment: prod\n  vars:\n    SIGNING_TOKEN: tok-123\n  phases:\n    - id: a\n      run: "true"\n', 'launch.yml');
-    const plan = renderPlan(launch, readSettings(from({})), {}, '.');
+    const plan = renderPlan(launch, checkLaunch(launch, readSettings(from({}))), {}, '.');
     // A warning, not a problem: it does not refuse the launch.
     expect(plan.problems).toEqual([]);
     expect(plan.warnings).toEqual([expect.stringMatching(/^vars\.SIGNING_TOKEN holds a credential written in the spec: .*`vars` input/)]);

@@ -5,6 +5,7 @@ import { renderPlan } from '../../src/report/plan';
 import { defaultSettings } from '../../src/settings/inputs';
 import { expand, launchThroughDist, rolledBack } from './harness';
 import { startFlagService, type FlagService } from './flag-service';
+import { checkLaunch } from '../../src/runner/check-launch';
 
 function flagSpec(options: { steps?: string; expires?: string; extra?: string } = {}): string {
   return `
@@ -48,7 +49,8 @@ describe('feature_flag expansion', () => {
   });
 
   it('shows the kill switch and its check over OFREP in the plan', () => {
-    const plan = renderPlan(expand(flagSpec({ steps: '[5, 25]' })), defaultSettings(), { FLAGS_URL: 'http://flags.test' }, tmpdir());
+    const launch = expand(flagSpec({ steps: '[5, 25]' }));
+    const plan = renderPlan(launch, checkLaunch(launch, defaultSettings()), { FLAGS_URL: 'http://flags.test' }, tmpdir());
     expect(plan.text).toContain('   rollback: kill switch — OFREP http://flags.test: new_checkout = true for 0% ± 0% of 400 sample keys');
     expect(plan.problems).toEqual([]);
   });

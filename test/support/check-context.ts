@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { launchSchema } from '../../src/spec/schema';
 import { defaultSettings } from '../../src/settings/inputs';
+import { checkLaunch } from '../../src/runner/check-launch';
 import type { CheckContext, CheckKind, CheckOutcome, CheckPlan } from '../../src/checks/check';
 import type { EventInput } from '../../src/events/event-bus';
 import { HealthCheckFailures } from '../../src/checks/health-failures';
@@ -27,8 +28,7 @@ export function checkContext(options: CheckContextOptions = {}): TestCheckContex
   const logs: string[] = [];
   const events: EventInput[] = [];
   return {
-    launch,
-    settings: defaultSettings(),
+    launch: checkLaunch(launch, defaultSettings()),
     phase: 'deploy',
     stage: 'gate',
     name: 'check',

@@ -3,6 +3,7 @@ import { LaunchEngine, type LaunchResult } from '../../src/engine/engine';
 import { parseSpec } from '../../src/spec/load';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { defaultSettings } from '../../src/settings/inputs';
+import { checkLaunch } from '../../src/runner/check-launch';
 import { tmpdir } from 'node:os';
 
 export interface EngineRun {
@@ -19,7 +20,7 @@ export async function runSpec(yaml: string, options: { mode?: 'launch' | 'rollba
   const engine = new LaunchEngine({
     launch,
     bus,
-    settings: defaultSettings(),
+    checks: checkLaunch(launch, defaultSettings()),
     env: { LAUNCH_ENVIRONMENT: launch.environment, ...launch.vars, ...options.env },
     cwd: tmpdir(),
     signal: options.signal,

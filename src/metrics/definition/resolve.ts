@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { Launch } from '../../spec/schema';
 import { hasLimits } from '../verdicts/value-verdict';
 import {
   cadenceSchema,
@@ -34,10 +33,10 @@ export function resolveMetric(name: string, definition: MetricDefinition | undef
   return parsed.data;
 }
 
-function lookup(launch: Launch, name: string): MetricDefinition {
-  const definition = launch.metrics[name];
+function lookup(metrics: Readonly<Record<string, MetricDefinition>>, name: string): MetricDefinition {
+  const definition = metrics[name];
   if (definition) return definition;
-  const known = Object.keys(launch.metrics);
+  const known = Object.keys(metrics);
   throw new MetricConfigError(`no metric named ${name} in launch.metrics${known.length ? ` (known: ${known.join(', ')})` : ''}`);
 }
 
@@ -45,10 +44,10 @@ function lookup(launch: Launch, name: string): MetricDefinition {
  * What a metric check measures: one metric (named, inline, or named with overrides) judged value by
  * value, or a canary judgement over several named metrics. `fallbackName` names an inline metric.
  */
-export function resolveCheck(config: MetricCheckConfig, launch: Launch, fallbackName: string): ResolvedCheck {
+export function resolveCheck(config: MetricCheckConfig, metrics: Readonly<Record<string, MetricDefinition>>, fallbackName: string): ResolvedCheck {
   const { metric: name, judge, ...fields } = config;
   if (!judge) {
-    const metric = resolveMetric(name ?? fallbackName, name ? lookup(launch, name) : undefined, fields);
+    const metric = resolveMetric(name ?? fallbackName, name ? lookup(metrics, name) : undefined, fields);
     if (!hasLimits(metric)) throw new MetricConfigError(`metric ${metric.name} has nothing to hold it to: set max, min, condition or baseline ratios`);
     return { mode: 'value', metric, cadence: cadenceSchema.parse(metric) };
   }
@@ -57,12 +56,12 @@ export function resolveCheck(config: MetricCheckConfig, launch: Launch, fallback
   const cadenceKeys = Object.keys(cadenceSchema.unwrap().shape);
   const stray = Object.keys(definedOnly(fields)).filter((key) => !cadenceKeys.includes(key));
   if (stray.length) throw new MetricConfigError(`a judgement takes its metrics from launch.metrics; move ${stray.join(', ')} there`);
-  const metrics = names.map((metricName) => resolveMetric(metricName, lookup(launch, metricName), {}));
-  for (const metric of metrics) {
+  const judged = names.map((metricName) => resolveMetric(metricName, lookup(metrics, metricName), {}));
+  for (const metric of judged) {
     if (!metric.baseline) throw new MetricConfigError(`metric ${metric.name}: a judgement compares against a baseline, so it needs baseline.query`);
     if (metric.provider === 'web') throw new MetricConfigError(`metric ${metric.name}: the web provider has no history to judge`);
   }
-  return { mode: 'judge', metrics, judge, cadence: cadenceSchema.parse(fields) };
+  return { mode: 'judge', metrics: judged, judge, cadence: cadenceSchema.parse(fields) };
 }
 
 /** The request a provider sends for the metric itself (templates not yet filled in). */

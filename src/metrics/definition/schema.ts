@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { durationSchema, positiveDurationSchema } from '../../util/duration';
 import { parseCondition } from './condition';
-
-export const providerKindSchema = z.enum(['prometheus', 'datadog', 'web']);
-export type ProviderKind = z.output<typeof providerKindSchema>;
+import { datadogQueriesSchema } from '../providers/datadog';
+import { providerKinds, providerNameSchema, providerSettingsSchema, type ProviderName } from '../providers/registry';
+import type { ProviderKind } from '../providers/provider-kind';
+import type { BaseRequest } from '../providers/provider';
 
 export const reduceSchema = z.enum(['sum', 'avg', 'min', 'max']).meta({ description: 'How several series become one value' });
 export type Reduce = z.output<typeof reduceSchema>;
@@ -11,25 +12,10 @@ export type Reduce = z.output<typeof reduceSchema>;
 export const noDataPolicySchema = z.enum(['fail', 'inconclusive', 'pass']);
 export type NoDataPolicy = z.output<typeof noDataPolicySchema>;
 
-export const DATADOG_SITES = [
-  'datadoghq.com',
-  'us3.datadoghq.com',
-  'us5.datadoghq.com',
-  'datadoghq.eu',
-  'ap1.datadoghq.com',
-  'ap2.datadoghq.com',
-  'uk1.datadoghq.com',
-  'ddog-gov.com',
-  'us2.ddog-gov.com',
-] as const;
-
 const nameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, "_", "." or "-"');
-const headersSchema = z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name'), z.string());
 // From here to the providers, schemas are built when a spec first uses metrics (z.lazy): many
 // launches measure nothing.
 
-/** Datadog names the queries a formula combines: `a`, `b`, `errors`... */
-const datadogQueriesSchema = z.lazy(() => z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case query name'), z.string().min(1)));
 
 const conditionSchema = z.lazy(() =>
   z
@@ -82,24 +68,32 @@ const analysisSchema = z.lazy(() =>
 );
 export type Analysis = z.output<typeof analysisSchema>;
 
+type Kinds = (typeof providerKinds)[number];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** Every provider's own request fields, with their defaults. */
+type ProviderFields = UnionToIntersection<Kinds['request']>;
+type Optional<S> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K] extends z.ZodType ? S[K] : never> };
+
+/** Each provider's request fields as optional overrides, their defaults left for the resolved metric. */
+function providerFieldOverrides(): Optional<ProviderFields> {
+  const entries = providerKinds.flatMap((kind) =>
+    Object.entries(kind.request as z.ZodRawShape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()] as const),
+  );
+  return Object.fromEntries(entries) as unknown as Optional<ProviderFields>;
+}
+
 /** Every field a metric may set, each optional so that a check can override a named metric field by field. */
 export const metricDefinitionSchema = z.lazy(() =>
   z
     .object({
       // What to ask which provider.
-      provider: providerKindSchema.optional(),
+      provider: providerNameSchema.optional(),
       query: z.string().min(1).optional().meta({ description: 'PromQL, a Datadog query, or (web) a URL; ${environment}, ${version}... are filled in' }),
-      queries: datadogQueriesSchema.optional().meta({ description: 'Datadog: named queries that `formula` combines' }),
-      formula: z.string().min(1).optional().meta({ description: 'Datadog: formula over the named queries, e.g. "errors / hits"' }),
-      api: z.enum(['scalar', 'timeseries', 'v1']).optional().meta({ description: 'Datadog API (default scalar)' }),
-      aggregator: z.enum(['avg', 'min', 'max', 'sum', 'last', 'percentile', 'mean', 'l2norm', 'area']).optional(),
+      // Each provider's own fields (Datadog's queries and formula, web's select...).
+      ...providerFieldOverrides(),
       window: positiveDurationSchema.optional().meta({ description: 'Look-back for Datadog queries and range for judgements (default 5m)' }),
       step: positiveDurationSchema.optional().meta({ description: 'Resolution of range queries (default 15s)' }),
       reduce: reduceSchema.optional(),
-      method: z.enum(['GET', 'POST']).optional(),
-      body: z.string().optional(),
-      headers: headersSchema.optional(),
-      select: z.string().min(1).optional().meta({ description: 'Web: path to the number in the JSON body ("data.value", "checks[0].ms"), or $status' }),
       // What counts as a good reading.
       max: z.number().optional().meta({ description: 'Highest passing value (inclusive)' }),
       min: z.number().optional().meta({ description: 'Lowest passing value (inclusive)' }),
@@ -136,47 +130,70 @@ export const cadenceSchema = z.lazy(() => {
 });
 export type Cadence = z.output<typeof cadenceSchema>;
 
-/** A metric with everything decided: a named metric merged with a check's overrides, defaults filled in. */
-export const resolvedMetricSchema = z.lazy(() => {
+/** The fields of a resolved metric that every provider shares, defaults filled in. */
+function sharedResolvedFields() {
   const fields = metricDefinitionSchema.unwrap().shape;
+  return {
+    name: z.string(),
+    query: fields.query,
+    window: fields.window.unwrap().default(300_000),
+    step: fields.step.unwrap().default(15_000),
+    reduce: fields.reduce,
+    max: fields.max,
+    min: fields.min,
+    condition: fields.condition,
+    baseline: fields.baseline,
+    analysis: fields.analysis.unwrap().prefault({}),
+    ...cadenceSchema.unwrap().shape,
+  };
+}
+
+/** A resolved metric of one provider: the shared fields, its own, and its rules. */
+function resolvedMemberSchema(kind: ProviderKind) {
   return z
-    .object({
-      name: z.string(),
-      ...fields,
-      provider: providerKindSchema,
-      api: fields.api.unwrap().default('scalar'),
-      aggregator: fields.aggregator.unwrap().default('avg'),
-      window: fields.window.unwrap().default(300_000),
-      step: fields.step.unwrap().default(15_000),
-      method: fields.method.unwrap().default('GET'),
-      analysis: fields.analysis.unwrap().prefault({}),
-      ...cadenceSchema.unwrap().shape,
-    })
+    .object({ ...sharedResolvedFields(), provider: z.literal(kind.name), ...kind.request })
     .strict()
     .superRefine((metric, ctx) => {
       const problem = (message: string, path: string): void => ctx.addIssue({ code: 'custom', message, path: [path] });
-      if (metric.provider === 'datadog') {
-        if (!metric.query === !metric.queries) problem('a Datadog metric needs either query or queries (with a formula)', 'query');
-        if (metric.queries && !metric.formula) problem('queries need a formula that combines them', 'formula');
-        if (metric.api === 'v1' && (metric.queries || metric.formula)) problem('the v1 API takes one query and no formula', 'api');
-      } else {
-        if (!metric.query) problem(`a ${metric.provider} metric needs a query`, 'query');
-        if (metric.queries || metric.formula) problem('queries and formula are for Datadog metrics', 'queries');
-      }
-      if (metric.provider !== 'web' && (metric.select || metric.body || metric.headers)) problem('select, body and headers are for web metrics', 'select');
+      kind.refine(metric as never, problem);
       if (metric.min !== undefined && metric.max !== undefined && metric.min > metric.max) problem(`min ${metric.min} is above max ${metric.max}`, 'min');
       if (metric.baseline && !metric.baseline.query && !metric.baseline.queries) problem('a baseline needs a query', 'baseline');
       if (metric.condition && parseCondition(metric.condition).variables.has('baseline') && !metric.baseline) {
         problem('the condition uses `baseline` but the metric has no baseline query', 'condition');
       }
     });
+}
+
+/** Fields a metric sets that belong to another provider ("select, body and headers are for web metrics"). */
+function foreignFields(metric: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const own = providerKinds.find((kind) => kind.name === metric.provider);
+  if (!own) return;
+  for (const kind of providerKinds) {
+    const stray = Object.keys(kind.request).filter((key) => metric[key] !== undefined && !(key in own.request));
+    if (!stray.length) continue;
+    const list = stray.length > 1 ? `${stray.slice(0, -1).join(', ')} and ${stray.at(-1)} are` : `${stray[0]} is`;
+    ctx.addIssue({ code: 'custom', message: `${list} for ${kind.name} metrics`, path: [stray[0]!] });
+  }
+}
+
+/** A metric with everything decided: a named metric merged with a check's overrides, defaults filled in. One member per provider. */
+export const resolvedMetricSchema: z.ZodType<ResolvedMetric> = z.lazy(() => {
+  const members = providerKinds.map((kind) => resolvedMemberSchema(kind as unknown as ProviderKind));
+  return z
+    .looseObject({})
+    .superRefine(foreignFields)
+    .pipe(
+      z.discriminatedUnion('provider', members as unknown as [(typeof members)[number], ...(typeof members)[number][]], {
+        error: `expected provider ${providerKinds.map((kind) => kind.name).join(', ')}`,
+      }),
+    ) as unknown as z.ZodType<ResolvedMetric>;
 });
-export type ResolvedMetric = z.output<typeof resolvedMetricSchema>;
+type SharedResolved = z.output<z.ZodObject<ReturnType<typeof sharedResolvedFields>>>;
+/** Each provider's request fields with their defaults; a metric has those of its own provider. */
+type ProviderRequestFields = Partial<z.output<z.ZodObject<ProviderFields>>>;
+export type ResolvedMetric = SharedResolved & ProviderRequestFields & { provider: ProviderName };
 /** The part of a metric a provider reads. */
-export type MetricRequest = Pick<
-  ResolvedMetric,
-  'name' | 'provider' | 'query' | 'queries' | 'formula' | 'api' | 'aggregator' | 'window' | 'step' | 'method' | 'body' | 'headers' | 'select'
->;
+export type MetricRequest = Pick<ResolvedMetric, keyof BaseRequest | keyof ProviderRequestFields>;
 
 /** A canary judgement over several metrics, scored as Kayenta does. */
 export const judgeSchema = z.lazy(() =>
@@ -190,38 +207,6 @@ export const judgeSchema = z.lazy(() =>
     .refine((judge) => judge.marginal <= judge.pass, { message: 'marginal must not be above pass', path: ['marginal'] }),
 );
 export type Judge = z.output<typeof judgeSchema>;
-
-const timeoutSchema = positiveDurationSchema.default(10_000).meta({ description: 'Per-request timeout' });
-const concurrencySchema = (value: number) =>
-  z.number().int().positive().default(value).meta({ description: 'Requests in flight at once to this provider, across all checks' });
-
-const providersSchema = z
-  .object({
-    prometheus: z
-      .object({
-        url: z.string().url().optional().meta({ description: 'Base URL; the prometheus-url input wins when given' }),
-        headers: headersSchema.default({}).meta({ description: 'Extra headers (e.g. X-Scope-OrgID); prometheus-headers input entries win' }),
-        timeout: timeoutSchema,
-        concurrency: concurrencySchema(8),
-      })
-      .strict()
-      .prefault({}),
-    datadog: z
-      .object({
-        site: z.enum(DATADOG_SITES).optional().meta({ description: 'Datadog site; a datadog-site input other than datadoghq.com wins' }),
-        url: z.string().url().optional().meta({ description: 'API base URL instead of https://api.{site} (a proxy, a test double)' }),
-        timeout: timeoutSchema,
-        concurrency: concurrencySchema(4),
-      })
-      .strict()
-      .prefault({}),
-    web: z
-      .object({ headers: headersSchema.default({}), timeout: timeoutSchema, concurrency: concurrencySchema(8) })
-      .strict()
-      .prefault({}),
-  })
-  .strict()
-  .prefault({});
 
 // A ceiling on a rate, a latency or a count: below zero it could never be met; a rate is a fraction.
 const thresholdValuesSchema = z
@@ -245,7 +230,7 @@ const thresholdsSchema = z
 
 /** Launch-level fields for metric analysis, spread into the launch schema. */
 export const metricsFields = {
-  providers: providersSchema,
+  providers: providerSettingsSchema,
   metrics: z
     .record(nameSchema, metricDefinitionSchema)
     .default({})

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { positiveDurationSchema } from '../../util/duration';
-import { baselineSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition, type ProviderKind } from '../definition/schema';
+import { baselineSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition } from '../definition/schema';
+import type { ProviderName } from '../providers/registry';
 
 // A label value lands inside a quoted PromQL string or a Datadog tag filter: only characters that
 // cannot close either, or a `${NAME}` template, whose value the query rules check when it is filled in.
@@ -80,7 +81,7 @@ type Request = Pick<MetricDefinition, 'query' | 'queries' | 'formula' | 'aggrega
  * One preset metric: the request for the version being launched and, when the preset compares, the
  * same request for the stable version as its baseline.
  */
-export function presetMetric(options: PresetOptions, provider: ProviderKind, request: (selector: Selector) => Request): MetricDefinition {
+export function presetMetric(options: PresetOptions, provider: ProviderName, request: (selector: Selector) => Request): MetricDefinition {
   const metric: MetricDefinition = { provider, ...request(versionSelector(options, options.version)), no_data: options.no_data };
   if (options.interval !== undefined) metric.interval = options.interval;
   // A judgement's samples one rate window apart do not overlap, so each is a fresh observation: the

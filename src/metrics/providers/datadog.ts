@@ -1,9 +1,26 @@
 import { z } from 'zod';
 import { formatDuration } from '../../util/duration';
-import type { MetricRequest } from '../definition/schema';
 import { parseJson } from '../../http/json';
 import { joinUrl, readJson, send, snippet, statusError, type HttpResponse } from './http';
 import { ProviderError, type MetricProvider, type Point, type Series, type TimeRange } from './provider';
+import { connectionFields, defineProvider, type RequestOf } from './provider-kind';
+
+export const DATADOG_SITES = [
+  'datadoghq.com',
+  'us3.datadoghq.com',
+  'us5.datadoghq.com',
+  'datadoghq.eu',
+  'ap1.datadoghq.com',
+  'ap2.datadoghq.com',
+  'uk1.datadoghq.com',
+  'ddog-gov.com',
+  'us2.ddog-gov.com',
+] as const;
+
+const DEFAULT_DATADOG_SITE = 'datadoghq.com';
+
+/** Datadog names the queries a formula combines: `a`, `b`, `errors`... */
+export const datadogQueriesSchema = z.lazy(() => z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case query name'), z.string().min(1)));
 
 export interface DatadogConfig {
   /** `https://api.{site}`, or an override (proxy, test double). */
@@ -43,12 +60,20 @@ const v1ResponseSchema = z.lazy(() =>
   }),
 );
 
+const datadogRequest = {
+  queries: datadogQueriesSchema.optional().meta({ description: 'Datadog: named queries that `formula` combines' }),
+  formula: z.string().min(1).optional().meta({ description: 'Datadog: formula over the named queries, e.g. "errors / hits"' }),
+  api: z.enum(['scalar', 'timeseries', 'v1']).meta({ description: 'Datadog API (default scalar)' }).default('scalar'),
+  aggregator: z.enum(['avg', 'min', 'max', 'sum', 'last', 'percentile', 'mean', 'l2norm', 'area']).default('avg'),
+};
+type DatadogRequest = RequestOf<typeof datadogRequest>;
+
 /** The named queries a request sends; a lone `query` is named `a`. */
-function queriesOf(request: MetricRequest): Record<string, string> {
+function queriesOf(request: DatadogRequest): Record<string, string> {
   return request.queries ?? { a: request.query ?? '' };
 }
 
-function formulaOf(request: MetricRequest): string {
+function formulaOf(request: DatadogRequest): string {
   return request.formula ?? Object.keys(queriesOf(request))[0]!;
 }
 
@@ -77,7 +102,7 @@ function readBody<T>(response: HttpResponse, schema: z.ZodType<T>): T {
 }
 
 /** Metric queries through the v2 scalar and timeseries APIs (formulas) or the v1 query API. */
-export function datadogProvider(config: DatadogConfig): MetricProvider {
+export function datadogProvider(config: DatadogConfig): MetricProvider<DatadogRequest> {
   const headers = {
     accept: 'application/json',
     'content-type': 'application/json',
@@ -87,7 +112,7 @@ export function datadogProvider(config: DatadogConfig): MetricProvider {
   const post = (path: string, body: unknown, signal: AbortSignal) =>
     send({ what: 'datadog', url: joinUrl(config.baseUrl, path), method: 'POST', headers, body: JSON.stringify(body), timeoutMs: config.timeoutMs, signal });
 
-  const scalar = async (request: MetricRequest, from: number, to: number, signal: AbortSignal): Promise<Series[]> => {
+  const scalar = async (request: DatadogRequest, from: number, to: number, signal: AbortSignal): Promise<Series[]> => {
     const queries = Object.entries(queriesOf(request)).map(([name, query]) => ({ data_source: 'metrics', name, query, aggregator: request.aggregator }));
     const attributes = { from, to, queries, formulas: [{ formula: formulaOf(request) }] };
     const body = readBody(await post('api/v2/query/scalar', { data: { type: 'scalar_request', attributes } }, signal), scalarResponseSchema);
@@ -102,7 +127,7 @@ export function datadogProvider(config: DatadogConfig): MetricProvider {
     }));
   };
 
-  const timeseries = async (request: MetricRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]> => {
+  const timeseries = async (request: DatadogRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]> => {
     const queries = Object.entries(queriesOf(request)).map(([name, query]) => ({ data_source: 'metrics', name, query }));
     const attributes = { from: range.start, to: range.end, interval: range.step, queries, formulas: [{ formula: formulaOf(request) }] };
     const body = readBody(await post('api/v2/query/timeseries', { data: { type: 'timeseries_request', attributes } }, signal), timeseriesResponseSchema);
@@ -113,7 +138,7 @@ export function datadogProvider(config: DatadogConfig): MetricProvider {
     }));
   };
 
-  const v1 = async (request: MetricRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]> => {
+  const v1 = async (request: DatadogRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]> => {
     // v1 takes seconds where v2 takes milliseconds.
     const params = new URLSearchParams({ from: String(Math.floor(range.start / 1000)), to: String(Math.floor(range.end / 1000)), query: request.query ?? '' });
     const response = await send({ what: 'datadog', url: `${joinUrl(config.baseUrl, 'api/v1/query')}?${params}`, method: 'GET', headers, timeoutMs: config.timeoutMs, signal });
@@ -124,7 +149,7 @@ export function datadogProvider(config: DatadogConfig): MetricProvider {
     }));
   };
 
-  const windowEndingAt = (request: MetricRequest, end: number): TimeRange => ({ start: end - request.window, end, step: request.step });
+  const windowEndingAt = (request: DatadogRequest, end: number): TimeRange => ({ start: end - request.window, end, step: request.step });
 
   return {
     describe: (request) => {
@@ -145,3 +170,48 @@ export function datadogProvider(config: DatadogConfig): MetricProvider {
     history: true,
   };
 }
+
+export const datadogKind = defineProvider({
+  name: 'datadog',
+  request: datadogRequest,
+  refine: (metric, problem) => {
+    if (!metric.query === !metric.queries) problem('a Datadog metric needs either query or queries (with a formula)', 'query');
+    if (metric.queries && !metric.formula) problem('queries need a formula that combines them', 'formula');
+    if (metric.api === 'v1' && (metric.queries || metric.formula)) problem('the v1 API takes one query and no formula', 'api');
+  },
+  settings: z
+    .object({
+      site: z.enum(DATADOG_SITES).optional().meta({ description: 'Datadog site; a datadog-site input other than datadoghq.com wins' }),
+      url: z.string().url().optional().meta({ description: 'API base URL instead of https://api.{site} (a proxy, a test double)' }),
+      ...connectionFields(4),
+    })
+    .strict(),
+  credentials: {
+    schema: z.object({
+      apiKey: z.string().optional(),
+      appKey: z.string().optional(),
+      site: z
+        .string()
+        .refine((site) => (DATADOG_SITES as readonly string[]).includes(site), { message: `expected one of ${DATADOG_SITES.join(', ')}` })
+        .default(DEFAULT_DATADOG_SITE),
+    }),
+    inputs: { apiKey: 'secret', appKey: 'secret', site: 'text' },
+  },
+  secretsOf: ({ apiKey, appKey }) => [apiKey, appKey],
+  history: true,
+  expand: (request, fill) => ({
+    ...request,
+    query: request.query && fill.query(request.query),
+    queries: request.queries && Object.fromEntries(Object.entries(request.queries).map(([name, text]) => [name, fill.query(text)])),
+  }),
+  build: (spec, { apiKey, appKey, site: inputSite }) => {
+    if (!apiKey || !appKey) throw new ProviderError('Datadog metric queries need both the datadog-api-key and datadog-app-key inputs', 'config');
+    // The input always has a value (its default); only a deliberate one overrides the spec's site.
+    const site = inputSite !== DEFAULT_DATADOG_SITE ? inputSite : (spec.site ?? DEFAULT_DATADOG_SITE);
+    if (!spec.url && !(DATADOG_SITES as readonly string[]).includes(site)) {
+      throw new ProviderError(`unknown Datadog site ${JSON.stringify(site)} (expected one of ${DATADOG_SITES.join(', ')})`, 'config');
+    }
+    const baseUrl = spec.url ?? `https://api.${site}`;
+    return { provider: datadogProvider({ baseUrl, apiKey, appKey, timeoutMs: spec.timeout }), secrets: [apiKey, appKey] };
+  },
+});

@@ -18,16 +18,3 @@ export class Limiter {
     }
   }
 }
-
-const shared = new Map<string, Limiter>();
-
-/**
- * One limiter per backend for the whole process: 200 checks against one Prometheus share its
- * concurrency budget instead of each bringing their own.
- */
-export function sharedLimiter(key: string, size: number): Limiter {
-  const id = `${key} ${size}`;
-  let limiter = shared.get(id);
-  if (!limiter) shared.set(id, (limiter = new Limiter(size)));
-  return limiter;
-}

@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { MetricRequest } from '../definition/schema';
 import { basicAuthorization, redactUrl } from '../../http/timed-fetch';
+import { basicCredentials, urlSecretParts } from '../../util/redactor';
+import { connectionFields, defineProvider, headersSchema, needsQuery } from './provider-kind';
 import { joinUrl, readJson, send, snippet, statusError, type HttpResponse } from './http';
-import { ProviderError, type MetricProvider, type Series, type TimeRange } from './provider';
+import { ProviderError, type BaseRequest, type MetricProvider, type Series, type TimeRange } from './provider';
 
 export interface PrometheusConfig {
   url: string;
@@ -124,7 +125,7 @@ export function prometheusProvider(config: PrometheusConfig): MetricProvider {
     const response = await send({ what: 'prometheus', url: joinUrl(config.url, path), method: 'POST', headers, body, timeoutMs: config.timeoutMs, signal });
     return readResponse(response, kind);
   };
-  const query = (request: MetricRequest): string => request.query ?? '';
+  const query = (request: BaseRequest): string => request.query ?? '';
   return {
     describe: (request) => `POST ${redactUrl(joinUrl(config.url, 'api/v1/query'))} query=${query(request)}`,
     instant: (request, at, signal) => call('instant', 'api/v1/query', { query: query(request), time: seconds(at) }, signal),
@@ -133,3 +134,58 @@ export function prometheusProvider(config: PrometheusConfig): MetricProvider {
       call('range', 'api/v1/query_range', { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) }, signal),
   };
 }
+
+/** Spec settings give the defaults; action inputs supply secrets and win where given. */
+export const prometheusKind = defineProvider({
+  name: 'prometheus',
+  request: {},
+  refine: needsQuery('prometheus'),
+  settings: z
+    .object({
+      url: z.string().url().optional().meta({ description: 'Base URL; the prometheus-url input wins when given' }),
+      headers: headersSchema.default({}).meta({ description: 'Extra headers (e.g. X-Scope-OrgID); prometheus-headers input entries win' }),
+      ...connectionFields(8),
+    })
+    .strict(),
+  credentials: {
+    schema: z.object({
+      url: z.string().url().optional(),
+      token: z.string().optional(),
+      username: z.string().optional(),
+      password: z.string().optional(),
+      headers: z.record(z.string(), z.string()),
+    }),
+    inputs: { url: 'text', token: 'secret', username: 'text', password: 'secret', headers: 'headers' },
+  },
+  checkCredentials: ({ username, password }) =>
+    Boolean(username) !== Boolean(password) ? "inputs 'prometheus-username' and 'prometheus-password' go together" : undefined,
+  secretsOf: ({ url, token, username, password, headers }) => {
+    const [urlUser, urlPassword] = urlSecretParts(url);
+    return [
+      token,
+      password,
+      // The Authorization header built from them, which a server may echo in an error.
+      ...basicCredentials(username, password),
+      ...urlSecretParts(url),
+      ...basicCredentials(urlUser, urlPassword),
+      // Extra headers usually carry credentials (tenant tokens, API keys).
+      ...Object.values(headers),
+    ];
+  },
+  history: true,
+  expand: (request, fill) => ({ ...request, query: request.query && fill.query(request.query) }),
+  build: (spec, inputs) => {
+    const url = inputs.url ?? spec.url;
+    if (!url) throw new ProviderError('no Prometheus URL: set the prometheus-url input or launch.providers.prometheus.url', 'config');
+    const provider = prometheusProvider({
+      url,
+      headers: { ...spec.headers, ...inputs.headers },
+      timeoutMs: spec.timeout,
+      token: inputs.token,
+      username: inputs.username,
+      password: inputs.password,
+    });
+    const secrets = [inputs.token, inputs.password, new URL(url).password, ...Object.values(inputs.headers)];
+    return { provider, secrets: secrets.filter((s): s is string => Boolean(s)) };
+  },
+});

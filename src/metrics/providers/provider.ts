@@ -1,4 +1,13 @@
-import type { MetricRequest } from '../definition/schema';
+/** What every provider's request has; each adds its own fields (definition/schema.ts's MetricRequest has them all). */
+export interface BaseRequest {
+  name: string;
+  provider: string;
+  query?: string;
+  /** Look-back of a windowed query, ms. */
+  window: number;
+  /** Resolution of a range query, ms. */
+  step: number;
+}
 
 /** One sample; `v` is null where the provider has a timestamp but no value. Times are epoch milliseconds. */
 export interface Point {
@@ -18,18 +27,18 @@ export interface TimeRange {
 }
 
 /** A metrics backend. Each lives in its own file and is listed in providers/registry.ts. */
-export interface MetricProvider {
+export interface MetricProvider<R extends BaseRequest = BaseRequest> {
   /** The request as it will be sent (method, URL, query; never credentials), for plans and messages. */
-  describe(request: MetricRequest): string;
+  describe(request: R): string;
   /**
    * The value(s) at evaluation time `at` (epoch ms): one point per series. A measurement passes one
    * `at` to every query it makes, so a canary and its baseline are read at the same instant.
    */
-  instant(request: MetricRequest, at: number, signal: AbortSignal): Promise<Series[]>;
+  instant(request: R, at: number, signal: AbortSignal): Promise<Series[]>;
   /** Whether `instant` can read a past `at` (the web provider only reads the present). */
   readonly history: boolean;
   /** A window of history, for statistical judgements. */
-  range(request: MetricRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]>;
+  range(request: R, range: TimeRange, signal: AbortSignal): Promise<Series[]>;
 }
 
 /**

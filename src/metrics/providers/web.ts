@@ -1,11 +1,21 @@
+import { z } from 'zod';
 import { redactUrl } from '../../http/timed-fetch';
 import { readJson, send, snippet, statusError } from './http';
 import { ProviderError, type MetricProvider, type Series } from './provider';
+import { connectionFields, defineProvider, headersSchema, needsQuery, type RequestOf } from './provider-kind';
 
 export interface WebConfig {
   headers: Record<string, string>;
   timeoutMs: number;
 }
+
+const webRequest = {
+  method: z.enum(['GET', 'POST']).default('GET'),
+  body: z.string().optional(),
+  headers: headersSchema.optional(),
+  select: z.string().min(1).optional().meta({ description: 'Web: path to the number in the JSON body ("data.value", "checks[0].ms"), or $status' }),
+};
+type WebRequest = RequestOf<typeof webRequest>;
 
 /** `select: $status` reads the HTTP status itself: a health endpoint's answer is its status code. */
 const STATUS_SELECTOR = '$status';
@@ -35,9 +45,9 @@ function asNumber(selected: unknown, where: string): number | null {
 
 /**
  * Any HTTP JSON endpoint: a health check, an in-house metrics page. The request's URL arrives
- * absolute: prepare-check.ts joins a relative one to the base URL when it fills in templates.
+ * absolute: its `expand` joins a relative one to the base URL when it fills in templates.
  */
-export function webProvider(config: WebConfig): MetricProvider {
+export function webProvider(config: WebConfig): MetricProvider<WebRequest> {
   return {
     describe: (request) => `${request.method} ${redactUrl(request.query ?? '')}${request.select ? ` select ${request.select}` : ''}`,
     // An endpoint answers for the present only: `at` is not sent. Judgements (which read the past)
@@ -65,3 +75,21 @@ export function webProvider(config: WebConfig): MetricProvider {
     range: () => Promise.reject(new ProviderError('the web provider has no history: judgements need prometheus or datadog', 'config')),
   };
 }
+
+export const webKind = defineProvider({
+  name: 'web',
+  request: webRequest,
+  refine: needsQuery('web'),
+  settings: z.object({ headers: headersSchema.default({}), ...connectionFields(8) }).strict(),
+  credentials: { schema: z.object({}), inputs: {} },
+  secretsOf: () => [],
+  history: false,
+  expand: (request, fill) => ({
+    ...request,
+    query: request.query && fill.url(request.query),
+    body: request.body && fill.query(request.body),
+    // A header cannot reach the request's structure, and may carry a token of any characters.
+    headers: request.headers && Object.fromEntries(Object.entries(request.headers).map(([name, text]) => [name, fill.text(text)])),
+  }),
+  build: (spec) => ({ provider: webProvider({ headers: spec.headers, timeoutMs: spec.timeout }), secrets: [] }),
+});

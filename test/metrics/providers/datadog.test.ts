@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDatadogFake, INCOMPLETE_SHARE, type DatadogFake } from '../../fakes/datadog';
-import { DATADOG_SITES } from '../../../src/metrics/definition/schema';
+import { DATADOG_SITES } from '../../../src/metrics/providers/datadog';
 import { measurements, metricContext, planMetric, runMetric } from '../context';
 
 let fake: DatadogFake;
