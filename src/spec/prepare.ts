@@ -2,7 +2,7 @@ import type { Launch } from './schema';
 import { completePhase, phaseDefaults } from '../phases/phase';
 import { readCommandWords } from '../strategies/command-source';
 import { expandStrategySpec, resolveStrategySpec } from '../strategies/registry';
-import { bindThresholds } from '../metrics/definition/thresholds';
+import { bindThresholds } from './bind-thresholds';
 import { withPresetMetrics } from '../metrics/presets/registry';
 
 /**

@@ -227,6 +227,7 @@ const thresholdsSchema = z
   })
   .strict()
   .prefault({});
+export type Thresholds = z.output<typeof thresholdsSchema>;
 
 /** Launch-level fields for metric analysis, spread into the launch schema. */
 export const metricsFields = {

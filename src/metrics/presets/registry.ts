@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Launch } from '../../spec/schema';
 import type { MetricDefinition } from '../definition/schema';
 import type { MetricPreset, PresetMetrics } from './preset';
 import { otelHttpPreset } from './otel-http';
@@ -21,6 +20,12 @@ export const presetFields = {
 
 const presets = registered as unknown as readonly MetricPreset[];
 
+/** The part of a launch that presets read and extend. */
+interface PresetLaunch {
+  metric_preset?: PresetSpec;
+  metrics: Readonly<Record<string, MetricDefinition>>;
+}
+
 /** The metrics `spec` yields, templates not yet filled in. */
 export function presetMetrics(spec: PresetSpec): PresetMetrics {
   const preset = presets.find((candidate) => candidate.type === spec.type);
@@ -30,13 +35,13 @@ export function presetMetrics(spec: PresetSpec): PresetMetrics {
 }
 
 /** The preset's metrics that the launch uses: a metric of the same name in launch.metrics replaces the preset's whole. */
-export function presetMetricsInUse(launch: Launch): Record<string, MetricDefinition> {
+export function presetMetricsInUse(launch: PresetLaunch): Record<string, MetricDefinition> {
   if (!launch.metric_preset) return {};
   return Object.fromEntries(Object.entries(presetMetrics(launch.metric_preset)).filter(([name]) => !launch.metrics[name]));
 }
 
 /** launch.metrics with the preset's metrics added under the names the spec does not define itself. */
-export function withPresetMetrics(launch: Launch): Launch {
+export function withPresetMetrics<L extends PresetLaunch>(launch: L): L {
   const added = presetMetricsInUse(launch);
   return Object.keys(added).length ? { ...launch, metrics: { ...added, ...launch.metrics } } : launch;
 }
@@ -55,7 +60,7 @@ function requestText(metric: Pick<MetricDefinition, 'query' | 'queries' | 'formu
  * For the plan: the preset and each query it produced, as written before `${NAME}`s are filled in
  * (the checks that use them show them filled), or which launch.metrics entry replaced it.
  */
-export function describePreset(launch: Launch): string[] {
+export function describePreset(launch: PresetLaunch): string[] {
   if (!launch.metric_preset) return [];
   const metrics = presetMetrics(launch.metric_preset);
   const lines = Object.entries(metrics).flatMap(([name, metric]) => {
