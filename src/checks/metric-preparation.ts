@@ -1,12 +1,11 @@
 import type { PlanContext } from './check';
 import { expandTemplate, TemplateError } from '../util/template';
 import type { Cadence, MetricCheckConfig, MetricRequest, ResolvedMetric } from '../metrics/definition/schema';
-import type { Measurement } from '../metrics/measuring/measure-loop';
 import { baselineRequest, canaryRequest, resolveCheck } from '../metrics/definition/resolve';
 import { describeCondition } from '../metrics/verdicts/value-verdict';
 import { judgementLabel, judgementMeasure } from '../metrics/measuring/judgement-measure';
 import { valueMeasure } from '../metrics/measuring/value-measure';
-import { withDeadline } from '../metrics/measuring/measurement';
+import { withDeadline, type Measure } from '../metrics/measuring/measurement';
 import { expandQuery, expandUrl, UnsafeValueError } from '../metrics/measuring/query-template';
 import { appendPath, baseUrlTemplate, isAbsoluteUrl } from '../http/base-url';
 import { templateScope } from './metric-scope';
@@ -27,7 +26,7 @@ export interface PreparedCheck {
   /** What keeps the check from running: a missing URL or key, an unknown template variable. */
   problems: string[];
   /** Absent when there are problems. */
-  measure?: (signal: AbortSignal) => Promise<Measurement>;
+  measure?: Measure;
 }
 
 /** Finds the launch's providers and fills in templates, collecting what is missing instead of stopping at the first. */

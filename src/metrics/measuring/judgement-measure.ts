@@ -1,7 +1,6 @@
 import type { Judge, MetricRequest, NoDataPolicy, ResolvedMetric } from '../definition/schema';
 import type { MetricProvider } from '../providers/provider';
-import type { Measurement } from './measure-loop';
-import { errorMeasurement } from './measurement';
+import { errorMeasurement, type Measurement } from './measurement';
 import { noDataVerdict } from '../verdicts/value-verdict';
 import { classify, scoreJudgements } from '../verdicts/judgement-score';
 import { readSamples } from './reading';

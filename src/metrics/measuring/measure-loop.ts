@@ -1,15 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CheckStage } from '../../events/states';
 import type { Cadence } from '../definition/schema';
-
-export interface Measurement {
-  verdict: 'pass' | 'fail' | 'inconclusive' | 'error';
-  value: number | null;
-  /** Says what was measured against what: "error_rate = 0.083 breached max 0.02". */
-  text: string;
-  /** Decide now: a baseline ratio above immediate_ratio, or a configuration error asking again will not fix. */
-  final?: boolean;
-}
+import type { Measure, Measurement } from './measurement';
 
 export interface LoopOptions {
   stage: CheckStage;
@@ -58,7 +50,7 @@ async function sleep(until: number, signal: AbortSignal, early?: Promise<void>):
  * command finished and the bake time passed (and at least `count` measurements were taken), and fails
  * the moment a limit is exceeded.
  */
-export async function measureLoop(cadence: Cadence, measure: (signal: AbortSignal) => Promise<Measurement>, options: LoopOptions): Promise<LoopOutcome> {
+export async function measureLoop(cadence: Cadence, measure: Measure, options: LoopOptions): Promise<LoopOutcome> {
   const { signal, stage } = options;
   const tally: Tally = { taken: 0, pass: 0, fail: 0, inconclusive: 0, errors: 0, consecutiveErrors: 0 };
   let commandFinishedAt: number | undefined;

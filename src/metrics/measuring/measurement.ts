@@ -1,6 +1,18 @@
 import { formatDuration } from '../../util/duration';
 import { ProviderError } from '../providers/provider';
-import type { Measurement } from './measure-loop';
+
+/** One reading judged: what a check's measure loop counts. */
+export interface Measurement {
+  verdict: 'pass' | 'fail' | 'inconclusive' | 'error';
+  value: number | null;
+  /** Says what was measured against what: "error_rate = 0.083 breached max 0.02". */
+  text: string;
+  /** Decide now: a baseline ratio above immediate_ratio, or a configuration error asking again will not fix. */
+  final?: boolean;
+}
+
+/** Takes one measurement; the loop calls it every interval. */
+export type Measure = (signal: AbortSignal) => Promise<Measurement>;
 
 /**
  * A provider failure as a measurement: an error, never a pass. A configuration error (401, rejected
@@ -11,8 +23,6 @@ export function errorMeasurement(metric: string, error: unknown): Measurement {
   const config = error.kind === 'config';
   return { verdict: 'error', value: null, final: config, text: `${metric}: ${config ? 'configuration error' : 'provider error'}: ${error.message}` };
 }
-
-type Measure = (signal: AbortSignal) => Promise<Measurement>;
 
 /**
  * Bounds one measurement — queueing for a connection, every try and every wait between tries — by

@@ -1,7 +1,6 @@
 import type { MetricRequest, ResolvedMetric } from '../definition/schema';
 import type { MetricProvider } from '../providers/provider';
-import type { Measurement } from './measure-loop';
-import { errorMeasurement } from './measurement';
+import { errorMeasurement, type Measurement } from './measurement';
 import { judgeValue } from '../verdicts/value-verdict';
 import { formatDuration } from '../../util/duration';
 import { readValue } from './reading';

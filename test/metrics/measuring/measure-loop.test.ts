@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measureLoop, type Measurement } from '../../../src/metrics/measuring/measure-loop';
-import { withDeadline } from '../../../src/metrics/measuring/measurement';
+import { measureLoop } from '../../../src/metrics/measuring/measure-loop';
+import { withDeadline, type Measurement } from '../../../src/metrics/measuring/measurement';
 import { cadenceSchema } from '../../../src/metrics/definition/schema';
 import type { CheckStage } from '../../../src/events/states';
 
