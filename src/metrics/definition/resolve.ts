@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { findProviderKind } from '../providers/registry';
 import { hasLimits } from '../verdicts/value-verdict';
 import {
   cadenceSchema,
@@ -59,7 +60,7 @@ export function resolveCheck(config: MetricCheckConfig, metrics: Readonly<Record
   const judged = names.map((metricName) => resolveMetric(metricName, lookup(metrics, metricName), {}));
   for (const metric of judged) {
     if (!metric.baseline) throw new MetricConfigError(`metric ${metric.name}: a judgement compares against a baseline, so it needs baseline.query`);
-    if (metric.provider === 'web') throw new MetricConfigError(`metric ${metric.name}: the web provider has no history to judge`);
+    if (!findProviderKind(metric.provider).history) throw new MetricConfigError(`metric ${metric.name}: the ${metric.provider} provider has no history to judge`);
   }
   return { mode: 'judge', metrics: judged, judge, cadence: cadenceSchema.parse(fields) };
 }
