@@ -8,8 +8,6 @@ import { urlSecretParts } from '../util/redactor';
  * Every action input, read and validated in one place. The CLI fills the same Settings from its
  * arguments, so the rest of the code never touches INPUT_* variables or argv.
  */
-const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
 /** Names and versions are printed and sent everywhere: a line break in one could forge a log line. */
 const singleLineSchema = z.string().regex(/^[^\r\n]*$/, { message: 'must be a single line' });
 
@@ -37,6 +35,9 @@ export const settingsSchema = z.object({
   }),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+
+/** `apiKey` → `api-key`: a Settings field's input name. */
+const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /** The inputs whose values are secrets: the CLI reads them from the environment, never from arguments. */
 export const SECRET_INPUTS = [

@@ -1,7 +1,7 @@
 import type { MetricRequest, ResolvedMetric } from '../definition/schema';
 import type { MetricProvider } from '../providers/provider';
 import { errorMeasurement, type Measurement } from './measurement';
-import { judgeValue } from '../verdicts/value-verdict';
+import { valueVerdict } from '../verdicts/value-verdict';
 import { formatDuration } from '../../util/duration';
 import { readValue } from './reading';
 
@@ -15,7 +15,7 @@ export function valueMeasure(metric: ResolvedMetric, provider: MetricProvider, c
   const read = async (request: MetricRequest, at: number, signal: AbortSignal) => readValue(await provider.instant(request, at, signal), metric.reduce, metric.name);
   const judgeAt = async (at: number, signal: AbortSignal) => {
     const [reading, baselineReading] = await Promise.all([read(canary, at, signal), baseline ? read(baseline, at, signal) : undefined]);
-    return { reading, judged: judgeValue(metric, reading, baselineReading) };
+    return { reading, judged: valueVerdict(metric, reading, baselineReading) };
   };
   const sustain = provider.history ? (metric.baseline?.sustain ?? 0) : 0;
   return async (signal: AbortSignal): Promise<Measurement> => {

@@ -6,7 +6,7 @@ import { formatValue } from './format';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 
-export interface ValueJudgement {
+export interface ValueVerdict {
   verdict: Verdict;
   /** Fail the check now, whatever failure_limit allows (a baseline ratio above immediate_ratio). */
   immediate: boolean;
@@ -49,8 +49,8 @@ function breachedLimit(value: number, limits: Limits, baseline: number | undefin
  * One measurement judged: no data goes by the no_data policy (never as zero); then the absolute
  * limits; then the ratio to the baseline, whose immediate_ratio fails the check at once.
  */
-export function judgeValue(metric: ResolvedMetric, reading: Reading, baseline?: Reading): ValueJudgement {
-  const noData = (why: string): ValueJudgement => ({ verdict: noDataVerdict(metric.no_data), immediate: false, byRatio: false, text: `${metric.name}: ${why} → ${metric.no_data} by no_data policy` });
+export function valueVerdict(metric: ResolvedMetric, reading: Reading, baseline?: Reading): ValueVerdict {
+  const noData = (why: string): ValueVerdict => ({ verdict: noDataVerdict(metric.no_data), immediate: false, byRatio: false, text: `${metric.name}: ${why} → ${metric.no_data} by no_data policy` });
   if ('noData' in reading) return noData(reading.noData);
   if (baseline && 'noData' in baseline) return noData(`baseline ${baseline.noData}`);
   const value = reading.value;

@@ -1,14 +1,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { resolvedMetricSchema, type MetricRequest } from '../../../src/metrics/definition/schema';
 import { baselineRatio, compareToBaseline } from '../../../src/metrics/verdicts/baseline';
-import { judgeValue } from '../../../src/metrics/verdicts/value-verdict';
+import { valueVerdict } from '../../../src/metrics/verdicts/value-verdict';
 import { valueMeasure } from '../../../src/metrics/measuring/value-measure';
 import type { MetricProvider, Series } from '../../../src/metrics/providers/provider';
 
 // The ratio limits other tests leave alone: min_ratio, floor, and a baseline that reads no data.
 const metric = (baseline: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
   resolvedMetricSchema.parse({ name: 'm', provider: 'prometheus', query: 'canary', baseline: { query: 'stable', sustain: 0, ...baseline }, ...extra });
-const judge = (canary: number, baseline: number, limits: Record<string, unknown>) => judgeValue(metric(limits), { value: canary }, { value: baseline });
+const judge = (canary: number, baseline: number, limits: Record<string, unknown>) => valueVerdict(metric(limits), { value: canary }, { value: baseline });
 
 describe('min_ratio', () => {
   const limits = { min_ratio: 0.5 };
@@ -84,15 +84,15 @@ describe('a baseline without data', () => {
 
   it('goes by the no_data policy, never as a ratio (nor as zero)', () => {
     for (const policy of ['fail', 'inconclusive', 'pass'] as const) {
-      const judged = judgeValue(metric(limits, { no_data: policy }), { value: 100 }, noBaseline);
+      const judged = valueVerdict(metric(limits, { no_data: policy }), { value: 100 }, noBaseline);
       expect(judged).toEqual({ verdict: policy, immediate: false, byRatio: false, text: `m: baseline no data (empty result) → ${policy} by no_data policy` });
     }
     // The documented default is inconclusive.
-    expect(judgeValue(metric(limits), { value: 1 }, noBaseline).verdict).toBe('inconclusive');
+    expect(valueVerdict(metric(limits), { value: 1 }, noBaseline).verdict).toBe('inconclusive');
   });
 
   it('a canary without data says so first', () => {
-    expect(judgeValue(metric(limits, { no_data: 'fail' }), { noData: 'no data (only empty points)' }, noBaseline).text).toBe('m: no data (only empty points) → fail by no_data policy');
+    expect(valueVerdict(metric(limits, { no_data: 'fail' }), { noData: 'no data (only empty points)' }, noBaseline).text).toBe('m: no data (only empty points) → fail by no_data policy');
   });
 
   it('from the provider: an empty baseline result is no data, reported with the canary value and not re-read for sustain', async () => {
