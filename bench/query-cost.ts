@@ -41,10 +41,12 @@ async function run(concurrency: number): Promise<void> {
     peakHeap = Math.max(peakHeap, memory.heapUsed);
   }, 20);
   const before = await served(prometheus);
+  // One launch: its checks share the launch's providers, and so one concurrency budget.
+  const { launch } = metricContext(spec, { settings });
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CHECKS }, (_, i) => {
-      const ctx = metricContext(spec, { settings, name: `check-${i}` });
+      const ctx = { ...metricContext(spec, { settings, name: `check-${i}` }), launch };
       let round = 0;
       ctx.emit = () => finished[round++]!.push(performance.now());
       // Distinct queries, so no answer is shared between checks.
