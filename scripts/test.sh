@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # `npm test`: installs the real servers the tests start (Prometheus, a container registry, nginx, HAProxy) when they
-# are missing, checks types and that dist/ is what the source builds, then runs every test. The
+# are missing, checks types, lint (ESLint, Prettier) and that dist/ is what the source builds, then runs every test. The
 # suites that start dist/ as the runner does, and the proxy suite, run a second time on Node 24, the
 # runtime action.yml declares; in CI a missing Node 24 fails, elsewhere that pass is skipped, and says so.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
 npx tsc --noEmit
+if ! npm run --silent lint; then
+  echo "lint failed (findings above): 'npm run fix' rewrites the formatting and what ESLint can fix; the rest is by hand." >&2
+  exit 1
+fi
 bash scripts/check-dist.sh
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT

@@ -25,7 +25,9 @@ export function startTraffic(baseUrl) {
         let version = 'unknown';
         try {
           version = JSON.parse(body).version ?? version;
-        } catch {}
+        } catch {
+          // Not JSON (an error page): counted as 'unknown'.
+        }
         count(`${version} ${res.statusCode}`);
       });
     });

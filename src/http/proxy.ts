@@ -37,6 +37,8 @@ export function proxyDispatcher(url: URL, proxy: URL): Dispatcher {
   if (!dispatcher) {
     if (url.protocol === 'https:') {
       // A fresh client each time: one HttpClient keeps a single proxy agent, whichever proxy it was made for.
+      // The toolkit's undici Dispatcher type, not ours: without the assertion tsc loses the narrowing below.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
       dispatcher = toolkitClient().getAgentDispatcher(url.href) as unknown as Dispatcher;
     } else {
       const auth = proxyAuthorization(proxy);

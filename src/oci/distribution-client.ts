@@ -17,7 +17,10 @@ const errorBodySchema = z.lazy(() => z.object({ errors: z.array(z.looseObject({ 
 export type RegistryErrorEntry = z.output<typeof errorBodySchema>['errors'][number];
 
 /** Token services answer `token` (Docker) or `access_token` (OAuth2 form). */
-const tokenSchema = z.lazy(() => z.union([z.looseObject({ token: z.string().min(1) }), z.looseObject({ access_token: z.string().min(1) })]));
+// Docker's token services answer `token`, OAuth-style ones `access_token`; either is the bearer token.
+const tokenSchema = z.lazy(() =>
+  z.union([z.looseObject({ token: z.string().min(1) }).transform((t) => t.token), z.looseObject({ access_token: z.string().min(1) }).transform((t) => t.access_token)]),
+);
 
 export interface Credentials {
   username: string;
@@ -102,7 +105,7 @@ export class RegistryClient {
     if (!token?.success) {
       throw new RegistryAuthError(`token service ${tokenUrl.host} refused ${this.who()} (HTTP ${reply.status})`);
     }
-    return `Bearer ${'token' in token.data ? token.data.token : token.data.access_token}`;
+    return `Bearer ${token.data}`;
   }
 
   private send(method: string, url: string, headers: Record<string, string>): Promise<RawReply> {

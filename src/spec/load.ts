@@ -96,7 +96,7 @@ function describeIssue(
     message = `required, ${plainMessage(issue.message)}`;
   } else if (issue.code === 'invalid_value' && issue.values.every((v) => typeof v === 'string')) {
     const given = valueAt(path);
-    const suggestion = typeof given === 'string' ? didYouMean(given, issue.values as string[]) : undefined;
+    const suggestion = typeof given === 'string' ? didYouMean(given, issue.values) : undefined;
     message = `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`;
   } else if (issue.code === 'invalid_union') {
     const forms = [...new Set(issue.errors.map((branch) => plainMessage(branch[0]?.message ?? '')).filter(Boolean))];
@@ -124,7 +124,7 @@ function plainMessage(message: string): string {
  * for inside a sibling `config` map.
  */
 function locate(doc: Document, path: readonly PropertyKey[]): { node: Node | undefined; exact: boolean } {
-  let node = doc.contents as Node | null;
+  let node = doc.contents;
   for (const segment of path) {
     let next: unknown;
     if (isMap(node)) {

@@ -14,7 +14,7 @@ export const launchSchema = z
     name: z.string().optional(),
     service: z.string().optional().meta({ description: 'Service name, for notifications and markers' }),
     environment: z.string().min(1).default('production'),
-    environment_url: z.string().url().optional(),
+    environment_url: z.url().optional(),
     base_url: z.string().optional().meta({ description: 'Base URL for relative check endpoints such as /health; ${VAR} allowed' }),
     vars: envMapSchema.default({}).meta({ description: 'Variables passed to every command as environment variables' }),
     defaults: z

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { strategySchema } from './registry';
 
 /** Launch-level strategy settings: `strategy.type` picks one, its fields describe the launch's shape. */

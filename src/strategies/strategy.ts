@@ -19,7 +19,7 @@ export interface ExpansionContext {
 
 export interface ResolveContext {
   /** Runs a user command that names a strategy's targets and returns the words it printed. */
-  read(source: CommandSource, what: string): Promise<string[]>;
+  read: (source: CommandSource, what: string) => Promise<string[]>;
   /** A rollback re-resolves after the launch changed things: what a command prints may have moved on. */
   mode: 'launch' | 'rollback';
 }

@@ -15,7 +15,7 @@ export const envValueSchema = z.union([z.string(), z.number(), z.boolean()]).tra
  */
 export function envMapSchema(): z.ZodRecord<typeof envNameSchema, typeof envValueSchema> {
   const record = z.record(envNameSchema, envValueSchema);
-  const zodRun = record._zod.run;
+  const zodRun = record._zod.run.bind(record._zod);
   record._zod.run = (payload, ctx) => {
     const strings = wellFormed(payload.value);
     if (!strings) return zodRun(payload, ctx);

@@ -24,9 +24,9 @@ export function expandTemplate(text: string, scope: Readonly<Record<string, stri
 /** Expands every string inside a JSON-like value. */
 export function expandDeep<T>(value: T, scope: Readonly<Record<string, string | undefined>>): T {
   if (typeof value === 'string') return expandTemplate(value, scope) as T;
-  if (Array.isArray(value)) return value.map((item) => expandDeep(item, scope)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((item) => expandDeep(item, scope)) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandDeep(v, scope)])) as T;
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, expandDeep(v, scope)])) as T;
   }
   return value;
 }

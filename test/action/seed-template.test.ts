@@ -39,7 +39,7 @@ describe('the seed template through node dist/index.js', () => {
     mkdirSync(bin);
     const logFile = join(dir, 'stubs.log');
     for (const name of STUBS) {
-      writeFileSync(join(bin, name), `#!/usr/bin/env bash\necho "${name}\${*:+ \$*}" >> "${logFile}"\n`);
+      writeFileSync(join(bin, name), `#!/usr/bin/env bash\necho "${name}\${*:+ $*}" >> "${logFile}"\n`);
       chmodSync(join(bin, name), 0o755);
     }
     return { dir, path: `${bin}:${process.env.PATH}`, log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n') : []) };

@@ -65,7 +65,7 @@ function get(args: string[]): void {
   const file = objectFile(kind, name, option(args, ['-n', '--namespace']));
   if (!existsSync(file)) fail(`Error from server (NotFound): ${kind} "${name}" not found`);
   const value = atJsonPath(JSON.parse(readFileSync(file, 'utf8')), output.slice('jsonpath='.length));
-  if (value !== undefined) process.stdout.write(typeof value === 'object' ? JSON.stringify(value) : String(value));
+  if (value !== undefined) process.stdout.write(typeof value === 'string' ? value : JSON.stringify(value));
 }
 
 const [verb, ...rest] = process.argv.slice(2);

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { readFileSync } from 'node:fs';
+import type * as childProcess from 'node:child_process';
 import { parseSpec } from '../../src/spec/load';
 import { SpecError } from '../../src/spec/problems';
 import { SEED_SPEC } from '../support/seed';
@@ -9,7 +10,7 @@ import { mutate, readmeSpec } from '../support/spec-mutants';
 // Every way a process could start is counted: parsing a spec must never run one of its commands.
 const spawned = vi.hoisted(() => ({ count: 0 }));
 vi.mock('node:child_process', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:child_process')>();
+  const real = await importOriginal<typeof childProcess>();
   const counted = <F extends (...args: never[]) => unknown>(fn: F): F =>
     ((...args: Parameters<F>) => {
       spawned.count += 1;

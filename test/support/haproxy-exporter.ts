@@ -24,7 +24,7 @@ export async function startHaproxyExporter(servers: Record<string, string>): Pro
     await haproxy.stop();
     throw error;
   }
-  return { metricsAddress: `127.0.0.1:${metricsPort}`, url: `http://127.0.0.1:${haproxy.port}`, stop: haproxy.stop };
+  return { metricsAddress: `127.0.0.1:${metricsPort}`, url: `http://127.0.0.1:${haproxy.port}`, stop: () => haproxy.stop() };
 }
 
 /** Steady requests to `url` (`perSecond`), each on its own, until stopped: the traffic HAProxy measures. */
