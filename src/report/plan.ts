@@ -69,7 +69,7 @@ export function renderPlan(launch: Launch, launchChecks: CheckLaunch, env: Reado
       const kind = findCheckKind(check.type);
       let summary: string;
       try {
-        const plan = kind!.plan(check.config as never, planContext(launchChecks, phase, stage, check.name, env, cwd));
+        const plan = kind!.plan(check.config, planContext(launchChecks, phase, stage, check.name, env, cwd));
         summary = plan.summary;
         problems.push(...plan.problems.map((problem) => `${phase.id} → ${stage} '${check.name}': ${problem}`));
       } catch (error) {

@@ -9,7 +9,7 @@ import { urlSecretParts } from '../util/redactor';
  * arguments, so the rest of the code never touches INPUT_* variables or argv.
  */
 /** Names and versions are printed and sent everywhere: a line break in one could forge a log line. */
-const singleLineSchema = z.string().regex(/^[^\r\n]*$/, { message: 'must be a single line' });
+const singleLineSchema = z.string().regex(/^[^\r\n]*$/, { error: 'must be a single line' });
 
 export const settingsSchema = z.object({
   spec: z.string().min(1),
@@ -23,10 +23,10 @@ export const settingsSchema = z.object({
   workingDirectory: z.string(),
   // Each metrics provider's credentials (providers/registry.ts); Datadog's events notifier shares its keys.
   ...providerCredentialFields,
-  datadog: providerCredentialFields.datadog.extend({ eventsUrl: z.string().url().optional() }),
+  datadog: providerCredentialFields.datadog.extend({ eventsUrl: z.url().optional() }),
   slack: z.object({
-    webhookUrl: z.string().url().optional(),
-    apiUrl: z.string().url().optional(),
+    webhookUrl: z.url().optional(),
+    apiUrl: z.url().optional(),
     botToken: z.string().optional(),
     channel: singleLineSchema.optional(),
   }),
@@ -62,7 +62,7 @@ function providerInputs(): { provider: string; field: string; input: string; for
 
 /** The providers' credentials as the inputs give them; a field's default applies when its input is empty. */
 function readProviderInputs(get: (name: string) => string): Record<string, Record<string, unknown>> {
-  const read = Object.fromEntries(providerKinds.map((kind) => [kind.name, {} as Record<string, unknown>]));
+  const read: Record<string, Record<string, unknown>> = Object.fromEntries(providerKinds.map((kind) => [kind.name, {}]));
   for (const { provider, field, input, form } of providerInputs()) {
     read[provider]![field] = form === 'headers' ? parseKeyValueLines(get(input), input, ':') : get(input) || undefined;
   }

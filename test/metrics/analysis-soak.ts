@@ -1,5 +1,4 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { prepareLaunch } from '../../src/spec/prepare';
 import { startMetricsApp, type MetricsApp } from '../support/metrics-app';
 import { prng } from '../support/prng';
 import { startPrometheus } from '../support/prometheus';
@@ -173,7 +172,7 @@ export async function soak(scenarios: readonly Scenario[], { launches, seed, gua
       const start = (version: string, offset: number) =>
         startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: (PER_WINDOW * 1000) / times.rateWindow, random: prng(seed * 1000 + run * 2 + offset) });
       const [stable, canary] = await Promise.all([start('v1', 0), start('v2', 1)]);
-      return { id: `${scenario}-${index}`, stable: stable!, canary: canary! };
+      return { id: `${scenario}-${index}`, stable: stable, canary: canary };
     }),
   );
   const targets = pairs.flatMap((pair) => [pair.stable, pair.canary].map((app) => ({ address: app.address, labels: { job: 'app', pair: pair.id } })));

@@ -23,9 +23,9 @@ beforeAll(async () => {
     Promise.all(['v1', 'v2'].map((version) => startMetricsApp({ version, naming, trafficPerSecond }))).then(([v1, v2]) => ({ v1: v1!, v2: v2! }));
   [apps['otel-http'], apps['http-requests-total'], apps.haproxy] = await Promise.all([start('otel-http'), start('http-requests-total'), start('http-requests-total', 0)]);
   // HAProxy's servers are named after the versions they run; its frontend gets the traffic.
-  haproxy = await startHaproxyExporter({ v1: apps.haproxy!.v1.address, v2: apps.haproxy!.v2.address });
+  haproxy = await startHaproxyExporter({ v1: apps.haproxy.v1.address, v2: apps.haproxy.v2.address });
   haproxyTraffic = steadyRequests(`${haproxy.url}/work`, 80);
-  const targets = [apps['otel-http']!, apps['http-requests-total']!].flatMap(({ v1, v2 }) => [v1, v2]).map((app) => ({ address: app.address }));
+  const targets = [apps['otel-http'], apps['http-requests-total']].flatMap(({ v1, v2 }) => [v1, v2]).map((app) => ({ address: app.address }));
   prometheus = await startPrometheus({ targets: [...targets, { address: haproxy.metricsAddress }] });
   await waitFor(
     async () =>

@@ -38,7 +38,7 @@ describe('thresholds', () => {
     const bound = bindThresholds(launch());
     expect(bound.metrics.error_rate!.max).toBe(0.02);
     expect(bound.metrics.latency_p99_ms!.max).toBe(800);
-    const watches = Object.fromEntries(bound.phases.map((phase) => [phase.id, phase.watch.map((check) => `${check.name}:${check.config.metric}`)]));
+    const watches = Object.fromEntries(bound.phases.map((phase) => [phase.id, phase.watch.map((check) => `${check.name}:${String(check.config.metric)}`)]));
     expect(watches).toEqual({
       migrate: ['rollback_threshold.error_rate:error_rate', 'rollback_threshold.latency_p99_ms:latency_p99_ms'],
       // deploy already watches error_rate (with its own bake), so only latency is added.
@@ -62,7 +62,7 @@ describe('thresholds', () => {
     const bound = bindThresholds(launch({ tier: 'payments', thresholds: { tiers: { payments: { error_rate: 0.005 } } } }));
     const watch = bound.phases[0]!.watch[0]!;
     const ctx = { ...metricContext(), launch: checkLaunch(bound, { ...defaultSettings(), prometheus: { url: 'http://prom:9090', headers: {} } }), stage: 'watch' as const, name: watch.name };
-    const plan = metricCheck.plan(watch.config as never, ctx);
+    const plan = metricCheck.plan(watch.config, ctx);
     expect(plan.summary).toMatch(/^error_rate: POST http:\/\/prom:9090\/api\/v1\/query query=sum\(rate\(errors\[1m\]\)\) .* — pass when max 0.005; every 5s while the phase runs/);
   });
 

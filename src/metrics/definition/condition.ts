@@ -105,8 +105,8 @@ class Parser {
       const b = this.typed(next(), 'boolean', operator);
       left =
         operator === '||'
-          ? { type: 'boolean', run: (s) => (a.run(s) as boolean) || (b.run(s) as boolean) }
-          : { type: 'boolean', run: (s) => (a.run(s) as boolean) && (b.run(s) as boolean) };
+          ? { type: 'boolean', run: (s) => (a.run(s)) || (b.run(s)) }
+          : { type: 'boolean', run: (s) => (a.run(s) as boolean) && (b.run(s)) };
     }
     return left;
   }

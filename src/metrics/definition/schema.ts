@@ -155,7 +155,7 @@ function resolvedMemberSchema(kind: ProviderKind) {
     .strict()
     .superRefine((metric, ctx) => {
       const problem = (message: string, path: string): void => ctx.addIssue({ code: 'custom', message, path: [path] });
-      kind.refine(metric as never, problem);
+      kind.refine(metric, problem);
       if (metric.min !== undefined && metric.max !== undefined && metric.min > metric.max) problem(`min ${metric.min} is above max ${metric.max}`, 'min');
       if (metric.baseline && !metric.baseline.query && !metric.baseline.queries) problem('a baseline needs a query', 'baseline');
       if (metric.condition && parseCondition(metric.condition).variables.has('baseline') && !metric.baseline) {
@@ -204,7 +204,7 @@ export const judgeSchema = z.lazy(() =>
       pass: z.number().min(0).max(100).default(75).meta({ description: 'A score at or above this passes; between the two is inconclusive' }),
     })
     .strict()
-    .refine((judge) => judge.marginal <= judge.pass, { message: 'marginal must not be above pass', path: ['marginal'] }),
+    .refine((judge) => judge.marginal <= judge.pass, { error: 'marginal must not be above pass', path: ['marginal'] }),
 );
 export type Judge = z.output<typeof judgeSchema>;
 

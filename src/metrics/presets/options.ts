@@ -18,7 +18,7 @@ const comparisonSchema = z.lazy(() => baselineSchema.unwrap().omit({ query: true
  * The options every preset takes. `labels` is the preset's own: its defaults are the names its
  * instrumentation uses, and a team that relabels says so there.
  */
-export function presetOptions<T extends string, L extends z.ZodObject, E extends z.ZodRawShape = {}>(type: T, labels: L, labelName: z.ZodString, extra?: E) {
+export function presetOptions<T extends string, L extends z.ZodObject, E extends z.ZodRawShape = Record<never, never>>(type: T, labels: L, labelName: z.ZodString, extra?: E) {
   return z
     .object({
       type: z.literal(type),

@@ -182,7 +182,7 @@ export const datadogKind = defineProvider({
   settings: z
     .object({
       site: z.enum(DATADOG_SITES).optional().meta({ description: 'Datadog site; a datadog-site input other than datadoghq.com wins' }),
-      url: z.string().url().optional().meta({ description: 'API base URL instead of https://api.{site} (a proxy, a test double)' }),
+      url: z.url().optional().meta({ description: 'API base URL instead of https://api.{site} (a proxy, a test double)' }),
       ...connectionFields(4),
     })
     .strict(),
@@ -192,7 +192,7 @@ export const datadogKind = defineProvider({
       appKey: z.string().optional(),
       site: z
         .string()
-        .refine((site) => (DATADOG_SITES as readonly string[]).includes(site), { message: `expected one of ${DATADOG_SITES.join(', ')}` })
+        .refine((site) => (DATADOG_SITES as readonly string[]).includes(site), { error: `expected one of ${DATADOG_SITES.join(', ')}` })
         .default(DEFAULT_DATADOG_SITE),
     }),
     inputs: { apiKey: 'secret', appKey: 'secret', site: 'text' },

@@ -142,14 +142,14 @@ export const prometheusKind = defineProvider({
   refine: needsQuery('prometheus'),
   settings: z
     .object({
-      url: z.string().url().optional().meta({ description: 'Base URL; the prometheus-url input wins when given' }),
+      url: z.url().optional().meta({ description: 'Base URL; the prometheus-url input wins when given' }),
       headers: headersSchema.default({}).meta({ description: 'Extra headers (e.g. X-Scope-OrgID); prometheus-headers input entries win' }),
       ...connectionFields(8),
     })
     .strict(),
   credentials: {
     schema: z.object({
-      url: z.string().url().optional(),
+      url: z.url().optional(),
       token: z.string().optional(),
       username: z.string().optional(),
       password: z.string().optional(),
