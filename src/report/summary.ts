@@ -1,6 +1,6 @@
 import type { LaunchEvent, EventOf } from '../events/event-bus';
 import { formatDuration } from '../util/duration';
-import { finishedWords, phaseIcon, phaseLabel } from '../notify/launch-text';
+import { finishedWords, phaseIcon, phaseLabel } from '../events/launch-text';
 import type { PhaseState } from '../events/states';
 import { codeSpan, markdownText } from '../util/markdown';
 import { fitParts, utf8Bytes, type BudgetPart } from '../util/size-budget';

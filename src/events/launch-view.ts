@@ -1,5 +1,5 @@
-import type { EventOf, LaunchEvent } from '../events/event-bus';
-import type { LaunchMode, LaunchStatus, PhaseState } from '../events/states';
+import type { EventOf, LaunchEvent } from './event-bus';
+import type { LaunchMode, LaunchStatus, PhaseState } from './states';
 
 /** What the notifiers know about a launch before its first event: who, what and where to link. */
 export interface LaunchFacts {

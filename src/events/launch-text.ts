@@ -1,4 +1,4 @@
-import type { PhaseState } from '../events/states';
+import type { PhaseState } from './states';
 import { formatDuration } from '../util/duration';
 import type { Breach, LaunchProgress, LaunchView } from './launch-view';
 
@@ -88,13 +88,4 @@ export function phaseCounts(view: LaunchView): string {
 export function breachText(breach: Breach): string {
   const measured = breach.value === undefined ? '' : ` measured ${breach.value}${breach.threshold ? ` against ${breach.threshold}` : ''}`;
   return `${breach.check} (${breach.stage}, phase ${breach.phase})${measured}: ${breach.message}`;
-}
-
-/** Shortens to `max` characters with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  // Never split a surrogate pair: half an emoji is invalid text.
-  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
-  return `${text.slice(0, end)}…`;
 }
