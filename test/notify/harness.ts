@@ -92,7 +92,7 @@ export function notifierContext(options: ContextOptions = {}): SpecNotifierConte
     previousVersion: options.previousVersion ?? '1.3.9',
     specDigest: () => 'sha256:0f1e2d',
     retry: {
-      baseDelayMs: 100,
+      baseMs: 100,
       timeoutMs: 5000,
       ...(options.clock
         ? { sleep: options.clock.sleep, now: options.clock.now }
