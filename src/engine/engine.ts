@@ -6,7 +6,7 @@ import type { Phase } from '../phases/phase';
 import type { CheckSpec } from '../checks/registry';
 import type { Launch } from '../spec/schema';
 import type { Settings } from '../settings/inputs';
-import { findCheckKind } from '../checks/registry';
+import { bindCheck } from '../checks/registry';
 import type { CheckContext, CheckOutcome } from '../checks/check';
 import { HealthCheckFailures } from '../checks/health-failures';
 import { healthCheckFailureLimit } from '../metrics/thresholds';
@@ -316,7 +316,7 @@ export class LaunchEngine {
 
   private async runCheck(phase: Phase, stage: CheckStage, check: CheckSpec, signal: AbortSignal, commandDone: Promise<void>): Promise<CheckOutcome> {
     const { bus } = this.options;
-    const kind = findCheckKind(check.type);
+    const bound = bindCheck(check);
     const begun = performance.now();
     const ctx: CheckContext = {
       launch: this.options.launch,
@@ -335,7 +335,7 @@ export class LaunchEngine {
     let outcome: CheckOutcome;
     try {
       // A check that throws (a bug, a provider surprise) fails: nothing unexplained counts as a pass.
-      outcome = kind ? await kind.run(check.config as never, ctx) : { passed: false, message: `unknown check type '${check.type}'` };
+      outcome = bound ? await bound.run(ctx) : { passed: false, message: `unknown check type '${check.type}'` };
     } catch (error) {
       outcome = { passed: false, message: `check error: ${errorMessage(error)}` };
     }

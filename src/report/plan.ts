@@ -3,7 +3,7 @@ import type { CheckSpec } from '../checks/registry';
 import type { Launch } from '../spec/schema';
 import { credentialVarNames, type Settings } from '../settings/inputs';
 import type { CheckStage } from '../events/states';
-import { findCheckKind } from '../checks/registry';
+import { bindCheck } from '../checks/registry';
 import { formatDuration } from '../util/duration';
 import { errorMessage } from '../util/errors';
 import { phaseEnv } from '../engine/phase-env';
@@ -64,10 +64,10 @@ export function renderPlan(launch: Launch, settings: Settings, env: Readonly<Rec
 
   function describeChecks(stage: CheckStage, checks: readonly CheckSpec[], phase: Phase): void {
     for (const check of checks) {
-      const kind = findCheckKind(check.type);
+      const bound = bindCheck(check);
       let summary: string;
       try {
-        const plan = kind!.plan(check.config as never, {
+        const plan = bound!.plan({
           launch,
           settings,
           phase: phase.id,

@@ -35,7 +35,7 @@ describe('thresholds', () => {
     const bound = bindThresholds(launch());
     expect(bound.metrics.error_rate!.max).toBe(0.02);
     expect(bound.metrics.latency_p99_ms!.max).toBe(800);
-    const watches = Object.fromEntries(bound.phases.map((phase) => [phase.id, phase.watch.map((check) => `${check.name}:${check.config.metric}`)]));
+    const watches = Object.fromEntries(bound.phases.map((phase) => [phase.id, phase.watch.map((check) => `${check.name}:${check.type === 'metric' && check.config.metric}`)]));
     expect(watches).toEqual({
       migrate: ['rollback_threshold.error_rate:error_rate', 'rollback_threshold.latency_p99_ms:latency_p99_ms'],
       // deploy already watches error_rate (with its own bake), so only latency is added.
