@@ -5,6 +5,7 @@ import { launchSchema, specSchema } from '../../src/spec/schema';
 import { prepareLaunch } from '../../src/spec/prepare';
 import { bindThresholds, effectiveThresholds, thresholdWarnings } from '../../src/metrics/thresholds';
 import { metricCheck } from '../../src/metrics/metric-check';
+import { bindCheck } from '../../src/checks/registry';
 import { metricContext } from './context';
 import { SEED_SPEC } from '../support/seed';
 
@@ -59,7 +60,7 @@ describe('thresholds', () => {
     const bound = bindThresholds(launch({ tier: 'payments', thresholds: { tiers: { payments: { error_rate: 0.005 } } } }));
     const watch = bound.phases[0]!.watch[0]!;
     const ctx = { ...metricContext(), launch: bound, stage: 'watch' as const, name: watch.name, settings: { ...metricContext().settings, prometheus: { url: 'http://prom:9090', headers: {} } } };
-    const plan = metricCheck.plan(watch.config as never, ctx);
+    const plan = bindCheck(watch)!.plan(ctx);
     expect(plan.summary).toMatch(/^error_rate: POST http:\/\/prom:9090\/api\/v1\/query query=sum\(rate\(errors\[1m\]\)\) .* — pass when max 0.005; every 5s while the phase runs/);
   });
 
