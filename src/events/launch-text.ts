@@ -3,8 +3,8 @@ import { formatDuration } from '../util/duration';
 import type { Breach, LaunchProgress, LaunchView } from './launch-view';
 
 /**
- * The words every notifier uses for a launch, in plain text: Slack, the PR comment, deployment
- * statuses and Datadog events say the same thing, each escaping it for its own markup.
+ * The words used for a launch, in plain text: Slack, the PR comment, deployment statuses, Datadog
+ * events, the job summary and the log say the same thing, each escaping it for its own markup.
  */
 
 const PROGRESS: Record<LaunchProgress, { icon: string; label: string }> = {
