@@ -63,8 +63,8 @@ export interface CheckPlan {
 }
 
 /** One kind of check (validator). Each kind lives in its own file and is listed in the registry. */
-export interface CheckKind<S extends z.ZodObject = z.ZodObject> {
-  readonly type: string;
+export interface CheckKind<S extends z.ZodObject = z.ZodObject, T extends string = string> {
+  readonly type: T;
   readonly description: string;
   /**
    * Its configuration fields; they may sit flat on the check or under `config:` (the template's form).
@@ -75,7 +75,7 @@ export interface CheckKind<S extends z.ZodObject = z.ZodObject> {
   run(config: z.output<S>, ctx: CheckContext): Promise<CheckOutcome>;
 }
 
-/** Identity helper that keeps the config type tied to the schema. */
-export function defineCheck<S extends z.ZodObject>(kind: CheckKind<S>): CheckKind<S> {
+/** Identity helper that keeps the config type tied to the schema, and the `type` a literal. */
+export function defineCheck<S extends z.ZodObject, T extends string>(kind: CheckKind<S, T>): CheckKind<S, T> {
   return kind;
 }

@@ -5,7 +5,7 @@ import { PhaseStates } from './state-machine';
 import type { Phase } from '../phases/phase';
 import type { CheckSpec } from '../checks/registry';
 import type { Launch } from '../spec/schema';
-import { findCheckKind } from '../checks/registry';
+import { bindCheck } from '../checks/registry';
 import type { CheckContext, CheckLaunch, CheckOutcome } from '../checks/check';
 import { planContext } from './check-context';
 import { HealthCheckFailures } from '../checks/health-failures';
@@ -317,7 +317,7 @@ export class LaunchEngine {
 
   private async runCheck(phase: Phase, stage: CheckStage, check: CheckSpec, signal: AbortSignal, commandDone: Promise<void>): Promise<CheckOutcome> {
     const { bus } = this.options;
-    const kind = findCheckKind(check.type);
+    const bound = bindCheck(check);
     const begun = performance.now();
     const ctx: CheckContext = {
       ...planContext(this.options.checks, phase, stage, check.name, this.options.env, this.options.cwd),
@@ -330,7 +330,7 @@ export class LaunchEngine {
     let outcome: CheckOutcome;
     try {
       // A check that throws (a bug, a provider surprise) fails: nothing unexplained counts as a pass.
-      outcome = kind ? await kind.run(check.config as never, ctx) : { passed: false, message: `unknown check type '${check.type}'` };
+      outcome = bound ? await bound.run(ctx) : { passed: false, message: `unknown check type '${check.type}'` };
     } catch (error) {
       outcome = { passed: false, message: `check error: ${errorMessage(error)}` };
     }

@@ -41,14 +41,15 @@ export interface OfrepClientOptions {
   headers?: Readonly<Record<string, string>>;
   timeoutMs: number;
   signal: AbortSignal;
-  /** How often a 429 is retried, each time after its Retry-After. */
-  rateLimitRetries?: number;
-  /** A Retry-After longer than this is not waited out: the evaluation fails as RATE_LIMITED. */
-  maxRetryWaitMs?: number;
+  /** How a 429 is retried: `attempts` in all; a Retry-After past `maxWaitMs` fails the evaluation as RATE_LIMITED. */
+  retry?: Partial<RetryPolicy>;
 }
 
 /** A 429 without a readable Retry-After: wait this long. */
 const DEFAULT_RETRY_WAIT_MS = 1000;
+
+// Only a 429 is retried, always after the wait it names (or the default), so no backoff applies.
+const RATE_LIMIT_RETRY: RetryPolicy = { attempts: 3, baseMs: DEFAULT_RETRY_WAIT_MS, maxBackoffMs: DEFAULT_RETRY_WAIT_MS, maxWaitMs: 5000, beyondMaxWait: 'give-up' };
 
 interface Reply {
   status: number;
@@ -61,9 +62,8 @@ export class OfrepClient {
   constructor(private readonly options: OfrepClientOptions) {}
 
   async evaluate(key: string, context: Readonly<Record<string, unknown>>): Promise<FlagEvaluation> {
-    const { rateLimitRetries = 2, maxRetryWaitMs = 5000, signal } = this.options;
-    // Only a 429 is retried, always after the wait it names (or the default), so no backoff applies.
-    const policy: RetryPolicy = { attempts: rateLimitRetries + 1, baseMs: DEFAULT_RETRY_WAIT_MS, maxBackoffMs: DEFAULT_RETRY_WAIT_MS, maxWaitMs: maxRetryWaitMs, beyondMaxWait: 'give-up' };
+    const { signal } = this.options;
+    const policy: RetryPolicy = { ...RATE_LIMIT_RETRY, ...this.options.retry };
     const rateLimited = (outcome: TryOutcome<Reply>) => (outcome.ok && outcome.value.status === 429 ? { retryAfterMs: askedWaitMs(outcome.value) } : undefined);
     let reply: Reply;
     try {
@@ -75,7 +75,7 @@ export class OfrepClient {
     }
     if (reply.status !== 429) return interpret(key, reply);
     const asked = `Retry-After ${reply.headers.get('retry-after')}`;
-    const why = askedWaitMs(reply) > maxRetryWaitMs ? `${asked} is beyond the ${maxRetryWaitMs} ms bound` : `still limited after ${rateLimitRetries} retries`;
+    const why = askedWaitMs(reply) > policy.maxWaitMs ? `${asked} is beyond the ${policy.maxWaitMs} ms bound` : `still limited after ${policy.attempts - 1} retries`;
     return { ok: false, key, status: 429, errorCode: 'RATE_LIMITED', errorDetails: why };
   }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseJson } from '../http/json';
-import { truncate } from '../notify/launch-text';
+import { truncate } from '../util/truncate';
 import { GitHubApiError, type RepoClient } from './client';
 
 /**

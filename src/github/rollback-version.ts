@@ -1,6 +1,7 @@
 import { DeploymentsApi } from './deployments-api';
 import { findRollbackPoint } from './deployment-history';
-import { githubRepo, httpOptions, type NotifierContext } from '../notify/context';
+import type { RepoClient } from './client';
+import type { RunContext } from './run-context';
 
 export interface RollbackVersion {
   /** The version to go back to. */
@@ -14,13 +15,12 @@ export interface RollbackVersion {
 /**
  * For `mode: rollback` without a previous-version: the version of the last successful deployment of
  * the environment before the one being undone (see findRollbackPoint for the rules). Undefined
- * without a GitHub token or when the history holds no such deployment; throws when GitHub cannot
- * be read, so that the caller can say why before rolling back without a version.
+ * without a GitHub client (no token) or when the history holds no such deployment; throws when GitHub
+ * cannot be read, so that the caller can say why before rolling back without a version.
  */
-export async function resolveRollbackVersion(ctx: NotifierContext): Promise<RollbackVersion | undefined> {
-  const github = githubRepo(ctx, httpOptions(ctx));
+export async function resolveRollbackVersion(github: RepoClient | undefined, environment: string, run: RunContext): Promise<RollbackVersion | undefined> {
   if (!github) return undefined;
-  const { undoes, returnsTo } = await findRollbackPoint(new DeploymentsApi(github), ctx.launch.environment, ctx.run);
+  const { undoes, returnsTo } = await findRollbackPoint(new DeploymentsApi(github), environment, run);
   const version = returnsTo?.payload.version;
   if (!returnsTo || !version) return undefined;
   return { version, deploymentId: returnsTo.id, undoes: undoes && { deploymentId: undoes.id, version: undoes.payload.version } };

@@ -9,26 +9,26 @@ import { withRetry, type RetryPolicy } from './retry';
 import { RequestFailure } from './request-failure';
 import { timedFetch } from './timed-fetch';
 
-
-/** The notifiers' retry settings; `maxDelayMs` bounds both the backoff and a server's requested wait. */
-export interface NotifierRetrySettings {
-  /** Tries in all, the first included. */
-  attempts: number;
-  /** Wait after the first 5xx or network error; doubles on each further try. */
-  baseDelayMs: number;
-  /** The longest single wait accepted; a rate limit that resets later is reported, not waited out. */
-  maxDelayMs: number;
+/**
+ * The notifiers' retry policy, with the per-try timeout and the clock every wait runs on. A wait past
+ * `maxWaitMs` is not waited out: the rate-limited reply is returned. No jitter: one runner sends
+ * these, so there is no herd of clients to spread out.
+ */
+export interface NotifierRetrySettings extends RetryPolicy {
   /** Per try, so that a hung service cannot hold the launch's flush. */
   timeoutMs: number;
-  sleep(ms: number): Promise<void>;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
   now(): number;
 }
 
 // At worst about 17 s for a service that hangs: well inside the 30 s the launch gives notifiers.
 export const defaultRetryPolicy: NotifierRetrySettings = {
   attempts: 3,
-  baseDelayMs: 500,
-  maxDelayMs: 10_000,
+  baseMs: 500,
+  maxBackoffMs: 10_000,
+  maxWaitMs: 10_000,
+  beyondMaxWait: 'give-up',
+  jitter: false,
   timeoutMs: 5_000,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: Date.now,
@@ -79,7 +79,7 @@ export async function fetchWithRetry(url: string, init: RequestInit, settings: N
     return timedFetch(url, init, settings, async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
   };
   try {
-    return await withRetry(send, retryPolicy(settings), (outcome) => {
+    return await withRetry(send, settings, (outcome) => {
       if (!outcome.ok) return outcome.error instanceof RequestFailure ? {} : undefined;
       const retryAfterMs = readRateLimit(outcome.value, settings.now());
       const { status } = outcome.value;
@@ -89,12 +89,6 @@ export async function fetchWithRetry(url: string, init: RequestInit, settings: N
     // Besides network failures, only a request that cannot even be built (an invalid URL) gets here: no answer will ever come.
     throw new NoResponseError(`no response after ${tries} tries: ${error instanceof RequestFailure ? describeFailure(error) : errorMessage(error)}`);
   }
-}
-
-// No jitter: one runner sends these, so there is no herd of clients to spread out.
-function retryPolicy(settings: NotifierRetrySettings): RetryPolicy {
-  const { attempts, baseDelayMs, maxDelayMs, sleep } = settings;
-  return { attempts, baseMs: baseDelayMs, maxBackoffMs: maxDelayMs, maxWaitMs: maxDelayMs, beyondMaxWait: 'give-up', jitter: false, sleep };
 }
 
 /** The default rate-limit reader: `Retry-After` on any reply; Slack sends it with every 429. */

@@ -1,14 +1,23 @@
 import type { LaunchMode } from '../events/states';
 import { secretsOf, type Settings } from '../settings/inputs';
 import type { RunContext } from '../github/run-context';
-import type { Launch } from '../spec/schema';
+import type { NotifyConfig } from './schema';
 import { createRedactor } from '../util/redactor';
 import { defaultGitHubPacing, repoClient, type GitHubPacing, type RepoClient } from '../github/client';
 import { defaultRetryPolicy, type HttpOptions, type NotifierRetrySettings } from '../http/json-client';
-import type { LaunchFacts } from './launch-view';
+import type { LaunchFacts } from '../events/launch-view';
+
+/** What the notifiers read of the launch: who and where, and its `notify` block (a spec's Launch is one). */
+export interface NotifiedLaunch {
+  name?: string;
+  service?: string;
+  environment: string;
+  environment_url?: string;
+  notify: NotifyConfig;
+}
 
 export interface NotifierContext {
-  launch: Launch;
+  launch: NotifiedLaunch;
   settings: Settings;
   run: RunContext;
   mode: LaunchMode;

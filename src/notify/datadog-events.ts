@@ -1,7 +1,8 @@
 import type { LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
-import type { LaunchProgress, LaunchView } from './launch-view';
-import { breachText, headline, outcomeText, truncate } from './launch-text';
+import type { LaunchProgress, LaunchView } from '../events/launch-view';
+import { breachText, headline, outcomeText } from '../events/launch-text';
+import { truncate } from '../util/truncate';
 import { parseJson } from '../http/json';
 import { retryDelayFromHeaders } from '../http/retry-after';
 import { sendJson, type HttpOptions, type RateLimitReader } from '../http/json-client';

@@ -2,8 +2,8 @@ import type { EventOf, LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
 import type { DeploymentsApi, DeploymentState, LaunchDeployment, LaunchPayload } from '../github/deployments-api';
 import { findRollbackPoint, isFromRun, type RunIdentity } from '../github/deployment-history';
-import type { LaunchView } from './launch-view';
-import { headline, outcomeText } from './launch-text';
+import type { LaunchView } from '../events/launch-view';
+import { headline, outcomeText } from '../events/launch-text';
 import type { WorkQueue } from './work-queue';
 
 export interface DeploymentSetup {

@@ -1,7 +1,7 @@
 import type { LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
 import { GitHubApiError, type RepoClient } from '../github/client';
-import type { LaunchView } from './launch-view';
+import type { LaunchView } from '../events/launch-view';
 import { LiveEdits } from './live-edits';
 import { prCommentMarker, renderPrComment } from './pr-comment-body';
 import type { WorkQueue } from './work-queue';

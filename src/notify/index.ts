@@ -6,7 +6,7 @@ import { DatadogError, DatadogEventsNotifier, datadogTarget } from './datadog-ev
 import { DeploymentNotifier } from './github-deployments';
 import { PrCommentNotifier } from './github-pr-comment';
 import type { HttpOptions } from '../http/json-client';
-import { LaunchView } from './launch-view';
+import { LaunchView } from '../events/launch-view';
 import { SLACK_API_URL, SlackError, SlackWebApi } from './slack-api';
 import { SlackBotNotifier } from './slack-bot';
 import { SlackWebhookNotifier } from './slack-webhook';

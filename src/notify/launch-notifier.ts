@@ -1,5 +1,5 @@
 import type { LaunchEvent, Subscriber } from '../events/event-bus';
-import type { LaunchView } from './launch-view';
+import type { LaunchView } from '../events/launch-view';
 import type { WorkQueue } from './work-queue';
 
 /**

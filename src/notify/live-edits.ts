@@ -1,5 +1,5 @@
 import type { LaunchEvent } from '../events/event-bus';
-import { changesSummary } from './launch-view';
+import { changesSummary } from '../events/launch-view';
 import { allPaces, TokenBucket, type Pace } from './pacing';
 import type { WorkQueue } from './work-queue';
 

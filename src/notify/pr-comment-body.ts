@@ -1,8 +1,9 @@
 import { formatDuration } from '../util/duration';
-import type { LaunchView, PhaseView } from './launch-view';
+import type { LaunchView, PhaseView } from '../events/launch-view';
 import { codeSpan, markdownText } from '../util/markdown';
 import { characters, fitParts, type BudgetPart } from '../util/size-budget';
-import { breachText, headline, outcomeIcon, outcomeText, phaseIcon, phaseLabel, truncate } from './launch-text';
+import { breachText, headline, outcomeIcon, outcomeText, phaseIcon, phaseLabel } from '../events/launch-text';
+import { truncate } from '../util/truncate';
 
 /** A table this long is already past reading. */
 const MAX_ROWS = 100;

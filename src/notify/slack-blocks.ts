@@ -1,4 +1,4 @@
-import { truncate } from './launch-text';
+import { truncate } from '../util/truncate';
 
 /**
  * Block Kit building blocks that stay within Slack's limits whatever goes in: Slack rejects a whole

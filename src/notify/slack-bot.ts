@@ -1,7 +1,7 @@
 import type { LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
 import type { NotifyConfig } from './schema';
-import type { LaunchView } from './launch-view';
+import type { LaunchView } from '../events/launch-view';
 import { LiveEdits } from './live-edits';
 import { SlackError, slackChannelPace, type PostedMessage, type SlackWebApi } from './slack-api';
 import { isChatter, liveMessage, mentionOnce, momentMessage, momentOf } from './slack-messages';

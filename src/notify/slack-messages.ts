@@ -2,8 +2,8 @@ import type { EventOf, LaunchEvent } from '../events/event-bus';
 import type { LaunchMode, LaunchStatus } from '../events/states';
 import { formatDuration } from '../util/duration';
 import type { SlackMoment } from './schema';
-import type { LaunchView, PhaseView } from './launch-view';
-import { breachText, headline, outcomeIcon, outcomeText, phaseCounts, phaseIcon, phaseLabel, statusLabel } from './launch-text';
+import type { LaunchView, PhaseView } from '../events/launch-view';
+import { breachText, headline, outcomeIcon, outcomeText, phaseCounts, phaseIcon, phaseLabel, statusLabel } from '../events/launch-text';
 import { SLACK_LIMITS, context, escapeMrkdwn, fitLines, header, link, mrkdwnCode, section, slackMessage, type Block, type SlackMessage } from './slack-blocks';
 
 /**

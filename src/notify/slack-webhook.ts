@@ -1,7 +1,7 @@
 import type { LaunchEvent } from '../events/event-bus';
 import { LaunchNotifier } from './launch-notifier';
 import type { NotifyConfig } from './schema';
-import type { LaunchView } from './launch-view';
+import type { LaunchView } from '../events/launch-view';
 import { sendJson, type HttpOptions } from '../http/json-client';
 import { SlackError, slackChannelPace } from './slack-api';
 import { isChatter, mentionOnce, momentMessage, momentOf } from './slack-messages';

@@ -1,6 +1,6 @@
 import type { LaunchEvent, Subscriber } from '../events/event-bus';
 import { formatDuration } from '../util/duration';
-import { finishedWords } from '../notify/launch-text';
+import { finishedWords } from '../events/launch-text';
 import { singleLine } from '../util/single-line';
 
 /** Where progress lines go: workflow commands in the action, the terminal in the CLI. */

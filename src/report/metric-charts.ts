@@ -1,5 +1,6 @@
 import type { EventOf, LaunchEvent } from '../events/event-bus';
 import { formatValue } from '../metrics/verdicts/format';
+import { markdownText } from '../util/markdown';
 import type { BudgetPart } from '../util/size-budget';
 
 type MeasurementEvent = EventOf<'measurement'>;
@@ -10,7 +11,6 @@ const MAX_CHART_POINTS = 60;
 const TABLE_HEAD_ROWS = 10;
 const TABLE_TAIL_ROWS = 20;
 
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ');
 const quoted = (text: string): string => `"${text.replace(/"/g, "'")}"`;
 
 function groupMeasurements(events: readonly LaunchEvent[]): MeasurementEvent[][] {
@@ -67,7 +67,7 @@ function renderChart(group: MeasurementEvent[]): string {
 
 function renderTable(group: MeasurementEvent[]): string {
   const row = (event: MeasurementEvent): string =>
-    `| ${new Date(event.at).toISOString().slice(11, 19)} | ${event.value === null ? 'no value' : formatValue(event.value)} | ${event.verdict} | ${cell(event.message ?? '')} |`;
+    `| ${new Date(event.at).toISOString().slice(11, 19)} | ${event.value === null ? 'no value' : formatValue(event.value)} | ${event.verdict} | ${markdownText(event.message ?? '')} |`;
   const rows =
     group.length <= TABLE_HEAD_ROWS + TABLE_TAIL_ROWS
       ? group.map(row)

@@ -5,7 +5,7 @@ import { credentialVarNames } from '../settings/inputs';
 import type { CheckLaunch } from '../checks/check';
 import { planContext } from '../engine/check-context';
 import type { CheckStage } from '../events/states';
-import { findCheckKind } from '../checks/registry';
+import { bindCheck } from '../checks/registry';
 import { formatDuration } from '../util/duration';
 import { errorMessage } from '../util/errors';
 import { phaseEnv } from '../engine/phase-env';
@@ -66,10 +66,10 @@ export function renderPlan(launch: Launch, launchChecks: CheckLaunch, env: Reado
 
   function describeChecks(stage: CheckStage, checks: readonly CheckSpec[], phase: Phase): void {
     for (const check of checks) {
-      const kind = findCheckKind(check.type);
+      const bound = bindCheck(check);
       let summary: string;
       try {
-        const plan = kind!.plan(check.config, planContext(launchChecks, phase, stage, check.name, env, cwd));
+        const plan = bound!.plan(planContext(launchChecks, phase, stage, check.name, env, cwd));
         summary = plan.summary;
         problems.push(...plan.problems.map((problem) => `${phase.id} → ${stage} '${check.name}': ${problem}`));
       } catch (error) {

@@ -10,6 +10,7 @@ import type { Printer } from '../report/console-log';
 import { createRedactor } from '../util/redactor';
 import { singleLine } from '../util/single-line';
 import type { NotifierContext } from '../notify';
+import { githubRepo, httpOptions } from '../notify/context';
 import { resolveRollbackVersion } from '../github/rollback-version';
 import type { LaunchRequest } from './run-launch';
 
@@ -82,7 +83,7 @@ async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Prom
   // The history is outside text: redacted and kept on one line like every other line we print.
   const clean = (text: string): string => singleLine(ctx.redact?.(text) ?? text);
   try {
-    const found = await resolveRollbackVersion(ctx);
+    const found = await resolveRollbackVersion(githubRepo(ctx, httpOptions(ctx)), ctx.launch.environment, ctx.run);
     if (found) {
       const undone = found.undoes ? ` (undoing deployment ${found.undoes.deploymentId}${found.undoes.version ? ` of ${found.undoes.version}` : ''})` : '';
       printer.info(clean(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`));

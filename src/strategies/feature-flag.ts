@@ -60,9 +60,9 @@ export const featureFlagSchema = z.lazy(() =>
 type FeatureFlagSpec = z.output<typeof featureFlagSchema>;
 type Flag = FeatureFlagSpec['flags'][number];
 
-function exposureChecks(spec: FeatureFlagSpec, flag: Flag, percent: number, name = 'exposure', tolerance = spec.exposure?.tolerance): CheckSpec[] {
+function exposureChecks(spec: FeatureFlagSpec, flag: Flag, percent: number, name = 'exposure', tolerance?: number): CheckSpec[] {
   if (!spec.exposure) return [];
-  return [{ type: 'flag_exposure', name, config: { ...spec.exposure, flag: flag.key, percent, tolerance } }];
+  return [{ type: 'flag_exposure', name, config: { ...spec.exposure, flag: flag.key, percent, tolerance: tolerance ?? spec.exposure.tolerance } }];
 }
 
 function stepPhases(spec: FeatureFlagSpec, percent: number, index: number, ctx: ExpansionContext): Phase[] {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSpecFile } from '../../src/spec/load';
-import { findCheckKind } from '../../src/checks/registry';
+import { bindCheck } from '../../src/checks/registry';
 import { checkContext } from '../support/check-context';
 import { SEED_SPEC } from '../support/seed';
 
@@ -20,7 +20,7 @@ describe("the template's checks", () => {
   it('plan cleanly once the launch supplies what they need', () => {
     const env = { IMAGE: 'registry.example.com/shop/api:2.0', OFREP_URL: 'http://flagd:8016', BASE_URL: 'https://shop.example.com' };
     const ctx = checkContext({ env, baseUrl: '${BASE_URL}' });
-    const plans = Object.fromEntries(Object.entries(gates).map(([phase, gate]) => [phase, findCheckKind(gate.type)!.plan(gate.config as never, ctx)]));
+    const plans = Object.fromEntries(Object.entries(gates).map(([phase, gate]) => [phase, bindCheck(gate)!.plan(ctx)]));
     expect(plans.deploy).toEqual({
       summary:
         "resolve registry.example.com/shop/api:2.0 at https://registry.example.com, verifying the manifest content (registry 'ecr' is a label, not a host (no dot or colon): the host comes from the image reference (registry.example.com))",
@@ -32,7 +32,7 @@ describe("the template's checks", () => {
 
   it('say what is missing when the launch supplies nothing', () => {
     const ctx = checkContext();
-    const problems = Object.fromEntries(Object.entries(gates).map(([phase, gate]) => [phase, findCheckKind(gate.type)!.plan(gate.config as never, ctx).problems]));
+    const problems = Object.fromEntries(Object.entries(gates).map(([phase, gate]) => [phase, bindCheck(gate)!.plan(ctx).problems]));
     expect(problems).toEqual({
       migration: [expect.stringContaining("command 'check_schema_compatibility' not found on PATH")],
       deploy: [expect.stringContaining('IMAGE in launch.vars')],

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveRollbackVersion } from '../../src/github/rollback-version';
 import { startFakeGitHub, type FakeDeploymentState, type FakeGitHub } from '../fakes/github';
+import { githubRepo, httpOptions, type NotifierContext } from '../../src/notify/context';
 import { SECRETS, notifierContext } from '../notify/harness';
 
 let github: FakeGitHub;
@@ -19,6 +20,11 @@ function rollbackContext(run: { runId?: string; runAttempt?: string } = { runId:
       s.github.token = SECRETS.githubToken;
     },
   });
+}
+
+/** The look-up as the runner makes it: the repository's client from the notifier context. */
+function lookUp(ctx: NotifierContext) {
+  return resolveRollbackVersion(githubRepo(ctx, httpOptions(ctx)), ctx.launch.environment, ctx.run);
 }
 
 /** Deployments are listed newest first: seed them oldest first. */
@@ -42,7 +48,7 @@ describe('resolveRollbackVersion', () => {
     github.seedDeployment({ environment: 'production', states: ['success'], payload: { version: '9.9.9' } }); // another tool's
     github.seedDeployment({ environment: 'production', states: ['success'], payload: 'not json' });
 
-    expect(await resolveRollbackVersion(rollbackContext())).toEqual({ version: '1.1.0', deploymentId: good.id, undoes: { deploymentId: live.id, version: '1.4.0' } });
+    expect(await lookUp(rollbackContext())).toEqual({ version: '1.1.0', deploymentId: good.id, undoes: { deploymentId: live.id, version: '1.4.0' } });
   });
 
   it('skips a version that an earlier manual rollback undid', async () => {
@@ -52,14 +58,14 @@ describe('resolveRollbackVersion', () => {
     const back = seed('1.1.0', ['in_progress', 'success'], { mode: 'rollback', previous_version: '1.2.0', rolled_back_deployment: bad.id });
     seed('1.2.0', [], { mode: 'rollback', rolled_back_deployment: back.id }); // a rollback that never got going
     // Live: 1.1.0 (the rollback); 1.2.0 was undone, 1.1.0 is the same version: back to 1.0.0.
-    expect(await resolveRollbackVersion(rollbackContext())).toEqual({ version: '1.0.0', deploymentId: first.id, undoes: { deploymentId: back.id, version: '1.1.0' } });
+    expect(await lookUp(rollbackContext())).toEqual({ version: '1.0.0', deploymentId: first.id, undoes: { deploymentId: back.id, version: '1.1.0' } });
   });
 
   it('after a cancelled launch, returns to the version that is still live', async () => {
     seed('1.0.0', ['in_progress', 'success']);
     const live = seed('1.1.0', ['in_progress', 'success']);
     const cancelled = seed('1.2.0', ['in_progress', 'failure'], { run_id: '4242', run_attempt: '2' });
-    const result = await resolveRollbackVersion(rollbackContext({ runId: '4242', runAttempt: '2' }));
+    const result = await lookUp(rollbackContext({ runId: '4242', runAttempt: '2' }));
     expect(result).toEqual({ version: '1.1.0', deploymentId: live.id, undoes: { deploymentId: cancelled.id, version: '1.2.0' } });
   });
 
@@ -68,26 +74,26 @@ describe('resolveRollbackVersion', () => {
     seed('1.1.0', ['in_progress', 'success'], {}, 'staging');
     const ctx = rollbackContext();
     ctx.launch.environment = 'staging';
-    expect((await resolveRollbackVersion(ctx))?.deploymentId).toBe(one.id);
+    expect((await lookUp(ctx))?.deploymentId).toBe(one.id);
   });
 
   it('reads past the first page of deployments', async () => {
     const target = seed('0.9.0', ['success']);
     for (let i = 0; i < 120; i++) seed('1.0.0', ['success']);
-    expect((await resolveRollbackVersion(rollbackContext()))?.deploymentId).toBe(target.id);
+    expect((await lookUp(rollbackContext()))?.deploymentId).toBe(target.id);
     expect(github.server.requests.filter((r) => r.path.endsWith('/deployments')).map((r) => r.query.get('page'))).toEqual(['1', '2']);
   });
 
   it('is undefined when there is nothing to go back to, or no token', async () => {
     seed('1.0.0', ['in_progress', 'success']);
-    expect(await resolveRollbackVersion(rollbackContext())).toBeUndefined();
+    expect(await lookUp(rollbackContext())).toBeUndefined();
     const noToken = rollbackContext();
     noToken.settings.github.token = undefined;
-    expect(await resolveRollbackVersion(noToken)).toBeUndefined();
+    expect(await lookUp(noToken)).toBeUndefined();
   });
 
   it('throws a clear error when GitHub cannot be read', async () => {
     github.answerNext('list-deployments', { status: 404, body: { message: 'Not Found' } });
-    await expect(resolveRollbackVersion(rollbackContext())).rejects.toThrow('GitHub GET /deployments: HTTP 404: Not Found');
+    await expect(lookUp(rollbackContext())).rejects.toThrow('GitHub GET /deployments: HTTP 404: Not Found');
   });
 });

@@ -6,7 +6,7 @@ let server: TestServer | undefined;
 afterEach(() => server?.close());
 
 function policy(sleeps: number[], overrides: Partial<RetryPolicy> = {}): RetryPolicy {
-  return { ...defaultRetryPolicy, attempts: 4, baseDelayMs: 100, sleep: async (ms) => void sleeps.push(ms), ...overrides };
+  return { ...defaultRetryPolicy, attempts: 4, baseMs: 100, sleep: async (ms) => void sleeps.push(ms), ...overrides };
 }
 
 const response = (status: number, headers: Record<string, string>) => new Response(null, { status, headers });

@@ -6,6 +6,7 @@ import { prepareLaunch } from '../../src/spec/prepare';
 import { effectiveThresholds, thresholdWarnings } from '../../src/metrics/definition/thresholds';
 import { bindThresholds } from '../../src/spec/bind-thresholds';
 import { metricCheck } from '../../src/checks/metric';
+import { bindCheck } from '../../src/checks/registry';
 import { metricContext } from './context';
 import { SEED_SPEC } from '../support/seed';
 import { defaultSettings } from '../../src/settings/inputs';
@@ -38,7 +39,7 @@ describe('thresholds', () => {
     const bound = bindThresholds(launch());
     expect(bound.metrics.error_rate!.max).toBe(0.02);
     expect(bound.metrics.latency_p99_ms!.max).toBe(800);
-    const watches = Object.fromEntries(bound.phases.map((phase) => [phase.id, phase.watch.map((check) => `${check.name}:${String(check.config.metric)}`)]));
+    const watches = Object.fromEntries(bound.phases.map((phase) => [phase.id, phase.watch.map((check) => `${check.name}:${check.type === 'metric' && check.config.metric}`)]));
     expect(watches).toEqual({
       migrate: ['rollback_threshold.error_rate:error_rate', 'rollback_threshold.latency_p99_ms:latency_p99_ms'],
       // deploy already watches error_rate (with its own bake), so only latency is added.
@@ -62,7 +63,7 @@ describe('thresholds', () => {
     const bound = bindThresholds(launch({ tier: 'payments', thresholds: { tiers: { payments: { error_rate: 0.005 } } } }));
     const watch = bound.phases[0]!.watch[0]!;
     const ctx = { ...metricContext(), launch: checkLaunch(bound, { ...defaultSettings(), prometheus: { url: 'http://prom:9090', headers: {} } }), stage: 'watch' as const, name: watch.name };
-    const plan = metricCheck.plan(watch.config, ctx);
+    const plan = bindCheck(watch)!.plan(ctx);
     expect(plan.summary).toMatch(/^error_rate: POST http:\/\/prom:9090\/api\/v1\/query query=sum\(rate\(errors\[1m\]\)\) .* — pass when max 0.005; every 5s while the phase runs/);
   });
 

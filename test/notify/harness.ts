@@ -8,6 +8,7 @@ import { httpOptions } from '../../src/notify/context';
 import { LaunchNotifier } from '../../src/notify/launch-notifier';
 import type { RunContext } from '../../src/github/run-context';
 import { parseSpec } from '../../src/spec/load';
+import type { Launch } from '../../src/spec/schema';
 import type { VirtualClock } from '../support/virtual-clock';
 
 /** Secret values the notifiers are given; none may show up in anything sent or warned. */
@@ -47,8 +48,11 @@ export function phaseIds(count: number): string[] {
   return Array.from({ length: count }, (_, i) => (i === 0 ? 'migrate' : `canary-${i}`));
 }
 
+/** The context with the whole spec's launch, whose phases the script below runs. */
+export type SpecNotifierContext = NotifierContext & { launch: Launch };
+
 /** A NotifierContext as the runner builds it: the spec parsed from YAML, settings, run facts. */
-export function notifierContext(options: ContextOptions = {}): NotifierContext {
+export function notifierContext(options: ContextOptions = {}): SpecNotifierContext {
   const spec = {
     launch: {
       service: 'checkout',
@@ -88,7 +92,7 @@ export function notifierContext(options: ContextOptions = {}): NotifierContext {
     previousVersion: options.previousVersion ?? '1.3.9',
     specDigest: () => 'sha256:0f1e2d',
     retry: {
-      baseDelayMs: 100,
+      baseMs: 100,
       timeoutMs: 5000,
       ...(options.clock
         ? { sleep: options.clock.sleep, now: options.clock.now }
@@ -114,7 +118,7 @@ export interface Breach {
 export class LaunchScript {
   constructor(
     readonly bus: EventBus,
-    private readonly ctx: NotifierContext,
+    private readonly ctx: SpecNotifierContext,
   ) {}
 
   start(): this {
@@ -211,7 +215,7 @@ export class LaunchScript {
 export const ERROR_RATE_BREACH: Breach = { check: 'error-rate', value: 0.12, threshold: '< 0.05', message: 'error rate 0.12 is above 0.05 for 3 of 3 samples' };
 
 /** A bus with `subscribers` on it, and a script to drive it. */
-export function launchOn(ctx: NotifierContext, subscribers: readonly Subscriber[]): { bus: EventBus; script: LaunchScript } {
+export function launchOn(ctx: SpecNotifierContext, subscribers: readonly Subscriber[]): { bus: EventBus; script: LaunchScript } {
   // Redacting as the action's bus does, with the secrets in ctx.
   const bus = new EventBus(Date.now, httpOptions(ctx).redact);
   for (const subscriber of subscribers) bus.subscribe(subscriber);

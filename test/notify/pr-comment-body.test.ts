@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LaunchView } from '../../src/notify/launch-view';
+import { LaunchView } from '../../src/events/launch-view';
 import { renderPrComment } from '../../src/notify/pr-comment-body';
 import type { LaunchEvent } from '../../src/events/event-bus';
 

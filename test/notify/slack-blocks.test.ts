@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SLACK_LIMITS, context, escapeMrkdwn, fitLines, header, section, slackMessage } from '../../src/notify/slack-blocks';
-import { truncate } from '../../src/notify/launch-text';
+import { truncate } from '../../src/util/truncate';
 import { blockKitProblem } from '../fakes/slack';
 
 describe('Block Kit within limits', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LaunchView } from '../../src/notify/launch-view';
+import { LaunchView } from '../../src/events/launch-view';
 import { renderPrComment } from '../../src/notify/pr-comment-body';
 import { liveMessage } from '../../src/notify/slack-messages';
-import { outcomeText } from '../../src/notify/launch-text';
+import { outcomeText } from '../../src/events/launch-text';
 
 describe('a launch that succeeded with tolerated failures', () => {
   const view = new LaunchView({ service: 'checkout', environment: 'production', mode: 'launch', version: '2.0.0' });

@@ -1,10 +1,10 @@
-import type { PhaseState } from '../events/states';
+import type { PhaseState } from './states';
 import { formatDuration } from '../util/duration';
 import type { Breach, LaunchProgress, LaunchView } from './launch-view';
 
 /**
- * The words every notifier uses for a launch, in plain text: Slack, the PR comment, deployment
- * statuses and Datadog events say the same thing, each escaping it for its own markup.
+ * The words used for a launch, in plain text: Slack, the PR comment, deployment statuses, Datadog
+ * events, the job summary and the log say the same thing, each escaping it for its own markup.
  */
 
 const PROGRESS: Record<LaunchProgress, { icon: string; label: string }> = {
@@ -88,13 +88,4 @@ export function phaseCounts(view: LaunchView): string {
 export function breachText(breach: Breach): string {
   const measured = breach.value === undefined ? '' : ` measured ${breach.value}${breach.threshold ? ` against ${breach.threshold}` : ''}`;
   return `${breach.check} (${breach.stage}, phase ${breach.phase})${measured}: ${breach.message}`;
-}
-
-/** Shortens to `max` characters with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  // Never split a surrogate pair: half an emoji is invalid text.
-  if (/[\uD800-\uDBFF]/.test(text.charAt(end - 1))) end -= 1;
-  return `${text.slice(0, end)}…`;
 }
