@@ -12,7 +12,10 @@ export default tseslint.config(
     languageOptions: {
       globals: globals.node,
       // tsconfig.json covers src, test and scripts; the bench scripts and vitest's config get a default project.
-      parserOptions: { projectService: { allowDefaultProject: ['bench/*.ts', 'bench/*.d.mts', 'vitest.config.ts'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['bench/*.ts', 'bench/*.d.mts', 'vitest.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],

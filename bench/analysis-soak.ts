@@ -31,7 +31,8 @@ function line(scenario: Scenario, analysis: Analysis, results: LaunchResult[]): 
   const head =
     `${scenario.padEnd(18)} ${analysis.padEnd(8)} rolled back ${String(rolledBack).padStart(2)}/${mine.length} (${(100 * rate).toFixed(0).padStart(3)} %)` +
     (gaps ? ` [${gaps} of them for no data: scrape gaps, not the analysis]` : '');
-  if (scenario !== 'canary-3x-errors') return `${head}, target ≤ ${100 * FALSE_ALARM_TARGET} %: ${rate <= FALSE_ALARM_TARGET ? 'met' : 'MISSED'}`;
+  if (scenario !== 'canary-3x-errors')
+    return `${head}, target ≤ ${100 * FALSE_ALARM_TARGET} %: ${rate <= FALSE_ALARM_TARGET ? 'met' : 'MISSED'}`;
   const early = mine.filter((result) => result.beforeFault).length;
   const spread = (values: number[]) => {
     const sorted = [...values].sort((a, b) => a - b);
@@ -63,6 +64,10 @@ async function run(title: string, batches: Scenario[][], guards: boolean): Promi
     }
   }
 }
-await run('with the guards (the defaults, docs/metrics.md):', SCENARIOS.map((scenario) => [scenario]), true);
+await run(
+  'with the guards (the defaults, docs/metrics.md):',
+  SCENARIOS.map((scenario) => [scenario]),
+  true,
+);
 await run('without the guards, for comparison:', [['equal-degradation', 'unchanged']], false);
 console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s in all)`);

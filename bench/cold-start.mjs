@@ -57,7 +57,8 @@ function startup(label, entry, extraEnv, expectedCode) {
 
 async function timeStartup(subject, node) {
   const run = await timeNode([subject.entry], subject.env, node, false);
-  if (run.code !== subject.expectedCode) throw new Error(`${subject.label} exited ${run.code}, not ${subject.expectedCode}:\n${run.stdout}\n${run.stderr}`);
+  if (run.code !== subject.expectedCode)
+    throw new Error(`${subject.label} exited ${run.code}, not ${subject.expectedCode}:\n${run.stdout}\n${run.stderr}`);
   subject.ms.push(run.ms);
   subject.cpu.push(run.cpuMs);
 }
@@ -83,8 +84,16 @@ async function timeLaunch(ws, node) {
 async function coldStart(node, checkout) {
   const bare = { label: "bare node -e ''", env: runnerDir().env, ms: [], cpu: [] };
   const pairs = [
-    ['main', startup(`${CHECKOUT_LABEL} main`, checkout, {}, 1), startup('ours dist/index.js', 'dist/index.js', { INPUT_MODE: 'bogus' }, 1)],
-    ['post', startup(`${CHECKOUT_LABEL} post`, checkout, { STATE_isPost: 'true' }, 0), startup('ours dist/post/index.js', 'dist/post/index.js', {}, 0)],
+    [
+      'main',
+      startup(`${CHECKOUT_LABEL} main`, checkout, {}, 1),
+      startup('ours dist/index.js', 'dist/index.js', { INPUT_MODE: 'bogus' }, 1),
+    ],
+    [
+      'post',
+      startup(`${CHECKOUT_LABEL} post`, checkout, { STATE_isPost: 'true' }, 0),
+      startup('ours dist/post/index.js', 'dist/post/index.js', {}, 0),
+    ],
   ];
   const minimal = launchWorkspace(specs.minimal);
   const strategy = launchWorkspace(specs.strategy);
@@ -102,8 +111,11 @@ async function coldStart(node, checkout) {
   const bareMedian = median(bare.ms);
   const over = (ms) => median(ms) - bareMedian;
   const cpuOver = (subject) => median(subject.cpu) - median(bare.cpu);
-  const line = (label, ms, note = '') => console.log(`  ${label.padEnd(38)} ${fmt(median(ms)).padStart(9)}  (+${fmt(over(ms))} over bare node)${note}`);
-  console.log(`start-up on Node ${nodeVersion(node)} (median of ${RUNS} interleaved runs; spawn to exit on an input error, see bench/cold-start.mjs)`);
+  const line = (label, ms, note = '') =>
+    console.log(`  ${label.padEnd(38)} ${fmt(median(ms)).padStart(9)}  (+${fmt(over(ms))} over bare node)${note}`);
+  console.log(
+    `start-up on Node ${nodeVersion(node)} (median of ${RUNS} interleaved runs; spawn to exit on an input error, see bench/cold-start.mjs)`,
+  );
   console.log(`  ${bare.label.padEnd(38)} ${fmt(bareMedian).padStart(9)}  (CPU ${fmt(median(bare.cpu))})`);
   const verdict = (ratio) => `${ratio.toFixed(2)}× ${ratio <= LIMIT ? 'PASS' : 'FAIL'}`;
   for (const [step, theirs, ours] of pairs) {
@@ -111,12 +123,17 @@ async function coldStart(node, checkout) {
     if (checkout) line(theirs.label, theirs.ms, cpu(theirs));
     line(ours.label, ours.ms, cpu(ours));
     // Without checkout's bundle (see bench/checkout-dist.mjs), only our own figures.
-    if (checkout) console.log(`    ${step}: ours/checkout overhead ${verdict(over(ours.ms) / over(theirs.ms))} (limit ${LIMIT}×); in CPU time ${verdict(cpuOver(ours) / cpuOver(theirs))}`);
+    if (checkout)
+      console.log(
+        `    ${step}: ours/checkout overhead ${verdict(over(ours.ms) / over(theirs.ms))} (limit ${LIMIT}×); in CPU time ${verdict(cpuOver(ours) / cpuOver(theirs))}`,
+      );
   }
   line('ours, a launch to its 1st command', minimal.toFirstCommand);
   line('  with a rolling strategy and checks', strategy.toFirstCommand);
   console.log(`  whole one-phase launch:                ${fmt(median(minimal.total)).padStart(9)}`);
-  console.log(`  peak RSS of a launch:                  ${median(minimal.rss).toFixed(1)} MB (max ${Math.max(...minimal.rss, ...strategy.rss).toFixed(1)} MB)`);
+  console.log(
+    `  peak RSS of a launch:                  ${median(minimal.rss).toFixed(1)} MB (max ${Math.max(...minimal.rss, ...strategy.rss).toFixed(1)} MB)`,
+  );
 }
 
 const checkout = await checkoutDist();

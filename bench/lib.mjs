@@ -20,7 +20,10 @@ export function timeNode(args, env = {}, node = process.execPath, inheritEnv = t
   return new Promise((resolve) => {
     const started = performance.now();
     // A preload prints the child's own peak RSS on exit, so no external `time` is needed.
-    const child = spawn(node, ['--require', PEAK_RSS_PRELOAD, ...args], { env: inheritEnv ? { ...process.env, ...env } : env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(node, ['--require', PEAK_RSS_PRELOAD, ...args], {
+      env: inheritEnv ? { ...process.env, ...env } : env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

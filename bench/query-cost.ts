@@ -16,7 +16,12 @@ const INTERVAL_MS = 1000;
 
 const app = await startMetricsApp({ version: 'v1' });
 const prometheus = await startPrometheus({ targets: [{ address: app.address }], scrapeSelf: true });
-await waitFor(async () => (await prometheus.query('sum(rate(app_requests_total[5s])) > 0')).length > 0, 'traffic in Prometheus', 30_000, 100);
+await waitFor(
+  async () => (await prometheus.query('sum(rate(app_requests_total[5s])) > 0')).length > 0,
+  'traffic in Prometheus',
+  30_000,
+  100,
+);
 
 /** Queries Prometheus has served and the seconds it spent on them, from its own metrics. */
 async function served(server: PrometheusServer): Promise<{ count: number; seconds: number }> {
@@ -27,7 +32,8 @@ async function served(server: PrometheusServer): Promise<{ count: number; second
   };
 }
 
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(p * values.length))]!;
 
 async function run(concurrency: number): Promise<void> {
   const spec = { providers: { prometheus: { concurrency } } };
@@ -51,15 +57,23 @@ async function run(concurrency: number): Promise<void> {
       ctx.emit = () => finished[round++]!.push(performance.now());
       // Distinct queries, so no answer is shared between checks.
       const query = `sum(rate(app_requests_total{status="200"}[5s])) * ${i + 1}`;
-      return metricCheck.run(metricCheck.config.parse({ provider: 'prometheus', query, min: 0, count: ROUNDS, interval: INTERVAL_MS }), ctx);
+      return metricCheck.run(
+        metricCheck.config.parse({ provider: 'prometheus', query, min: 0, count: ROUNDS, interval: INTERVAL_MS }),
+        ctx,
+      );
     }),
   );
   clearInterval(sampler);
   // Prometheus counts its own requests at its next self-scrape.
-  const after = await waitFor(async () => {
-    const now = await served(prometheus);
-    return now.count - before.count >= CHECKS * ROUNDS ? now : undefined;
-  }, 'Prometheus to count the queries', 10_000, 200);
+  const after = await waitFor(
+    async () => {
+      const now = await served(prometheus);
+      return now.count - before.count >= CHECKS * ROUNDS ? now : undefined;
+    },
+    'Prometheus to count the queries',
+    10_000,
+    200,
+  );
   const queries = after.count - before.count;
   // Round k is due at start + k·interval; its wall time runs until its last check has its answer.
   const wall = finished.map((times, k) => Math.max(...times) - (started + k * INTERVAL_MS));
@@ -71,7 +85,9 @@ async function run(concurrency: number): Promise<void> {
 
 try {
   console.log(`${CHECKS} metric checks, ${ROUNDS} rounds at ${INTERVAL_MS} ms, one Prometheus 2.42 on this machine`);
-  console.log(`before any check: RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `before any check: RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+  );
   for (const concurrency of [8, 32]) await run(concurrency);
 } finally {
   await prometheus.stop();

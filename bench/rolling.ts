@@ -33,7 +33,6 @@ const expandStarted = performance.now();
 const phases = expandStrategy(parseSpec(spec, 'launch.yml')).phases.length;
 const expandMs = performance.now() - expandStarted;
 
-
 interface Figures {
   wallMs: number;
   criticalMs: number;
@@ -54,7 +53,8 @@ async function launch(version: string, previousVersion: string, node: string): P
   });
   const wallMs = performance.now() - started;
   const updated = fleet.instances.filter((instance) => instance.version === version).length;
-  if (run.outputs.status !== 'succeeded' || updated !== INSTANCES) throw new Error(`launch ${run.outputs.status}, ${updated} updated\n${run.stdout.slice(-2000)}\n${run.stderr}`);
+  if (run.outputs.status !== 'succeeded' || updated !== INSTANCES)
+    throw new Error(`launch ${run.outputs.status}, ${updated} updated\n${run.stdout.slice(-2000)}\n${run.stderr}`);
 
   // Critical path of the user's work: batches run one after another, the phases of a batch side by
   // side, each phase its command then its check. Overhead is what the wall time holds beyond that.
@@ -81,10 +81,18 @@ for (const node of nodesToMeasure()) {
   const overheads = runs.map((run) => run.wallMs - run.criticalMs);
   const medianIndex = overheads.indexOf([...overheads].sort((a, b) => a - b)[1]!);
   const median = runs[medianIndex]!;
-  console.log(`rolling launch on Node ${nodeVersion(node)}, ${INSTANCES} local instances (${phases} phases), batch ${BATCH}, curl update + http_status health check each; 3 launches`);
-  console.log(`  launch-action overhead:  ${overheads.map(ms).join(', ')} → median ${ms(overheads[medianIndex]!)} (target < 2000 ms; node start-up included)`);
-  console.log(`    median run: wall ${ms(median.wallMs)}, commands + checks ${ms(median.criticalMs)} on the critical path (${ms(median.sumMs)} summed)`);
+  console.log(
+    `rolling launch on Node ${nodeVersion(node)}, ${INSTANCES} local instances (${phases} phases), batch ${BATCH}, curl update + http_status health check each; 3 launches`,
+  );
+  console.log(
+    `  launch-action overhead:  ${overheads.map(ms).join(', ')} → median ${ms(overheads[medianIndex]!)} (target < 2000 ms; node start-up included)`,
+  );
+  console.log(
+    `    median run: wall ${ms(median.wallMs)}, commands + checks ${ms(median.criticalMs)} on the critical path (${ms(median.sumMs)} summed)`,
+  );
   console.log(`    of which expansion:    ${ms(expandMs)} (in-process)`);
-  console.log(`  peak RSS:                ${runs.map((run) => run.rssMb.toFixed(1)).join(', ')} MB → max ${Math.max(...runs.map((run) => run.rssMb)).toFixed(1)} MB (target < 150 MB)`);
+  console.log(
+    `  peak RSS:                ${runs.map((run) => run.rssMb.toFixed(1)).join(', ')} MB → max ${Math.max(...runs.map((run) => run.rssMb)).toFixed(1)} MB (target < 150 MB)`,
+  );
 }
 await fleet.close();

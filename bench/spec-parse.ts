@@ -16,7 +16,8 @@ const MIN_LINEARITY = 0.7;
 const MAX_50MB_MS = 5000;
 
 function specOf(megabytes: number): string {
-  const head = 'launch:\n  environment: production\n  phases:\n    - { id: deploy, run: ./deploy.sh "$VAR_0", rollback: ./undo.sh }\n  vars:\n';
+  const head =
+    'launch:\n  environment: production\n  phases:\n    - { id: deploy, run: ./deploy.sh "$VAR_0", rollback: ./undo.sh }\n  vars:\n';
   const target = megabytes * 1024 * 1024;
   const lines: string[] = [head];
   let size = head.length;
@@ -50,5 +51,7 @@ for (const mb of SIZES_MB) {
 }
 const linearity = throughput.get(SIZES_MB.at(-1)!)! / throughput.get(SIZES_MB[0]!)!;
 const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');
-console.log(`linearity (50 MB throughput / 1 MB throughput): ${linearity.toFixed(2)} (target ≥ ${MIN_LINEARITY}: ${verdict(linearity >= MIN_LINEARITY)})`);
+console.log(
+  `linearity (50 MB throughput / 1 MB throughput): ${linearity.toFixed(2)} (target ≥ ${MIN_LINEARITY}: ${verdict(linearity >= MIN_LINEARITY)})`,
+);
 console.log(`50 MB: ${largestMs.toFixed(0)} ms (target < ${MAX_50MB_MS} ms: ${verdict(largestMs < MAX_50MB_MS)})`);

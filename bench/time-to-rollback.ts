@@ -19,7 +19,8 @@ import { waitFor } from '../test/support/wait-for';
 const RUNS = 10;
 const TARGET_MEDIAN_MS = 3000;
 const CLI = 'dist/cli/index.js';
-const ERROR_RATE = 'sum(rate(app_requests_total{status="500",version="${version}"}[5s])) / sum(rate(app_requests_total{version="${version}"}[5s]))';
+const ERROR_RATE =
+  'sum(rate(app_requests_total{status="500",version="${version}"}[5s])) / sum(rate(app_requests_total{version="${version}"}[5s]))';
 // `sleep` dies on the SIGTERM that stops the phase, so kill_grace does not add to the figure.
 const SPEC = `launch:
   environment: production
@@ -55,7 +56,20 @@ interface Run {
 async function launchOnce(): Promise<Run> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-rollback-'));
   writeFileSync(join(dir, 'launch.yml'), SPEC);
-  const args = [CLI, 'launch', '--spec', join(dir, 'launch.yml'), '--version', 'v2', '--prometheus-url', prometheus.url, '--working-directory', dir, '--report-dir', dir];
+  const args = [
+    CLI,
+    'launch',
+    '--spec',
+    join(dir, 'launch.yml'),
+    '--version',
+    'v2',
+    '--prometheus-url',
+    prometheus.url,
+    '--working-directory',
+    dir,
+    '--report-dir',
+    dir,
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -89,7 +103,9 @@ try {
     await waitFor(healthyInPrometheus, 'a healthy error rate in Prometheus', 30_000, 100);
     const result = await launchOnce();
     runs.push(result);
-    console.log(`run ${String(run).padStart(2)}: ${result.ms.toFixed(0).padStart(5)} ms from injection to rollback start (${result.status})`);
+    console.log(
+      `run ${String(run).padStart(2)}: ${result.ms.toFixed(0).padStart(5)} ms from injection to rollback start (${result.status})`,
+    );
   }
 } finally {
   await prometheus.stop();

@@ -11,7 +11,9 @@ export async function launchWithCli(spec, args, reportDir) {
   const ignore = () => {};
   process.on('SIGINT', ignore);
   try {
-    const cli = spawn(process.execPath, ['dist/cli/index.js', 'launch', '--spec', spec, ...args, '--report-dir', reportDir], { stdio: 'inherit' });
+    const cli = spawn(process.execPath, ['dist/cli/index.js', 'launch', '--spec', spec, ...args, '--report-dir', reportDir], {
+      stdio: 'inherit',
+    });
     const status = await new Promise((resolve, reject) => {
       cli.on('error', reject);
       cli.on('exit', (code, signal) => resolve(code ?? signal));

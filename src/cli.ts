@@ -86,7 +86,12 @@ async function main(argv: string[]): Promise<number> {
   if (outcome.cancelled && outcome.startedPhases.length) {
     // No post step here: the CLI undoes what it started itself. A second Ctrl-C stops at once.
     printer.warning(`Interrupted: rolling back ${[...outcome.startedPhases].reverse().join(' → ')} (press Ctrl-C again to stop now).`);
-    const rollback = await runLaunch({ ...request, settings: { ...settings, mode: 'rollback' }, rollbackPhases: outcome.startedPhases, resolvedStrategy: outcome.launch.strategy });
+    const rollback = await runLaunch({
+      ...request,
+      settings: { ...settings, mode: 'rollback' },
+      rollbackPhases: outcome.startedPhases,
+      resolvedStrategy: outcome.launch.strategy,
+    });
     console.log(`${stamp()} report: ${rollback.reportPath}`);
     return 1;
   }

@@ -71,7 +71,8 @@ function recordOutcome(journal: LaunchJournal, launchDir: string, status: string
   } catch (error) {
     failures.push(`${join(launchDir, OUTCOME_FILE)}: ${errorMessage(error)}`);
   }
-  if (failures.length === 2) core.error(`Could not record that the launch finished (${failures.join('; ')}): the post step will roll it back.`);
+  if (failures.length === 2)
+    core.error(`Could not record that the launch finished (${failures.join('; ')}): the post step will roll it back.`);
 }
 
 async function publish(outcome: LaunchOutcome): Promise<void> {

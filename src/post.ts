@@ -26,7 +26,9 @@ export async function run(): Promise<void> {
     const pending = record.started.filter((id) => !done.has(id));
     let failed = failedEarlier.length > 0;
     if (pending.length) {
-      core.warning(`The launch was interrupted after starting ${record.started.join(', ')}: rolling back ${[...pending].reverse().join(' → ')}.`);
+      core.warning(
+        `The launch was interrupted after starting ${record.started.join(', ')}: rolling back ${[...pending].reverse().join(' → ')}.`,
+      );
       const settings = readActionSettings();
       const outcome = await runLaunch({
         settings: { ...settings, mode: 'rollback' },
@@ -43,7 +45,10 @@ export async function run(): Promise<void> {
     } else {
       core.info('The main step had already undone every phase that started; nothing left to roll back.');
     }
-    if (failed) core.setFailed(`ROLLBACK FAILED after the interrupted launch${failedEarlier.length ? ` (${failedEarlier.join(', ')})` : ''}: undo the failed phases by hand.`);
+    if (failed)
+      core.setFailed(
+        `ROLLBACK FAILED after the interrupted launch${failedEarlier.length ? ` (${failedEarlier.join(', ')})` : ''}: undo the failed phases by hand.`,
+      );
   } catch (error) {
     core.setFailed(`Rollback after cancellation could not run: ${errorMessage(error)}`);
   }

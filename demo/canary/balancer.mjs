@@ -42,7 +42,9 @@ export async function startBalancer(backends) {
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const route = () => ({
     route: 'orders',
-    backends: Object.fromEntries(Object.entries(backends).map(([name, port]) => [name, { address: `127.0.0.1:${port}`, weight: weights[name] }])),
+    backends: Object.fromEntries(
+      Object.entries(backends).map(([name, port]) => [name, { address: `127.0.0.1:${port}`, weight: weights[name] }]),
+    ),
   });
 
   async function admin(req, res) {
@@ -56,7 +58,11 @@ export async function startBalancer(backends) {
       return json(res, 400, { error: 'the body is not JSON' });
     }
     const names = Object.keys(backends);
-    const valid = wanted && typeof wanted === 'object' && names.every((name) => Number.isInteger(wanted[name]) && wanted[name] >= 0) && names.some((name) => wanted[name] > 0);
+    const valid =
+      wanted &&
+      typeof wanted === 'object' &&
+      names.every((name) => Number.isInteger(wanted[name]) && wanted[name] >= 0) &&
+      names.some((name) => wanted[name] > 0);
     if (!valid) return json(res, 400, { error: `expected whole, non-negative weights for ${names.join(' and ')}, not all 0` });
     weights = Object.fromEntries(names.map((name) => [name, wanted[name]]));
     pick = rotation(weights);
@@ -64,10 +70,13 @@ export async function startBalancer(backends) {
   }
 
   function proxy(req, res) {
-    const upstream = forward({ host: '127.0.0.1', port: backends[pick()], path: req.url, method: req.method, headers: req.headers, agent }, (answer) => {
-      res.writeHead(answer.statusCode, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = forward(
+      { host: '127.0.0.1', port: backends[pick()], path: req.url, method: req.method, headers: req.headers, agent },
+      (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', (error) => json(res, 502, { error: `backend unreachable: ${error.message}` }));
     req.pipe(upstream);
   }

@@ -38,7 +38,13 @@ function recentAnswers() {
         if (!ok) byVersion[version].errors++;
       }
       const errors = answers.filter((answer) => !answer.ok).length;
-      return { window: WINDOW, requests: answers.length, errors, error_rate: answers.length ? errors / answers.length : null, by_version: byVersion };
+      return {
+        window: WINDOW,
+        requests: answers.length,
+        errors,
+        error_rate: answers.length ? errors / answers.length : null,
+        by_version: byVersion,
+      };
     },
   };
 }

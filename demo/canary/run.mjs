@@ -34,12 +34,29 @@ export async function runCanaryDemo() {
   const balancer = await startBalancer(orders.ports);
   const traffic = startTraffic(balancer.url);
   try {
-    console.log(`orders service: 1.0.0 in the stable slot (127.0.0.1:${orders.ports.stable}), an empty canary slot (127.0.0.1:${orders.ports.canary})`);
-    console.log(`load balancer: ${balancer.url}, admin API ${balancer.adminUrl}/routes/orders; ${RATE} requests/s of user traffic through it`);
-    console.log(`2.0.0 fails 3 in 10 of its requests; the launch measures the service's error rate (${balancer.url}/metrics, last ${WINDOW} requests) against max 5 %\n`);
+    console.log(
+      `orders service: 1.0.0 in the stable slot (127.0.0.1:${orders.ports.stable}), an empty canary slot (127.0.0.1:${orders.ports.canary})`,
+    );
+    console.log(
+      `load balancer: ${balancer.url}, admin API ${balancer.adminUrl}/routes/orders; ${RATE} requests/s of user traffic through it`,
+    );
+    console.log(
+      `2.0.0 fails 3 in 10 of its requests; the launch measures the service's error rate (${balancer.url}/metrics, last ${WINDOW} requests) against max 5 %\n`,
+    );
     await until(() => orders.summary().requests >= WINDOW, `${WINDOW} requests of traffic`);
 
-    const args = ['--version', '2.0.0', '--previous-version', '1.0.0', '--var', `BASE_URL=${balancer.url}`, '--var', `BALANCER_ADMIN=${balancer.adminUrl}`, '--var', `DEMO_DIR=${dir}`];
+    const args = [
+      '--version',
+      '2.0.0',
+      '--previous-version',
+      '1.0.0',
+      '--var',
+      `BASE_URL=${balancer.url}`,
+      '--var',
+      `BALANCER_ADMIN=${balancer.adminUrl}`,
+      '--var',
+      `DEMO_DIR=${dir}`,
+    ];
     const { status, report } = await launchWithCli('demo/canary/launch.yml', args, dir);
 
     // What users get now: the balancer's live route, read as the router reads it, and the traffic since.
@@ -53,8 +70,15 @@ export async function runCanaryDemo() {
     const breach = measurements.find((event) => event.verdict === 'fail');
     const before = measurements.slice(0, measurements.indexOf(breach));
     console.log(`\nafter the launch: the balancer routes stable ${weights.stable} %, canary ${weights.canary} %`);
-    console.log(`the ${sum(since)} requests since: ${Object.entries(since).map(([answer, n]) => `${n} × ${answer}`).join(', ')}`);
-    if (breach) console.log(`the error rate breached in "${breach.phase}" at ${percent(breach.value)} (max ${percent(breach.bounds.max)}), after ${before.length} measurement(s) within the limit`);
+    console.log(
+      `the ${sum(since)} requests since: ${Object.entries(since)
+        .map(([answer, n]) => `${n} × ${answer}`)
+        .join(', ')}`,
+    );
+    if (breach)
+      console.log(
+        `the error rate breached in "${breach.phase}" at ${percent(breach.value)} (max ${percent(breach.bounds.max)}), after ${before.length} measurement(s) within the limit`,
+      );
 
     const asExpected =
       status === 1 &&
@@ -65,7 +89,9 @@ export async function runCanaryDemo() {
       weights.stable === 100 &&
       weights.canary === 0 &&
       Object.keys(since).every((answer) => answer === '1.0.0 200');
-    console.log(asExpected ? 'demo complete: the canary broke the error-rate limit at 25 % and went back to 0 %' : 'demo did not go as expected');
+    console.log(
+      asExpected ? 'demo complete: the canary broke the error-rate limit at 25 % and went back to 0 %' : 'demo did not go as expected',
+    );
     return asExpected ? 0 : 1;
   } finally {
     traffic.stop();
@@ -73,4 +99,3 @@ export async function runCanaryDemo() {
     await orders.stop();
   }
 }
-

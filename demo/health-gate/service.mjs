@@ -13,7 +13,9 @@ const server = createServer((req, res) => {
   if (req.url === '/version') return res.writeHead(200, { 'content-type': 'text/plain' }).end(version);
   if (req.url === '/health') {
     return broken
-      ? res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'down', version, error: 'connection pool exhausted' }))
+      ? res
+          .writeHead(503, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ status: 'down', version, error: 'connection pool exhausted' }))
       : res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'ok', version }));
   }
   res.writeHead(404).end();

@@ -8,7 +8,11 @@ const config = z.lazy(() =>
     .object({
       command: z.string().min(1).meta({ description: 'Bash command; exit status 0 passes' }),
       timeout: positiveDurationSchema.default(60_000),
-      prints: z.string().min(1).optional().meta({ description: 'Passes only if the last line the command prints (stdout) is this text, besides exit status 0' }),
+      prints: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: 'Passes only if the last line the command prints (stdout) is this text, besides exit status 0' }),
     })
     .strict(),
 );
@@ -49,6 +53,9 @@ export const commandCheck = defineCheck({
   type: 'command',
   description: 'Runs a bash command; exit status 0 (and, with prints, that last line) passes',
   config,
-  plan: (c) => ({ summary: `run \`${c.command}\` (timeout ${c.timeout} ms, exit 0${c.prints === undefined ? '' : ` printing '${c.prints}'`} passes)`, problems: [] }),
+  plan: (c) => ({
+    summary: `run \`${c.command}\` (timeout ${c.timeout} ms, exit 0${c.prints === undefined ? '' : ` printing '${c.prints}'`} passes)`,
+    problems: [],
+  }),
   run: (c, ctx) => runCheckCommand(c.command, c.timeout, {}, ctx, c.prints),
 });

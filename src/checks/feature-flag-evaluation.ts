@@ -11,7 +11,9 @@ import { OfrepClient, type FlagEvaluation } from '../flags/ofrep-client';
 const DEFAULT_URL = '${OFREP_URL}';
 const DEFAULT_TARGETING_KEY = 'launch-action';
 
-const contextSchema = z.lazy(() => z.record(z.string(), z.unknown()).meta({ description: 'OpenFeature evaluation context; ${VAR} allowed in strings' }));
+const contextSchema = z.lazy(() =>
+  z.record(z.string(), z.unknown()).meta({ description: 'OpenFeature evaluation context; ${VAR} allowed in strings' }),
+);
 
 const flagSchema = z.lazy(() =>
   z.union([
@@ -29,7 +31,10 @@ const flagSchema = z.lazy(() =>
 const config = z.lazy(() =>
   z
     .object({
-      provider: z.enum(['openfeature', 'ofrep']).default('openfeature').meta({ description: 'OpenFeature over OFREP (flagd, GO Feature Flag, Flipt, ConfigCat Proxy...)' }),
+      provider: z
+        .enum(['openfeature', 'ofrep'])
+        .default('openfeature')
+        .meta({ description: 'OpenFeature over OFREP (flagd, GO Feature Flag, Flipt, ConfigCat Proxy...)' }),
       url: z.string().min(1).default(DEFAULT_URL).meta({ description: 'OFREP base URL (the part before /ofrep/v1); ${VAR} allowed' }),
       flags: z.array(flagSchema).min(1),
       context: contextSchema.default({}),

@@ -18,9 +18,21 @@ const config = z.lazy(() =>
       percent: z.number().min(0).max(100).meta({ description: 'Share of targeting keys that should see `value`, in percent' }),
       value: z.unknown().default(true).meta({ description: 'The value an exposed key gets (true for a boolean flag)' }),
       sample: z.number().int().min(1).max(100_000).default(1000).meta({ description: 'How many targeting keys to evaluate' }),
-      tolerance: z.number().min(0).max(1).default(0.05).meta({ description: 'Allowed distance between the measured and expected share (0.05 = 5 points)' }),
-      key_prefix: z.string().min(1).default('launch-action-sample').meta({ description: 'Sample keys are <prefix>-0, <prefix>-1...: the same keys every run' }),
-      context: z.record(z.string(), z.unknown()).default({}).meta({ description: 'Evaluation context besides targetingKey; ${VAR} allowed in strings' }),
+      tolerance: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(0.05)
+        .meta({ description: 'Allowed distance between the measured and expected share (0.05 = 5 points)' }),
+      key_prefix: z
+        .string()
+        .min(1)
+        .default('launch-action-sample')
+        .meta({ description: 'Sample keys are <prefix>-0, <prefix>-1...: the same keys every run' }),
+      context: z
+        .record(z.string(), z.unknown())
+        .default({})
+        .meta({ description: 'Evaluation context besides targetingKey; ${VAR} allowed in strings' }),
       headers: z.record(z.string(), z.string()).default({}).meta({ description: 'Request headers such as Authorization; ${VAR} allowed' }),
       timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each evaluation request' }),
       concurrency: z.number().int().min(1).max(64).default(8).meta({ description: 'Evaluations in flight at once' }),
@@ -48,7 +60,11 @@ function describePlan(target: Target, c: FlagExposureConfig): string {
 }
 
 /** Evaluates the flag for every sample key, a few at a time; stops at the first failed evaluation. */
-async function measure(target: Target, c: FlagExposureConfig, signal: AbortSignal): Promise<{ exposed: number } | { failure: FlagFailure; targetingKey: string }> {
+async function measure(
+  target: Target,
+  c: FlagExposureConfig,
+  signal: AbortSignal,
+): Promise<{ exposed: number } | { failure: FlagFailure; targetingKey: string }> {
   const client = new OfrepClient({ baseUrl: target.url, headers: target.headers, timeoutMs: c.timeout, signal });
   let exposed = 0;
   let next = 0;
@@ -72,7 +88,11 @@ async function judgeExposure(target: Target, c: FlagExposureConfig, ctx: CheckCo
   const measured = await measure(target, c, ctx.signal);
   if ('failure' in measured) {
     const { errorCode, errorDetails, status } = measured.failure;
-    return { passed: false, threshold, message: `${where} for targetingKey ${measured.targetingKey}: ${errorCode}${status ? ` (${status})` : ''}${errorDetails ? `: ${errorDetails}` : ''}` };
+    return {
+      passed: false,
+      threshold,
+      message: `${where} for targetingKey ${measured.targetingKey}: ${errorCode}${status ? ` (${status})` : ''}${errorDetails ? `: ${errorDetails}` : ''}`,
+    };
   }
   const share = measured.exposed / c.sample;
   // A hair of slack so that 25% of 1000 keys against 25% ± 5 is never lost to floating point.
@@ -88,7 +108,8 @@ async function judgeExposure(target: Target, c: FlagExposureConfig, ctx: CheckCo
 /** Checks over OFREP that a sample of targeting keys sees a flag at the share it was rolled out to. */
 export const flagExposureCheck = defineCheck({
   type: 'flag_exposure',
-  description: 'Evaluates a flag over OFREP for a sample of targeting keys; the share that sees `value` must match `percent` within `tolerance`',
+  description:
+    'Evaluates a flag over OFREP for a sample of targeting keys; the share that sees `value` must match `percent` within `tolerance`',
   config,
   ...resolvedCheck({
     resolve: resolveTarget,

@@ -14,6 +14,9 @@ export class HealthCheckFailures {
     this.count += 1;
     if (this.limit === undefined) return { breached: false, text: '' };
     const breached = this.count > this.limit;
-    return { breached, text: `health_check_failures = ${this.count} ${breached ? 'breached' : 'within'} max ${this.limit} (failed health-check attempts in this launch)` };
+    return {
+      breached,
+      text: `health_check_failures = ${this.count} ${breached ? 'breached' : 'within'} max ${this.limit} (failed health-check attempts in this launch)`,
+    };
   }
 }

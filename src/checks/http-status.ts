@@ -23,16 +23,22 @@ const regexSource = z.lazy(() =>
         return false;
       }
     },
-    { message: 'expected a valid regular expression' },
+    { error: 'expected a valid regular expression' },
   ),
 );
 
 const config = z.lazy(() =>
   z
     .object({
-      endpoint: z.string().min(1).meta({ description: 'Absolute URL, or a path like /health resolved against launch.base_url; ${VAR} allowed' }),
+      endpoint: z
+        .string()
+        .min(1)
+        .meta({ description: 'Absolute URL, or a path like /health resolved against launch.base_url; ${VAR} allowed' }),
       method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).default('GET'),
-      expected: z.union([statusCode, z.array(statusCode).min(1)]).default(200).meta({ description: 'Status code, or a list of acceptable ones' }),
+      expected: z
+        .union([statusCode, z.array(statusCode).min(1)])
+        .default(200)
+        .meta({ description: 'Status code, or a list of acceptable ones' }),
       retries: z.number().int().min(1).default(3).meta({ description: 'Attempts before the check fails' }),
       interval: durationSchema.default(2000).meta({ description: 'Wait between attempts' }),
       timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for each request, body included' }),
@@ -66,7 +72,9 @@ function resolveTarget(c: HttpStatusConfig, ctx: PlanContext): Target {
     text = appendPath(base, endpoint);
   }
   const url = requireHttpUrl('endpoint', c.endpoint, text);
-  const headers = Object.fromEntries(Object.entries(c.headers).map(([name, value]) => [name, expandField(`headers.${name}`, value, undefined, ctx.env)]));
+  const headers = Object.fromEntries(
+    Object.entries(c.headers).map(([name, value]) => [name, expandField(`headers.${name}`, value, undefined, ctx.env)]),
+  );
   return { url, headers };
 }
 
@@ -104,7 +112,12 @@ async function probe(target: Target, c: HttpStatusConfig, ctx: CheckContext): Pr
   const failures: string[] = [];
   let status: number | undefined;
   for (let attempt = 1; attempt <= c.retries; attempt++) {
-    const cancelled = { passed: false, value: status, threshold, message: `${request} cancelled during attempt ${attempt} of ${c.retries}` };
+    const cancelled = {
+      passed: false,
+      value: status,
+      threshold,
+      message: `${request} cancelled during attempt ${attempt} of ${c.retries}`,
+    };
     if (attempt > 1) {
       try {
         await delay(c.interval, undefined, { signal: ctx.signal });
@@ -129,12 +142,18 @@ async function probe(target: Target, c: HttpStatusConfig, ctx: CheckContext): Pr
     failures.push(problem);
     const launchCount = ctx.healthFailures.record();
     ctx.log(`attempt ${attempt} of ${c.retries}: ${request} ${problem}${launchCount.text && ` (${launchCount.text})`}`);
-    if (launchCount.breached) return { passed: false, value: status, threshold, message: `${request} ${problem}: ${launchCount.text}`, thresholdBreach: true };
+    if (launchCount.breached)
+      return { passed: false, value: status, threshold, message: `${request} ${problem}: ${launchCount.text}`, thresholdBreach: true };
   }
   const last = failures.at(-1)!;
   const others = [...new Set(failures.slice(0, -1))].filter((problem) => problem !== last);
   const earlier = others.length ? `; earlier: ${others.join('; ')}` : '';
-  return { passed: false, value: status, threshold, message: `${request} ${last} (${c.retries} of ${c.retries} attempts failed${earlier})` };
+  return {
+    passed: false,
+    value: status,
+    threshold,
+    message: `${request} ${last} (${c.retries} of ${c.retries} attempts failed${earlier})`,
+  };
 }
 
 function describePlan(target: Target, c: HttpStatusConfig): string {

@@ -13,7 +13,11 @@ const DEFAULT_IMAGE = '${IMAGE}';
 const config = z.lazy(() =>
   z
     .object({
-      image: z.string().min(1).default(DEFAULT_IMAGE).meta({ description: 'Image reference: host[:port]/path:tag or ...@sha256:...; ${VAR} allowed' }),
+      image: z
+        .string()
+        .min(1)
+        .default(DEFAULT_IMAGE)
+        .meta({ description: 'Image reference: host[:port]/path:tag or ...@sha256:...; ${VAR} allowed' }),
       registry: z.string().min(1).optional().meta({
         description: 'Registry host[:port] or URL for references that name no host; a bare word (ecr, gcr) is only a label',
       }),
@@ -40,14 +44,17 @@ function resolveTarget(c: ImageDigestConfig, ctx: PlanContext): Target {
   const registry = c.registry === undefined ? undefined : parseRegistryOption(expandField('registry', c.registry, undefined, ctx.env));
   const digest = c.digest === undefined ? undefined : expandField('digest', c.digest, undefined, ctx.env);
   if (digest !== undefined && !DIGEST.test(digest)) throw new Error(`digest '${digest}' is not sha256:<64 hex> or sha512:<128 hex>`);
-  if (digest && ref.digest && digest !== ref.digest) throw new Error(`digest ${digest} contradicts the image reference's own @${ref.digest}`);
+  if (digest && ref.digest && digest !== ref.digest)
+    throw new Error(`digest ${digest} contradicts the image reference's own @${ref.digest}`);
 
   const { REGISTRY_USERNAME: username, REGISTRY_PASSWORD: password } = ctx.env;
   if (Boolean(username) !== Boolean(password)) throw new Error('REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both or neither');
 
   let note: string | undefined;
   if (registry?.kind === 'label') {
-    const source = ref.host ? `the host comes from the image reference (${ref.host})` : 'the image reference names no host, so Docker Hub is asked';
+    const source = ref.host
+      ? `the host comes from the image reference (${ref.host})`
+      : 'the image reference names no host, so Docker Hub is asked';
     note = `registry '${registry.label}' is a label, not a host (no dot or colon): ${source}`;
   } else if (registry && ref.host) {
     note = `registry '${registry.host}' unused: the image reference names its host`;
@@ -92,13 +99,20 @@ function judge(reply: ManifestReply, target: Target, verify: boolean): CheckOutc
   const computed = reply.body.length ? contentDigest(reply.digest, reply.body) : undefined;
   const actual = reply.digest ?? computed;
   if (!actual) return fail('registry sent neither a Docker-Content-Digest nor the manifest');
-  if (verify && !reply.digest && !expectedDigest) return fail('nothing to verify against: the registry sent no Docker-Content-Digest and no digest is expected');
+  if (verify && !reply.digest && !expectedDigest)
+    return fail('nothing to verify against: the registry sent no Docker-Content-Digest and no digest is expected');
   if (verify && computed !== actual) {
-    return fail(`manifest content does not match: the registry claims ${actual} but the ${reply.body.length} bytes served hash to ${computed}`);
+    return fail(
+      `manifest content does not match: the registry claims ${actual} but the ${reply.body.length} bytes served hash to ${computed}`,
+    );
   }
   if (expectedDigest && actual !== expectedDigest) return fail(`digest ${actual}, expected ${expectedDigest}`);
   const checked = verify ? `, content verified (${reply.body.length} bytes)` : '';
-  return { passed: true, message: `${location.display} → ${actual} (${reply.mediaType ?? 'unknown media type'})${checked}`, threshold: expectedDigest };
+  return {
+    passed: true,
+    message: `${location.display} → ${actual} (${reply.mediaType ?? 'unknown media type'})${checked}`,
+    threshold: expectedDigest,
+  };
 }
 
 async function lookUp(target: Target, c: ImageDigestConfig, ctx: CheckContext): Promise<CheckOutcome> {
@@ -110,10 +124,15 @@ async function lookUp(target: Target, c: ImageDigestConfig, ctx: CheckContext): 
     if (reply.status !== 200 || !reply.digest || c.verify) reply = await client.manifest('GET', location.reference);
     return judge(reply, target, c.verify);
   } catch (error) {
-    if (error instanceof RegistryAuthError) return { passed: false, message: `${location.display}: authentication failed: ${error.message}` };
+    if (error instanceof RegistryAuthError)
+      return { passed: false, message: `${location.display}: authentication failed: ${error.message}` };
     if (!(error instanceof RequestFailure)) throw error;
     const host = new URL(location.apiUrl).host;
-    const problem = { unreachable: `registry ${host} unreachable: ${error.message}`, timeout: `registry ${host} ${error.message}`, cancelled: 'cancelled' };
+    const problem = {
+      unreachable: `registry ${host} unreachable: ${error.message}`,
+      timeout: `registry ${host} ${error.message}`,
+      cancelled: 'cancelled',
+    };
     return { passed: false, message: `${location.display}: ${problem[error.kind]}` };
   }
 }
@@ -121,7 +140,8 @@ async function lookUp(target: Target, c: ImageDigestConfig, ctx: CheckContext): 
 /** Asks an OCI registry whether an image reference resolves, to which digest, and (optionally) verifies it. */
 export const imageDigestCheck = defineCheck({
   type: 'image_digest',
-  description: 'Resolves an image reference in its registry (Registry API v2), optionally checking the digest and verifying the manifest content',
+  description:
+    'Resolves an image reference in its registry (Registry API v2), optionally checking the digest and verifying the manifest content',
   config,
   ...resolvedCheck({
     resolve: resolveTarget,

@@ -116,7 +116,10 @@ export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): Prepa
       cadence,
       deadline,
       problems: prep.problems,
-      measure: provider && !prep.problems.length ? withDeadline(valueMeasure(metric, provider, canary, baseline), deadline, metric.name) : undefined,
+      measure:
+        provider && !prep.problems.length
+          ? withDeadline(valueMeasure(metric, provider, canary, baseline), deadline, metric.name)
+          : undefined,
     };
   }
 
@@ -132,12 +135,25 @@ export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): Prepa
   const deadline = measurementDeadline(cadence, metrics, ctx);
   return {
     metric: label,
-    queries: items.flatMap((item) => [`${item.metric.name}: ${prep.describe(item.canary)}`, `${item.metric.name} baseline: ${prep.describe(item.baseline)}`]),
+    queries: items.flatMap((item) => [
+      `${item.metric.name}: ${prep.describe(item.canary)}`,
+      `${item.metric.name} baseline: ${prep.describe(item.baseline)}`,
+    ]),
     condition: `Mann-Whitney score ≥ ${judge.pass} passes, below ${judge.marginal} fails`,
     bounds: { min: judge.marginal },
     cadence,
     deadline,
     problems: prep.problems,
-    measure: ready ? withDeadline(judgementMeasure(items.map((item) => ({ ...item, provider: item.provider! })), judge, cadence.no_data), deadline, label) : undefined,
+    measure: ready
+      ? withDeadline(
+          judgementMeasure(
+            items.map((item) => ({ ...item, provider: item.provider! })),
+            judge,
+            cadence.no_data,
+          ),
+          deadline,
+          label,
+        )
+      : undefined,
   };
 }

@@ -35,14 +35,18 @@ export const metricCheck = defineCheck({
     const prepared = prepareOrExplain(config, ctx);
     if (typeof prepared === 'string') return { summary: `metric ${config.metric ?? ctx.name}`, problems: [prepared] };
     const condition = prepared.condition ? ` — pass when ${prepared.condition}` : '';
-    return { summary: `${prepared.metric}: ${prepared.queries.join('; ')}${condition}; ${describeCadence(prepared.cadence, ctx.stage, prepared.deadline)}`, problems: prepared.problems };
+    return {
+      summary: `${prepared.metric}: ${prepared.queries.join('; ')}${condition}; ${describeCadence(prepared.cadence, ctx.stage, prepared.deadline)}`,
+      problems: prepared.problems,
+    };
   },
   run: async (config, ctx) => {
     const prepared = prepareOrExplain(config, ctx);
     if (typeof prepared === 'string') return { passed: false, message: `configuration error: ${prepared}` };
     const query = prepared.queries.join('; ');
     const measure = prepared.measure;
-    if (!measure) return { passed: false, message: `${prepared.metric}: configuration error: ${prepared.problems.join('; ')}; query: ${query}` };
+    if (!measure)
+      return { passed: false, message: `${prepared.metric}: configuration error: ${prepared.problems.join('; ')}; query: ${query}` };
     const outcome = await measureLoop(prepared.cadence, measure, {
       stage: ctx.stage,
       signal: ctx.signal,

@@ -59,7 +59,10 @@ function checkEntrySchema<T extends CheckType>(type: T) {
   // Both places take every field as optional and without its default: defaults are applied once, to
   // the merged settings, or a flat default would overwrite what was written under `config:`.
   const optionalFields = Object.fromEntries(
-    Object.entries(kind.config.unwrap().shape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? field.unwrap() : field).optional()]),
+    Object.entries(kind.config.unwrap().shape).map(([key, field]: [string, z.ZodType]) => [
+      key,
+      (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional(),
+    ]),
   ) as Record<string, z.ZodOptional>;
   return z
     .object({
@@ -85,4 +88,7 @@ function checkEntrySchema<T extends CheckType>(type: T) {
 
 const checkEntries = (Object.keys(kinds) as CheckType[]).map((type) => z.lazy(() => checkEntrySchema(type)));
 // discriminatedUnion wants a non-empty tuple; the kinds are one, but map() returns a plain array.
-export const checkSchema = z.discriminatedUnion('type', checkEntries as [(typeof checkEntries)[number], ...(typeof checkEntries)[number][]]);
+export const checkSchema = z.discriminatedUnion(
+  'type',
+  checkEntries as [(typeof checkEntries)[number], ...(typeof checkEntries)[number][]],
+);

@@ -14,7 +14,9 @@ export interface ResolvedCheckParts<C, T> {
  * `plan` and `run` for a check that must first resolve its config against the launch: what fails to
  * resolve is a plan problem before the launch, and a failed outcome (never a throw) during it.
  */
-export function resolvedCheck<C, T>(parts: ResolvedCheckParts<C, T>): {
+export function resolvedCheck<C, T>(
+  parts: ResolvedCheckParts<C, T>,
+): {
   plan(config: C, ctx: PlanContext): CheckPlan;
   run(config: C, ctx: CheckContext): Promise<CheckOutcome>;
 } {

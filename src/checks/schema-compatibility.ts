@@ -9,7 +9,11 @@ const DEFAULT_COMMAND = 'check_schema_compatibility';
 const config = z.lazy(() =>
   z
     .object({
-      command: z.string().min(1).default(DEFAULT_COMMAND).meta({ description: 'Command that checks the pending migration; exit 0 means compatible' }),
+      command: z
+        .string()
+        .min(1)
+        .default(DEFAULT_COMMAND)
+        .meta({ description: 'Command that checks the pending migration; exit 0 means compatible' }),
       backward_compatible: z.boolean().default(true).meta({ description: 'Require the old version to keep working on the new schema' }),
       forward_compatible: z.boolean().default(false),
       timeout: positiveDurationSchema.default(120_000),

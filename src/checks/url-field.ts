@@ -5,7 +5,12 @@ import { expandUrl } from '../metrics/measuring/query-template';
  * A check's URL field, expanded with the web metrics' URL rules (a value cannot add a path segment,
  * userinfo or query: `../../admin` is refused) and required to be http(s).
  */
-export function expandHttpUrl(field: string, value: string, defaultValue: string | undefined, env: Readonly<Record<string, string>>): string {
+export function expandHttpUrl(
+  field: string,
+  value: string,
+  defaultValue: string | undefined,
+  env: Readonly<Record<string, string>>,
+): string {
   const text = expandField(field, value, defaultValue, env, expandUrl);
   requireHttpUrl(field, value, text);
   return text;

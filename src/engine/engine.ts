@@ -108,11 +108,14 @@ export class LaunchEngine {
     const startedPhases: Phase[] = [];
     const failuresByGroup = new Map<string, number>();
     for (const batch of consecutiveBatches(this.options.launch.phases)) {
-      if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: startedPhases.at(-1)?.id, reason: CANCELLED, cancelled: true });
+      if (this.options.signal?.aborted)
+        return this.finish('failed', { failedPhase: startedPhases.at(-1)?.id, reason: CANCELLED, cancelled: true });
       startedPhases.push(...batch);
       const outcomes = await Promise.all(batch.map((phase) => this.runPhase(phase)));
       const failures = batch.map((phase, i) => ({ phase, outcome: outcomes[i]! })).filter(({ outcome }) => !outcome.ok);
-      const fatal = failures.find(({ phase, outcome }) => outcome.unrecorded || outcome.thresholdBreach || !this.tolerated(phase, failuresByGroup));
+      const fatal = failures.find(
+        ({ phase, outcome }) => outcome.unrecorded || outcome.thresholdBreach || !this.tolerated(phase, failuresByGroup),
+      );
       if (!fatal) continue;
       const { phase, outcome } = fatal;
       if (this.options.signal?.aborted) return this.finish('failed', { failedPhase: phase.id, reason: CANCELLED, cancelled: true });
@@ -120,7 +123,10 @@ export class LaunchEngine {
       if (!phase.rollbackOnFailure && !outcome.unrecorded) return this.finish('failed', { failedPhase: phase.id, reason: outcome.reason });
       const rollbackFailures = await this.undo(startedPhases, `phase '${phase.id}' failed: ${outcome.reason}`);
       if (rollbackFailures.length === 0) return this.finish('rolled_back', { failedPhase: phase.id, reason: outcome.reason });
-      return this.finish('rollback_failed', { failedPhase: phase.id, reason: `${outcome.reason}; then ${describeRollbackFailures(rollbackFailures)}` });
+      return this.finish('rollback_failed', {
+        failedPhase: phase.id,
+        reason: `${outcome.reason}; then ${describeRollbackFailures(rollbackFailures)}`,
+      });
     }
     return this.finish('succeeded', {});
   }
@@ -134,7 +140,10 @@ export class LaunchEngine {
     if (count > budget.maxFailures) return false;
     const subject = budget.subject ?? phase.id;
     if (!this.toleratedFailures.includes(subject)) this.toleratedFailures.push(subject);
-    this.options.bus.warn('engine', `phase '${phase.id}' failed; tolerated (${count} of ${budget.maxFailures} allowed failures in '${budget.group}')`);
+    this.options.bus.warn(
+      'engine',
+      `phase '${phase.id}' failed; tolerated (${count} of ${budget.maxFailures} allowed failures in '${budget.group}')`,
+    );
     return true;
   }
 
@@ -143,14 +152,32 @@ export class LaunchEngine {
     const wanted = phaseIds ? new Set(phaseIds) : undefined;
     const phases = this.options.launch.phases.filter((phase) => !wanted || wanted.has(phase.id)).reverse();
     const failures = await this.rollback(phases, reason);
-    return this.finish(failures.length === 0 ? 'rolled_back' : 'rollback_failed', failures.length === 0 ? {} : { reason: describeRollbackFailures(failures) });
+    return this.finish(
+      failures.length === 0 ? 'rolled_back' : 'rollback_failed',
+      failures.length === 0 ? {} : { reason: describeRollbackFailures(failures) },
+    );
   }
 
   private finish(status: LaunchStatus, detail: { failedPhase?: string; reason?: string; cancelled?: boolean }): LaunchResult {
     const durationMs = performance.now() - this.started;
     const toleratedFailures = [...this.toleratedFailures];
-    this.options.bus.emit({ type: 'launch.finished', status, failedPhase: detail.failedPhase, reason: detail.reason, durationMs, toleratedFailures });
-    return { status, failedPhase: detail.failedPhase, reason: detail.reason, cancelled: detail.cancelled ?? false, durationMs, states: this.states.snapshot(), toleratedFailures };
+    this.options.bus.emit({
+      type: 'launch.finished',
+      status,
+      failedPhase: detail.failedPhase,
+      reason: detail.reason,
+      durationMs,
+      toleratedFailures,
+    });
+    return {
+      status,
+      failedPhase: detail.failedPhase,
+      reason: detail.reason,
+      cancelled: detail.cancelled ?? false,
+      durationMs,
+      states: this.states.snapshot(),
+      toleratedFailures,
+    };
   }
 
   private async runPhase(phase: Phase): Promise<PhaseOutcome> {
@@ -163,7 +190,11 @@ export class LaunchEngine {
     const signal = this.options.signal ? AbortSignal.any([this.options.signal, phaseAbort.signal]) : phaseAbort.signal;
     const timer = setTimeout(() => phaseAbort.abort('timeout'), phase.timeoutMs);
     const abortReason = (): string =>
-      this.options.signal?.aborted ? CANCELLED : phaseAbort.signal.reason === 'timeout' ? `timed out after ${phase.timeoutMs} ms` : String(phaseAbort.signal.reason);
+      this.options.signal?.aborted
+        ? CANCELLED
+        : phaseAbort.signal.reason === 'timeout'
+          ? `timed out after ${phase.timeoutMs} ms`
+          : String(phaseAbort.signal.reason);
 
     let commandFinished!: () => void;
     const commandDone = new Promise<void>((resolve) => (commandFinished = resolve));
@@ -224,7 +255,13 @@ export class LaunchEngine {
   }
 
   /** A router's shift, in-process; the router's own commands run as the phase's would (tracked, logged). */
-  private async runTraffic(phase: Phase, kind: 'run' | 'rollback', step: TrafficStep, timeoutMs: number, signal?: AbortSignal): Promise<PhaseOutcome> {
+  private async runTraffic(
+    phase: Phase,
+    kind: 'run' | 'rollback',
+    step: TrafficStep,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<PhaseOutcome> {
     const bounded = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
     const log = (line: string) => this.options.output(phase.id, 'stdout', `[router] ${line}`);
     const ctx: RouterContext = {
@@ -315,7 +352,13 @@ export class LaunchEngine {
     return first ?? { ok: true };
   }
 
-  private async runCheck(phase: Phase, stage: CheckStage, check: CheckSpec, signal: AbortSignal, commandDone: Promise<void>): Promise<CheckOutcome> {
+  private async runCheck(
+    phase: Phase,
+    stage: CheckStage,
+    check: CheckSpec,
+    signal: AbortSignal,
+    commandDone: Promise<void>,
+  ): Promise<CheckOutcome> {
     const { bus } = this.options;
     const bound = bindCheck(check);
     const begun = performance.now();
@@ -363,10 +406,17 @@ export class LaunchEngine {
     if (phase.rollback) {
       const result = await this.execute(phase, 'rollback', phase.rollback, phase.rollbackTimeoutMs);
       const last = result.tail.filter((line) => line.trim()).at(-1);
-      if (result.exitCode !== 0 || result.timedOut) return { ok: false, error: `rollback ${describeResult(result, phase.rollbackTimeoutMs)}${last ? `: ${last}` : ''}` };
+      if (result.exitCode !== 0 || result.timedOut)
+        return { ok: false, error: `rollback ${describeResult(result, phase.rollbackTimeoutMs)}${last ? `: ${last}` : ''}` };
     }
     // Verified like a step: an undo whose result does not show (a kill switch that changed nothing) failed.
-    const verified = await this.runChecks(phase, 'rollback', phase.rollbackVerify, AbortSignal.timeout(phase.rollbackTimeoutMs), Promise.resolve());
+    const verified = await this.runChecks(
+      phase,
+      'rollback',
+      phase.rollbackVerify,
+      AbortSignal.timeout(phase.rollbackTimeoutMs),
+      Promise.resolve(),
+    );
     return verified.ok ? { ok: true } : { ok: false, error: verified.reason };
   }
 
@@ -409,7 +459,10 @@ export class LaunchEngine {
       // Rollback is not cancellable from here: the undo must get its chance even while the run stops.
       await this.record(phase, () => this.options.journal?.rollbackStarting(phase.id));
       const { ok, error } = trafficStuckAt
-        ? { ok: false, error: `held, not undone: traffic is not back where it was (rollback of phase '${trafficStuckAt}' failed), and this phase may be serving it` }
+        ? {
+            ok: false,
+            error: `held, not undone: traffic is not back where it was (rollback of phase '${trafficStuckAt}' failed), and this phase may be serving it`,
+          }
         : await this.undoPhase(phase);
       if (!ok && !trafficStuckAt && movesTraffic(phase)) trafficStuckAt = phase.id;
       await this.record(phase, () => this.options.journal?.rollbackFinished(phase.id, ok));

@@ -4,28 +4,107 @@ import { errorMessage } from '../util/errors';
 
 /** Everything the engine reports. Subscribers (log, summary, report, notifiers) see only these. */
 export type LaunchEvent =
-  | { type: 'launch.started'; at: number; launchId: string; mode: LaunchMode; environment: string; version?: string; previousVersion?: string; phases: { id: string; name: string }[] }
+  | {
+      type: 'launch.started';
+      at: number;
+      launchId: string;
+      mode: LaunchMode;
+      environment: string;
+      version?: string;
+      previousVersion?: string;
+      phases: { id: string; name: string }[];
+    }
   | { type: 'phase.started'; at: number; phase: string }
   | { type: 'phase.state'; at: number; phase: string; from: PhaseState; to: PhaseState }
-  | { type: 'check.result'; at: number; phase: string; stage: CheckStage; check: string; checkType: string; passed: boolean; message: string; value?: number; threshold?: string; durationMs: number }
-  | { type: 'measurement'; at: number; phase: string; check: string; metric: string; query?: string; value: number | null; verdict: 'pass' | 'fail' | 'inconclusive' | 'error'; condition?: string; message?: string; bounds?: { min?: number; max?: number } }
-  | { type: 'command.finished'; at: number; phase: string; kind: 'run' | 'rollback'; command: string; exitCode: number | null; signal: string | null; timedOut: boolean; cancelled: boolean; durationMs: number }
+  | {
+      type: 'check.result';
+      at: number;
+      phase: string;
+      stage: CheckStage;
+      check: string;
+      checkType: string;
+      passed: boolean;
+      message: string;
+      value?: number;
+      threshold?: string;
+      durationMs: number;
+    }
+  | {
+      type: 'measurement';
+      at: number;
+      phase: string;
+      check: string;
+      metric: string;
+      query?: string;
+      value: number | null;
+      verdict: 'pass' | 'fail' | 'inconclusive' | 'error';
+      condition?: string;
+      message?: string;
+      bounds?: { min?: number; max?: number };
+    }
+  | {
+      type: 'command.finished';
+      at: number;
+      phase: string;
+      kind: 'run' | 'rollback';
+      command: string;
+      exitCode: number | null;
+      signal: string | null;
+      timedOut: boolean;
+      cancelled: boolean;
+      durationMs: number;
+    }
   | { type: 'phase.verified'; at: number; phase: string; durationMs: number }
   | { type: 'phase.failed'; at: number; phase: string; reason: string; durationMs: number }
   | { type: 'rollback.started'; at: number; phases: string[]; reason: string }
   // skipped: nothing was run, because the phase has no rollback or (notStarted) never reached its command.
-  | { type: 'rollback.phase'; at: number; phase: string; ok: boolean; skipped: boolean; notStarted?: boolean; error?: string; durationMs: number }
+  | {
+      type: 'rollback.phase';
+      at: number;
+      phase: string;
+      ok: boolean;
+      skipped: boolean;
+      notStarted?: boolean;
+      error?: string;
+      durationMs: number;
+    }
   | { type: 'rollback.finished'; at: number; ok: boolean; failed: string[] }
   // dropped: messages a notifier had to leave unsent (rate limits, the flush deadline), for the summary's outcome.
   | { type: 'warning'; at: number; source: string; message: string; dropped?: number }
   // toleratedFailures: phases that failed within a failure budget; a success with any is not a plain one.
-  | { type: 'launch.finished'; at: number; status: LaunchStatus; failedPhase?: string; reason?: string; durationMs: number; toleratedFailures?: string[] };
+  | {
+      type: 'launch.finished';
+      at: number;
+      status: LaunchStatus;
+      failedPhase?: string;
+      reason?: string;
+      durationMs: number;
+      toleratedFailures?: string[];
+    };
 
 /**
  * Fields that name things rather than say them (ids, enums, phase lists): never redacted, so that a
  * secret of a few characters cannot rename a phase for the post step or turn an event's type into `***`.
  */
-const IDENTIFIERS: ReadonlySet<string> = new Set(['type', 'launchId', 'mode', 'phase', 'phases', 'id', 'from', 'to', 'stage', 'checkType', 'kind', 'verdict', 'status', 'failedPhase', 'failed', 'source', 'signal']);
+const IDENTIFIERS: ReadonlySet<string> = new Set([
+  'type',
+  'launchId',
+  'mode',
+  'phase',
+  'phases',
+  'id',
+  'from',
+  'to',
+  'stage',
+  'checkType',
+  'kind',
+  'verdict',
+  'status',
+  'failedPhase',
+  'failed',
+  'source',
+  'signal',
+]);
 
 export type LaunchEventType = LaunchEvent['type'];
 export type EventOf<T extends LaunchEventType> = Extract<LaunchEvent, { type: T }>;
@@ -72,7 +151,7 @@ export class EventBus {
   }
 
   emit(input: EventInput): LaunchEvent {
-    const raw = { ...input, at: this.now() } as LaunchEvent;
+    const raw = { ...input, at: this.now() };
     const event = this.redact ? redactValues(raw, this.redact, IDENTIFIERS) : raw;
     this.history.push(event);
     const failures: [string, unknown][] = [];

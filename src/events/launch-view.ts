@@ -28,7 +28,10 @@ export interface PhaseView {
   /** Check results of the phase at every stage, and the first failing one as "check: message". */
   checks: { passed: number; failed: number; firstFailure?: string };
   /** Its undo; it started when the undo before it ended (they run one after another). */
-  rollback?: Pick<EventOf<'rollback.phase'>, 'ok' | 'skipped' | 'notStarted' | 'error' | 'durationMs'> & { startedAt: number; endedAt: number };
+  rollback?: Pick<EventOf<'rollback.phase'>, 'ok' | 'skipped' | 'notStarted' | 'error' | 'durationMs'> & {
+    startedAt: number;
+    endedAt: number;
+  };
 }
 
 export type LaunchProgress = 'starting' | 'running' | 'rolling_back' | LaunchStatus;
@@ -79,7 +82,12 @@ export class LaunchView {
     switch (event.type) {
       case 'launch.started':
         this.launchId = event.launchId;
-        Object.assign(this.facts, { environment: event.environment, mode: event.mode, version: event.version, previousVersion: event.previousVersion });
+        Object.assign(this.facts, {
+          environment: event.environment,
+          mode: event.mode,
+          version: event.version,
+          previousVersion: event.previousVersion,
+        });
         for (const phase of event.phases) this.phase(phase.id).name = phase.name;
         this.progress = event.mode === 'rollback' ? 'rolling_back' : 'running';
         break;
@@ -114,7 +122,15 @@ export class LaunchView {
       case 'rollback.phase': {
         const phase = this.phase(event.phase);
         const { ok, skipped, notStarted, error, durationMs } = event;
-        phase.rollback = { ok, skipped, notStarted, error, durationMs, startedAt: this.lastUndoEnd ?? event.at - durationMs, endedAt: event.at };
+        phase.rollback = {
+          ok,
+          skipped,
+          notStarted,
+          error,
+          durationMs,
+          startedAt: this.lastUndoEnd ?? event.at - durationMs,
+          endedAt: event.at,
+        };
         this.lastUndoEnd = event.at;
         // A phase that never started was not rolled back: it stays as it was.
         if (!notStarted) phase.state = ok ? 'rolled_back' : 'rollback_failed';
@@ -127,7 +143,17 @@ export class LaunchView {
         this.warnings.push(event);
         break;
       case 'launch.finished':
-        Object.assign(this, { progress: event.status, failedPhase: event.failedPhase, reason: event.reason, durationMs: event.durationMs, toleratedFailures: event.toleratedFailures ?? [] });
+        Object.assign(this, {
+          progress: event.status,
+          failedPhase: event.failedPhase,
+          reason: event.reason,
+          durationMs: event.durationMs,
+          toleratedFailures: event.toleratedFailures ?? [],
+        });
+        break;
+      case 'command.finished':
+      case 'measurement':
+        // Told in the log and the metric charts; the view's per-phase state does not change.
         break;
     }
   }

@@ -10,7 +10,10 @@ const PLAIN_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+:@-]*$/;
  * word is a path or not a plain name, which only running the command can settle.
  */
 export function missingCommand(command: string, env: Readonly<Record<string, string>>, cwd: string): string | undefined {
-  const name = command.trim().split(/\s+/).find((word) => !ASSIGNMENT.test(word));
+  const name = command
+    .trim()
+    .split(/\s+/)
+    .find((word) => !ASSIGNMENT.test(word));
   if (!name || !PLAIN_NAME.test(name)) return undefined;
   // Asking bash itself keeps its own rules for builtins, keywords and PATH search.
   const result = spawnSync('bash', ['--noprofile', '--norc', '-c', 'type -t -- "$1" >/dev/null', 'bash', name], {

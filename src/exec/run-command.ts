@@ -57,7 +57,9 @@ export function runCommand(options: RunCommandOptions): Promise<RunCommandResult
     // -u as well as GitHub's -e and pipefail: an unset variable fails the command rather than
     // deploying an empty value (`--image ""`).
     const shell = ['--noprofile', '--norc', '-euo', 'pipefail', '-c'];
-    const args = options.exitFile ? ['--noprofile', '--norc', '-c', recordingWrapper(shell), 'bash', options.command, options.exitFile] : [...shell, options.command];
+    const args = options.exitFile
+      ? ['--noprofile', '--norc', '-c', recordingWrapper(shell), 'bash', options.command, options.exitFile]
+      : [...shell, options.command];
     let child: ChildProcessByStdio<null, Readable, Readable>;
     try {
       child = spawn('bash', args, {
@@ -181,7 +183,8 @@ async function waitForGroupExit(pgid: number | undefined, tag: string | undefine
   const until = performance.now() + boundMs;
   const alive = (): boolean => groupIsAlive(pgid) || (tag !== undefined && findTracked(tag).length > 0);
   // Short waits first: a killed tree is usually gone within a few ms, and a rollback waits on it.
-  for (let wait = 1; performance.now() < until && alive(); wait = Math.min(wait * 2, 25)) await new Promise((resolve) => setTimeout(resolve, wait));
+  for (let wait = 1; performance.now() < until && alive(); wait = Math.min(wait * 2, 25))
+    await new Promise((resolve) => setTimeout(resolve, wait));
 }
 
 /**
@@ -223,7 +226,9 @@ const WITHHELD = new Set(['GITHUB_STATE', 'GITHUB_OUTPUT', 'GITHUB_ENV', 'GITHUB
  */
 function inheritedEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('INPUT_') && !name.startsWith('STATE_') && !WITHHELD.has(name) && name !== TRACKING_VARIABLE),
+    Object.entries(process.env).filter(
+      ([name]) => !name.startsWith('INPUT_') && !name.startsWith('STATE_') && !WITHHELD.has(name) && name !== TRACKING_VARIABLE,
+    ),
   );
 }
 

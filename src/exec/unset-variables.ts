@@ -6,9 +6,13 @@
  */
 export function unsetVariables(command: string, known: Readonly<Record<string, string | undefined>>): string[] {
   const assigned = new Set<string>();
-  for (const [, name] of command.matchAll(/(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=/g)) assigned.add(name!);
+  for (const [, name] of command.matchAll(
+    /(?:^|[\s;&|(])(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=/g,
+  ))
+    assigned.add(name!);
   for (const [, name] of command.matchAll(/\bfor\s+([A-Za-z_][A-Za-z0-9_]*)\s+in\b/g)) assigned.add(name!);
-  for (const [, names] of command.matchAll(/\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_ ]*)/g)) for (const name of names!.split(/\s+/)) if (name) assigned.add(name);
+  for (const [, names] of command.matchAll(/\bread\s+(?:-\w+\s+)*([A-Za-z_][A-Za-z0-9_ ]*)/g))
+    for (const name of names!.split(/\s+/)) if (name) assigned.add(name);
   const unset = new Set<string>();
   // Outside single quotes only: '$X' is text, not a reference.
   const unquoted = command.replace(/'[^']*'/g, "''");
@@ -22,4 +26,37 @@ export function unsetVariables(command: string, known: Readonly<Record<string, s
 }
 
 /** Set by bash itself. */
-const BASH_SETS = new Set(['BASH', 'BASHPID', 'BASH_SOURCE', 'BASH_VERSION', 'EUID', 'HOSTNAME', 'HOSTTYPE', 'IFS', 'LINENO', 'OLDPWD', 'OSTYPE', 'PIPESTATUS', 'PPID', 'PWD', 'RANDOM', 'SECONDS', 'SHELLOPTS', 'SHLVL', 'UID', 'REPLY', 'FUNCNAME', 'EPOCHSECONDS', 'EPOCHREALTIME', 'SRANDOM', 'MACHTYPE', 'OPTIND', 'OPTARG', 'BASHOPTS', 'GROUPS', 'HISTCMD', 'COLUMNS', 'LINES']);
+const BASH_SETS = new Set([
+  'BASH',
+  'BASHPID',
+  'BASH_SOURCE',
+  'BASH_VERSION',
+  'EUID',
+  'HOSTNAME',
+  'HOSTTYPE',
+  'IFS',
+  'LINENO',
+  'OLDPWD',
+  'OSTYPE',
+  'PIPESTATUS',
+  'PPID',
+  'PWD',
+  'RANDOM',
+  'SECONDS',
+  'SHELLOPTS',
+  'SHLVL',
+  'UID',
+  'REPLY',
+  'FUNCNAME',
+  'EPOCHSECONDS',
+  'EPOCHREALTIME',
+  'SRANDOM',
+  'MACHTYPE',
+  'OPTIND',
+  'OPTARG',
+  'BASHOPTS',
+  'GROUPS',
+  'HISTCMD',
+  'COLUMNS',
+  'LINES',
+]);

@@ -49,7 +49,13 @@ export interface OfrepClientOptions {
 const DEFAULT_RETRY_WAIT_MS = 1000;
 
 // Only a 429 is retried, always after the wait it names (or the default), so no backoff applies.
-const RATE_LIMIT_RETRY: RetryPolicy = { attempts: 3, baseMs: DEFAULT_RETRY_WAIT_MS, maxBackoffMs: DEFAULT_RETRY_WAIT_MS, maxWaitMs: 5000, beyondMaxWait: 'give-up' };
+const RATE_LIMIT_RETRY: RetryPolicy = {
+  attempts: 3,
+  baseMs: DEFAULT_RETRY_WAIT_MS,
+  maxBackoffMs: DEFAULT_RETRY_WAIT_MS,
+  maxWaitMs: 5000,
+  beyondMaxWait: 'give-up',
+};
 
 interface Reply {
   status: number;
@@ -64,7 +70,8 @@ export class OfrepClient {
   async evaluate(key: string, context: Readonly<Record<string, unknown>>): Promise<FlagEvaluation> {
     const { signal } = this.options;
     const policy: RetryPolicy = { ...RATE_LIMIT_RETRY, ...this.options.retry };
-    const rateLimited = (outcome: TryOutcome<Reply>) => (outcome.ok && outcome.value.status === 429 ? { retryAfterMs: askedWaitMs(outcome.value) } : undefined);
+    const rateLimited = (outcome: TryOutcome<Reply>) =>
+      outcome.ok && outcome.value.status === 429 ? { retryAfterMs: askedWaitMs(outcome.value) } : undefined;
     let reply: Reply;
     try {
       reply = await withRetry(() => this.post(key, context), policy, rateLimited, signal);
@@ -75,7 +82,10 @@ export class OfrepClient {
     }
     if (reply.status !== 429) return interpret(key, reply);
     const asked = `Retry-After ${reply.headers.get('retry-after')}`;
-    const why = askedWaitMs(reply) > policy.maxWaitMs ? `${asked} is beyond the ${policy.maxWaitMs} ms bound` : `still limited after ${policy.attempts - 1} retries`;
+    const why =
+      askedWaitMs(reply) > policy.maxWaitMs
+        ? `${asked} is beyond the ${policy.maxWaitMs} ms bound`
+        : `still limited after ${policy.attempts - 1} retries`;
     return { ok: false, key, status: 429, errorCode: 'RATE_LIMITED', errorDetails: why };
   }
 
@@ -103,7 +113,13 @@ function interpret(key: string, reply: Reply): FlagEvaluation {
   const body = parseJson(reply.text);
   const parsed = failureSchema.safeParse(body);
   const { errorCode, errorDetails } = parsed.success ? parsed.data : {};
-  const fail = (code: string, details = errorDetails): FlagFailure => ({ ok: false, key, status: reply.status, errorCode: code, errorDetails: details });
+  const fail = (code: string, details = errorDetails): FlagFailure => ({
+    ok: false,
+    key,
+    status: reply.status,
+    errorCode: code,
+    errorDetails: details,
+  });
   switch (reply.status) {
     case 200: {
       // Some providers answer 200 with an error code instead of a 4xx.

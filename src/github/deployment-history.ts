@@ -32,7 +32,12 @@ export function isFromRun(deployment: LaunchDeployment, run: RunIdentity): boole
  * - it returns to the newest older deployment that reached `success` with another version (going
  *   back to the same version would change nothing), skipping any that a manual rollback undid.
  */
-export async function findRollbackPoint(api: DeploymentsApi, environment: string, run: RunIdentity, limits: HistoryLimits = DEFAULT_LIMITS): Promise<RollbackPoint> {
+export async function findRollbackPoint(
+  api: DeploymentsApi,
+  environment: string,
+  run: RunIdentity,
+  limits: HistoryLimits = DEFAULT_LIMITS,
+): Promise<RollbackPoint> {
   const undone = { ids: new Set<number>(), versions: new Set<string>() };
   let undoes: LaunchDeployment | undefined;
   let lookups = 0;

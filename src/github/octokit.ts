@@ -26,7 +26,11 @@ export function createOctokit(target: RepoTarget, pacing: GitHubPacing, redact: 
       userAgent: 'launch-action',
       request: { fetch: guardedFetch(pacing.timeoutMs, redact) },
       // Rate limits (403, 429) are left to the throttling plugin, which reads their headers; a 409 (merge conflict, failed contexts) stays one.
-      retry: { retries: pacing.retries, retryAfterBaseValue: pacing.msPerSecond, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+      retry: {
+        retries: pacing.retries,
+        retryAfterBaseValue: pacing.msPerSecond,
+        doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+      },
       throttle: {
         onRateLimit: waitOut,
         onSecondaryRateLimit: waitOut,
@@ -35,7 +39,12 @@ export function createOctokit(target: RepoTarget, pacing: GitHubPacing, redact: 
         ...writeGroups(pacing.writeSpacingMs),
       },
       // Octokit's own notes (a deprecated endpoint) are for the log, redacted like everything else.
-      log: { debug: () => {}, info: () => {}, warn: (message: string) => console.warn(redact(message)), error: (message: string) => console.error(redact(message)) },
+      log: {
+        debug: () => {},
+        info: () => {},
+        warn: (message: string) => console.warn(redact(message)),
+        error: (message: string) => console.error(redact(message)),
+      },
     },
     retry,
     throttling,
@@ -63,7 +72,10 @@ const groups = new Map<number, WriteGroups>();
 function writeGroups(spacingMs: number): WriteGroups {
   let pair = groups.get(spacingMs);
   if (!pair) {
-    pair = { write: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacingMs }), notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 3 * spacingMs }) };
+    pair = {
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: spacingMs }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 3 * spacingMs }),
+    };
     groups.set(spacingMs, pair);
   }
   return pair;
@@ -102,10 +114,13 @@ interface OctokitFailure {
 function githubError(error: unknown, method: string, url: string, tries: number): GitHubApiError {
   const path = url.replace(/^\/repos\/\{owner\}\/\{repo\}/, '');
   const { status, response } = error as OctokitFailure;
-  if (!response || status === undefined) return new GitHubApiError(method, path, undefined, `no response after ${tries} tries: ${errorMessage(error)}`);
+  if (!response || status === undefined)
+    return new GitHubApiError(method, path, undefined, `no response after ${tries} tries: ${errorMessage(error)}`);
   const data = response.data as { message?: unknown } | undefined;
   const message = typeof data?.message === 'string' ? `: ${data.message}` : '';
-  const headers = new Headers(Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)] as [string, string]])));
+  const headers = new Headers(
+    Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)] as [string, string]])),
+  );
   const resetAt = rateLimitResetAt(headers);
   const reset = resetAt === undefined ? '' : ` (rate limit resets at ${new Date(resetAt).toISOString()})`;
   return new GitHubApiError(method, path, status, `HTTP ${status}${message}${reset}`);

@@ -18,7 +18,11 @@ export interface RollbackVersion {
  * without a GitHub client (no token) or when the history holds no such deployment; throws when GitHub
  * cannot be read, so that the caller can say why before rolling back without a version.
  */
-export async function resolveRollbackVersion(github: RepoClient | undefined, environment: string, run: RunContext): Promise<RollbackVersion | undefined> {
+export async function resolveRollbackVersion(
+  github: RepoClient | undefined,
+  environment: string,
+  run: RunContext,
+): Promise<RollbackVersion | undefined> {
   if (!github) return undefined;
   const { undoes, returnsTo } = await findRollbackPoint(new DeploymentsApi(github), environment, run);
   const version = returnsTo?.payload.version;

@@ -63,7 +63,10 @@ export interface JsonRequest {
 export async function sendJson(url: string, request: JsonRequest, http: HttpOptions): Promise<HttpReply> {
   // Each string is redacted before serialising, so that a secret with a quote or backslash in it
   // cannot slip through in its escaped form.
-  const body = request.body === undefined ? undefined : JSON.stringify(request.body, (_key, value: unknown) => (typeof value === 'string' ? http.redact(value) : value));
+  const body =
+    request.body === undefined
+      ? undefined
+      : JSON.stringify(request.body, (_key, value: unknown) => (typeof value === 'string' ? http.redact(value) : value));
   const headers = body === undefined ? request.headers : { 'content-type': 'application/json; charset=utf-8', ...request.headers };
   return fetchWithRetry(url, { method: request.method, headers, body }, http.policy, request.readRateLimit ?? readRetryAfter);
 }
@@ -72,11 +75,20 @@ export async function sendJson(url: string, request: JsonRequest, http: HttpOpti
  * One request, retried on network errors, 429, 5xx and what `readRateLimit` calls a rate limit;
  * throws NoResponseError only when no try got an answer.
  */
-export async function fetchWithRetry(url: string, init: RequestInit, settings: NotifierRetrySettings, readRateLimit: RateLimitReader): Promise<HttpReply> {
+export async function fetchWithRetry(
+  url: string,
+  init: RequestInit,
+  settings: NotifierRetrySettings,
+  readRateLimit: RateLimitReader,
+): Promise<HttpReply> {
   let tries = 0;
   const send = (): Promise<HttpReply> => {
     tries++;
-    return timedFetch(url, init, settings, async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
+    return timedFetch(url, init, settings, async (response) => ({
+      status: response.status,
+      headers: response.headers,
+      text: await response.text(),
+    }));
   };
   try {
     return await withRetry(send, settings, (outcome) => {
@@ -87,7 +99,9 @@ export async function fetchWithRetry(url: string, init: RequestInit, settings: N
     });
   } catch (error) {
     // Besides network failures, only a request that cannot even be built (an invalid URL) gets here: no answer will ever come.
-    throw new NoResponseError(`no response after ${tries} tries: ${error instanceof RequestFailure ? describeFailure(error) : errorMessage(error)}`);
+    throw new NoResponseError(
+      `no response after ${tries} tries: ${error instanceof RequestFailure ? describeFailure(error) : errorMessage(error)}`,
+    );
   }
 }
 

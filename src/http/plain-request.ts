@@ -38,7 +38,11 @@ export async function plainRequest(url: URL, options: PlainRequestOptions): Prom
     const req = send(target, requestOptions);
     // Unless told otherwise: some firewalls turn away a request without a user agent, and a named one
     // lets a service tell these checks from users in its logs (as kube-probe or ELB-HealthChecker do).
-    for (const [name, value] of [['accept', '*/*'], ['user-agent', 'launch-action']] as const) if (!req.hasHeader(name)) req.setHeader(name, value);
+    for (const [name, value] of [
+      ['accept', '*/*'],
+      ['user-agent', 'launch-action'],
+    ] as const)
+      if (!req.hasHeader(name)) req.setHeader(name, value);
     let settled = false;
     let timedOut = false;
     const timer = setTimeout(() => {

@@ -22,4 +22,3 @@ export class RequestFailure extends Error {
     return typeof code === 'string' ? code : undefined;
   }
 }
-

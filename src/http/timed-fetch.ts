@@ -43,7 +43,10 @@ export async function timedFetch<T>(
 async function send(target: URL, init: RequestInit): Promise<Response> {
   const proxy = proxyFor(target);
   if (!proxy) return fetch(target, init);
-  const response = await undiciFetch(target, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: proxyDispatcher(target, proxy) });
+  const response = await undiciFetch(target, {
+    ...(init as Parameters<typeof undiciFetch>[1]),
+    dispatcher: proxyDispatcher(target, proxy),
+  });
   return response as unknown as Response;
 }
 

@@ -41,7 +41,9 @@ export function httpOptions(ctx: NotifierContext): HttpOptions {
 export function githubRepo(ctx: NotifierContext, http: HttpOptions): RepoClient | undefined {
   const { token } = ctx.settings.github;
   const { owner, repo, apiUrl } = ctx.run;
-  return token && owner && repo ? repoClient({ apiUrl, token, owner, repo }, { ...defaultGitHubPacing, ...ctx.githubPacing }, http.redact) : undefined;
+  return token && owner && repo
+    ? repoClient({ apiUrl, token, owner, repo }, { ...defaultGitHubPacing, ...ctx.githubPacing }, http.redact)
+    : undefined;
 }
 
 export function launchFacts(ctx: NotifierContext): LaunchFacts {

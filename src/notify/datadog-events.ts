@@ -69,7 +69,12 @@ export class DatadogEventsNotifier extends LaunchNotifier {
     const why = (): string => this.view.failureBreaches().map(breachText).join('\n');
     switch (event.type) {
       case 'launch.started':
-        return { title: `${event.mode === 'rollback' ? 'Rollback' : 'Launch'} started: ${headline(this.view)}`, message: '', alertType: 'info', progress };
+        return {
+          title: `${event.mode === 'rollback' ? 'Rollback' : 'Launch'} started: ${headline(this.view)}`,
+          message: '',
+          alertType: 'info',
+          progress,
+        };
       case 'rollback.started':
         // A manual rollback's start marker already says it.
         if (this.view.facts.mode === 'rollback') return undefined;
@@ -92,7 +97,14 @@ export class DatadogEventsNotifier extends LaunchNotifier {
     const text = truncate([marker.message, runUrl].filter(Boolean).join('\n'), TEXT_MAX);
     const headers: Record<string, string> = { 'dd-api-key': this.target.apiKey };
     if (!this.target.appKey) {
-      const body = { title, text, tags, alert_type: marker.alertType, aggregation_key: this.view.launchId, source_type_name: 'launch-action' };
+      const body = {
+        title,
+        text,
+        tags,
+        alert_type: marker.alertType,
+        aggregation_key: this.view.launchId,
+        source_type_name: 'launch-action',
+      };
       return this.post(`${this.target.v1Url}/api/v1/events`, headers, body);
     }
     headers['dd-application-key'] = this.target.appKey;
@@ -118,4 +130,5 @@ export class DatadogEventsNotifier extends LaunchNotifier {
 }
 
 /** Datadog's `X-RateLimit-Reset` counts seconds until the reset (not an epoch, unlike GitHub's). */
-const readDatadogRateLimit: RateLimitReader = (reply, now) => (reply.status === 429 ? retryDelayFromHeaders(reply.headers, now) : undefined);
+const readDatadogRateLimit: RateLimitReader = (reply, now) =>
+  reply.status === 429 ? retryDelayFromHeaders(reply.headers, now) : undefined;

@@ -37,7 +37,8 @@ export class DeploymentNotifier extends LaunchNotifier {
   }
 
   protected react(event: LaunchEvent): void {
-    if (event.type === 'launch.started') this.queue.add(() => (event.mode === 'rollback' ? this.startRollback(event) : this.startLaunch(event)));
+    if (event.type === 'launch.started')
+      this.queue.add(() => (event.mode === 'rollback' ? this.startRollback(event) : this.startLaunch(event)));
     else if (event.type === 'launch.finished') this.queue.add(() => this.finish());
   }
 
@@ -55,11 +56,19 @@ export class DeploymentNotifier extends LaunchNotifier {
     }
     // Deploy the commit the returned-to version came from, when the history knows it.
     const ref = returnsTo && returnsTo.payload.version === event.previousVersion ? returnsTo.sha : this.setup.ref;
-    const versions = { version: event.previousVersion, previous_version: undoes?.payload.version ?? event.version, rolled_back_deployment: undoes?.id };
+    const versions = {
+      version: event.previousVersion,
+      previous_version: undoes?.payload.version ?? event.version,
+      rolled_back_deployment: undoes?.id,
+    };
     await this.create(event, versions, ref);
   }
 
-  private async create(event: EventOf<'launch.started'>, versions: Pick<LaunchPayload, 'version' | 'previous_version' | 'rolled_back_deployment'>, ref: string | undefined): Promise<void> {
+  private async create(
+    event: EventOf<'launch.started'>,
+    versions: Pick<LaunchPayload, 'version' | 'previous_version' | 'rolled_back_deployment'>,
+    ref: string | undefined,
+  ): Promise<void> {
     if (!ref) throw new Error('no commit to deploy (GITHUB_SHA is not set): no deployment recorded');
     const { run, specDigest, transient } = this.setup;
     const payload: LaunchPayload = {

@@ -26,7 +26,12 @@ export class PrCommentNotifier extends LaunchNotifier {
     queue: WorkQueue,
   ) {
     super(view, queue);
-    this.edits = new LiveEdits(queue, 'comment', () => renderPrComment(this.view), (body) => this.write(body));
+    this.edits = new LiveEdits(
+      queue,
+      'comment',
+      () => renderPrComment(this.view),
+      (body) => this.write(body),
+    );
   }
 
   protected react(event: LaunchEvent): void {
@@ -53,7 +58,12 @@ export class PrCommentNotifier extends LaunchNotifier {
     const marker = prCommentMarker(this.view.facts.environment);
     const octokit = await this.github.octokit();
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const reply = await octokit.rest.issues.listComments({ ...this.github.repo, issue_number: this.pullRequest, per_page: PER_PAGE, page });
+      const reply = await octokit.rest.issues.listComments({
+        ...this.github.repo,
+        issue_number: this.pullRequest,
+        per_page: PER_PAGE,
+        page,
+      });
       const found = reply.data.find((comment) => comment.body?.includes(marker));
       if (found) return found.id;
       if (reply.data.length < PER_PAGE) return undefined;

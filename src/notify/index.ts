@@ -19,7 +19,8 @@ type NotifierFactory = (ctx: NotifierContext, http: HttpOptions) => Subscriber |
 const slackFatal = (error: unknown): boolean => error instanceof SlackError && error.fatal;
 // A bad token or missing permission stays that way for the rest of the launch; so does a limit the
 // client would not wait out, and a GitHub that answered none of the tries.
-const githubFatal = (error: unknown): boolean => error instanceof GitHubApiError && (error.status === undefined || error.status === 401 || error.status === 403 || error.status === 429);
+const githubFatal = (error: unknown): boolean =>
+  error instanceof GitHubApiError && (error.status === undefined || error.status === 401 || error.status === 403 || error.status === 429);
 
 const slackBot: NotifierFactory = (ctx, http) => {
   const { botToken, channel } = ctx.settings.slack;
@@ -38,7 +39,12 @@ const githubDeployments: NotifierFactory = (ctx, http) => {
   const github = githubRepo(ctx, http);
   if (!github || !ctx.launch.notify.github.deployments) return undefined;
   const pullRequest = pullRequestOf(ctx.run);
-  const setup = { ref: pullRequest?.headSha ?? ctx.run.sha, run: ctx.run, specDigest: ctx.specDigest, transient: pullRequest !== undefined };
+  const setup = {
+    ref: pullRequest?.headSha ?? ctx.run.sha,
+    run: ctx.run,
+    specDigest: ctx.specDigest,
+    transient: pullRequest !== undefined,
+  };
   return new DeploymentNotifier(new DeploymentsApi(github), setup, view(ctx), queue(http, githubFatal));
 };
 
@@ -53,7 +59,12 @@ const datadogEvents: NotifierFactory = (ctx, http) => {
   const { apiKey, appKey, site, eventsUrl } = ctx.settings.datadog;
   if (!apiKey || !ctx.launch.notify.datadog.events) return undefined;
   const target = datadogTarget(apiKey, appKey, site, eventsUrl ?? ctx.launch.notify.datadog.events_url);
-  return new DatadogEventsNotifier(target, view(ctx), queue(http, (error) => error instanceof DatadogError && error.fatal), http);
+  return new DatadogEventsNotifier(
+    target,
+    view(ctx),
+    queue(http, (error) => error instanceof DatadogError && error.fatal),
+    http,
+  );
 };
 
 /** Every notifier; add one by writing its file and listing its factory here. */

@@ -20,13 +20,34 @@ export function prCommentMarker(environment: string): string {
 
 /** The PR comment: outcome, a row per phase, the failing checks, and where to read more. */
 export function renderPrComment(view: LaunchView): string {
-  const header: BudgetPart = { name: 'outcome', priority: 0, blocks: [prCommentMarker(view.facts.environment), `### ${outcomeIcon(view)} ${cell(headline(view))}: ${cell(outcomeText(view))}`, ''] };
+  const header: BudgetPart = {
+    name: 'outcome',
+    priority: 0,
+    blocks: [prCommentMarker(view.facts.environment), `### ${outcomeIcon(view)} ${cell(headline(view))}: ${cell(outcomeText(view))}`, ''],
+  };
   const phases = view.phases.size > MAX_ROWS ? view.phasesByInterest().slice(0, MAX_ROWS) : [...view.phases.values()];
-  const table: BudgetPart = { name: 'phase rows', priority: 1, head: ['| | Phase | State | Took | Detail |', '| --- | --- | --- | --- | --- |'], blocks: phases.map(row), tail: [''], pinned: new Set(phases.flatMap((phase, at) => (phase.reason || phase.rollback ? [at] : []))) };
+  const table: BudgetPart = {
+    name: 'phase rows',
+    priority: 1,
+    head: ['| | Phase | State | Took | Detail |', '| --- | --- | --- | --- | --- |'],
+    blocks: phases.map(row),
+    tail: [''],
+    pinned: new Set(phases.flatMap((phase, at) => (phase.reason || phase.rollback ? [at] : []))),
+  };
   const breaches = view.failureBreaches();
-  const failing: BudgetPart = { name: 'failing checks', priority: 2, head: ['**Failing checks**'], blocks: breaches.slice(-10).map((breach) => `- ${cell(breachText(breach))}`), tail: [''] };
+  const failing: BudgetPart = {
+    name: 'failing checks',
+    priority: 2,
+    head: ['**Failing checks**'],
+    blocks: breaches.slice(-10).map((breach) => `- ${cell(breachText(breach))}`),
+    tail: [''],
+  };
   const { runUrl, environmentUrl } = view.facts;
-  const links = [runUrl && `[Workflow run](${runUrl})`, environmentUrl && `[Environment](${environmentUrl})`, view.launchId && `launch ${codeSpan(view.launchId)}`];
+  const links = [
+    runUrl && `[Workflow run](${runUrl})`,
+    environmentUrl && `[Environment](${environmentUrl})`,
+    view.launchId && `launch ${codeSpan(view.launchId)}`,
+  ];
   const footer: BudgetPart = { name: 'links', priority: 0, blocks: [links.filter(Boolean).join(' · ')] };
 
   const parts = [header, ...(phases.length ? [table] : []), ...(breaches.length ? [failing] : []), footer];
@@ -34,9 +55,13 @@ export function renderPrComment(view: LaunchView): string {
   const shown = phases.length ? fitted.kept[1]! : 0;
   const notes = [
     view.phases.size > shown ? `…and ${view.phases.size - shown} more phases.` : '',
-    fitted.left.length ? `_Left out to stay within GitHub's comment limit: ${fitted.left.join('; ')}; the workflow run's summary and report have every phase._` : '',
+    fitted.left.length
+      ? `_Left out to stay within GitHub's comment limit: ${fitted.left.join('; ')}; the workflow run's summary and report have every phase._`
+      : '',
   ].filter(Boolean);
-  const rendered = fitted.rendered.map((text, at) => (at === 1 && text !== undefined && phases.length && notes.length ? `${text}\n${notes.join('\n')}\n` : text));
+  const rendered = fitted.rendered.map((text, at) =>
+    at === 1 && text !== undefined && phases.length && notes.length ? `${text}\n${notes.join('\n')}\n` : text,
+  );
   return rendered.filter((text) => text !== undefined).join('\n');
 }
 

@@ -14,12 +14,14 @@ const slackSchema = z
     on: z
       .array(slackMomentSchema)
       .default([...slackMomentSchema.options])
-      .meta({ description: 'Moments that post a message (webhook) or a thread reply (bot token); the bot keeps its live message up to date regardless' }),
-    api_url: z
-      .string()
-      .url()
-      .optional()
-      .meta({ description: 'Base URL of the Slack Web API for the bot token, e.g. https://slack-gov.com/api for GovSlack; the slack-api-url input wins' }),
+      .meta({
+        description:
+          'Moments that post a message (webhook) or a thread reply (bot token); the bot keeps its live message up to date regardless',
+      }),
+    api_url: z.url().optional().meta({
+      description:
+        'Base URL of the Slack Web API for the bot token, e.g. https://slack-gov.com/api for GovSlack; the slack-api-url input wins',
+    }),
     mention_on_failure: mentionSchema
       .optional()
       .meta({ description: 'Who to ping, once per launch, when it fails or rolls back, e.g. <!subteam^S0123ABC>' }),
@@ -28,19 +30,27 @@ const slackSchema = z
 
 const githubSchema = z
   .object({
-    deployments: z.boolean().default(true).meta({ description: 'Record the launch as a GitHub Deployment of the environment (needs github-token)' }),
-    pr_comment: z.boolean().default(true).meta({ description: 'On pull_request events, keep one comment per environment up to date with the launch' }),
+    deployments: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Record the launch as a GitHub Deployment of the environment (needs github-token)' }),
+    pr_comment: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'On pull_request events, keep one comment per environment up to date with the launch' }),
   })
   .strict();
 
 const datadogSchema = z
   .object({
-    events: z.boolean().default(true).meta({ description: 'Post change events at launch start, rollback and finish (needs datadog-api-key)' }),
-    events_url: z
-      .string()
-      .url()
-      .optional()
-      .meta({ description: "Base URL for change events instead of the site's api. and event-management-intake. hosts (a relay or proxy); the datadog-events-url input wins" }),
+    events: z
+      .boolean()
+      .default(true)
+      .meta({ description: 'Post change events at launch start, rollback and finish (needs datadog-api-key)' }),
+    events_url: z.url().optional().meta({
+      description:
+        "Base URL for change events instead of the site's api. and event-management-intake. hosts (a relay or proxy); the datadog-events-url input wins",
+    }),
   })
   .strict();
 

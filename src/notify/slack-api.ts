@@ -74,7 +74,11 @@ export class SlackWebApi {
   }
 
   private async call(method: string, body: Record<string, unknown>): Promise<PostedMessage> {
-    const reply = await sendJson(`${this.baseUrl}/${method}`, { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body }, this.http);
+    const reply = await sendJson(
+      `${this.baseUrl}/${method}`,
+      { method: 'POST', headers: { authorization: `Bearer ${this.token}` }, body },
+      this.http,
+    );
     const parsed = parseJson(reply.text) as { ok?: boolean; error?: string; channel?: string; ts?: string } | undefined;
     if (parsed?.ok && parsed.channel && parsed.ts) return { channel: parsed.channel, ts: parsed.ts };
     throw new SlackError(method, parsed?.error ?? `HTTP ${reply.status}`);

@@ -91,7 +91,9 @@ export function escapeMrkdwn(text: string): string {
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[*_~`]/g, (mark, at: number, all: string) => (/[\p{L}\p{N}]/u.test(all[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[at + 1] ?? '') ? mark : `\u200B${mark}\u200B`));
+    .replace(/[*_~`]/g, (mark, at: number, all: string) =>
+      /[\p{L}\p{N}]/u.test(all[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[at + 1] ?? '') ? mark : `\u200B${mark}\u200B`,
+    );
 }
 
 /** Inline code for a value: a backtick in it would close the span, so it shows as a look-alike (ˋ). */
@@ -103,9 +105,14 @@ export function link(url: string, label: string): string {
   return `<${url}|${escapeMrkdwn(label)}>`;
 }
 
-
 function longestText(blocks: Block[]): Mrkdwn | undefined {
-  const texts = blocks.flatMap((block) => (block.type === 'section' ? [...(block.text ? [block.text] : []), ...(block.fields ?? [])] : block.type === 'context' ? block.elements : []));
+  const texts = blocks.flatMap((block) =>
+    block.type === 'section'
+      ? [...(block.text ? [block.text] : []), ...(block.fields ?? [])]
+      : block.type === 'context'
+        ? block.elements
+        : [],
+  );
   return texts.reduce<Mrkdwn | undefined>((longest, text) => (text.text.length > (longest?.text.length ?? 0) ? text : longest), undefined);
 }
 

@@ -32,7 +32,13 @@ export class SlackBotNotifier extends LaunchNotifier {
   ) {
     super(view, queue);
     this.takeMention = mentionOnce(config.mention_on_failure);
-    this.edits = new LiveEdits(queue, 'live', () => liveMessage(this.view), (message) => this.showLive(message), this.channelPace);
+    this.edits = new LiveEdits(
+      queue,
+      'live',
+      () => liveMessage(this.view),
+      (message) => this.showLive(message),
+      this.channelPace,
+    );
   }
 
   protected react(event: LaunchEvent): void {

@@ -4,7 +4,19 @@ import { formatDuration } from '../util/duration';
 import type { SlackMoment } from './schema';
 import type { LaunchView, PhaseView } from '../events/launch-view';
 import { breachText, headline, outcomeIcon, outcomeText, phaseCounts, phaseIcon, phaseLabel, statusLabel } from '../events/launch-text';
-import { SLACK_LIMITS, context, escapeMrkdwn, fitLines, header, link, mrkdwnCode, section, slackMessage, type Block, type SlackMessage } from './slack-blocks';
+import {
+  SLACK_LIMITS,
+  context,
+  escapeMrkdwn,
+  fitLines,
+  header,
+  link,
+  mrkdwnCode,
+  section,
+  slackMessage,
+  type Block,
+  type SlackMessage,
+} from './slack-blocks';
 
 /**
  * What each event means for Slack. A step (a breach, one rollback step, the end of a rollback) is a
@@ -72,7 +84,8 @@ export function liveMessage(view: LaunchView): SlackMessage {
 export function momentMessage(event: LaunchEvent, view: LaunchView, mention?: string): SlackMessage {
   const title = momentTitle(event, view);
   const blocks: Block[] = event.type === 'launch.started' ? [header(title), section('', facts(view))] : [section(escapeMrkdwn(title))];
-  if (event.type === 'phase.failed' || event.type === 'rollback.started' || event.type === 'launch.finished') blocks.push(...failureBlocks(view));
+  if (event.type === 'phase.failed' || event.type === 'rollback.started' || event.type === 'launch.finished')
+    blocks.push(...failureBlocks(view));
   if (mention) blocks.push(section(`🔔 ${mention}`));
   blocks.push(footer(view));
   return slackMessage(`${mention ? `${mention} ` : ''}${escapeMrkdwn(title)}`, blocks);
@@ -154,7 +167,11 @@ function rollbackState(view: LaunchView): string {
 
 function footer(view: LaunchView): Block {
   const { runUrl, environmentUrl } = view.facts;
-  const parts = [runUrl ? link(runUrl, 'Workflow run') : undefined, environmentUrl ? link(environmentUrl, 'Environment') : undefined, view.launchId ? `launch \`${view.launchId}\`` : undefined];
+  const parts = [
+    runUrl ? link(runUrl, 'Workflow run') : undefined,
+    environmentUrl ? link(environmentUrl, 'Environment') : undefined,
+    view.launchId ? `launch \`${view.launchId}\`` : undefined,
+  ];
   return context(parts.filter((part): part is string => part !== undefined).concat(escapeMrkdwn(headline(view))));
 }
 

@@ -19,7 +19,10 @@ export type RegistryErrorEntry = z.output<typeof errorBodySchema>['errors'][numb
 /** Token services answer `token` (Docker) or `access_token` (OAuth2 form). */
 // Docker's token services answer `token`, OAuth-style ones `access_token`; either is the bearer token.
 const tokenSchema = z.lazy(() =>
-  z.union([z.looseObject({ token: z.string().min(1) }).transform((t) => t.token), z.looseObject({ access_token: z.string().min(1) }).transform((t) => t.access_token)]),
+  z.union([
+    z.looseObject({ token: z.string().min(1) }).transform((t) => t.token),
+    z.looseObject({ access_token: z.string().min(1) }).transform((t) => t.access_token),
+  ]),
 );
 
 export interface Credentials {
@@ -99,7 +102,9 @@ export class RegistryClient {
     const tokenUrl = new URL(params.realm);
     if (params.service) tokenUrl.searchParams.set('service', params.service);
     tokenUrl.searchParams.set('scope', params.scope ?? `repository:${this.options.repository}:pull`);
-    const headers: Record<string, string> = credentials ? { authorization: basicAuthorization(credentials.username, credentials.password) } : {};
+    const headers: Record<string, string> = credentials
+      ? { authorization: basicAuthorization(credentials.username, credentials.password) }
+      : {};
     const reply = await this.send('GET', tokenUrl.toString(), headers);
     const token = reply.status === 200 ? tokenSchema.safeParse(parseJson(reply.body.toString('utf8'))) : undefined;
     if (!token?.success) {

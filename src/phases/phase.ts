@@ -12,9 +12,7 @@ import type { TrafficStep } from '../routers/traffic-step';
 
 export const DEFAULT_PHASE_TIMEOUT_MS = 10 * 60_000;
 
-const idSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected an id of letters, digits, "_", "." or "-"');
+const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected an id of letters, digits, "_", "." or "-"');
 
 /** Failures tolerated in a group; `subject` names what failed when several phases check one thing (a rolling instance). */
 export interface FailureBudget {
@@ -110,7 +108,10 @@ export const phaseSchema = z
     gates: z.array(checkSchema).optional().meta({ default: [], description: 'Checks that must pass before the phase runs' }),
     validators: z.array(checkSchema).optional().meta({ default: [], description: 'Template form of gates' }),
     verify: z.array(checkSchema).optional().meta({ default: [], description: 'Checks that must pass after the phase ran' }),
-    watch: z.array(checkSchema).optional().meta({ default: [], description: 'Checks that keep measuring while the phase runs and during its bake time' }),
+    watch: z
+      .array(checkSchema)
+      .optional()
+      .meta({ default: [], description: 'Checks that keep measuring while the phase runs and during its bake time' }),
     env: envMapSchema().optional().meta({ default: {} }),
     working_directory: z.string().optional(),
     batch: z.string().optional().meta({ description: 'Consecutive phases with the same batch run side by side' }),
@@ -132,22 +133,20 @@ export const phaseSchema = z
       ctx.addIssue({ code: 'custom', path: ['timeout_ms'], message: 'give either timeout or timeout_ms, not both' });
     }
   })
-  .transform(
-    (phase): PhaseFields => ({
-      id: phase.id,
-      name: phase.name,
-      description: phase.description,
-      run: phase.run ?? phase.actions?.execute,
-      rollback: phase.rollback ?? phase.actions?.rollback,
-      timeoutMs: phase.timeout ?? phase.timeout_ms,
-      rollbackTimeoutMs: phase.rollback_timeout,
-      rollbackOnFailure: phase.rollback_on_failure,
-      gates: phase.gates || phase.validators ? [...(phase.gates ?? []), ...(phase.validators ?? [])] : undefined,
-      verify: phase.verify,
-      watch: phase.watch,
-      env: phase.env,
-      workingDirectory: phase.working_directory,
-      batch: phase.batch,
-      failureBudget: phase.failure_budget ? { group: phase.failure_budget.group, maxFailures: phase.failure_budget.max_failures } : undefined,
-    }),
-  );
+  .transform((phase): PhaseFields => ({
+    id: phase.id,
+    name: phase.name,
+    description: phase.description,
+    run: phase.run ?? phase.actions?.execute,
+    rollback: phase.rollback ?? phase.actions?.rollback,
+    timeoutMs: phase.timeout ?? phase.timeout_ms,
+    rollbackTimeoutMs: phase.rollback_timeout,
+    rollbackOnFailure: phase.rollback_on_failure,
+    gates: phase.gates || phase.validators ? [...(phase.gates ?? []), ...(phase.validators ?? [])] : undefined,
+    verify: phase.verify,
+    watch: phase.watch,
+    env: phase.env,
+    workingDirectory: phase.working_directory,
+    batch: phase.batch,
+    failureBudget: phase.failure_budget ? { group: phase.failure_budget.group, maxFailures: phase.failure_budget.max_failures } : undefined,
+  }));

@@ -32,7 +32,9 @@ export class ConsoleLog implements Subscriber {
     switch (event.type) {
       case 'launch.started':
         this.names = new Map(event.phases.map((phase) => [phase.id, phase.name]));
-        p.info(`🚀 ${event.mode} → ${event.environment}${event.version ? ` (version ${event.version})` : ''}: ${event.phases.length} phase(s)`);
+        p.info(
+          `🚀 ${event.mode} → ${event.environment}${event.version ? ` (version ${event.version})` : ''}: ${event.phases.length} phase(s)`,
+        );
         break;
       case 'phase.started':
         this.open(`▶ ${this.label(event.phase)}`);
@@ -41,7 +43,8 @@ export class ConsoleLog implements Subscriber {
         p.info(`${event.passed ? '✔' : '✖'} ${event.stage} ${event.check}: ${event.message}`);
         break;
       case 'command.finished':
-        if (event.kind === 'run') p.info(`command finished in ${formatDuration(event.durationMs)} (exit ${event.exitCode ?? event.signal})`);
+        if (event.kind === 'run')
+          p.info(`command finished in ${formatDuration(event.durationMs)} (exit ${event.exitCode ?? event.signal})`);
         break;
       case 'phase.verified':
         this.close();
@@ -69,8 +72,13 @@ export class ConsoleLog implements Subscriber {
       case 'launch.finished': {
         this.close();
         const { icon, label } = finishedWords(event.status, event.toleratedFailures);
-        const tolerated = event.status === 'succeeded' && event.toleratedFailures?.length ? ` (failed, tolerated: ${event.toleratedFailures.join(', ')})` : '';
-        p.info(`${icon} launch ${label} in ${formatDuration(event.durationMs)}${event.failedPhase ? ` (failed phase: ${event.failedPhase})` : ''}${tolerated}`);
+        const tolerated =
+          event.status === 'succeeded' && event.toleratedFailures?.length
+            ? ` (failed, tolerated: ${event.toleratedFailures.join(', ')})`
+            : '';
+        p.info(
+          `${icon} launch ${label} in ${formatDuration(event.durationMs)}${event.failedPhase ? ` (failed phase: ${event.failedPhase})` : ''}${tolerated}`,
+        );
         break;
       }
       default:

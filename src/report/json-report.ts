@@ -25,7 +25,10 @@ export function writeJsonReport(path: string, header: ReportHeader, events: read
   const finished = events.find((event): event is EventOf<'launch.finished'> => event.type === 'launch.finished');
   // Built from redacted values, not redacted as text: an escaped secret (`\"`, `\\`) would not match.
   const outcome = JSON.stringify(
-    redactValues({ ...header, status: finished?.status, failedPhase: finished?.failedPhase, durationMs: finished && Math.round(finished.durationMs) }, redact),
+    redactValues(
+      { ...header, status: finished?.status, failedPhase: finished?.failedPhase, durationMs: finished && Math.round(finished.durationMs) },
+      redact,
+    ),
     null,
     2,
   );

@@ -44,7 +44,9 @@ function renderChart(group: MeasurementEvent[]): string {
   const first = group[0]!;
   const bounds = first.bounds ?? {};
   const start = first.at;
-  const points = group.filter((event) => event.value !== null && Number.isFinite(event.value)).map((event) => ({ x: Math.round((event.at - start) / 1000), y: event.value! }));
+  const points = group
+    .filter((event) => event.value !== null && Number.isFinite(event.value))
+    .map((event) => ({ x: Math.round((event.at - start) / 1000), y: event.value! }));
   if (!points.length) return '';
   const shown = downsample(points, bounds.max === undefined && bounds.min !== undefined);
   const limits = [bounds.max, bounds.min].filter((limit): limit is number => limit !== undefined);
@@ -71,7 +73,11 @@ function renderTable(group: MeasurementEvent[]): string {
   const rows =
     group.length <= TABLE_HEAD_ROWS + TABLE_TAIL_ROWS
       ? group.map(row)
-      : [...group.slice(0, TABLE_HEAD_ROWS).map(row), `| … | ${group.length - TABLE_HEAD_ROWS - TABLE_TAIL_ROWS} more | | |`, ...group.slice(-TABLE_TAIL_ROWS).map(row)];
+      : [
+          ...group.slice(0, TABLE_HEAD_ROWS).map(row),
+          `| … | ${group.length - TABLE_HEAD_ROWS - TABLE_TAIL_ROWS} more | | |`,
+          ...group.slice(-TABLE_TAIL_ROWS).map(row),
+        ];
   return ['| time (UTC) | value | verdict | detail |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -80,7 +86,9 @@ function renderGroup(group: MeasurementEvent[], result: ResultEvent | undefined)
   const counts = new Map<string, number>();
   for (const event of group) counts.set(event.verdict, (counts.get(event.verdict) ?? 0) + 1);
   const tally = [...counts.entries()].map(([verdict, count]) => `${count} ${verdict}`).join(', ');
-  const decision = result ? `**${result.passed ? 'Passed' : 'Failed'}**: ${result.message}` : '_Still measuring or stopped without a decision._';
+  const decision = result
+    ? `**${result.passed ? 'Passed' : 'Failed'}**: ${result.message}`
+    : '_Still measuring or stopped without a decision._';
   const parts = [
     `### ${first.metric} — ${first.phase} / ${first.check}`,
     `${decision}\n\nCondition: ${first.condition || 'none'} · ${group.length} measurements (${tally})`,
@@ -96,13 +104,18 @@ function renderGroup(group: MeasurementEvent[], result: ResultEvent | undefined)
  */
 export function metricChartsPart(events: readonly LaunchEvent[]): BudgetPart | undefined {
   const blocks = metricChartSections(events);
-  return blocks.length ? { name: 'metric charts', priority: 5, head: ['## Metrics', ''], blocks, separator: '\n\n', tail: [''] } : undefined;
+  return blocks.length
+    ? { name: 'metric charts', priority: 5, head: ['## Metrics', ''], blocks, separator: '\n\n', tail: [''] }
+    : undefined;
 }
 
 function metricChartSections(events: readonly LaunchEvent[]): string[] {
   const results = events.filter((event): event is ResultEvent => event.type === 'check.result');
   return groupMeasurements(events).map((group) => {
     const { phase, check } = group[0]!;
-    return renderGroup(group, results.find((result) => result.phase === phase && result.check === check));
+    return renderGroup(
+      group,
+      results.find((result) => result.phase === phase && result.check === check),
+    );
   });
 }

@@ -35,13 +35,17 @@ export function renderPlan(launch: Launch, launchChecks: CheckLaunch, env: Reado
   const problems: string[] = [];
   // Worth fixing, yet no reason to refuse a launch.
   const warnings: string[] = credentialVarNames(launch.vars).map(
-    (name) => `vars.${name} holds a credential written in the spec: keep it in a repository secret and pass it through the action's \`vars\` input instead (\`${name}=\${{ secrets.${name} }}\`)`,
+    (name) =>
+      `vars.${name} holds a credential written in the spec: keep it in a repository secret and pass it through the action's \`vars\` input instead (\`${name}=\${{ secrets.${name} }}\`)`,
   );
   // Commands inherit the runner's environment too (PATH, HOME, GITHUB_*...).
   const inherited = process.env;
 
   launch.phases.forEach((phase, index) => {
-    lines.push('', `${index + 1}. ${phase.name} [${phase.id}] — timeout ${formatDuration(phase.timeoutMs)}, rollback timeout ${formatDuration(phase.rollbackTimeoutMs)}${phase.rollbackOnFailure ? '' : ', no rollback on failure'}`);
+    lines.push(
+      '',
+      `${index + 1}. ${phase.name} [${phase.id}] — timeout ${formatDuration(phase.timeoutMs)}, rollback timeout ${formatDuration(phase.rollbackTimeoutMs)}${phase.rollbackOnFailure ? '' : ', no rollback on failure'}`,
+    );
     describeChecks('gate', phase.gates, phase);
     if (phase.traffic) lines.push(`   run:      ${describeTrafficStep(phase.traffic)}`);
     if (phase.run || !phase.traffic) lines.push(`   run:      ${phase.run ?? '(nothing to run)'}`);
@@ -50,15 +54,31 @@ export function renderPlan(launch: Launch, launchChecks: CheckLaunch, env: Reado
     if (phase.rollbackTraffic) lines.push(`   rollback: ${describeTrafficStep(phase.rollbackTraffic)}`);
     if (phase.rollback || !phase.rollbackTraffic) lines.push(`   rollback: ${phase.rollback ?? '(nothing to undo)'}`);
     describeChecks('rollback', phase.rollbackVerify, phase);
-    for (const [what, command] of [['run', phase.run], ['rollback', phase.rollback]] as const) {
+    for (const [what, command] of [
+      ['run', phase.run],
+      ['rollback', phase.rollback],
+    ] as const) {
       if (!command) continue;
       const unset = unsetVariables(command, { ...inherited, ...phaseEnv(env, phase, what) });
-      if (unset.length) warnings.push(`${phase.id} → ${what} reads ${unset.map((name) => `$${name}`).join(', ')}, which nothing sets: with set -u the command fails there (set it in vars, or write \${NAME:-default})`);
+      if (unset.length)
+        warnings.push(
+          `${phase.id} → ${what} reads ${unset.map((name) => `$${name}`).join(', ')}, which nothing sets: with set -u the command fails there (set it in vars, or write \${NAME:-default})`,
+        );
     }
   });
 
   const withRollback = launch.phases.filter((phase) => phase.rollback || phase.rollbackTraffic);
-  lines.push('', `Rollback order on failure: ${withRollback.length ? [...withRollback].reverse().map((p) => p.id).join(' → ') : 'no phase has a rollback command'}`);
+  lines.push(
+    '',
+    `Rollback order on failure: ${
+      withRollback.length
+        ? [...withRollback]
+            .reverse()
+            .map((p) => p.id)
+            .join(' → ')
+        : 'no phase has a rollback command'
+    }`,
+  );
   if (problems.length) lines.push('', `Problems (${problems.length}):`, ...problems.map((p) => `  ✖ ${p}`));
   if (warnings.length) lines.push('', `Warnings (${warnings.length}):`, ...warnings.map((w) => `  ⚠ ${w}`));
   // One line each: a name or command from the spec with a line break must not start a log line of its own.
@@ -95,7 +115,13 @@ export async function describeLiveSplit(launch: Launch, env: Readonly<Record<str
     signal: AbortSignal.timeout(phase.timeoutMs),
     log: () => {},
     run: async (command, extra) => {
-      const result = await runCommand({ command, env: { ...phaseEnvironment, ...extra }, cwd, timeoutMs: phase.timeoutMs, graceMs: launch.kill_grace });
+      const result = await runCommand({
+        command,
+        env: { ...phaseEnvironment, ...extra },
+        cwd,
+        timeoutMs: phase.timeoutMs,
+        graceMs: launch.kill_grace,
+      });
       if (result.exitCode !== 0) throw new Error(`\`${command}\` ${describeResult(result, phase.timeoutMs)}`);
       return result.tail;
     },

@@ -58,13 +58,22 @@ export function renderSummary(events: readonly LaunchEvent[], extras: readonly B
   const gantt = renderGantt(rows);
   if (gantt) parts.push({ name: 'timeline', priority: 3, whole: true, blocks: ['```mermaid', gantt, '```', ''] });
   if (warnings.length) {
-    parts.push({ name: 'warnings', priority: 2, head: ['### Warnings', ''], blocks: warnings.map((w) => `- **${markdownText(w.source)}**: ${markdownText(w.message)}`), tail: [''], elided: (left) => `- …and ${left} more in the report` });
+    parts.push({
+      name: 'warnings',
+      priority: 2,
+      head: ['### Warnings', ''],
+      blocks: warnings.map((w) => `- **${markdownText(w.source)}**: ${markdownText(w.message)}`),
+      tail: [''],
+      elided: (left) => `- …and ${left} more in the report`,
+    });
   }
   parts.push(...extras);
 
   const fitted = fitParts(parts, options.limitBytes ?? SUMMARY_LIMIT_BYTES, utf8Bytes, NOTE_RESERVE);
   const [outcome, ...rest] = fitted.rendered;
-  const note = fitted.left.length ? [`\n> ✂️ Left out to stay within GitHub's 1 MiB summary limit: ${fitted.left.join('; ')}. ${reportPointer(options.reportPath)}`] : [];
+  const note = fitted.left.length
+    ? [`\n> ✂️ Left out to stay within GitHub's 1 MiB summary limit: ${fitted.left.join('; ')}. ${reportPointer(options.reportPath)}`]
+    : [];
   return [outcome, ...note, ...rest].filter((text) => text !== undefined).join('\n');
 }
 
@@ -79,7 +88,14 @@ function droppedNotifications(view: LaunchView): string | undefined {
 
 /** The plan's text for the summary: cut at line ends, its fence always closed, so a plan of thousands of phases still fits. */
 export function planPart(text: string): BudgetPart {
-  return { name: 'plan lines', priority: 4, head: ['### Plan', '', '```text'], blocks: text.split('\n'), tail: ['```'], elided: (left) => `… ${left} more lines` };
+  return {
+    name: 'plan lines',
+    priority: 4,
+    head: ['### Plan', '', '```text'],
+    blocks: text.split('\n'),
+    tail: ['```'],
+    elided: (left) => `… ${left} more lines`,
+  };
 }
 
 function reportPointer(path: string | undefined): string {
@@ -113,12 +129,16 @@ function renderGantt(rows: readonly PhaseView[]): string | undefined {
   for (const row of ran) {
     // The launch section shows how the phase itself went; its rollback has a row of its own below.
     const tag = detailOf(row) ? 'crit, ' : 'done, ';
-    lines.push(`  ${ganttLabel(row.name)} :${tag}${Math.round(row.startedAt!)}, ${Math.round(Math.max(row.endedAt ?? row.startedAt!, row.startedAt! + 1))}`);
+    lines.push(
+      `  ${ganttLabel(row.name)} :${tag}${Math.round(row.startedAt!)}, ${Math.round(Math.max(row.endedAt ?? row.startedAt!, row.startedAt! + 1))}`,
+    );
   }
   if (undone.length) lines.push('  section Rollback');
   for (const row of undone) {
     const rb = row.rollback!;
-    lines.push(`  undo ${ganttLabel(row.name)} :${rb.ok ? 'active, ' : 'crit, '}${Math.round(rb.startedAt)}, ${Math.round(Math.max(rb.endedAt, rb.startedAt + 1))}`);
+    lines.push(
+      `  undo ${ganttLabel(row.name)} :${rb.ok ? 'active, ' : 'crit, '}${Math.round(rb.startedAt)}, ${Math.round(Math.max(rb.endedAt, rb.startedAt + 1))}`,
+    );
   }
   return lines.join('\n');
 }

@@ -5,8 +5,13 @@ const config = z.lazy(() =>
   z
     .object({
       type: z.literal('command'),
-      set_weight: z.string().min(1).meta({ description: 'Bash command giving LAUNCH_WEIGHT percent to LAUNCH_CANARY_BACKEND (the rest to LAUNCH_STABLE_BACKEND)' }),
-      read_weight: z.string().min(1).optional().meta({ description: "Bash command printing the canary backend's live percentage as its last line; without it a shift is not read back" }),
+      set_weight: z
+        .string()
+        .min(1)
+        .meta({ description: 'Bash command giving LAUNCH_WEIGHT percent to LAUNCH_CANARY_BACKEND (the rest to LAUNCH_STABLE_BACKEND)' }),
+      read_weight: z.string().min(1).optional().meta({
+        description: "Bash command printing the canary backend's live percentage as its last line; without it a shift is not read back",
+      }),
     })
     .strict(),
 );
@@ -23,7 +28,11 @@ export const commandRouter = defineRouter({
   },
   async readSplit(c, shift, ctx) {
     if (!c.read_weight) return undefined;
-    const printed = (await ctx.run(c.read_weight, {})).filter((line) => line.trim()).at(-1)?.trim() ?? '';
+    const printed =
+      (await ctx.run(c.read_weight, {}))
+        .filter((line) => line.trim())
+        .at(-1)
+        ?.trim() ?? '';
     const weight = Number(printed.replace(/%$/, ''));
     if (printed === '' || !Number.isFinite(weight) || weight < 0 || weight > 100) {
       throw new Error(`\`${c.read_weight}\` printed '${printed}', expected the canary's percentage (0 to 100)`);

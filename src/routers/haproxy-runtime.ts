@@ -6,7 +6,12 @@ export type RuntimeEndpoint = { socket: string } | { address: string };
  * Sends commands to HAProxy's Runtime API (one connection, non-interactive: HAProxy answers and
  * closes) and returns each command's answer. Commands are joined with ";" as the API expects.
  */
-export function runtimeCommands(endpoint: RuntimeEndpoint, commands: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+export function runtimeCommands(
+  endpoint: RuntimeEndpoint,
+  commands: readonly string[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const where = 'socket' in endpoint ? endpoint.socket : endpoint.address;
     if (signal?.aborted) return reject(new Error(`HAProxy Runtime API at ${where}: cancelled`));
@@ -28,7 +33,13 @@ export function runtimeCommands(endpoint: RuntimeEndpoint, commands: readonly st
     connection.on('close', (hadError) => {
       clearTimeout(timer);
       // Each command's answer ends with an empty line.
-      if (!hadError) resolve(answer.split(/\n\n/).map((part) => part.trim()).slice(0, commands.length));
+      if (!hadError)
+        resolve(
+          answer
+            .split(/\n\n/)
+            .map((part) => part.trim())
+            .slice(0, commands.length),
+        );
     });
   });
 }

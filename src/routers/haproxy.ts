@@ -16,12 +16,15 @@ const config = z.lazy(() =>
         .optional()
         .meta({ description: 'host:port of a TCP admin socket, instead of socket' }),
       backend: nameSchema.meta({ description: 'The backend whose server weights change' }),
-      servers: z.record(nameSchema, nameSchema).meta({ description: 'Backend name → HAProxy server name: stable and canary, or the two colours' }),
+      servers: z
+        .record(nameSchema, nameSchema)
+        .meta({ description: 'Backend name → HAProxy server name: stable and canary, or the two colours' }),
       timeout: positiveDurationSchema.default(5000).meta({ description: 'Limit for one Runtime API exchange' }),
     })
     .strict()
     .superRefine((c, ctx) => {
-      if ((c.socket === undefined) === (c.address === undefined)) ctx.addIssue({ code: 'custom', path: ['socket'], message: 'give exactly one of socket or address' });
+      if ((c.socket === undefined) === (c.address === undefined))
+        ctx.addIssue({ code: 'custom', path: ['socket'], message: 'give exactly one of socket or address' });
     }),
 );
 type HaproxyConfig = z.output<typeof config>;
@@ -41,7 +44,10 @@ export const haproxyRouter = defineRouter({
   description: 'Server weights through the HAProxy Runtime API',
   config,
   backends: (c) => Object.keys(c.servers),
-  describe: (c) => `haproxy backend ${c.backend} via ${c.socket ?? c.address} (${Object.entries(c.servers).map(([name, server]) => `${name} ${server}`).join(', ')})`,
+  describe: (c) =>
+    `haproxy backend ${c.backend} via ${c.socket ?? c.address} (${Object.entries(c.servers)
+      .map(([name, server]) => `${name} ${server}`)
+      .join(', ')})`,
   async setWeight(c, shift, ctx) {
     const weights: Split = { [shift.stable]: 100 - shift.weight, [shift.canary]: shift.weight };
     // Raise before lowering: in between, the backend never has every server at weight 0.

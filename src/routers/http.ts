@@ -19,7 +19,8 @@ const config = z.lazy(() =>
           ...requestFields,
           method: z.enum(['POST', 'PUT', 'PATCH']).default('PUT'),
           body: z.unknown().meta({
-            description: 'JSON body; its strings take ${LAUNCH_WEIGHT}, ${LAUNCH_STABLE_WEIGHT}... and a string that is only "${NAME}" of a number becomes that number',
+            description:
+              'JSON body; its strings take ${LAUNCH_WEIGHT}, ${LAUNCH_STABLE_WEIGHT}... and a string that is only "${NAME}" of a number becomes that number',
           }),
         })
         .strict(),
@@ -47,7 +48,8 @@ export function templatedBody(body: unknown, scope: Readonly<Record<string, stri
     return expandTemplate(body, scope);
   }
   if (Array.isArray(body)) return body.map((item) => templatedBody(item, scope));
-  if (body && typeof body === 'object') return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, templatedBody(value, scope)]));
+  if (body && typeof body === 'object')
+    return Object.fromEntries(Object.entries(body).map(([key, value]) => [key, templatedBody(value, scope)]));
   return body;
 }
 
@@ -58,7 +60,10 @@ function atPointer(value: unknown, pointer: string): unknown {
     .slice(1)
     .split('/')
     .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce<unknown>((node, token) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined), value);
+    .reduce<unknown>(
+      (node, token) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[token] : undefined),
+      value,
+    );
 }
 
 async function send(url: string, init: RequestInit, timeoutMs: number, ctx: RouterContext): Promise<string> {
@@ -92,7 +97,8 @@ export const httpRouter = defineRouter({
     const split: Split = {};
     for (const [name, pointer] of Object.entries(c.read.weights)) {
       const weight = atPointer(answer, pointer);
-      if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0) throw new Error(`GET ${redactUrl(url)}: ${pointer} is ${JSON.stringify(weight) ?? 'missing'}, expected a weight`);
+      if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0)
+        throw new Error(`GET ${redactUrl(url)}: ${pointer} is ${JSON.stringify(weight) ?? 'missing'}, expected a weight`);
       split[name] = weight;
     }
     return split;

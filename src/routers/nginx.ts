@@ -6,7 +6,9 @@ const addressSchema = z.string().regex(/^[A-Za-z0-9.:[\]_-]+$/, 'expected host:p
 const nameSchema = z.string().regex(/^[A-Za-z0-9_-]+$/, 'expected a name of letters, digits, "_" or "-"');
 
 // Quoted in the managed file: nginx variables and plain characters, never a quote, space or semicolon.
-const keySchema = z.string().regex(/^(?=.*\$)[A-Za-z0-9_$.{}:-]+$/, 'expected nginx variables such as $request_id or ${remote_addr}${http_user_agent}');
+const keySchema = z
+  .string()
+  .regex(/^(?=.*\$)[A-Za-z0-9_$.{}:-]+$/, 'expected nginx variables such as $request_id or ${remote_addr}${http_user_agent}');
 
 const config = z.lazy(() =>
   z
@@ -14,19 +16,34 @@ const config = z.lazy(() =>
       type: z.literal('nginx'),
       file: z.string().min(1).meta({ description: 'The include file launch-action owns and rewrites: it holds the whole upstream block' }),
       upstream: nameSchema.meta({ description: 'Name of the upstream block (proxy_pass http://NAME)' }),
-      servers: z.record(nameSchema, addressSchema).meta({ description: 'Backend name → server address: stable and canary, or the two colours' }),
+      servers: z
+        .record(nameSchema, addressSchema)
+        .meta({ description: 'Backend name → server address: stable and canary, or the two colours' }),
       test: z.string().min(1).default('nginx -t -q').meta({ description: 'Bash command that checks the configuration before a reload' }),
       reload: z.string().min(1).default('nginx -s reload').meta({ description: 'Bash command for a graceful reload' }),
       split_clients: z
-        .object({ key: keySchema.meta({ description: 'What each request is hashed on: $request_id (every request anew), $remote_addr or $cookie_user (a client stays on its side)' }) })
+        .object({
+          key: keySchema.meta({
+            description:
+              'What each request is hashed on: $request_id (every request anew), $remote_addr or $cookie_user (a client stays on its side)',
+          }),
+        })
         .strict()
         .optional()
-        .meta({ description: 'Instead of one weighted upstream: an upstream per backend and a split_clients block setting $UPSTREAM to the chosen one (proxy_pass http://$UPSTREAM)' }),
+        .meta({
+          description:
+            'Instead of one weighted upstream: an upstream per backend and a split_clients block setting $UPSTREAM to the chosen one (proxy_pass http://$UPSTREAM)',
+        }),
     })
     .strict()
     .superRefine((c, ctx) => {
       // `proxy_pass http://$shop-app` would read the variable $shop: a variable name has no "-".
-      if (c.split_clients && c.upstream.includes('-')) ctx.addIssue({ code: 'custom', path: ['upstream'], message: `with split_clients the upstream names the variable $${c.upstream}: use letters, digits and "_" only` });
+      if (c.split_clients && c.upstream.includes('-'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['upstream'],
+          message: `with split_clients the upstream names the variable $${c.upstream}: use letters, digits and "_" only`,
+        });
     }),
 );
 type NginxConfig = z.output<typeof config>;
@@ -64,7 +81,9 @@ const SPLIT_LINE = /^\s*(?:(\d+(?:\.\d+)?)%|\*)\s+\S+\s*;\s*# backend=(\S+)\s*$/
 export function splitClientsBlock(c: NginxConfig, key: string, shift: Shift): string {
   const upstreams = Object.entries(c.servers).map(([name, address]) => `upstream ${c.upstream}_${name} {\n    server ${address};\n}\n`);
   const shares = [[shift.canary, shift.weight] as const, [shift.stable, 100 - shift.weight] as const].filter(([, weight]) => weight > 0);
-  const entries = shares.map(([name, weight], i) => `    ${i === shares.length - 1 ? '*' : `${weight}%`} ${c.upstream}_${name}; # backend=${name}`);
+  const entries = shares.map(
+    ([name, weight], i) => `    ${i === shares.length - 1 ? '*' : `${weight}%`} ${c.upstream}_${name}; # backend=${name}`,
+  );
   return `# Managed by launch-action: rewritten on every weight change, edits are lost.\n${upstreams.join('')}split_clients "${key}" $${c.upstream} {\n${entries.join('\n')}\n}\n`;
 }
 
@@ -104,7 +123,12 @@ export const nginxRouter = defineRouter({
   description: 'Weighted upstream or split_clients block in an include file nginx reloads gracefully',
   config,
   backends: (c) => Object.keys(c.servers),
-  describe: (c) => `nginx ${c.split_clients ? `split_clients on ${c.split_clients.key} setting $${c.upstream}` : `upstream ${c.upstream}`} in ${c.file} (${Object.entries(c.servers).map(([name, address]) => `${name} ${address}`).join(', ')})`,
+  describe: (c) =>
+    `nginx ${c.split_clients ? `split_clients on ${c.split_clients.key} setting $${c.upstream}` : `upstream ${c.upstream}`} in ${c.file} (${Object.entries(
+      c.servers,
+    )
+      .map(([name, address]) => `${name} ${address}`)
+      .join(', ')})`,
   async setWeight(c, shift, ctx) {
     const previous = await readOrUndefined(c.file);
     // A rename never leaves nginx a half-written file, should it reload meanwhile.

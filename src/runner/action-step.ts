@@ -5,7 +5,6 @@ import { errorMessage } from '../util/errors';
 import { maskSecret } from './mask-secret';
 import type { Printer } from '../report/console-log';
 
-
 /** The plan and the outcome marker the main step leaves in its launch directory. */
 export const PLAN_FILE = 'plan.json';
 export const OUTCOME_FILE = 'outcome';

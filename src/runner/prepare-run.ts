@@ -42,7 +42,9 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
   const { settings, printer } = request;
   const cwd = resolve(settings.workingDirectory);
   const saved = request.savedPlan;
-  const loaded: LoadedSpec = saved ? { file: saved.file, launch: saved.launch, digest: () => saved.digest } : loadSpecFile(resolve(cwd, settings.spec));
+  const loaded: LoadedSpec = saved
+    ? { file: saved.file, launch: saved.launch, digest: () => saved.digest }
+    : loadSpecFile(resolve(cwd, settings.spec));
   const validated: Launch = saved ? saved.launch : { ...loaded.launch, environment: settings.environment ?? loaded.launch.environment };
 
   const launchId = request.run.runId ? `${request.run.runId}-${request.run.runAttempt ?? '1'}` : Math.random().toString(36).slice(2, 10);
@@ -51,7 +53,9 @@ export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
   for (const secret of specSecrets) printer.mask?.(secret);
   const redact = createRedactor([...secretsOf(settings), ...specSecrets]);
   const context = { settings, run: request.run, mode: settings.mode, version: settings.version, specDigest: loaded.digest, redact };
-  const previousVersion = settings.previousVersion ?? (settings.mode === 'rollback' ? await findRollbackVersion({ ...context, launch: validated }, printer) : undefined);
+  const previousVersion =
+    settings.previousVersion ??
+    (settings.mode === 'rollback' ? await findRollbackVersion({ ...context, launch: validated }, printer) : undefined);
   // A manual rollback returns to a version, or it would run every rollback with an empty one. (After
   // an interrupted launch the post step undoes what started, with whatever the launch was given.)
   if (settings.mode === 'rollback' && !previousVersion && !request.rollbackPhases) {
@@ -85,8 +89,14 @@ async function findRollbackVersion(ctx: NotifierContext, printer: Printer): Prom
   try {
     const found = await resolveRollbackVersion(githubRepo(ctx, httpOptions(ctx)), ctx.launch.environment, ctx.run);
     if (found) {
-      const undone = found.undoes ? ` (undoing deployment ${found.undoes.deploymentId}${found.undoes.version ? ` of ${found.undoes.version}` : ''})` : '';
-      printer.info(clean(`Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`));
+      const undone = found.undoes
+        ? ` (undoing deployment ${found.undoes.deploymentId}${found.undoes.version ? ` of ${found.undoes.version}` : ''})`
+        : '';
+      printer.info(
+        clean(
+          `Rolling back to ${found.version}, the last successful deployment (${found.deploymentId}) of ${ctx.launch.environment}${undone}.`,
+        ),
+      );
       return found.version;
     }
   } catch (error) {

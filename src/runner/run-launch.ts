@@ -83,10 +83,22 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
 
   const wanted = request.rollbackPhases && new Set(request.rollbackPhases);
   const phases = launch.phases.filter((phase) => !wanted || wanted.has(phase.id)).map((phase) => ({ id: phase.id, name: phase.name }));
-  bus.emit({ type: 'launch.started', launchId, mode: settings.mode, environment: launch.environment, version: settings.version, previousVersion, phases });
+  bus.emit({
+    type: 'launch.started',
+    launchId,
+    mode: settings.mode,
+    environment: launch.environment,
+    version: settings.version,
+    previousVersion,
+    phases,
+  });
 
   for (const warning of thresholdWarnings(launch)) bus.warn('rollback_threshold', warning);
-  for (const flag of expiredFlags(launch.strategy)) bus.warn('flag debt', `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires}: remove it from the code and the flag service`);
+  for (const flag of expiredFlags(launch.strategy))
+    bus.warn(
+      'flag debt',
+      `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires}: remove it from the code and the flag service`,
+    );
 
   let result: Pick<LaunchResult, 'status' | 'failedPhase' | 'reason' | 'cancelled' | 'durationMs' | 'toleratedFailures'>;
   const extras: BudgetPart[] = [];
@@ -133,7 +145,19 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   // After the flush, so the notifiers' warnings are in the report too.
   let written = reportPath;
   try {
-    writeJsonReport(reportPath, { launchId, spec: loaded.file, specDigest: loaded.digest(), environment: launch.environment, version: settings.version, previousVersion }, bus.history, redact);
+    writeJsonReport(
+      reportPath,
+      {
+        launchId,
+        spec: loaded.file,
+        specDigest: loaded.digest(),
+        environment: launch.environment,
+        version: settings.version,
+        previousVersion,
+      },
+      bus.history,
+      redact,
+    );
   } catch (error) {
     // The launch is over and its outcome recorded: a report it cannot write is a warning, not a failure.
     printer.warning(`Could not write the report ${reportPath}: ${redact(errorMessage(error))}`);
@@ -141,5 +165,16 @@ export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> 
   }
   const startedPhases = bus.history.flatMap((event) => (event.type === 'phase.state' && event.to === 'executing' ? [event.phase] : []));
   // The summary is built from the bus's redacted events (and the redacted plan), not redacted as text.
-  return { ...result, reason: result.reason && redact(result.reason), startedPhases, reportPath: written, summary: renderSummary(bus.history, [...extras, metricChartsPart(bus.history)].filter((part) => part !== undefined), { reportPath: written }), launch };
+  return {
+    ...result,
+    reason: result.reason && redact(result.reason),
+    startedPhases,
+    reportPath: written,
+    summary: renderSummary(
+      bus.history,
+      [...extras, metricChartsPart(bus.history)].filter((part) => part !== undefined),
+      { reportPath: written },
+    ),
+    launch,
+  };
 }

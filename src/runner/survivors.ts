@@ -26,10 +26,14 @@ export async function settleSurvivors(record: JournalRecord, launch: Launch, dir
     if (!phase) continue;
     const tag = trackingTag(record.trackingId, 'rollback', id);
     if (findTracked(tag).length) {
-      printer.warning(`The main step's rollback of '${id}' is still running: waiting for it (at most ${phase.rollbackTimeoutMs} ms) rather than starting it again.`);
+      printer.warning(
+        `The main step's rollback of '${id}' is still running: waiting for it (at most ${phase.rollbackTimeoutMs} ms) rather than starting it again.`,
+      );
       if (!(await waitUntilGone(tag, phase.rollbackTimeoutMs))) {
         await stopTracked(tag, STOP_GRACE_MS);
-        printer.error(`The main step's rollback of '${id}' did not finish within ${phase.rollbackTimeoutMs} ms and was stopped: undo it by hand.`);
+        printer.error(
+          `The main step's rollback of '${id}' did not finish within ${phase.rollbackTimeoutMs} ms and was stopped: undo it by hand.`,
+        );
         settled.set(id, false);
         continue;
       }
@@ -37,7 +41,8 @@ export async function settleSurvivors(record: JournalRecord, launch: Launch, dir
     const status = readExitRecord(exitRecordPath(dir, id));
     if (status === undefined) continue;
     if (status === 0) printer.info(`The main step's rollback of '${id}' finished after the step was stopped: not run again.`);
-    else printer.error(`The main step's rollback of '${id}' failed with exit status ${status} after the step was stopped: undo it by hand.`);
+    else
+      printer.error(`The main step's rollback of '${id}' failed with exit status ${status} after the step was stopped: undo it by hand.`);
     settled.set(id, status === 0);
   }
   return settled;

@@ -56,7 +56,12 @@ export class InputError extends Error {}
 /** Every provider's credential inputs: `prometheus-token` is the prometheus provider's `token`. */
 function providerInputs(): { provider: string; field: string; input: string; form: InputForm }[] {
   return providerKinds.flatMap((kind) =>
-    Object.entries(kind.credentials.inputs as Record<string, InputForm>).map(([field, form]) => ({ provider: kind.name, field, input: `${kind.name}-${kebab(field)}`, form })),
+    Object.entries(kind.credentials.inputs as Record<string, InputForm>).map(([field, form]) => ({
+      provider: kind.name,
+      field,
+      input: `${kind.name}-${kebab(field)}`,
+      form,
+    })),
   );
 }
 

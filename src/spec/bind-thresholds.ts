@@ -24,7 +24,11 @@ export function bindThresholds(launch: Launch): Launch {
       const watched = new Set(phase.watch.filter((check) => check.type === 'metric').map((check) => check.config.metric));
       const added = bound
         .filter(([name]) => !watched.has(name))
-        .map(([name]) => ({ type: 'metric' as const, name: `${THRESHOLD_CHECK_PREFIX}${name}`, config: metricCheckConfigSchema.parse({ metric: name }) }));
+        .map(([name]) => ({
+          type: 'metric' as const,
+          name: `${THRESHOLD_CHECK_PREFIX}${name}`,
+          config: metricCheckConfigSchema.parse({ metric: name }),
+        }));
       return added.length ? { ...phase, watch: [...phase.watch, ...added] } : phase;
     }),
   };

@@ -27,7 +27,11 @@ export function specJsonSchema(): JsonSchema {
 
 /** The committed file's text: the schema with a title, for editors (yaml-language-server, VS Code). */
 export function renderSpecJsonSchema(): string {
-  const schema = { ...specJsonSchema(), title: 'launch-action launch spec', $id: 'https://github.com/org/launch-action/schema/launch-spec.schema.json' };
+  const schema = {
+    ...specJsonSchema(),
+    title: 'launch-action launch spec',
+    $id: 'https://github.com/org/launch-action/schema/launch-spec.schema.json',
+  };
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 

@@ -12,7 +12,7 @@ export interface LoadedSpec {
   file: string;
   launch: Launch;
   /** sha256 of the file's text: ties a deployment record to the exact spec that ran. */
-  digest(): string;
+  digest: () => string;
 }
 
 export function loadSpecFile(file: string): LoadedSpec {
@@ -115,7 +115,10 @@ const UNION_NAMES: Readonly<Record<string, string>> = { strategy: 'strategy type
 
 /** Zod's wording without its prefixes and the type it received (the value itself is shown instead). */
 function plainMessage(message: string): string {
-  return message.replace(/^Invalid input: /, '').replace(/^Invalid option: /, '').replace(/, received \w+$/, '');
+  return message
+    .replace(/^Invalid input: /, '')
+    .replace(/^Invalid option: /, '')
+    .replace(/, received \w+$/, '');
 }
 
 /**

@@ -229,6 +229,7 @@ function resolvePlain(plain: string): unknown {
   if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(plain)) {
     return plain.slice(-3).toLowerCase() === 'nan' ? NaN : plain[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
   }
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(plain) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(plain)) return parseFloat(plain);
+  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(plain) || /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(plain))
+    return parseFloat(plain);
   return plain;
 }

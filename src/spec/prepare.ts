@@ -30,7 +30,8 @@ export function expandStrategy(launch: Launch): Launch {
   });
   const explicit = new Set(launch.phases.map((phase) => phase.id));
   const clash = [...before, ...after].find((phase) => explicit.has(phase.id));
-  if (clash) throw new Error(`phase id '${clash.id}' is used by the spec and by its ${launch.strategy.type} strategy: rename the spec's phase`);
+  if (clash)
+    throw new Error(`phase id '${clash.id}' is used by the spec and by its ${launch.strategy.type} strategy: rename the spec's phase`);
   return { ...launch, phases: [...before, ...launch.phases, ...after] };
 }
 

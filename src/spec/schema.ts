@@ -44,7 +44,12 @@ export const launchSchema = z
         if (typeof id !== 'string') return;
         const first = firstIndex.get(id);
         if (first === undefined) firstIndex.set(id, index);
-        else ctx.addIssue({ code: 'custom', path: ['phases', index, 'id'], message: `duplicate phase id '${id}' (first used by phases[${first}])` });
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: ['phases', index, 'id'],
+            message: `duplicate phase id '${id}' (first used by phases[${first}])`,
+          });
       });
     },
     // Duplicate ids and an empty list are reported with every other problem, not after they are fixed.

@@ -31,7 +31,8 @@ export function shapeProblems(root: unknown, rootDepth = 0): { offset: number; m
     if (isScalar(node)) {
       if (node.anchor) anchors.add(node.anchor);
     } else if (isAlias(node)) {
-      if (!anchors.has(node.source)) problems.push({ offset: node.range?.[0] ?? 0, message: `YAML: alias *${node.source} has no anchor &${node.source} before it` });
+      if (!anchors.has(node.source))
+        problems.push({ offset: node.range?.[0] ?? 0, message: `YAML: alias *${node.source} has no anchor &${node.source} before it` });
     } else if (isMap(node)) {
       if (node.anchor) anchors.add(node.anchor);
       const seen = new Set<string>();

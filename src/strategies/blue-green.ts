@@ -21,16 +21,29 @@ export const blueGreenSchema = z.lazy(() =>
         .union([colorSchema, commandSourceSchema])
         .meta({ description: 'The colour serving traffic now, or {command} printing it; the other one is deployed' }),
       deploy: z.string().min(1).meta({ description: 'Deploys LAUNCH_VERSION to the idle colour LAUNCH_COLOR' }),
-      pre_switch: checksSchema.meta({ description: 'Checks and analysis of the idle colour before any traffic reaches it (LAUNCH_COLOR is set)' }),
-      switch: z.string().min(1).optional().meta({ description: 'Sends all traffic to LAUNCH_COLOR; run again with the old colour to switch back; or give router' }),
-      router: routerField('one backend per colour'),
-      read_live_color: commandSourceSchema
+      pre_switch: checksSchema.meta({
+        description: 'Checks and analysis of the idle colour before any traffic reaches it (LAUNCH_COLOR is set)',
+      }),
+      switch: z
+        .string()
+        .min(1)
         .optional()
-        .meta({ description: 'Prints the colour serving traffic: the switch and the switch back are read back with it; live_color.command by default' }),
+        .meta({ description: 'Sends all traffic to LAUNCH_COLOR; run again with the old colour to switch back; or give router' }),
+      router: routerField('one backend per colour'),
+      read_live_color: commandSourceSchema.optional().meta({
+        description:
+          'Prints the colour serving traffic: the switch and the switch back are read back with it; live_color.command by default',
+      }),
       post_switch: checksSchema.meta({ description: 'Analysis while the new colour takes traffic (watches during the bake)' }),
       bake: durationSchema.default(0).meta({ description: 'How long post_switch analysis runs before the old colour is let go' }),
-      scale_down: z.string().min(1).optional().meta({ description: 'Removes LAUNCH_COLOR: the old colour after a launch, the new one on rollback' }),
-      scale_down_delay: durationSchema.default(30_000).meta({ description: 'How long the old colour is kept for a fast switch back; the job waits' }),
+      scale_down: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: 'Removes LAUNCH_COLOR: the old colour after a launch, the new one on rollback' }),
+      scale_down_delay: durationSchema
+        .default(30_000)
+        .meta({ description: 'How long the old colour is kept for a fast switch back; the job waits' }),
       migration: migrationSchema.optional(),
       ...timeoutFields,
     })
@@ -38,10 +51,19 @@ export const blueGreenSchema = z.lazy(() =>
     .superRefine((spec, ctx) => {
       const problem = routerProblem(spec.switch, spec.router, 'switch', spec.colors);
       if (problem) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-      if (spec.router && spec.read_live_color) ctx.addIssue({ code: 'custom', path: ['read_live_color'], message: 'a router reads the switch back itself: give read_live_color only with switch' });
+      if (spec.router && spec.read_live_color)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['read_live_color'],
+          message: 'a router reads the switch back itself: give read_live_color only with switch',
+        });
       if (spec.colors[0] === spec.colors[1]) ctx.addIssue({ code: 'custom', path: ['colors'], message: 'expected two different colours' });
       if (typeof spec.live_color === 'string' && !spec.colors.includes(spec.live_color)) {
-        ctx.addIssue({ code: 'custom', path: ['live_color'], message: `'${spec.live_color}' is not one of the colours ${spec.colors.join(', ')}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['live_color'],
+          message: `'${spec.live_color}' is not one of the colours ${spec.colors.join(', ')}`,
+        });
       }
     }),
 );
@@ -69,7 +91,9 @@ function liveColorReader(spec: BlueGreenSpec): CommandSource | undefined {
 /** A switch read back: the reader must print the colour traffic was sent to. */
 function liveColorIs(spec: BlueGreenSpec, color: string): CheckSpec[] {
   const reader = liveColorReader(spec);
-  return reader ? [{ type: 'command', name: 'live colour', config: { command: reader.command, timeout: reader.timeout, prints: color } }] : [];
+  return reader
+    ? [{ type: 'command', name: 'live colour', config: { command: reader.command, timeout: reader.timeout, prints: color } }]
+    : [];
 }
 
 function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: ExpansionContext): Phase[] {
@@ -108,7 +132,11 @@ function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: Expan
     }),
   ];
   if (spec.post_switch.length > 0 || spec.bake > 0) {
-    const bake = { id: 'blue-green.bake', name: `Bake ${idle} under traffic${spec.bake > 0 ? ` for ${formatDuration(spec.bake)}` : ''}`, env };
+    const bake = {
+      id: 'blue-green.bake',
+      name: `Bake ${idle} under traffic${spec.bake > 0 ? ` for ${formatDuration(spec.bake)}` : ''}`,
+      env,
+    };
     phases.push(spec.bake > 0 ? timedPause(ctx, bake, spec.bake, spec.post_switch) : ctx.phase({ ...bake, watch: spec.post_switch }));
   }
   if (spec.scale_down !== undefined) {
@@ -118,7 +146,10 @@ function blueGreenPhases(spec: BlueGreenSpec, { live, idle }: Colors, ctx: Expan
         name: `Scale down ${live}${spec.scale_down_delay > 0 ? ` after ${formatDuration(spec.scale_down_delay)}` : ''}`,
         env: { ...colors, LAUNCH_COLOR: live },
         run: inSequence(
-          { label: `keep ${live} for a fast switch back`, command: spec.scale_down_delay > 0 ? sleepCommand(spec.scale_down_delay) : undefined },
+          {
+            label: `keep ${live} for a fast switch back`,
+            command: spec.scale_down_delay > 0 ? sleepCommand(spec.scale_down_delay) : undefined,
+          },
           { label: 'scale down', command: spec.scale_down },
         ),
         // Switching back to a colour that is half scaled down would be worse than staying: stop here.
@@ -149,7 +180,9 @@ export const blueGreenStrategy = defineStrategy({
     }
     const printed = await read(spec.live_color, 'blue_green live_color');
     if (printed.length !== 1 || !spec.colors.includes(printed[0]!)) {
-      throw new Error(`blue_green live_color: \`${spec.live_color.command}\` printed '${printed.join(' ')}', expected one of ${spec.colors.join(', ')}`);
+      throw new Error(
+        `blue_green live_color: \`${spec.live_color.command}\` printed '${printed.join(' ')}', expected one of ${spec.colors.join(', ')}`,
+      );
     }
     // The command still reads the switches back once the colour it printed is fixed for the launch.
     return { ...spec, live_color: printed[0]!, read_live_color: liveColorReader(spec) };

@@ -25,7 +25,11 @@ const stepSchema = z.lazy(() =>
     .strict()
     .superRefine((step, ctx) => {
       const given = STEP_KINDS.filter((kind) => step[kind] !== undefined);
-      if (given.length !== 1) ctx.addIssue({ code: 'custom', message: `a step is exactly one of ${STEP_KINDS.join(', ')}${given.length ? ` (got ${given.join(' and ')})` : ''}` });
+      if (given.length !== 1)
+        ctx.addIssue({
+          code: 'custom',
+          message: `a step is exactly one of ${STEP_KINDS.join(', ')}${given.length ? ` (got ${given.join(' and ')})` : ''}`,
+        });
     }),
 );
 type Step = z.output<typeof stepSchema>;
@@ -35,7 +39,11 @@ export const canarySchema = z.lazy(() =>
     .object({
       type: z.literal('canary'),
       deploy: z.string().min(1).meta({ description: 'Starts the canary on LAUNCH_VERSION, with no traffic yet' }),
-      set_weight: z.string().min(1).optional().meta({ description: "Gives the canary LAUNCH_WEIGHT percent of traffic (0 takes it all away); or give router" }),
+      set_weight: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: 'Gives the canary LAUNCH_WEIGHT percent of traffic (0 takes it all away); or give router' }),
       router: routerField('backends stable and canary'),
       remove: z.string().min(1).meta({ description: 'Removes the canary (on rollback, after its weight went back to 0)' }),
       promote: z.string().min(1).optional().meta({ description: 'After the last step: makes the canary version the stable one' }),
@@ -54,10 +62,18 @@ export const canarySchema = z.lazy(() =>
       }
       const approvalAt = spec.steps.findIndex((step) => step.pause !== undefined && pauseMs(step.pause) === undefined);
       if (approvalAt >= 0 && !spec.approval) {
-        ctx.addIssue({ code: 'custom', path: ['steps', approvalAt, 'pause'], message: 'a pause without a duration waits for approval: set strategy.approval.command' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['steps', approvalAt, 'pause'],
+          message: 'a pause without a duration waits for approval: set strategy.approval.command',
+        });
       }
       if (spec.analysis.length > 0 && !spec.steps.some((step) => step.pause !== undefined)) {
-        ctx.addIssue({ code: 'custom', path: ['analysis'], message: 'background analysis runs during pauses, and no step pauses (add a pause step, or use an analysis step)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['analysis'],
+          message: 'background analysis runs during pauses, and no step pauses (add a pause step, or use an analysis step)',
+        });
       }
     }),
 );
@@ -76,11 +92,18 @@ function stepPhase(spec: CanarySpec, step: Step, index: number, weight: number, 
     const action = spec.router
       ? shiftPhaseFields(spec.router, { stable: 'stable', canary: 'canary', weight }, firstWeight)
       : { run: spec.set_weight, rollback: firstWeight ? withVariable('LAUNCH_WEIGHT', '0', spec.set_weight!) : undefined };
-    return ctx.phase({ id: `${id}.weight-${step.set_weight}`, name: `Set canary weight to ${step.set_weight}%`, env, ...action, ...timeoutsOf(spec) });
+    return ctx.phase({
+      id: `${id}.weight-${step.set_weight}`,
+      name: `Set canary weight to ${step.set_weight}%`,
+      env,
+      ...action,
+      ...timeoutsOf(spec),
+    });
   }
   if (step.pause !== undefined) {
     const ms = pauseMs(step.pause);
-    if (ms !== undefined) return timedPause(ctx, { id: `${id}.pause`, name: `Pause ${formatDuration(ms)} at ${weight}%`, env }, ms, spec.analysis);
+    if (ms !== undefined)
+      return timedPause(ctx, { id: `${id}.pause`, name: `Pause ${formatDuration(ms)} at ${weight}%`, env }, ms, spec.analysis);
     // The schema insists on `approval` whenever a pause has no duration.
     return approvalPause(ctx, { id: `${id}.approval`, name: `Wait for approval at ${weight}%`, env }, spec.approval!, spec.analysis);
   }
@@ -89,7 +112,14 @@ function stepPhase(spec: CanarySpec, step: Step, index: number, weight: number, 
 
 function canaryPhases(spec: CanarySpec, ctx: ExpansionContext): Phase[] {
   const phases = [
-    ctx.phase({ id: 'canary.deploy', name: 'Deploy the canary', env: { LAUNCH_WEIGHT: '0' }, run: spec.deploy, rollback: spec.remove, ...timeoutsOf(spec) }),
+    ctx.phase({
+      id: 'canary.deploy',
+      name: 'Deploy the canary',
+      env: { LAUNCH_WEIGHT: '0' },
+      run: spec.deploy,
+      rollback: spec.remove,
+      ...timeoutsOf(spec),
+    }),
   ];
   let weight = 0;
   let weighted = false;
@@ -99,7 +129,15 @@ function canaryPhases(spec: CanarySpec, ctx: ExpansionContext): Phase[] {
     weighted ||= step.set_weight !== undefined;
   });
   if (spec.promote !== undefined) {
-    phases.push(ctx.phase({ id: 'canary.promote', name: 'Promote the canary', env: { LAUNCH_WEIGHT: String(weight) }, run: spec.promote, ...timeoutsOf(spec) }));
+    phases.push(
+      ctx.phase({
+        id: 'canary.promote',
+        name: 'Promote the canary',
+        env: { LAUNCH_WEIGHT: String(weight) },
+        run: spec.promote,
+        ...timeoutsOf(spec),
+      }),
+    );
   }
   return phases;
 }

@@ -26,8 +26,15 @@ export const featureFlagSchema = z.lazy(() =>
     .object({
       type: z.literal('feature_flag'),
       flags: z.array(flagSchema).min(1).meta({ description: 'Flags ramped together, step by step' }),
-      set_percentage: z.string().min(1).meta({ description: 'Serves LAUNCH_FLAG to LAUNCH_PERCENT percent of targeting keys; 0 is the kill switch' }),
-      steps: z.array(z.number().min(0).max(100)).min(1).default([0, 5, 25, 50, 100]).meta({ description: 'Exposure percentages, increasing' }),
+      set_percentage: z
+        .string()
+        .min(1)
+        .meta({ description: 'Serves LAUNCH_FLAG to LAUNCH_PERCENT percent of targeting keys; 0 is the kill switch' }),
+      steps: z
+        .array(z.number().min(0).max(100))
+        .min(1)
+        .default([0, 5, 25, 50, 100])
+        .meta({ description: 'Exposure percentages, increasing' }),
       pause: durationSchema.default(0).meta({ description: 'Wait after each step but the last, with analysis watching' }),
       analysis: checksSchema.meta({ description: 'Watches during every pause' }),
       exposure: flagExposureCheck.config
@@ -42,14 +49,20 @@ export const featureFlagSchema = z.lazy(() =>
     .strict()
     .superRefine((spec, ctx) => {
       spec.steps.forEach((step, index) => {
-        if (index > 0 && step <= spec.steps[index - 1]!) ctx.addIssue({ code: 'custom', path: ['steps', index], message: `steps must increase: ${step} after ${spec.steps[index - 1]}` });
+        if (index > 0 && step <= spec.steps[index - 1]!)
+          ctx.addIssue({ code: 'custom', path: ['steps', index], message: `steps must increase: ${step} after ${spec.steps[index - 1]}` });
       });
       const keys = new Set<string>();
       spec.flags.forEach((flag, index) => {
-        if (keys.has(flag.key)) ctx.addIssue({ code: 'custom', path: ['flags', index, 'key'], message: `flag '${flag.key}' is listed twice` });
+        if (keys.has(flag.key))
+          ctx.addIssue({ code: 'custom', path: ['flags', index, 'key'], message: `flag '${flag.key}' is listed twice` });
         keys.add(flag.key);
         if (spec.fail_on_expired && isExpired(flag, new Date())) {
-          ctx.addIssue({ code: 'custom', path: ['flags', index, 'expires'], message: `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires} and fail_on_expired is set` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['flags', index, 'expires'],
+            message: `flag '${flag.key}' (owner ${flag.owner}) expired on ${flag.expires} and fail_on_expired is set`,
+          });
         }
       });
       if (spec.analysis.length > 0 && spec.pause === 0) {
@@ -62,7 +75,9 @@ type Flag = FeatureFlagSpec['flags'][number];
 
 function exposureChecks(spec: FeatureFlagSpec, flag: Flag, percent: number, name = 'exposure', tolerance?: number): CheckSpec[] {
   if (!spec.exposure) return [];
-  return [{ type: 'flag_exposure', name, config: { ...spec.exposure, flag: flag.key, percent, tolerance: tolerance ?? spec.exposure.tolerance } }];
+  return [
+    { type: 'flag_exposure', name, config: { ...spec.exposure, flag: flag.key, percent, tolerance: tolerance ?? spec.exposure.tolerance } },
+  ];
 }
 
 function stepPhases(spec: FeatureFlagSpec, percent: number, index: number, ctx: ExpansionContext): Phase[] {
@@ -92,7 +107,12 @@ export const featureFlagStrategy = defineStrategy({
     const phases = spec.steps.flatMap((percent, index) => {
       const step = stepPhases(spec, percent, index, ctx);
       if (spec.pause === 0 || index === spec.steps.length - 1) return step;
-      const pause = timedPause(ctx, { id: `flag.pause-${index + 1}`, name: `Hold at ${percent}%`, env: { LAUNCH_PERCENT: String(percent) } }, spec.pause, spec.analysis);
+      const pause = timedPause(
+        ctx,
+        { id: `flag.pause-${index + 1}`, name: `Hold at ${percent}%`, env: { LAUNCH_PERCENT: String(percent) } },
+        spec.pause,
+        spec.analysis,
+      );
       return [...step, pause];
     });
     return { before: [], after: phases };

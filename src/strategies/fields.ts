@@ -4,7 +4,9 @@ import { positiveDurationSchema } from '../util/duration';
 
 /** Fields every strategy has: limits for the commands it runs (the launch's defaults otherwise). */
 export const timeoutFields = {
-  timeout: positiveDurationSchema.optional().meta({ description: "Limit for each of the strategy's commands (default: launch.defaults.timeout)" }),
+  timeout: positiveDurationSchema
+    .optional()
+    .meta({ description: "Limit for each of the strategy's commands (default: launch.defaults.timeout)" }),
   rollback_timeout: positiveDurationSchema.optional().meta({ description: 'Limit for each rollback command (default: the timeout)' }),
 };
 

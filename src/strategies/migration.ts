@@ -9,11 +9,19 @@ import { defineStrategy, type ExpansionContext, type Placement } from './strateg
 const migrationFields = () => ({
   expand: z.string().min(1).optional().meta({ description: 'Backward-compatible schema change, before the new version is launched' }),
   expand_rollback: z.string().min(1).optional().meta({ description: 'Undoes expand' }),
-  contract: z.string().min(1).optional().meta({ description: 'Removes what only the old version needed; refused until the new version was fully launched and held' }),
+  contract: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Removes what only the old version needed; refused until the new version was fully launched and held' }),
   hold: durationSchema.default(0).meta({ description: 'How long the new version must have been fully launched before contract runs' }),
   marker: z
     .object({
-      write: z.string().min(1).optional().meta({ description: 'Stores LAUNCH_MARKER ("<version> <unix seconds>") once the launch is complete' }),
+      write: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: 'Stores LAUNCH_MARKER ("<version> <unix seconds>") once the launch is complete' }),
       read: z.string().min(1).optional().meta({ description: 'Prints the stored marker; contract waits on it' }),
     })
     .strict()
@@ -22,9 +30,12 @@ const migrationFields = () => ({
 });
 
 function refineMigration(spec: { expand?: string; expand_rollback?: string; contract?: string; hold: number }, ctx: z.RefinementCtx): void {
-  if (spec.expand === undefined && spec.contract === undefined) ctx.addIssue({ code: 'custom', path: ['expand'], message: 'expected expand, contract or both' });
-  if (spec.expand_rollback !== undefined && spec.expand === undefined) ctx.addIssue({ code: 'custom', path: ['expand_rollback'], message: 'expand_rollback without expand' });
-  if (spec.hold > 0 && spec.contract === undefined) ctx.addIssue({ code: 'custom', path: ['hold'], message: 'hold delays the contract, and there is none' });
+  if (spec.expand === undefined && spec.contract === undefined)
+    ctx.addIssue({ code: 'custom', path: ['expand'], message: 'expected expand, contract or both' });
+  if (spec.expand_rollback !== undefined && spec.expand === undefined)
+    ctx.addIssue({ code: 'custom', path: ['expand_rollback'], message: 'expand_rollback without expand' });
+  if (spec.hold > 0 && spec.contract === undefined)
+    ctx.addIssue({ code: 'custom', path: ['hold'], message: 'hold delays the contract, and there is none' });
 }
 
 export const migrationSchema = z.lazy(() =>
@@ -58,7 +69,7 @@ function heldScript(read: string): string {
     read,
     ')',
     'set -- $marker',
-    'case "${2:-}" in \'\'|*[!0-9]*) echo "unreadable launch marker \'$marker\' (expected \'<version> <unix seconds>\')" >&2; exit 1;; esac',
+    "case \"${2:-}\" in ''|*[!0-9]*) echo \"unreadable launch marker '$marker' (expected '<version> <unix seconds>')\" >&2; exit 1;; esac",
     '[ "$1" = "$LAUNCH_VERSION" ] || { echo "the launch marker names $1, not $LAUNCH_VERSION: $LAUNCH_VERSION is not fully launched" >&2; exit 1; }',
     'held=$(( $(date +%s) - $2 ))',
     '[ "$held" -ge "$LAUNCH_HOLD_SECONDS" ] || { echo "$LAUNCH_VERSION fully launched ${held}s ago; contract waits for ${LAUNCH_HOLD_SECONDS}s" >&2; exit 1; }',
@@ -66,9 +77,17 @@ function heldScript(read: string): string {
   ].join('\n');
 }
 
-function contractPhases(spec: MigrationSpec, contract: string, launchesHere: boolean, timeouts: PhaseTimeouts, ctx: ExpansionContext): Phase[] {
+function contractPhases(
+  spec: MigrationSpec,
+  contract: string,
+  launchesHere: boolean,
+  timeouts: PhaseTimeouts,
+  ctx: ExpansionContext,
+): Phase[] {
   if (!launchesHere && spec.marker?.read === undefined) {
-    throw new Error('expand_contract: this spec launches nothing before its contract, so only marker.read can tell that the version was fully launched and held: set it');
+    throw new Error(
+      'expand_contract: this spec launches nothing before its contract, so only marker.read can tell that the version was fully launched and held: set it',
+    );
   }
   const env = { LAUNCH_HOLD_SECONDS: String(Math.ceil(spec.hold / 1000)) };
   // A contract cannot be undone, and the old version cannot run on a contracted schema: from here on
@@ -78,10 +97,24 @@ function contractPhases(spec: MigrationSpec, contract: string, launchesHere: boo
   if (launchesHere && spec.hold > 0) {
     // One second more than the hold: the marker's times are whole seconds.
     const wait = (Math.ceil(spec.hold / 1000) + 1) * 1000;
-    phases.push(timedPause(ctx, { id: 'migration.hold', name: `Hold the new version for ${formatDuration(spec.hold)} before contract`, env }, wait, []));
+    phases.push(
+      timedPause(
+        ctx,
+        { id: 'migration.hold', name: `Hold the new version for ${formatDuration(spec.hold)} before contract`, env },
+        wait,
+        [],
+      ),
+    );
   }
   if (spec.marker?.read !== undefined) {
-    phases.push(ctx.phase({ id: 'migration.held', name: `Check the version has been fully launched for ${formatDuration(spec.hold)}`, run: heldScript(spec.marker.read), ...final }));
+    phases.push(
+      ctx.phase({
+        id: 'migration.held',
+        name: `Check the version has been fully launched for ${formatDuration(spec.hold)}`,
+        run: heldScript(spec.marker.read),
+        ...final,
+      }),
+    );
   }
   phases.push(ctx.phase({ id: 'migration.contract', name: 'Contract the schema', run: contract, ...final }));
   return phases;
@@ -94,14 +127,30 @@ function contractPhases(spec: MigrationSpec, contract: string, launchesHere: boo
  */
 export function withMigration(migration: MigrationSpec, timeouts: PhaseTimeouts, launched: Placement, ctx: ExpansionContext): Placement {
   const expand = migration.expand
-    ? [ctx.phase({ id: 'migration.expand', name: 'Expand the schema', run: migration.expand, rollback: migration.expand_rollback, ...timeouts })]
+    ? [
+        ctx.phase({
+          id: 'migration.expand',
+          name: 'Expand the schema',
+          run: migration.expand,
+          rollback: migration.expand_rollback,
+          ...timeouts,
+        }),
+      ]
     : [];
   // Whether the new version is launched by this very spec, before its contract.
   const launchesHere = launched.before.length + launched.after.length + ctx.explicitPhases > 0;
   // Written only where this spec launched the version: a contract-only run must not vouch for it.
-  const marked = launchesHere && migration.marker?.write
-    ? [ctx.phase({ id: 'migration.launched', name: 'Record the launch as complete', run: `${REQUIRE_VERSION}\nexport LAUNCH_MARKER="$LAUNCH_VERSION $(date +%s)"\n${migration.marker.write}`, ...timeouts })]
-    : [];
+  const marked =
+    launchesHere && migration.marker?.write
+      ? [
+          ctx.phase({
+            id: 'migration.launched',
+            name: 'Record the launch as complete',
+            run: `${REQUIRE_VERSION}\nexport LAUNCH_MARKER="$LAUNCH_VERSION $(date +%s)"\n${migration.marker.write}`,
+            ...timeouts,
+          }),
+        ]
+      : [];
   const contract = migration.contract === undefined ? [] : contractPhases(migration, migration.contract, launchesHere, timeouts, ctx);
   return { before: [...expand, ...launched.before], after: [...launched.after, ...marked, ...contract] };
 }

@@ -29,7 +29,12 @@ export function timedPause(ctx: ExpansionContext, fields: Pick<Phase, 'id' | 'na
 }
 
 /** A phase that polls the approval command while `watch` keeps measuring. */
-export function approvalPause(ctx: ExpansionContext, fields: Pick<Phase, 'id' | 'name' | 'env'>, approval: Approval, watch: CheckSpec[]): Phase {
+export function approvalPause(
+  ctx: ExpansionContext,
+  fields: Pick<Phase, 'id' | 'name' | 'env'>,
+  approval: Approval,
+  watch: CheckSpec[],
+): Phase {
   // The command sits in the `until` condition, where bash -e does not stop on its failure.
   const run = `# wait for approval: the command exits 0 once approved\nuntil (\n${approval.command}\n); do\n  ${sleepCommand(approval.interval)}\ndone`;
   return ctx.phase({ ...fields, run, watch, timeoutMs: approval.timeout });

@@ -57,12 +57,18 @@ export function rollingSizes(
   total: number,
   spec: { batch_size: CountOrPercent; max_failed: CountOrPercent; max_unavailable?: CountOrPercent },
 ): RollingSizes {
-  const batchSize = Math.min(total, typeof spec.batch_size === 'number' ? spec.batch_size : Math.max(1, Math.ceil(total * fraction(spec.batch_size))));
+  const batchSize = Math.min(
+    total,
+    typeof spec.batch_size === 'number' ? spec.batch_size : Math.max(1, Math.ceil(total * fraction(spec.batch_size))),
+  );
   const toleratedFailures = countOf(spec.max_failed, total);
   if (toleratedFailures >= total) {
-    throw new Error(`rolling: max_failed ${spec.max_failed} tolerates every one of the ${total} instance(s) failing, so a bad build could reach them all and the launch still succeed: tolerate fewer`);
+    throw new Error(
+      `rolling: max_failed ${spec.max_failed} tolerates every one of the ${total} instance(s) failing, so a bad build could reach them all and the launch still succeed: tolerate fewer`,
+    );
   }
-  if (spec.max_unavailable === undefined) return { batchSize, toleratedFailures, maxUnavailable: Math.min(total, batchSize + toleratedFailures) };
+  if (spec.max_unavailable === undefined)
+    return { batchSize, toleratedFailures, maxUnavailable: Math.min(total, batchSize + toleratedFailures) };
   const maxUnavailable = countOf(spec.max_unavailable, total);
   // A failed instance that is tolerated stays out of service while the next batch is updated.
   if (batchSize + toleratedFailures > maxUnavailable) {

@@ -20,11 +20,16 @@ export const rollingSchema = z.lazy(() =>
       instances: z
         .union([z.array(z.string().min(1)).min(1), commandSourceSchema])
         .meta({ description: 'The instances (host:port...), or {command} printing them; each is LAUNCH_INSTANCE to the commands' }),
-      batch_size: countOrPercentSchema.default(1).meta({ description: 'Instances updated side by side: a count or a percentage of the pool' }),
-      max_unavailable: countOrPercentSchema.optional().meta({ description: 'Instances that may be out of service at once (a batch plus tolerated failures)' }),
-      max_failed: tolerationSchema
-        .default(0)
-        .meta({ description: 'Failed instances tolerated before every updated instance is rolled back: a count (2) or a percentage of the pool ("10%")' }),
+      batch_size: countOrPercentSchema
+        .default(1)
+        .meta({ description: 'Instances updated side by side: a count or a percentage of the pool' }),
+      max_unavailable: countOrPercentSchema
+        .optional()
+        .meta({ description: 'Instances that may be out of service at once (a batch plus tolerated failures)' }),
+      max_failed: tolerationSchema.default(0).meta({
+        description:
+          'Failed instances tolerated before every updated instance is rolled back: a count (2) or a percentage of the pool ("10%")',
+      }),
       batch_pause: durationSchema.default(0).meta({ description: 'Wait between batches' }),
       drain: commandField('Takes LAUNCH_INSTANCE out of the load balancer').optional(),
       update: commandField('Installs LAUNCH_VERSION on LAUNCH_INSTANCE'),
@@ -33,7 +38,9 @@ export const rollingSchema = z.lazy(() =>
       health_check: z
         .union([z.string().min(1), httpStatusCheck.config])
         .optional()
-        .meta({ description: 'http_status check of each instance: an endpoint such as http://${LAUNCH_INSTANCE}/health, or the full check' }),
+        .meta({
+          description: 'http_status check of each instance: an endpoint such as http://${LAUNCH_INSTANCE}/health, or the full check',
+        }),
       verify: checksSchema.meta({ description: 'More checks of each instance after its update (LAUNCH_INSTANCE is set)' }),
       migration: migrationSchema.optional(),
       ...timeoutFields,
@@ -41,7 +48,11 @@ export const rollingSchema = z.lazy(() =>
     .strict()
     .superRefine((spec, ctx) => {
       if (spec.health_check === undefined && spec.verify.length === 0) {
-        ctx.addIssue({ code: 'custom', path: ['health_check'], message: 'a rolling launch needs a health_check (or verify checks): without one a bad build would reach every instance' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['health_check'],
+          message: 'a rolling launch needs a health_check (or verify checks): without one a bad build would reach every instance',
+        });
       }
       if (spec.undrain !== undefined && spec.drain === undefined) {
         ctx.addIssue({ code: 'custom', path: ['undrain'], message: 'undrain without drain: give drain too, or leave both out' });
@@ -49,7 +60,8 @@ export const rollingSchema = z.lazy(() =>
       if (!Array.isArray(spec.instances)) return;
       const seen = new Set<string>();
       spec.instances.forEach((instance, index) => {
-        if (seen.has(instance)) ctx.addIssue({ code: 'custom', path: ['instances', index], message: `instance '${instance}' is listed twice` });
+        if (seen.has(instance))
+          ctx.addIssue({ code: 'custom', path: ['instances', index], message: `instance '${instance}' is listed twice` });
         seen.add(instance);
       });
       try {
@@ -132,7 +144,13 @@ function rollingPhases(spec: RollingSpec, instances: string[], ctx: ExpansionCon
   batches.forEach((members, index) => {
     const batch = index + 1;
     if (index > 0 && spec.batch_pause > 0) {
-      phases.push(ctx.phase({ id: `rolling.pause-${index}`, name: `Pause before batch ${batch} of ${batches.length}`, run: sleepCommand(spec.batch_pause) }));
+      phases.push(
+        ctx.phase({
+          id: `rolling.pause-${index}`,
+          name: `Pause before batch ${batch} of ${batches.length}`,
+          run: sleepCommand(spec.batch_pause),
+        }),
+      );
     }
     const slots = members.map((member) => ({ ...member, where: `batch ${batch} of ${batches.length}`, batch }));
     const pairs = slots.map((slot) => instancePhases(spec, slot, toleratedFailures, ctx));

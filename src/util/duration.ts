@@ -37,7 +37,10 @@ function durationField(positive: boolean) {
         return z.NEVER;
       }
       if (ms > MAX_DURATION_MS) {
-        ctx.addIssue({ code: 'custom', message: `expected at most ${formatDuration(MAX_DURATION_MS)} (${MAX_DURATION_MS} ms, the longest a timer can wait), got ${JSON.stringify(value)}` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected at most ${formatDuration(MAX_DURATION_MS)} (${MAX_DURATION_MS} ms, the longest a timer can wait), got ${JSON.stringify(value)}`,
+        });
         return z.NEVER;
       }
       return ms;

@@ -4,16 +4,20 @@
  * a new table cell or line.
  */
 export function markdownText(text: string): string {
-  return foldLines(text)
-    // `***` alone is the redaction placeholder, kept readable; flanked by spaces or line ends it stays literal.
-    .replace(/(?<!\*)\*\*\*(?!\*)|[\\`*~[\]|]/g, (mark) => (mark === '***' ? mark : `\\${mark}`))
-    // `_` between letters or digits (`channel_not_found`) never opens emphasis in GFM: left as it is.
-    .replace(/_/g, (mark, at: number, all: string) => (/[\p{L}\p{N}]/u.test(all[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[at + 1] ?? '') ? mark : '\\_'))
-    // Only where they could start an entity or an HTML tag, autolink or comment: `p99 < 0.05` reads as written.
-    .replace(/&(?=[A-Za-z#])/g, '&amp;')
-    .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
-    // A zero-width space after `@` keeps a value from mentioning (and notifying) someone.
-    .replace(/@(?=[\w-])/g, '@\u200B');
+  return (
+    foldLines(text)
+      // `***` alone is the redaction placeholder, kept readable; flanked by spaces or line ends it stays literal.
+      .replace(/(?<!\*)\*\*\*(?!\*)|[\\`*~[\]|]/g, (mark) => (mark === '***' ? mark : `\\${mark}`))
+      // `_` between letters or digits (`channel_not_found`) never opens emphasis in GFM: left as it is.
+      .replace(/_/g, (mark, at: number, all: string) =>
+        /[\p{L}\p{N}]/u.test(all[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[at + 1] ?? '') ? mark : '\\_',
+      )
+      // Only where they could start an entity or an HTML tag, autolink or comment: `p99 < 0.05` reads as written.
+      .replace(/&(?=[A-Za-z#])/g, '&amp;')
+      .replace(/<(?=[A-Za-z/!?])/g, '&lt;')
+      // A zero-width space after `@` keeps a value from mentioning (and notifying) someone.
+      .replace(/@(?=[\w-])/g, '@\u200B')
+  );
 }
 
 /**

@@ -60,7 +60,9 @@ export function redactValues<T>(value: T, redact: Redact, keep: ReadonlySet<stri
   if (typeof value === 'string') return redact(value) as T;
   if (Array.isArray(value)) return value.map((item: unknown) => redactValues(item, redact, keep)) as T;
   if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, keep.has(key) ? item : redactValues(item, redact, keep)])) as T;
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, keep.has(key) ? item : redactValues(item, redact, keep)]),
+    ) as T;
   }
   return value;
 }

@@ -48,7 +48,8 @@ export function fitParts(parts: readonly BudgetPart[], limit: number, measure: M
   const kept = parts.map(() => new Set<number>());
   const order = parts.map((part, index) => ({ part, index })).sort((a, b) => a.part.priority - b.part.priority);
   for (const { part, index } of order) {
-    const frame = measure([...(part.head ?? []), ...(part.tail ?? [])].join('\n')) + 1 + measure(part.elided?.(part.blocks.length) ?? '') + 2;
+    const frame =
+      measure([...(part.head ?? []), ...(part.tail ?? [])].join('\n')) + 1 + measure(part.elided?.(part.blocks.length) ?? '') + 2;
     const cost = (block: string): number => measure(block) + measure(part.separator ?? '\n');
     if (part.whole || part.priority === 0) {
       const total = frame + part.blocks.reduce((sum, block) => sum + cost(block), 0);
@@ -72,11 +73,16 @@ export function fitParts(parts: readonly BudgetPart[], limit: number, measure: M
 
   const left: string[] = [];
   const rendered = parts.map((part, index) => {
-      const blocks = part.blocks.filter((_, at) => kept[index]!.has(at));
-      const dropped = part.blocks.length - blocks.length;
-      if (dropped) left.push(blocks.length ? `${dropped.toLocaleString('en-US')} of ${part.blocks.length.toLocaleString('en-US')} ${part.name}` : `the ${part.name}`);
-      if (!blocks.length && part.blocks.length) return undefined;
-      return render({ ...part, blocks: dropped && part.elided ? [...blocks, part.elided(dropped)] : blocks });
+    const blocks = part.blocks.filter((_, at) => kept[index]!.has(at));
+    const dropped = part.blocks.length - blocks.length;
+    if (dropped)
+      left.push(
+        blocks.length
+          ? `${dropped.toLocaleString('en-US')} of ${part.blocks.length.toLocaleString('en-US')} ${part.name}`
+          : `the ${part.name}`,
+      );
+    if (!blocks.length && part.blocks.length) return undefined;
+    return render({ ...part, blocks: dropped && part.elided ? [...blocks, part.elided(dropped)] : blocks });
   });
   return { rendered, kept: kept.map((set) => set.size), left };
 }

@@ -5,7 +5,10 @@
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_.]*)\}/g;
 
 export class TemplateError extends Error {
-  constructor(readonly missing: string[], text: string) {
+  constructor(
+    readonly missing: string[],
+    text: string,
+  ) {
     super(`unknown variable${missing.length > 1 ? 's' : ''} ${missing.map((m) => '${' + m + '}').join(', ')} in ${JSON.stringify(text)}`);
   }
 }

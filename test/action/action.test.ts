@@ -9,7 +9,9 @@ import { startServer } from '../support/http-server';
 
 describe('node dist/index.js as the runner runs it', () => {
   it('launches, sets outputs, writes the report and the job summary', async () => {
-    const ws = workspace(`launch:\n  environment: staging\n  environment_url: https://staging.example.com\n  phases:${phase('migrate', 'true')}${phase('deploy', 'test "$LAUNCH_VERSION" = 2.0.0')}\n`);
+    const ws = workspace(
+      `launch:\n  environment: staging\n  environment_url: https://staging.example.com\n  phases:${phase('migrate', 'true')}${phase('deploy', 'test "$LAUNCH_VERSION" = 2.0.0')}\n`,
+    );
     const run = await runAction({ inputs: { spec: 'launch.yml', version: '2.0.0', 'working-directory': ws.dir }, cwd: ws.dir });
     expect(run.exitCode).toBe(0);
     expect(run.outputs['environment-url']).toBe('https://staging.example.com');
@@ -30,11 +32,15 @@ describe('node dist/index.js as the runner runs it', () => {
 
   it('rolls back in reverse order after a failed gate and fails the step', async () => {
     const ws = workspace(`launch:
-  phases:${phase('migrate', 'true')}${phase('deploy', 'true')}${phase('traffic', 'true', `
+  phases:${phase('migrate', 'true')}${phase('deploy', 'true')}${phase(
+    'traffic',
+    'true',
+    `
       gates:
         - type: command
           name: error-budget
-          command: echo "error budget exhausted" >&2; exit 1`)}
+          command: echo "error budget exhausted" >&2; exit 1`,
+  )}
 `);
     const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir }, cwd: ws.dir });
     expect(run.exitCode).toBe(1);
@@ -88,7 +94,9 @@ describe('node dist/index.js as the runner runs it', () => {
     const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir }, cwd: ws.dir });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('failed');
-    expect(run.stdout).toContain('::error title=Invalid launch spec,file=launch.yml,line=5,col=19::launch.phases[0].timeout_ms: expected a positive duration');
+    expect(run.stdout).toContain(
+      '::error title=Invalid launch spec,file=launch.yml,line=5,col=19::launch.phases[0].timeout_ms: expected a positive duration',
+    );
     expect(existsSync(join(ws.dir, 'ran.marker'))).toBe(false);
   });
 
@@ -96,7 +104,7 @@ describe('node dist/index.js as the runner runs it', () => {
     const ws = workspace(`launch:\n  phases:${phase('a', 'true')}\n`);
     const run = await runAction({ inputs: { spec: 'launch.yml', vars: 'GOOD=1\nnot a pair', 'working-directory': ws.dir }, cwd: ws.dir });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain("::error::vars line 2: expected NAME=value");
+    expect(run.stdout).toContain('::error::vars line 2: expected NAME=value');
     expect(ws.log()).toEqual([]);
   });
 
@@ -129,7 +137,7 @@ describe('node dist/index.js as the runner runs it', () => {
     expect(post.summary).toContain('Launch rolled back');
   });
 
-  it('on cancellation, notifiers that hang cannot keep the step past the runner\'s kill: outputs and summary are written', async () => {
+  it("on cancellation, notifiers that hang cannot keep the step past the runner's kill: outputs and summary are written", async () => {
     const hanging = await startServer(() => undefined);
     try {
       const ws = workspace(`launch:\n  phases:${phase('deploy', 'sleep 120 & echo $! > child.pid; echo deploying; wait')}\n`);
@@ -186,7 +194,10 @@ describe('node dist/index.js as the runner runs it', () => {
     - { id: a, run: "false", rollback: 'echo "rollback a $LAUNCH_PREVIOUS_VERSION" >> commands.log' }
     - { id: b, run: "false", rollback: 'echo "rollback b $LAUNCH_PREVIOUS_VERSION" >> commands.log' }
 `);
-    const run = await runAction({ inputs: { spec: 'launch.yml', mode: 'rollback', 'previous-version': '1.4.2', 'working-directory': ws.dir }, cwd: ws.dir });
+    const run = await runAction({
+      inputs: { spec: 'launch.yml', mode: 'rollback', 'previous-version': '1.4.2', 'working-directory': ws.dir },
+      cwd: ws.dir,
+    });
     expect(run.outputs.status).toBe('rolled_back');
     expect(ws.log()).toEqual(['rollback b 1.4.2', 'rollback a 1.4.2']);
   });
@@ -194,7 +205,10 @@ describe('node dist/index.js as the runner runs it', () => {
   it('masks secret inputs and redacts them from the summary and report, even when a command prints one', async () => {
     const secret = 'prom-super-secret-token-123';
     const ws = workspace(`launch:\n  phases:\n    - { id: a, run: 'echo "value is $API_VALUE"; exit 1' }\n`);
-    const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'prometheus-token': secret, vars: `API_VALUE=${secret}` }, cwd: ws.dir });
+    const run = await runAction({
+      inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'prometheus-token': secret, vars: `API_VALUE=${secret}` },
+      cwd: ws.dir,
+    });
     expect(run.stdout).toContain(`::add-mask::${secret}`);
     // The failing command's last line becomes the failure reason, which the summary and report show.
     expect(run.summary).toContain('value is ***');
@@ -205,8 +219,18 @@ describe('node dist/index.js as the runner runs it', () => {
   });
 
   it('masks variables whose names say they hold a credential, and keeps action inputs from commands', async () => {
-    const ws = workspace(`launch:\n  phases:\n    - { id: a, run: 'echo "token input: [\${INPUT_GITHUB-}-TOKEN] [$(printenv INPUT_GITHUB-TOKEN)]"' }\n`);
-    const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir, 'github-token': 'ghs_inputtoken', vars: 'REGISTRY_PASSWORD=hunter2-hunter2' }, cwd: ws.dir });
+    const ws = workspace(
+      `launch:\n  phases:\n    - { id: a, run: 'echo "token input: [\${INPUT_GITHUB-}-TOKEN] [$(printenv INPUT_GITHUB-TOKEN)]"' }\n`,
+    );
+    const run = await runAction({
+      inputs: {
+        spec: 'launch.yml',
+        'working-directory': ws.dir,
+        'github-token': 'ghs_inputtoken',
+        vars: 'REGISTRY_PASSWORD=hunter2-hunter2',
+      },
+      cwd: ws.dir,
+    });
     expect(run.stdout).toContain('::add-mask::hunter2-hunter2');
     expect(run.stdout).toContain('token input: [-TOKEN] []');
   });

@@ -8,7 +8,11 @@ import { isAlive } from '../support/process';
 
 const CLI = fileURLToPath(new URL('../../bin/launch-action.js', import.meta.url));
 
-function cli(args: string[], dir: string, interrupt?: { when: string; signal: NodeJS.Signals }): Promise<{ code: number | null; out: string }> {
+function cli(
+  args: string[],
+  dir: string,
+  interrupt?: { when: string; signal: NodeJS.Signals },
+): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -40,7 +44,12 @@ describe('the CLI (bin/launch-action.js → dist/cli)', () => {
     writeFileSync(join(dir, 'launch.yml'), SPEC);
     const run = await cli(['launch', '--spec', 'launch.yml', '--previous-version', '1.0'], dir, { when: 'deploying', signal });
     expect(run.code, run.out).toBe(1);
-    expect(readFileSync(join(dir, 'log'), 'utf8').trim().split('\n')).toEqual(['run migrate', 'run deploy', 'undo deploy 1.0', 'undo migrate']);
+    expect(readFileSync(join(dir, 'log'), 'utf8').trim().split('\n')).toEqual([
+      'run migrate',
+      'run deploy',
+      'undo deploy 1.0',
+      'undo migrate',
+    ]);
     expect(run.out).toContain('Interrupted: rolling back deploy → migrate');
     expect(isAlive(Number(readFileSync(join(dir, 'child.pid'), 'utf8')))).toBe(false);
   });
@@ -50,7 +59,9 @@ describe('the CLI (bin/launch-action.js → dist/cli)', () => {
     writeFileSync(join(dir, 'launch.yml'), 'launch:\n  phases:\n    - { id: a, run: "touch ran", timeout: soon }\n');
     const run = await cli(['launch', '--spec', 'launch.yml'], dir);
     expect(run.code).toBe(2);
-    expect(run.out).toContain('launch.yml:3:43: launch.phases[0].timeout: expected a positive duration like 30s, 5m, 1h30m or milliseconds, got "soon"');
+    expect(run.out).toContain(
+      'launch.yml:3:43: launch.phases[0].timeout: expected a positive duration like 30s, 5m, 1h30m or milliseconds, got "soon"',
+    );
     expect(existsSync(join(dir, 'ran'))).toBe(false);
   });
 

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const demo = (...args: string[]) => spawnSync(process.execPath, ['scripts/demo.mjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+const demo = (...args: string[]) =>
+  spawnSync(process.execPath, ['scripts/demo.mjs', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
 
 /** `npm run demo` is the README's first command: keep it true. */
 describe('the embedded demos', () => {
@@ -13,7 +14,9 @@ describe('the embedded demos', () => {
     const at10 = run.stdout.slice(run.stdout.indexOf('▶ Pause 4s at 10%'), run.stdout.indexOf('▶ Set canary weight to 25%'));
     expect(at10).toMatch(/\[error rate\] error_rate = [\d.]+ within max 0\.05/);
     expect(at10).not.toContain('breached');
-    expect(run.stdout).toMatch(/❌ Pause 4s at 25% \[canary\.step-4\.pause\] failed: watch 'error rate' failed: error_rate = [\d.]+ breached max 0\.05/);
+    expect(run.stdout).toMatch(
+      /❌ Pause 4s at 25% \[canary\.step-4\.pause\] failed: watch 'error rate' failed: error_rate = [\d.]+ breached max 0\.05/,
+    );
     expect(run.stdout).not.toContain('Set canary weight to 50%');
     expect(run.stdout).toContain('http router set and read back canary 0%, stable 100%');
     expect(run.stdout).toContain('after the launch: the balancer routes stable 100 %, canary 0 %');

@@ -14,7 +14,11 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
     const ws = workspace(`launch:\n  phases:${phase('a', 'true')}\n`);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
     const missing = join(ws.dir, 'no-such-dir');
-    const main = await runAction({ inputs, cwd: ws.dir, files: { GITHUB_OUTPUT: join(missing, 'output'), GITHUB_STEP_SUMMARY: join(missing, 'summary') } });
+    const main = await runAction({
+      inputs,
+      cwd: ws.dir,
+      files: { GITHUB_OUTPUT: join(missing, 'output'), GITHUB_STEP_SUMMARY: join(missing, 'summary') },
+    });
     expect(main.exitCode).toBe(0);
     expect(main.stdout).toContain('::warning::Could not write the step outputs');
     expect(main.stdout).toContain('::warning::Could not write the job summary');
@@ -31,7 +35,11 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
       disk.fill(0);
       const ws = workspace(`launch:\n  phases:${phase('a', 'true')}\n`);
       const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
-      const main = await runAction({ inputs, cwd: ws.dir, files: { GITHUB_OUTPUT: join(disk.dir, 'output'), GITHUB_STEP_SUMMARY: join(disk.dir, 'summary') } });
+      const main = await runAction({
+        inputs,
+        cwd: ws.dir,
+        files: { GITHUB_OUTPUT: join(disk.dir, 'output'), GITHUB_STEP_SUMMARY: join(disk.dir, 'summary') },
+      });
       expect(main.exitCode).toBe(0);
       expect(main.stdout).toMatch(/::warning::Could not write the step outputs: ENOSPC/);
       const post = await runAction({ inputs, cwd: ws.dir, state: main.state });
@@ -67,10 +75,16 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
       expect(main.stdout).toMatch(/its start could not be recorded \(ENOSPC/);
       const post = await runAction({ inputs, cwd: ws.dir, state: main.state });
       expect(post.stdout).toContain('nothing to undo');
-      const ran = ws.log().filter((line) => line.startsWith('run ')).map((line) => line.slice(4));
+      const ran = ws
+        .log()
+        .filter((line) => line.startsWith('run '))
+        .map((line) => line.slice(4));
       expect(ran.length).toBeGreaterThan(0);
       expect(ran.length).toBeLessThan(ids.length);
-      const undone = ws.log().filter((line) => line.startsWith('rollback ')).map((line) => line.slice(9));
+      const undone = ws
+        .log()
+        .filter((line) => line.startsWith('rollback '))
+        .map((line) => line.slice(9));
       expect(undone).toEqual([...ran].reverse());
     } finally {
       disk.release();
@@ -88,7 +102,7 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
     expect(isAlive(survivor!)).toBe(true); // the runner's kill reached node alone
     const post = await runAction({ inputs, cwd: ws.dir, state: main.state });
     expect(post.exitCode).toBe(0);
-    expect(post.stdout).toContain("phase commands left running");
+    expect(post.stdout).toContain('phase commands left running');
     expect(isAlive(survivor!)).toBe(false);
     expect(ws.log()).toEqual(['run a', 'run b', 'rollback b', 'rollback a']);
   });
@@ -114,8 +128,12 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
   it('stops processes that left the command’s group (setsid, a double-forked daemon, set -m) at the phase timeout', async () => {
     const ws = workspace(`launch:
   kill_grace: 1s
-  phases:${phase('a', `setsid bash -c 'echo $$ > s.pid; exec sleep 60' & (setsid bash -c 'echo $$ > d.pid; exec sleep 60' </dev/null >/dev/null 2>&1 &); set -m; sleep 60 & echo $! > m.pid; set +m; sleep 60`, `
-      timeout: 1s`)}
+  phases:${phase(
+    'a',
+    `setsid bash -c 'echo $$ > s.pid; exec sleep 60' & (setsid bash -c 'echo $$ > d.pid; exec sleep 60' </dev/null >/dev/null 2>&1 &); set -m; sleep 60 & echo $! > m.pid; set +m; sleep 60`,
+    `
+      timeout: 1s`,
+  )}
 `);
     const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': ws.dir }, cwd: ws.dir });
     expect(run.outputs.status).toBe('rolled_back');

@@ -19,7 +19,16 @@ describe('manual rollback through node dist/index.js', () => {
     github.seedDeployment({
       environment: 'production',
       states,
-      payload: { tool: 'launch-action', mode: 'launch', launch_id: `l-${version}`, version, spec_digest: 'sha256:x', phases: ['deploy'], run_id: version, run_attempt: '1' },
+      payload: {
+        tool: 'launch-action',
+        mode: 'launch',
+        launch_id: `l-${version}`,
+        version,
+        spec_digest: 'sha256:x',
+        phases: ['deploy'],
+        run_id: version,
+        run_attempt: '1',
+      },
     });
 
   it('returns to the last successful deployment before the live one and marks the live one inactive', async () => {
@@ -29,13 +38,23 @@ describe('manual rollback through node dist/index.js', () => {
     const live = seed('1.3.0', ['in_progress', 'success']);
 
     const dir = mkdtempSync(join(tmpdir(), 'manual-rollback-'));
-    writeFileSync(join(dir, 'launch.yml'), `launch:
+    writeFileSync(
+      join(dir, 'launch.yml'),
+      `launch:
   phases:
     - { id: deploy, run: "false", rollback: 'echo "deploy $LAUNCH_PREVIOUS_VERSION" >> rollback.log' }
-`);
+`,
+    );
     const run = await runAction({
       inputs: { spec: 'launch.yml', mode: 'rollback', environment: 'production', 'working-directory': dir, 'github-token': TOKEN },
-      env: { GITHUB_API_URL: github.apiUrl, GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '777', GITHUB_RUN_ATTEMPT: '1', GITHUB_SHA: 'abc123', GITHUB_EVENT_NAME: 'workflow_dispatch' },
+      env: {
+        GITHUB_API_URL: github.apiUrl,
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_RUN_ID: '777',
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_SHA: 'abc123',
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+      },
       cwd: dir,
     });
     expect(run.outputs.status, run.stdout).toBe('rolled_back');
@@ -46,16 +65,31 @@ describe('manual rollback through node dist/index.js', () => {
     expect(run.stdout).toContain('Rolling back to 1.1.0');
     expect(github.statesOf(live.id).at(-1)).toBe('inactive');
     // The runner learns what to mask from ::add-mask::; no other line may carry the token.
-    expect(run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(TOKEN);
+    expect(
+      run.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain(TOKEN);
     expect(run.summary).not.toContain(TOKEN);
   });
 
   it('with no version to return to (no input, no deployment history), refuses before running anything, naming the input', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'manual-rollback-'));
-    writeFileSync(join(dir, 'launch.yml'), `launch:\n  phases:\n    - { id: deploy, run: "true", rollback: 'echo "deploy [$LAUNCH_PREVIOUS_VERSION]" >> rollback.log' }\n`);
+    writeFileSync(
+      join(dir, 'launch.yml'),
+      `launch:\n  phases:\n    - { id: deploy, run: "true", rollback: 'echo "deploy [$LAUNCH_PREVIOUS_VERSION]" >> rollback.log' }\n`,
+    );
     const run = await runAction({
       inputs: { spec: 'launch.yml', mode: 'rollback', environment: 'production', 'working-directory': dir, 'github-token': TOKEN },
-      env: { GITHUB_API_URL: github.apiUrl, GITHUB_REPOSITORY: 'acme/shop', GITHUB_RUN_ID: '778', GITHUB_RUN_ATTEMPT: '1', GITHUB_SHA: 'abc123', GITHUB_EVENT_NAME: 'workflow_dispatch' },
+      env: {
+        GITHUB_API_URL: github.apiUrl,
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_RUN_ID: '778',
+        GITHUB_RUN_ATTEMPT: '1',
+        GITHUB_SHA: 'abc123',
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+      },
       cwd: dir,
     });
     expect(run.exitCode).toBe(1);

@@ -15,7 +15,12 @@ let app: MetricsApp;
 beforeAll(async () => {
   app = await startMetricsApp({ version: 'v2' });
   prometheus = await startPrometheus({ targets: [{ address: app.address }] });
-  await waitFor(async () => (await prometheus.query('sum(rate(app_requests_total[5s])) > 0')).length === 1, 'traffic in Prometheus', 30_000, 200);
+  await waitFor(
+    async () => (await prometheus.query('sum(rate(app_requests_total[5s])) > 0')).length === 1,
+    'traffic in Prometheus',
+    30_000,
+    200,
+  );
 });
 afterAll(async () => {
   await prometheus?.stop();
@@ -43,7 +48,10 @@ const SPEC = `launch:
 function launch(): Promise<{ status?: string; log: string[]; stdout: string; summary: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'metric-launch-'));
   writeFileSync(join(dir, 'launch.yml'), SPEC);
-  return runAction({ inputs: { spec: 'launch.yml', version: 'v2', 'prometheus-url': prometheus.url, 'working-directory': dir }, cwd: dir }).then((run) => ({
+  return runAction({
+    inputs: { spec: 'launch.yml', version: 'v2', 'prometheus-url': prometheus.url, 'working-directory': dir },
+    cwd: dir,
+  }).then((run) => ({
     status: run.outputs.status,
     stdout: run.stdout,
     summary: run.summary,
@@ -62,7 +70,13 @@ describe('a launch watched by real Prometheus metrics', () => {
 
   it('rolls back in reverse once the error rate breaches the threshold', async () => {
     app.setErrorRate(0.5);
-    await waitFor(async () => (await prometheus.query('sum(rate(app_requests_total{status="500"}[5s])) / sum(rate(app_requests_total[5s])) > 0.1')).length === 1, 'errors visible in Prometheus', 30_000, 200);
+    await waitFor(
+      async () =>
+        (await prometheus.query('sum(rate(app_requests_total{status="500"}[5s])) / sum(rate(app_requests_total[5s])) > 0.1')).length === 1,
+      'errors visible in Prometheus',
+      30_000,
+      200,
+    );
     const run = await launch();
     expect(run.status, run.stdout).toBe('rolled_back');
     expect(run.log).toEqual(['deploy', 'undo-deploy']);

@@ -12,7 +12,10 @@ import { sample, startAppVersion, startHaproxy, type AppVersion, type HaproxySer
  * exchange, and holds (never forwards, never answers) those that `stall` picks, as a wedged
  * HAProxy or a saturated admin socket would.
  */
-async function startRuntimeProxy(target: string, stall: (commands: string) => boolean): Promise<{ socket: string; forwarded: string[]; stalled: string[]; close(): Promise<void> }> {
+async function startRuntimeProxy(
+  target: string,
+  stall: (commands: string) => boolean,
+): Promise<{ socket: string; forwarded: string[]; stalled: string[]; close(): Promise<void> }> {
   const socket = join(mkdtempSync(join(tmpdir(), 'launch-runtime-proxy-')), 'proxy.sock');
   const forwarded: string[] = [];
   const stalled: string[] = [];
@@ -55,7 +58,8 @@ function canarySpec(socket: string, extraStep = ''): string {
 `;
 }
 
-const resets = (exchanges: readonly string[]): string[] => exchanges.filter((commands) => commands.startsWith('set server') && /canary weight 0\b/.test(commands));
+const resets = (exchanges: readonly string[]): string[] =>
+  exchanges.filter((commands) => commands.startsWith('set server') && /canary weight 0\b/.test(commands));
 
 describe('a canary behind real HAProxy, through dist/ as the runner runs it', () => {
   let servers: { v1?: AppVersion; v2?: AppVersion; haproxy?: HaproxyServer; proxy?: { close(): Promise<void> } } = {};
@@ -111,11 +115,17 @@ describe('a canary behind real HAProxy, through dist/ as the runner runs it', ()
     expect(post.exitCode).toBe(1);
     expect(post.stdout).toMatch(/^::error::ROLLBACK FAILED after the interrupted launch/m);
     // An error annotation for the step that failed, saying why: the router could not be reached.
-    expect(post.stdout).toContain(`::error::‼ ROLLBACK FAILED for Set canary weight to 25%25 [canary.step-1.weight-25]: rollback traffic: HAProxy Runtime API at ${haproxy.socket}: connect ENOENT`);
-    expect(post.stdout).toMatch(/^::error::‼ rollback incomplete: canary.step-1.weight-25, canary.deploy could not be undone; manual action needed$/m);
+    expect(post.stdout).toContain(
+      `::error::‼ ROLLBACK FAILED for Set canary weight to 25%25 [canary.step-1.weight-25]: rollback traffic: HAProxy Runtime API at ${haproxy.socket}: connect ENOENT`,
+    );
+    expect(post.stdout).toMatch(
+      /^::error::‼ rollback incomplete: canary.step-1.weight-25, canary.deploy could not be undone; manual action needed$/m,
+    );
     expect(post.summary).toContain('| Set canary weight to 25% `canary.step-1.weight-25` | 🚨 rollback failed |');
     // The canary may still take a quarter of the traffic: removing it would fail those requests, so it is held.
-    expect(post.stdout).toContain("held, not undone: traffic is not back where it was (rollback of phase 'canary.step-1.weight-25' failed)");
+    expect(post.stdout).toContain(
+      "held, not undone: traffic is not back where it was (rollback of phase 'canary.step-1.weight-25' failed)",
+    );
     expect(ws.log()).toEqual(['deployed']);
   }, 60_000);
 });

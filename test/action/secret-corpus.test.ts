@@ -105,14 +105,22 @@ beforeAll(async () => {
   slack = await startFakeSlack({ token: 'unused-bot-token', webhookPath: WEBHOOK_PATH });
   // A Prometheus that answers every query with the credentials it was sent, as a misconfigured proxy does.
   prometheus = await startServer((req, res) =>
-    sendJson(res, 400, { status: 'error', errorType: 'bad_data', error: `rejected ${String(req.headers.authorization)} for ${req.url} ${req.body}` }),
+    sendJson(res, 400, {
+      status: 'error',
+      errorType: 'bad_data',
+      error: `rejected ${String(req.headers.authorization)} for ${req.url} ${req.body}`,
+    }),
   );
 });
 afterAll(async () => {
   await Promise.all([github?.close(), slack?.close(), prometheus?.close()]);
 });
 
-async function leakyLaunch(gate: keyof typeof GATES, corpus: readonly string[], inputs: Record<string, string>): Promise<{ run: ActionRun; channels: Record<string, string> }> {
+async function leakyLaunch(
+  gate: keyof typeof GATES,
+  corpus: readonly string[],
+  inputs: Record<string, string>,
+): Promise<{ run: ActionRun; channels: Record<string, string> }> {
   const dir = mkdtempSync(join(tmpdir(), 'secret-corpus-'));
   writeFileSync(join(dir, 'launch.yml'), spec(gate).replace(/node leak\.cjs/g, `node ${JSON.stringify(join(dir, 'leak.cjs'))}`));
   writeFileSync(join(dir, 'leak.cjs'), LEAK_SCRIPT);
@@ -159,7 +167,12 @@ async function leakyLaunch(gate: keyof typeof GATES, corpus: readonly string[], 
     outputs: JSON.stringify(run.outputs),
     state: JSON.stringify(run.state),
     // What the action sent, beyond the credentials each service must be given in its headers.
-    ...Object.fromEntries(requests.map((request, index) => [`request ${index} ${request.method} ${request.path === WEBHOOK_PATH ? '(webhook)' : request.path}`, request.body])),
+    ...Object.fromEntries(
+      requests.map((request, index) => [
+        `request ${index} ${request.method} ${request.path === WEBHOOK_PATH ? '(webhook)' : request.path}`,
+        request.body,
+      ]),
+    ),
   };
   return { run, channels };
 }
@@ -168,14 +181,19 @@ describe('the secret corpus through dist/', () => {
   it('the scan finds a leak planted in any form, in any channel', () => {
     const planted = encodings(SECRETS['prometheus-password']);
     expect(planted.length).toBeGreaterThanOrEqual(6);
-    for (const form of planted) expect(scan({ ok: 'nothing here', leaky: `x ${form} y` }, PASSWORD_RUN)).toEqual([`leaky: ${JSON.stringify(form)}`]);
+    for (const form of planted)
+      expect(scan({ ok: 'nothing here', leaky: `x ${form} y` }, PASSWORD_RUN)).toEqual([`leaky: ${JSON.stringify(form)}`]);
     expect(scan({ log: maskAsTheRunner(`::add-mask::url-user\nuser url-user`) }, ['url-user'])).toEqual([]);
     // Masked only from the moment it is registered, as the runner does.
     expect(scan({ log: maskAsTheRunner(`user url-user\n::add-mask::url-user`) }, ['url-user'])).toEqual(['log: "url-user"']);
   });
 
   it('no secret from inputs, vars, the spec or the action-built Basic pair leaves, in any form', { timeout: 120_000 }, async () => {
-    const { run, channels } = await leakyLaunch('metric', PASSWORD_RUN, { 'prometheus-url': prometheus.url, 'prometheus-username': PROMETHEUS_USER, 'prometheus-password': SECRETS['prometheus-password'] });
+    const { run, channels } = await leakyLaunch('metric', PASSWORD_RUN, {
+      'prometheus-url': prometheus.url,
+      'prometheus-username': PROMETHEUS_USER,
+      'prometheus-password': SECRETS['prometheus-password'],
+    });
     expect(run.outputs.status, run.stdout).toBe('rollback_failed');
     // The launch did what the scan needs: commands printed, services answered with credentials, notifiers sent.
     expect(run.stdout).toContain('::add-mask::');
@@ -198,7 +216,11 @@ describe('the secret corpus through dist/', () => {
   });
 
   it('nor a secret a failing command check prints as its last line', { timeout: 120_000 }, async () => {
-    const { run, channels } = await leakyLaunch('command', PASSWORD_RUN, { 'prometheus-url': prometheus.url, 'prometheus-password': SECRETS['prometheus-password'], 'prometheus-username': PROMETHEUS_USER });
+    const { run, channels } = await leakyLaunch('command', PASSWORD_RUN, {
+      'prometheus-url': prometheus.url,
+      'prometheus-password': SECRETS['prometheus-password'],
+      'prometheus-username': PROMETHEUS_USER,
+    });
     expect(run.outputs.status, run.stdout).toBe('rollback_failed');
     expect(channels.report).toContain('leaky smoke');
     expect(channels.report).toContain('failing with ***');

@@ -42,10 +42,15 @@ describe('the seed template through node dist/index.js', () => {
       writeFileSync(join(bin, name), `#!/usr/bin/env bash\necho "${name}\${*:+ $*}" >> "${logFile}"\n`);
       chmodSync(join(bin, name), 0o755);
     }
-    return { dir, path: `${bin}:${process.env.PATH}`, log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n') : []) };
+    return {
+      dir,
+      path: `${bin}:${process.env.PATH}`,
+      log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n') : []),
+    };
   }
 
-  const vars = (): string => [`IMAGE=${image}`, 'IMAGE_TAG=2.0.0', 'PREVIOUS_IMAGE_TAG=1.9.0', `BASE_URL=${service.url}`, `OFREP_URL=${ofrep.url}`].join('\n');
+  const vars = (): string =>
+    [`IMAGE=${image}`, 'IMAGE_TAG=2.0.0', 'PREVIOUS_IMAGE_TAG=1.9.0', `BASE_URL=${service.url}`, `OFREP_URL=${ofrep.url}`].join('\n');
 
   it('plans as written, naming what the checks still need, and fails the step while it lists problems', async () => {
     const ws = stubWorkspace();
@@ -61,7 +66,10 @@ describe('the seed template through node dist/index.js', () => {
 
   it('plans clean once the variables are given, and a launch with problems is refused before phase 1', async () => {
     const ws = stubWorkspace();
-    const planned = await runAction({ inputs: { spec: SEED_SPEC, mode: 'plan', vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
+    const planned = await runAction({
+      inputs: { spec: SEED_SPEC, mode: 'plan', vars: vars(), 'working-directory': ws.dir },
+      env: { PATH: ws.path },
+    });
     expect(planned.exitCode, planned.stdout).toBe(0);
     expect(planned.outputs.status).toBe('planned');
     const refused = await runAction({ inputs: { spec: SEED_SPEC, 'working-directory': ws.dir }, env: { PATH: ws.path } });
@@ -75,7 +83,13 @@ describe('the seed template through node dist/index.js', () => {
     const ws = stubWorkspace();
     const run = await runAction({ inputs: { spec: SEED_SPEC, vars: vars(), 'working-directory': ws.dir }, env: { PATH: ws.path } });
     expect(run.outputs.status, run.stdout).toBe('succeeded');
-    expect(ws.log()).toEqual(['check_schema_compatibility', 'run_migration --direction up', 'deploy --image 2.0.0', 'run_synthetic_tests', 'shift_traffic --percent 100']);
+    expect(ws.log()).toEqual([
+      'check_schema_compatibility',
+      'run_migration --direction up',
+      'deploy --image 2.0.0',
+      'run_synthetic_tests',
+      'shift_traffic --percent 100',
+    ]);
     expect(run.summary).toMatch(/\| Artifact Deployment `deploy` \| ✅ verified \|/);
     expect(ofrep.contexts()).toHaveLength(1);
   });
@@ -104,7 +118,12 @@ describe('the seed template through node dist/index.js', () => {
     beforeAll(async () => {
       app = await startMetricsApp({ version: '2.0.0', naming: 'http-requests-total' });
       prometheus = await startPrometheus({ targets: [{ address: app.address }] });
-      await waitFor(async () => (await prometheus.query('sum(rate(http_requests_total[5s])) > 0')).length === 1, 'traffic in Prometheus', 30_000, 200);
+      await waitFor(
+        async () => (await prometheus.query('sum(rate(http_requests_total[5s])) > 0')).length === 1,
+        'traffic in Prometheus',
+        30_000,
+        200,
+      );
     });
     afterAll(async () => {
       await prometheus?.stop();
@@ -113,9 +132,16 @@ describe('the seed template through node dist/index.js', () => {
 
     /** The template's own lines, with two added under `launch:`: its thresholds then bind with no query. */
     function launchWithPreset(ws: ReturnType<typeof stubWorkspace>) {
-      const text = readFileSync(SEED_SPEC, 'utf8').replace(/^launch:\n/m, 'launch:\n  service: app\n  metric_preset: { type: http-requests-total, window: 5s, interval: 500ms }\n');
+      const text = readFileSync(SEED_SPEC, 'utf8').replace(
+        /^launch:\n/m,
+        'launch:\n  service: app\n  metric_preset: { type: http-requests-total, window: 5s, interval: 500ms }\n',
+      );
       writeFileSync(join(ws.dir, 'launch.yml'), text);
-      return runAction({ inputs: { spec: 'launch.yml', vars: vars(), version: '2.0.0', 'prometheus-url': prometheus.url, 'working-directory': ws.dir }, env: { PATH: ws.path }, cwd: ws.dir });
+      return runAction({
+        inputs: { spec: 'launch.yml', vars: vars(), version: '2.0.0', 'prometheus-url': prometheus.url, 'working-directory': ws.dir },
+        env: { PATH: ws.path },
+        cwd: ws.dir,
+      });
     }
 
     it('watches error_rate and latency_p99_ms in every phase and succeeds while healthy', async () => {
@@ -134,7 +160,12 @@ describe('the seed template through node dist/index.js', () => {
       healthy = true;
       app.setErrorRate(0.5);
       try {
-        await waitFor(async () => (await prometheus.query('sum(rate(http_requests_total{code="500"}[5s])) > 0.1')).length === 1, 'errors in Prometheus', 15_000, 200);
+        await waitFor(
+          async () => (await prometheus.query('sum(rate(http_requests_total{code="500"}[5s])) > 0.1')).length === 1,
+          'errors in Prometheus',
+          15_000,
+          200,
+        );
         const ws = stubWorkspace();
         const run = await launchWithPreset(ws);
         expect(run.outputs.status, run.stdout).toBe('rolled_back');

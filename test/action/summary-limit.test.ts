@@ -6,12 +6,18 @@ describe('the job summary dist/ writes stays within GitHub limit', () => {
   it('plans 3,000 phases in a summary of at most 1 MiB: phase table first, plan cut at a line with its fence closed, a note pointing to the report', async () => {
     const phases = Array.from({ length: 3000 }, (_, i) => phase(`phase-${i}`, `true ${'--verbose '.repeat(40)}`)).join('');
     const ws = workspace(`launch:\n  environment: production\n  phases:${phases}\n`);
-    const run = await runAction({ inputs: { spec: 'launch.yml', mode: 'plan', 'working-directory': ws.dir }, cwd: ws.dir, timeoutMs: 60_000 });
+    const run = await runAction({
+      inputs: { spec: 'launch.yml', mode: 'plan', 'working-directory': ws.dir },
+      cwd: ws.dir,
+      timeoutMs: 60_000,
+    });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe('planned');
     expect(Buffer.byteLength(run.summary, 'utf8')).toBeLessThanOrEqual(1024 * 1024);
     expect(run.summary).toMatch(/^## 📝 Launch planned — production\n/);
-    expect(run.summary).toContain('| Phase | State | Duration | Checks | Detail |\n| --- | --- | --- | --- | --- |\n| `phase-0` | ▫️ pending |');
+    expect(run.summary).toContain(
+      '| Phase | State | Duration | Checks | Detail |\n| --- | --- | --- | --- | --- |\n| `phase-0` | ▫️ pending |',
+    );
     expect(run.summary).toContain(`> ✂️ Left out to stay within GitHub's 1 MiB summary limit:`);
     expect(run.summary).toContain(`The JSON report (the \`report\` output, \`${run.outputs.report}\`) holds every event.`);
     expect(run.summary).toMatch(/… [\d]+ more lines\n```/);

@@ -38,7 +38,10 @@ describe('outside values cannot begin a workflow command (dist/)', () => {
     for (const payload of PAYLOADS.filter((p) => /[\r\n]/.test(p)).slice(0, 3)) {
       const dir = mkdtempSync(join(tmpdir(), 'injection-'));
       writeFileSync(join(dir, 'launch.yml'), 'launch:\n  environment: production\n  phases:\n    - id: deploy\n      run: "true"\n');
-      const run = await runAction({ inputs: { spec: 'launch.yml', 'working-directory': dir, version: `1.4.0${payload}`, environment: `prod${payload}` }, cwd: dir });
+      const run = await runAction({
+        inputs: { spec: 'launch.yml', 'working-directory': dir, version: `1.4.0${payload}`, environment: `prod${payload}` },
+        cwd: dir,
+      });
       expect(run.outputs.status).toBe('failed');
       expect(run.stdout).toMatch(/::error::input '(version|environment)': must be a single line/);
       expect(forged(run)).toEqual([]);
@@ -53,20 +56,30 @@ describe('outside values cannot begin a workflow command (dist/)', () => {
       'launch:',
       `  environment: ${JSON.stringify(`production${PAYLOADS[0]}`)}`,
       '  phases:',
-      ...names.map((name, index) => [
-        `    - id: p${index}`,
-        `      name: ${name}`,
-        '      gates:',
-        '        - type: command',
-        `          name: ${JSON.stringify(`check${PAYLOADS[(index + 1) % PAYLOADS.length]}`)}`,
-        '          command: "true"',
-        '      run: "true"',
-      ]).flat(),
+      ...names
+        .map((name, index) => [
+          `    - id: p${index}`,
+          `      name: ${name}`,
+          '      gates:',
+          '        - type: command',
+          `          name: ${JSON.stringify(`check${PAYLOADS[(index + 1) % PAYLOADS.length]}`)}`,
+          '          command: "true"',
+          '      run: "true"',
+        ])
+        .flat(),
     ].join('\n');
     writeFileSync(join(dir, 'launch.yml'), `${spec}\n`);
-    writeFileSync(join(dir, 'event.json'), JSON.stringify({ pull_request: { number: 3, title: `t${PAYLOADS[0]}`, head: { ref: `r${PAYLOADS[1]}` } } }));
+    writeFileSync(
+      join(dir, 'event.json'),
+      JSON.stringify({ pull_request: { number: 3, title: `t${PAYLOADS[0]}`, head: { ref: `r${PAYLOADS[1]}` } } }),
+    );
     const run = await runAction({
-      inputs: { spec: 'launch.yml', 'working-directory': dir, version: '1.4.0%0A::set-output name=pwned::1', vars: 'NOTE=a%0A::save-state name=pwned::1' },
+      inputs: {
+        spec: 'launch.yml',
+        'working-directory': dir,
+        version: '1.4.0%0A::set-output name=pwned::1',
+        vars: 'NOTE=a%0A::save-state name=pwned::1',
+      },
       cwd: dir,
       env: { GITHUB_ACTOR: `octo${PAYLOADS[0]}`, GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'event.json') },
     });

@@ -100,13 +100,21 @@ describe('feature_flag_evaluation', () => {
 
   it('sends templated headers, and tells 401 from 403 without showing the token', async () => {
     const env = { OFREP_URL: guarded.url, OFREP_TOKEN: TOKEN };
-    const authorized = await runCheck(featureFlagEvaluationCheck, { flags: ['new_checkout'], headers: { Authorization: 'Bearer ${OFREP_TOKEN}' } }, checkContext({ env }));
+    const authorized = await runCheck(
+      featureFlagEvaluationCheck,
+      { flags: ['new_checkout'], headers: { Authorization: 'Bearer ${OFREP_TOKEN}' } },
+      checkContext({ env }),
+    );
     expect(authorized.passed).toBe(true);
     expect(guarded.requests.at(-1)?.headers.authorization).toBe(`Bearer ${TOKEN}`);
 
     const anonymous = await runCheck(featureFlagEvaluationCheck, { flags: ['new_checkout'] }, checkContext({ env }));
     expect(anonymous.message).toContain('new_checkout: UNAUTHORIZED (401)');
-    const wrong = await runCheck(featureFlagEvaluationCheck, { flags: ['new_checkout'], headers: { Authorization: 'Bearer nope-${OFREP_TOKEN}' } }, checkContext({ env }));
+    const wrong = await runCheck(
+      featureFlagEvaluationCheck,
+      { flags: ['new_checkout'], headers: { Authorization: 'Bearer nope-${OFREP_TOKEN}' } },
+      checkContext({ env }),
+    );
     expect(wrong.passed).toBe(false);
     expect(wrong.message).toContain('new_checkout: FORBIDDEN (403)');
     expect(wrong.message).not.toContain(TOKEN);
@@ -138,7 +146,11 @@ describe('feature_flag_evaluation', () => {
     const controller = new AbortController();
     const before = open.requests.length;
     open.rateLimit(1, '4');
-    const pending = runCheck(featureFlagEvaluationCheck, { url: open.url, flags: ['new_checkout'] }, checkContext({ signal: controller.signal }));
+    const pending = runCheck(
+      featureFlagEvaluationCheck,
+      { url: open.url, flags: ['new_checkout'] },
+      checkContext({ signal: controller.signal }),
+    );
     await waitFor(() => open.requests.length > before, 'the rate-limited request');
     const begun = performance.now();
     controller.abort();
@@ -164,17 +176,23 @@ describe('feature_flag_evaluation', () => {
     const [problem] = planCheck(featureFlagEvaluationCheck, { url, flags: ['new_checkout'] }, ctx).problems;
     expect(problem).toMatch(/^url: \$\{TENANT\} in ".*" has a value \(11 characters, not shown\) containing "\/"/);
     expect(problem).not.toContain('admin');
-    expect(planCheck(featureFlagEvaluationCheck, { url, flags: ['new_checkout'] }, checkContext({ env: { TENANT: '..' } })).problems[0]).toContain('only dots');
+    expect(
+      planCheck(featureFlagEvaluationCheck, { url, flags: ['new_checkout'] }, checkContext({ env: { TENANT: '..' } })).problems[0],
+    ).toContain('only dots');
     const outcome = await runCheck(featureFlagEvaluationCheck, { url, flags: ['new_checkout'] }, ctx);
     expect(outcome.passed).toBe(false);
     expect(outcome.message).toContain('${TENANT}');
     // A whole base URL in one variable is still the server it names.
-    expect(planCheck(featureFlagEvaluationCheck, { flags: ['new_checkout'] }, checkContext({ env: { OFREP_URL: open.url } })).problems).toEqual([]);
+    expect(
+      planCheck(featureFlagEvaluationCheck, { flags: ['new_checkout'] }, checkContext({ env: { OFREP_URL: open.url } })).problems,
+    ).toEqual([]);
   });
 
   it('plans with the URL filled in, or says how to supply it', () => {
     const ctx = checkContext({ env: { OFREP_URL: 'http://flagd:8016' } });
-    expect(planCheck(featureFlagEvaluationCheck, { flags: ['new_checkout', { key: 'banner', expected: 'blue' }, { key: 'x' }] }, ctx)).toEqual({
+    expect(
+      planCheck(featureFlagEvaluationCheck, { flags: ['new_checkout', { key: 'banner', expected: 'blue' }, { key: 'x' }] }, ctx),
+    ).toEqual({
       summary: 'OFREP http://flagd:8016: new_checkout = true, banner = "blue", x evaluates (targetingKey launch-action)',
       problems: [],
     });

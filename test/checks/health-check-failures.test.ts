@@ -62,24 +62,27 @@ describe('rollback_threshold.health_check_failures, with no metrics provider', (
 `;
     const run = await runSpec(spec);
     expect(run.result.status).toBe('rolled_back');
-    expect(run.result.reason).toMatch(/^gate 'http_status' failed: GET http:\/\/127\.0\.0\.1:\d+\/health → 503, expected 200: health_check_failures = 4 breached max 3 \(failed health-check attempts in this launch\)$/);
+    expect(run.result.reason).toMatch(
+      /^gate 'http_status' failed: GET http:\/\/127\.0\.0\.1:\d+\/health → 503, expected 200: health_check_failures = 4 breached max 3 \(failed health-check attempts in this launch\)$/,
+    );
     expect(served.get(hosts()[0]!)).toBe(4);
-    expect(run.output.filter((line) => /attempt \d of 10/.test(line)).map((line) => line.replace(/^.*\((health_check_failures = \d) .*$/, '$1'))).toEqual([
-      'health_check_failures = 1',
-      'health_check_failures = 2',
-      'health_check_failures = 3',
-      'health_check_failures = 4',
-    ]);
+    expect(
+      run.output.filter((line) => /attempt \d of 10/.test(line)).map((line) => line.replace(/^.*\((health_check_failures = \d) .*$/, '$1')),
+    ).toEqual(['health_check_failures = 1', 'health_check_failures = 2', 'health_check_failures = 3', 'health_check_failures = 4']);
   });
 
-  it('counts a rolling launch\'s instance checks together, and no max_failed budget tolerates the breach', async () => {
+  it("counts a rolling launch's instance checks together, and no max_failed budget tolerates the breach", async () => {
     // Each instance fails twice, then passes: every check passes on its own, the launch has 4 failed attempts.
     failFirst(2);
     const run = await runSpec(rolling('rollback_threshold: { health_check_failures: 3 }'));
     expect(run.result.status).toBe('rolled_back');
     expect(run.result.reason).toMatch(/verify 'health' failed: .*health_check_failures = 4 breached max 3/);
     expect(run.result.toleratedFailures).toEqual([]);
-    expect(eventsOf(run.events, 'rollback.phase').filter((event) => !event.skipped).map((event) => event.phase)).toEqual([`rolling.${hosts()[1]!.replace(':', '-')}`, `rolling.${hosts()[0]!.replace(':', '-')}`]);
+    expect(
+      eventsOf(run.events, 'rollback.phase')
+        .filter((event) => !event.skipped)
+        .map((event) => event.phase),
+    ).toEqual([`rolling.${hosts()[1]!.replace(':', '-')}`, `rolling.${hosts()[0]!.replace(':', '-')}`]);
   });
 
   it('lets the same launch through within the limit, and without a threshold', async () => {
@@ -93,7 +96,9 @@ describe('rollback_threshold.health_check_failures, with no metrics provider', (
     const launch = prepareLaunch(parseSpec(rolling('rollback_threshold: { health_check_failures: 3 }'), 'launch.yml'));
     expect(thresholdWarnings(launch)).toEqual([]);
     const plan = renderPlan(launch, checkLaunch(launch, defaultSettings()), {}, process.cwd());
-    expect(plan.text).toContain('health_check_failures: at most 3 failed http_status attempts in the whole launch (counted here, no provider)');
+    expect(plan.text).toContain(
+      'health_check_failures: at most 3 failed http_status attempts in the whole launch (counted here, no provider)',
+    );
     const own = prepareLaunch(
       parseSpec(
         `launch:

@@ -108,13 +108,20 @@ describe('http_status', () => {
     const outcome = await runCheck(httpStatusCheck, { endpoint: url('/stall'), body_contains: 'UP (build', retries: 1, timeout: '150ms' });
     expect(outcome).toMatchObject({ passed: false, message: `GET ${url('/stall')} timed out after 150ms (1 of 1 attempts failed)` });
     // Without a body condition the status is enough.
-    expect(await runCheck(httpStatusCheck, { endpoint: url('/stall'), retries: 1, timeout: '150ms' })).toMatchObject({ passed: true, value: 200 });
+    expect(await runCheck(httpStatusCheck, { endpoint: url('/stall'), retries: 1, timeout: '150ms' })).toMatchObject({
+      passed: true,
+      value: 200,
+    });
   });
 
   it('names itself and keeps no connection open per host (a rolling launch checks hundreds)', async () => {
     const outcome = await runCheck(httpStatusCheck, { endpoint: url('/client'), body_contains: 'launch-action; connection close' });
     expect(outcome).toMatchObject({ passed: true });
-    const chosen = await runCheck(httpStatusCheck, { endpoint: url('/client'), headers: { 'User-Agent': 'probe/1' }, body_contains: 'probe/1;' });
+    const chosen = await runCheck(httpStatusCheck, {
+      endpoint: url('/client'),
+      headers: { 'User-Agent': 'probe/1' },
+      body_contains: 'probe/1;',
+    });
     expect(chosen).toMatchObject({ passed: true });
   });
 
@@ -161,12 +168,19 @@ describe('http_status', () => {
 
   it('sends templated headers and URL credentials without showing secrets', async () => {
     const ctx = checkContext({ env: { TOKEN: 's3cr3t-token' } });
-    const withHeader = await runCheck(httpStatusCheck, { endpoint: url('/whoami'), body_contains: 'Bearer s3cr3t-token', headers: { Authorization: 'Bearer ${TOKEN}' } }, ctx);
+    const withHeader = await runCheck(
+      httpStatusCheck,
+      { endpoint: url('/whoami'), body_contains: 'Bearer s3cr3t-token', headers: { Authorization: 'Bearer ${TOKEN}' } },
+      ctx,
+    );
     expect(withHeader.passed).toBe(true);
     expect(withHeader.message).not.toContain('s3cr3t');
 
     const basic = `Basic ${Buffer.from('deployer:hunter22').toString('base64')}`;
-    const withUser = await runCheck(httpStatusCheck, { endpoint: url('/whoami').replace('://', '://deployer:hunter22@'), body_contains: basic });
+    const withUser = await runCheck(httpStatusCheck, {
+      endpoint: url('/whoami').replace('://', '://deployer:hunter22@'),
+      body_contains: basic,
+    });
     expect(withUser.passed).toBe(true);
     expect(withUser.message).not.toContain('hunter22');
     expect(withUser.message).toContain(`GET ${url('/whoami')} → 200`);
@@ -212,6 +226,9 @@ describe('http_status', () => {
     expect((await runCheck(httpStatusCheck, { endpoint: 'http://${INSTANCE}/ok' }, ctx)).passed).toBe(true);
     expect((await runCheck(httpStatusCheck, { endpoint: '${BASE}/ok' }, ctx)).passed).toBe(true);
     expect(planCheck(httpStatusCheck, { endpoint: 'http://${INSTANCE}/${LAUNCH_VERSION}/ok' }, ctx).problems).toEqual([]);
-    expect(planCheck(httpStatusCheck, { endpoint: 'http://${INSTANCE}@evil.example/ok' }, checkContext({ env: { INSTANCE: 'a@b' } })).problems[0]).toContain('"@"');
+    expect(
+      planCheck(httpStatusCheck, { endpoint: 'http://${INSTANCE}@evil.example/ok' }, checkContext({ env: { INSTANCE: 'a@b' } }))
+        .problems[0],
+    ).toContain('"@"');
   });
 });

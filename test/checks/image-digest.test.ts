@@ -32,15 +32,23 @@ describe('image_digest against a real registry', () => {
     const env = { IMAGE: `${registry.host}/team/app:1.2.3` };
     const outcome = await runCheck(imageDigestCheck, { registry: 'ecr', verify: true }, checkContext({ env }));
     expect(outcome.passed).toBe(true);
-    expect(outcome.message).toBe(`${registry.host}/team/app:1.2.3 → ${pushed.digest} (${OCI_MANIFEST}), content verified (${pushed.manifest.length} bytes)`);
+    expect(outcome.message).toBe(
+      `${registry.host}/team/app:1.2.3 → ${pushed.digest} (${OCI_MANIFEST}), content verified (${pushed.manifest.length} bytes)`,
+    );
   });
 
   it('fails clearly for a missing tag, a missing repository and a missing digest', async () => {
     const tag = await runCheck(imageDigestCheck, { image: `${registry.host}/team/app:9.9.9` });
-    expect(tag).toMatchObject({ passed: false, message: `${registry.host}/team/app:9.9.9: tag '9.9.9' not found in team/app (MANIFEST_UNKNOWN: manifest unknown)` });
+    expect(tag).toMatchObject({
+      passed: false,
+      message: `${registry.host}/team/app:9.9.9: tag '9.9.9' not found in team/app (MANIFEST_UNKNOWN: manifest unknown)`,
+    });
     // distribution answers MANIFEST_UNKNOWN for an unknown repository too (NAME_UNKNOWN: see the fake below).
     const repo = await runCheck(imageDigestCheck, { image: `${registry.host}/team/nothing:1.0` });
-    expect(repo).toMatchObject({ passed: false, message: `${registry.host}/team/nothing:1.0: tag '1.0' not found in team/nothing (MANIFEST_UNKNOWN: manifest unknown)` });
+    expect(repo).toMatchObject({
+      passed: false,
+      message: `${registry.host}/team/nothing:1.0: tag '1.0' not found in team/nothing (MANIFEST_UNKNOWN: manifest unknown)`,
+    });
     const digest = await runCheck(imageDigestCheck, { image: `${registry.host}/team/app@${WRONG_DIGEST}` });
     expect(digest.passed).toBe(false);
     expect(digest.message).toContain(`manifest ${WRONG_DIGEST} not found in team/app`);
@@ -91,8 +99,17 @@ describe('image_digest authentication and verification against a fake registry',
         repository === 'basic/app'
           ? 'Basic realm="fake"'
           : `Bearer realm="${fake.url}/token",service="fake-registry",scope="repository:${repository}:pull"`;
-      const allowed = repository === 'basic/app' ? auth === `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}` : auth === 'Bearer anonymous-token' || auth === 'Bearer user-token';
-      if (!allowed) return sendJson(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] }, { 'www-authenticate': challenge });
+      const allowed =
+        repository === 'basic/app'
+          ? auth === `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`
+          : auth === 'Bearer anonymous-token' || auth === 'Bearer user-token';
+      if (!allowed)
+        return sendJson(
+          res,
+          401,
+          { errors: [{ code: 'UNAUTHORIZED', message: 'authentication required' }] },
+          { 'www-authenticate': challenge },
+        );
       // team/liar claims a digest its content does not have.
       const claimed = repository === 'team/liar' ? `sha256:${'a'.repeat(64)}` : sha256(manifest);
       res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': claimed, 'content-length': manifest.length });
@@ -144,7 +161,9 @@ describe('image_digest authentication and verification against a fake registry',
     expect(withCredentials.passed).toBe(true);
     expect(withCredentials.message).not.toContain(PASSWORD);
     const without = await runCheck(imageDigestCheck, { image: `${host()}/basic/app:1.0` });
-    expect(without.message).toBe(`${host()}/basic/app:1.0: authentication failed: registry requires credentials: set REGISTRY_USERNAME and REGISTRY_PASSWORD`);
+    expect(without.message).toBe(
+      `${host()}/basic/app:1.0: authentication failed: registry requires credentials: set REGISTRY_USERNAME and REGISTRY_PASSWORD`,
+    );
   });
 
   it('gives up on a registry that does not answer within the timeout', async () => {
@@ -154,7 +173,9 @@ describe('image_digest authentication and verification against a fake registry',
 
   it('names an unknown repository (NAME_UNKNOWN) as such', async () => {
     const outcome = await runCheck(imageDigestCheck, { image: `${host()}/team/gone:2.0` });
-    expect(outcome.message).toBe(`${host()}/team/gone:2.0: repository team/gone not found (NAME_UNKNOWN: repository name not known to registry)`);
+    expect(outcome.message).toBe(
+      `${host()}/team/gone:2.0: repository team/gone not found (NAME_UNKNOWN: repository name not known to registry)`,
+    );
   });
 
   it('catches a registry whose claimed digest does not match the content', async () => {
@@ -182,7 +203,9 @@ describe('image_digest plan', () => {
   it('defaults to Docker Hub, with library/ for official images', () => {
     const ctx = checkContext({ env: { IMAGE: 'alpine' } });
     expect(planCheck(imageDigestCheck, {}, ctx).summary).toBe('resolve docker.io/library/alpine:latest at https://registry-1.docker.io');
-    expect(planCheck(imageDigestCheck, { registry: 'ecr' }, ctx).summary).toContain('the image reference names no host, so Docker Hub is asked');
+    expect(planCheck(imageDigestCheck, { registry: 'ecr' }, ctx).summary).toContain(
+      'the image reference names no host, so Docker Hub is asked',
+    );
   });
 
   it('says what is missing or wrong', () => {
@@ -194,6 +217,8 @@ describe('image_digest plan', () => {
     expect(problem({ image: 'app:1', digest: 'sha256:abc' })).toBe("digest 'sha256:abc' is not sha256:<64 hex> or sha512:<128 hex>");
     expect(problem({ image: `app@sha256:${'1'.repeat(64)}`, digest: WRONG_DIGEST })).toContain('contradicts the image reference');
     expect(problem({ image: 'App:1' })).toContain("repository 'App' must be lowercase");
-    expect(problem({ image: 'app:1' }, { REGISTRY_USERNAME: 'ci' })).toBe('REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both or neither');
+    expect(problem({ image: 'app:1' }, { REGISTRY_USERNAME: 'ci' })).toBe(
+      'REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both or neither',
+    );
   });
 });

@@ -18,7 +18,9 @@ describe('schema_compatibility plan', () => {
     expect(problems(undefined)).toEqual([
       "command 'check_schema_compatibility' not found on PATH (install it, or set command: to your migration tool's check)",
     ]);
-    expect(problems('FLYWAY_URL=jdbc:x no_such_tool_0815 validate')).toEqual([expect.stringContaining("command 'no_such_tool_0815' not found on PATH")]);
+    expect(problems('FLYWAY_URL=jdbc:x no_such_tool_0815 validate')).toEqual([
+      expect.stringContaining("command 'no_such_tool_0815' not found on PATH"),
+    ]);
   });
 
   it('finds programs on the launch PATH, builtins and keywords, and leaves paths and expansions to the run', () => {
@@ -30,7 +32,9 @@ describe('schema_compatibility plan', () => {
   });
 
   it('still passes its requirements to the command as LAUNCH_CHECK_* variables', async () => {
-    const outcome = await runCheck(schemaCompatibilityCheck, { command: 'test "$LAUNCH_CHECK_BACKWARD_COMPATIBLE/$LAUNCH_CHECK_FORWARD_COMPATIBLE" = true/false' });
+    const outcome = await runCheck(schemaCompatibilityCheck, {
+      command: 'test "$LAUNCH_CHECK_BACKWARD_COMPATIBLE/$LAUNCH_CHECK_FORWARD_COMPATIBLE" = true/false',
+    });
     expect(outcome.passed).toBe(true);
   });
 });

@@ -4,7 +4,6 @@ import { bindCheck } from '../../src/checks/registry';
 import { checkContext } from '../support/check-context';
 import { SEED_SPEC } from '../support/seed';
 
-
 /** The product brief's template, its checks planned as `launch-action plan` would. */
 describe("the template's checks", () => {
   const { launch } = loadSpecFile(SEED_SPEC);
@@ -26,7 +25,10 @@ describe("the template's checks", () => {
         "resolve registry.example.com/shop/api:2.0 at https://registry.example.com, verifying the manifest content (registry 'ecr' is a label, not a host (no dot or colon): the host comes from the image reference (registry.example.com))",
       problems: [],
     });
-    expect(plans.health).toEqual({ summary: 'GET https://shop.example.com/health expects 200 (3 attempts 2s apart, 5s timeout each)', problems: [] });
+    expect(plans.health).toEqual({
+      summary: 'GET https://shop.example.com/health expects 200 (3 attempts 2s apart, 5s timeout each)',
+      problems: [],
+    });
     expect(plans.traffic).toEqual({ summary: 'OFREP http://flagd:8016: new_checkout = true (targetingKey launch-action)', problems: [] });
   });
 
@@ -36,7 +38,7 @@ describe("the template's checks", () => {
     expect(problems).toEqual({
       migration: [expect.stringContaining("command 'check_schema_compatibility' not found on PATH")],
       deploy: [expect.stringContaining('IMAGE in launch.vars')],
-      health: [expect.stringContaining("launch.base_url is not set and defaults to ${BASE_URL}")],
+      health: [expect.stringContaining('launch.base_url is not set and defaults to ${BASE_URL}')],
       traffic: [expect.stringContaining('OFREP_URL in launch.vars')],
     });
   });

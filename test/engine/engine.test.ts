@@ -88,7 +88,11 @@ launch:
     expect(result.status).toBe('rollback_failed');
     expect(output.filter((line) => line.includes('undo'))).toEqual(['c: undo-c', 'a: undo-a']);
     const steps = eventsOf(events, 'rollback.phase');
-    expect(steps.map((s) => [s.phase, s.ok])).toEqual([['c', true], ['b', false], ['a', true]]);
+    expect(steps.map((s) => [s.phase, s.ok])).toEqual([
+      ['c', true],
+      ['b', false],
+      ['a', true],
+    ]);
     expect(steps[1]!.error).toContain('exited with code 4: broken');
     expect(eventsOf(events, 'rollback.finished')[0]).toMatchObject({ ok: false, failed: ['b'] });
   });
@@ -107,14 +111,17 @@ launch:
   it('terminates the whole process tree of a command that times out', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'engine-timeout-'));
     const pidFile = join(dir, 'child.pid');
-    const { result, events } = await runSpec(`
+    const { result, events } = await runSpec(
+      `
 launch:
   kill_grace: 500ms
   phases:
     - id: slow
       timeout: 300ms
       run: 'sleep 60 & echo $! > "$PID_FILE"; wait'
-`, { env: { PID_FILE: pidFile } });
+`,
+      { env: { PID_FILE: pidFile } },
+    );
     expect(result.status).toBe('rolled_back');
     expect(result.reason).toBe('timed out after 300 ms');
     expect(eventsOf(events, 'command.finished')[0]).toMatchObject({ phase: 'slow', cancelled: true });
@@ -127,14 +134,17 @@ launch:
     const dir = mkdtempSync(join(tmpdir(), 'engine-kill-'));
     const pidFile = join(dir, 'child.pid');
     const started = Date.now();
-    const { result } = await runSpec(`
+    const { result } = await runSpec(
+      `
 launch:
   kill_grace: 300ms
   phases:
     - id: stubborn
       timeout: 200ms
       run: 'bash -c "trap \\"\\" TERM; sleep 60" & echo $! > "$PID_FILE"; wait'
-`, { env: { PID_FILE: pidFile } });
+`,
+      { env: { PID_FILE: pidFile } },
+    );
     expect(result.reason).toBe('timed out after 200 ms');
     expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
     expect(Date.now() - started).toBeLessThan(10_000);
@@ -279,13 +289,16 @@ launch:
 
   it('on cancellation signals the running command and leaves rollback to the post step', async () => {
     const controller = new AbortController();
-    const { result, output } = await runSpec(`
+    const { result, output } = await runSpec(
+      `
 launch:
   kill_grace: 500ms
   phases:
     - { id: a, run: "true", rollback: "echo undo-a" }
     - { id: b, run: "trap 'echo got-int; exit 130' INT; echo ready; sleep 30 & wait", rollback: "echo undo-b" }
-`, { signal: controller.signal, onOutput: (line) => line === 'b: ready' && controller.abort('SIGINT') });
+`,
+      { signal: controller.signal, onOutput: (line) => line === 'b: ready' && controller.abort('SIGINT') },
+    );
     expect(result).toMatchObject({ status: 'failed', cancelled: true, failedPhase: 'b' });
     expect(output).toContain('b: got-int');
     expect(output.some((line) => line.includes('undo'))).toBe(false);

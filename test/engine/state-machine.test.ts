@@ -6,7 +6,14 @@ describe('phase state machine', () => {
     const seen: string[] = [];
     const states = new PhaseStates(['p'], (_phase, from, to) => seen.push(`${from}>${to}`));
     for (const to of ['validating', 'executing', 'verifying', 'verified', 'rolling_back', 'rolled_back'] as const) states.move('p', to);
-    expect(seen).toEqual(['pending>validating', 'validating>executing', 'executing>verifying', 'verifying>verified', 'verified>rolling_back', 'rolling_back>rolled_back']);
+    expect(seen).toEqual([
+      'pending>validating',
+      'validating>executing',
+      'executing>verifying',
+      'verifying>verified',
+      'verified>rolling_back',
+      'rolling_back>rolled_back',
+    ]);
   });
 
   it('rejects illegal transitions', () => {

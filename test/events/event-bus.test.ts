@@ -11,14 +11,22 @@ describe('event bus', () => {
     bus.subscribe({ name: 'a', onEvent: (e) => seen.push(e) });
     bus.emit({ type: 'phase.started', phase: 'x' });
     bus.emit({ type: 'phase.verified', phase: 'x', durationMs: 1 });
-    expect(seen.map((e) => [e.type, e.at])).toEqual([['phase.started', 1000], ['phase.verified', 1001]]);
+    expect(seen.map((e) => [e.type, e.at])).toEqual([
+      ['phase.started', 1000],
+      ['phase.verified', 1001],
+    ]);
     expect(bus.history).toEqual(seen);
   });
 
   it('isolates a subscriber that throws: the others still get the event, and a warning says why', () => {
     const bus = new EventBus();
     const seen: string[] = [];
-    bus.subscribe({ name: 'broken', onEvent: (e) => { if (e.type === 'phase.started') throw new Error('boom'); } });
+    bus.subscribe({
+      name: 'broken',
+      onEvent: (e) => {
+        if (e.type === 'phase.started') throw new Error('boom');
+      },
+    });
     bus.subscribe({ name: 'ok', onEvent: (e) => seen.push(e.type) });
     bus.emit({ type: 'phase.started', phase: 'x' });
     expect(seen).toEqual(['phase.started', 'warning']);
@@ -33,7 +41,9 @@ describe('event bus', () => {
     const flushed = bus.flush(60_000, { signal: cancel.signal, withinMs: 20 });
     cancel.abort();
     await flushed;
-    expect(bus.history.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message)).toEqual(['did not finish within 20 ms of the cancellation']);
+    expect(bus.history.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message)).toEqual([
+      'did not finish within 20 ms of the cancellation',
+    ]);
   });
 
   it('flushes subscribers side by side within one overall deadline, naming those that did not finish', async () => {
@@ -41,15 +51,31 @@ describe('event bus', () => {
     let finished = false;
     bus.subscribe(never('hung-1'));
     bus.subscribe(never('hung-2'));
-    bus.subscribe({ name: 'fast', onEvent: () => {}, flush: async () => { finished = true; } });
-    bus.subscribe({ name: 'failing', onEvent: () => {}, flush: async () => { throw new Error('channel_not_found'); } });
+    bus.subscribe({
+      name: 'fast',
+      onEvent: () => {},
+      flush: async () => {
+        finished = true;
+      },
+    });
+    bus.subscribe({
+      name: 'failing',
+      onEvent: () => {},
+      flush: async () => {
+        throw new Error('channel_not_found');
+      },
+    });
     const started = Date.now();
     await bus.flush(300);
     // Two hung subscribers share one 300 ms deadline; one after the other they would take 600 ms.
     expect(Date.now() - started).toBeLessThan(600);
     expect(finished).toBe(true);
     const warnings = bus.history.filter((e) => e.type === 'warning').map((e) => e.type === 'warning' && `${e.source}: ${e.message}`);
-    expect(warnings.sort()).toEqual(['failing: channel_not_found', 'hung-1: did not finish within 300 ms', 'hung-2: did not finish within 300 ms']);
+    expect(warnings.sort()).toEqual([
+      'failing: channel_not_found',
+      'hung-1: did not finish within 300 ms',
+      'hung-2: did not finish within 300 ms',
+    ]);
   });
 });
 

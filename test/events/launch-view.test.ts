@@ -7,14 +7,52 @@ import { renderSummary } from '../../src/report/summary';
 const t0 = 1_700_000_000_000;
 // db ran and was undone; web failed on a check; cache never started when the rollback passed it.
 const events: LaunchEvent[] = [
-  { type: 'launch.started', at: t0, launchId: 'l1', mode: 'launch', environment: 'production', version: '2.0', phases: ['db', 'web', 'cache'].map((id) => ({ id, name: id })) },
+  {
+    type: 'launch.started',
+    at: t0,
+    launchId: 'l1',
+    mode: 'launch',
+    environment: 'production',
+    version: '2.0',
+    phases: ['db', 'web', 'cache'].map((id) => ({ id, name: id })),
+  },
   { type: 'phase.started', at: t0 + 10, phase: 'db' },
-  { type: 'check.result', at: t0 + 20, phase: 'db', stage: 'verify', check: 'health', checkType: 'http', passed: true, message: 'HTTP 200', durationMs: 5 },
+  {
+    type: 'check.result',
+    at: t0 + 20,
+    phase: 'db',
+    stage: 'verify',
+    check: 'health',
+    checkType: 'http',
+    passed: true,
+    message: 'HTTP 200',
+    durationMs: 5,
+  },
   { type: 'phase.state', at: t0 + 30, phase: 'db', from: 'verifying', to: 'verified' },
   { type: 'phase.verified', at: t0 + 30, phase: 'db', durationMs: 20 },
   { type: 'phase.started', at: t0 + 40, phase: 'web' },
-  { type: 'check.result', at: t0 + 50, phase: 'web', stage: 'verify', check: 'errors', checkType: 'metric', passed: false, message: 'too many', durationMs: 5 },
-  { type: 'check.result', at: t0 + 55, phase: 'web', stage: 'verify', check: 'latency', checkType: 'metric', passed: false, message: 'too slow', durationMs: 5 },
+  {
+    type: 'check.result',
+    at: t0 + 50,
+    phase: 'web',
+    stage: 'verify',
+    check: 'errors',
+    checkType: 'metric',
+    passed: false,
+    message: 'too many',
+    durationMs: 5,
+  },
+  {
+    type: 'check.result',
+    at: t0 + 55,
+    phase: 'web',
+    stage: 'verify',
+    check: 'latency',
+    checkType: 'metric',
+    passed: false,
+    message: 'too slow',
+    durationMs: 5,
+  },
   { type: 'phase.state', at: t0 + 60, phase: 'web', from: 'verifying', to: 'failed' },
   { type: 'phase.failed', at: t0 + 60, phase: 'web', reason: "verify 'errors' failed", durationMs: 20 },
   { type: 'rollback.started', at: t0 + 70, phases: ['cache', 'web', 'db'], reason: 'web failed' },
@@ -32,8 +70,18 @@ describe('LaunchView', () => {
   const view = LaunchView.of(events, { service: 'checkout', environment: 'production', mode: 'launch' });
 
   it('folds the stream into per-phase state: times, check counts, the first failure, undo times', () => {
-    expect(view.phases.get('db')).toMatchObject({ state: 'rolled_back', startedAt: t0 + 10, endedAt: t0 + 30, checks: { passed: 1, failed: 0 }, rollback: { startedAt: t0 + 90, endedAt: t0 + 130 } });
-    expect(view.phases.get('web')).toMatchObject({ state: 'rolled_back', checks: { passed: 0, failed: 2, firstFailure: 'errors: too many' }, rollback: { startedAt: t0 + 70, endedAt: t0 + 90 } });
+    expect(view.phases.get('db')).toMatchObject({
+      state: 'rolled_back',
+      startedAt: t0 + 10,
+      endedAt: t0 + 30,
+      checks: { passed: 1, failed: 0 },
+      rollback: { startedAt: t0 + 90, endedAt: t0 + 130 },
+    });
+    expect(view.phases.get('web')).toMatchObject({
+      state: 'rolled_back',
+      checks: { passed: 0, failed: 2, firstFailure: 'errors: too many' },
+      rollback: { startedAt: t0 + 70, endedAt: t0 + 90 },
+    });
     expect(view.warnings.map((warning) => warning.dropped)).toEqual([2]);
     expect(view.started && view.finished).toBe(true);
   });

@@ -7,7 +7,11 @@ const base = { env: {}, cwd: tmpdir(), timeoutMs: 10_000 };
 describe('runCommand', () => {
   it('streams stdout and stderr line by line, including a last line without a newline', async () => {
     const lines: string[] = [];
-    const result = await runCommand({ ...base, command: 'echo one; echo two >&2; printf three', onLine: (stream, line) => lines.push(`${stream}:${line}`) });
+    const result = await runCommand({
+      ...base,
+      command: 'echo one; echo two >&2; printf three',
+      onLine: (stream, line) => lines.push(`${stream}:${line}`),
+    });
     expect(result.exitCode).toBe(0);
     expect(lines).toEqual(expect.arrayContaining(['stdout:one', 'stderr:two', 'stdout:three']));
     expect(result.tail).toHaveLength(3);
@@ -20,7 +24,12 @@ describe('runCommand', () => {
 
   it('passes values only through the environment', async () => {
     const lines: string[] = [];
-    await runCommand({ ...base, env: { VALUE: '`id`; $(whoami)' }, command: 'printf "%s\\n" "$VALUE"', onLine: (_s, line) => lines.push(line) });
+    await runCommand({
+      ...base,
+      env: { VALUE: '`id`; $(whoami)' },
+      command: 'printf "%s\\n" "$VALUE"',
+      onLine: (_s, line) => lines.push(line),
+    });
     expect(lines).toEqual(['`id`; $(whoami)']);
   });
 

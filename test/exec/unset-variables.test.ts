@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { unsetVariables } from '../../src/exec/unset-variables';
 
-describe('unsetVariables (the plan\'s warning for set -u)', () => {
+describe("unsetVariables (the plan's warning for set -u)", () => {
   it('names what a command reads and nothing sets', () => {
     expect(unsetVariables('deploy --image "$IMAGE:${TAG}" --region $REGION', { REGION: 'eu' })).toEqual(['IMAGE', 'TAG']);
   });

@@ -27,7 +27,13 @@ export function datadogRateLimit(resetSeconds: number): ScriptedDatadogAnswer {
   return {
     status: 429,
     errors: ['Rate limit of 500 requests in 60 seconds reached. Please try again later.'],
-    headers: { 'x-ratelimit-limit': '500', 'x-ratelimit-period': '60', 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetSeconds), 'x-ratelimit-name': 'events_post' },
+    headers: {
+      'x-ratelimit-limit': '500',
+      'x-ratelimit-period': '60',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-reset': String(resetSeconds),
+      'x-ratelimit-name': 'events_post',
+    },
   };
 }
 
@@ -41,14 +47,17 @@ export async function startFakeDatadogEvents(options: { apiKey: string; appKey?:
 
   const v1 = (req: RecordedRequest, res: ServerResponse): void => {
     const body = JSON.parse(req.body) as Record<string, any>;
-    if (typeof body.title !== 'string' || typeof body.text !== 'string') return sendJson(res, 400, { errors: ["Event object does not contain required field 'title' or 'text'"] });
+    if (typeof body.title !== 'string' || typeof body.text !== 'string')
+      return sendJson(res, 400, { errors: ["Event object does not contain required field 'title' or 'text'"] });
     if (body.text.length > 4000) return sendJson(res, 400, { errors: ['API input validation failed: text exceeds 4000 characters'] });
     v1Events.push(body);
     const id = String(++nextId);
     // The id exceeds 2^53: written as a raw JSON number, as Datadog does, next to `id_str`.
     res
       .writeHead(202, { 'content-type': 'application/json' })
-      .end(`{"status":"ok","event":{"id":${id},"id_str":"${id}","title":${JSON.stringify(body.title)},"text":${JSON.stringify(body.text)},"date_happened":${Math.floor(Date.now() / 1000)},"tags":${JSON.stringify(body.tags ?? [])},"url":"https://app.datadoghq.com/event/event?id=${id}"}}`);
+      .end(
+        `{"status":"ok","event":{"id":${id},"id_str":"${id}","title":${JSON.stringify(body.title)},"text":${JSON.stringify(body.text)},"date_happened":${Math.floor(Date.now() / 1000)},"tags":${JSON.stringify(body.tags ?? [])},"url":"https://app.datadoghq.com/event/event?id=${id}"}}`,
+      );
   };
 
   const v2 = (req: RecordedRequest, res: ServerResponse): void => {
@@ -59,13 +68,17 @@ export async function startFakeDatadogEvents(options: { apiKey: string; appKey?:
       body.data?.type !== 'event' && 'data.type must be "event"',
       attributes?.category !== 'change' && 'attributes.category must be "change"',
       typeof attributes?.title !== 'string' && 'attributes.title is required',
-      !CHANGED_RESOURCE_TYPES.includes(attributes?.attributes?.changed_resource?.type) && 'attributes.attributes.changed_resource.type is invalid',
+      !CHANGED_RESOURCE_TYPES.includes(attributes?.attributes?.changed_resource?.type) &&
+        'attributes.attributes.changed_resource.type is invalid',
       typeof attributes?.attributes?.changed_resource?.name !== 'string' && 'attributes.attributes.changed_resource.name is required',
     ].filter(Boolean);
     if (problems.length) return sendJson(res, 400, { errors: problems.map((p) => `API input validation failed: ${p}`) });
     v2Events.push(body);
     const id = `AZ${++nextId}`;
-    sendJson(res, 202, { data: { id, type: 'event', attributes: { attributes: { evt: { id, uid: id } } } }, links: { event: `https://app.datadoghq.com/event/event?uid=${id}` } });
+    sendJson(res, 202, {
+      data: { id, type: 'event', attributes: { attributes: { evt: { id, uid: id } } } },
+      links: { event: `https://app.datadoghq.com/event/event?uid=${id}` },
+    });
   };
 
   const server = await startServer((req, res) => {

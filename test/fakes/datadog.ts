@@ -78,7 +78,12 @@ function applyFormula(formula: string, byName: Map<string, (number | null)[][]>)
   if (!operator) return leftValues;
   const rightValues = /^\d/.test(right!) ? undefined : byName.get(right!);
   if (!rightValues && !/^\d/.test(right!)) throw new BadRequest(`API input validation failed: formula uses unknown query ${right}`);
-  const ops: Record<string, (a: number, b: number) => number> = { '+': (a, b) => a + b, '-': (a, b) => a - b, '*': (a, b) => a * b, '/': (a, b) => a / b };
+  const ops: Record<string, (a: number, b: number) => number> = {
+    '+': (a, b) => a + b,
+    '-': (a, b) => a - b,
+    '*': (a, b) => a * b,
+    '/': (a, b) => a / b,
+  };
   return leftValues.map((row, s) =>
     row.map((a, i) => {
       const b = rightValues ? (rightValues[s]?.[i] ?? null) : Number(right);
@@ -104,7 +109,9 @@ function aggregate(values: (number | null)[], aggregator: string): number | null
   }
 }
 
-export async function startDatadogFake(keys = { apiKey: 'dd-api-key-secret-1234', appKey: 'dd-app-key-secret-5678' }): Promise<DatadogFake> {
+export async function startDatadogFake(
+  keys = { apiKey: 'dd-api-key-secret-1234', appKey: 'dd-app-key-secret-5678' },
+): Promise<DatadogFake> {
   const seriesByQuery = new Map<string, FakeSeries[]>();
   const canned: CannedResponse[] = [];
   let rateLimit: { limit: number; periodMs: number } | undefined;
@@ -144,15 +151,24 @@ export async function startDatadogFake(keys = { apiKey: 'dd-api-key-secret-1234'
     const a = body.data.attributes ?? {};
     const { from, to } = a as { from?: unknown; to?: unknown };
     // v2 takes milliseconds; seconds here mean a unit mix-up.
-    if (typeof from !== 'number' || typeof to !== 'number' || from < 1e11 || to <= from) throw new BadRequest('API input validation failed: from/to must be milliseconds, from < to');
+    if (typeof from !== 'number' || typeof to !== 'number' || from < 1e11 || to <= from)
+      throw new BadRequest('API input validation failed: from/to must be milliseconds, from < to');
     const queries = a.queries as Query[] | undefined;
     if (!Array.isArray(queries) || !queries.length) throw new BadRequest('API input validation failed: queries must not be empty');
     for (const q of queries as (Query & { data_source?: string })[]) {
-      if (q.data_source !== 'metrics' || !q.name || !q.query) throw new BadRequest('API input validation failed: each query needs data_source metrics, name and query');
-      if (type === 'scalar_request' && !AGGREGATORS.includes(q.aggregator ?? '')) throw new BadRequest(`API input validation failed: aggregator must be one of ${AGGREGATORS.join(', ')}`);
+      if (q.data_source !== 'metrics' || !q.name || !q.query)
+        throw new BadRequest('API input validation failed: each query needs data_source metrics, name and query');
+      if (type === 'scalar_request' && !AGGREGATORS.includes(q.aggregator ?? ''))
+        throw new BadRequest(`API input validation failed: aggregator must be one of ${AGGREGATORS.join(', ')}`);
     }
     const formulas = (a.formulas as { formula?: string }[] | undefined) ?? [{ formula: queries[0]!.name }];
-    return { from, to, interval: typeof a.interval === 'number' ? a.interval : FAKE_BUCKET_MS, queries, formula: formulas[0]?.formula ?? queries[0]!.name };
+    return {
+      from,
+      to,
+      interval: typeof a.interval === 'number' ? a.interval : FAKE_BUCKET_MS,
+      queries,
+      formula: formulas[0]?.formula ?? queries[0]!.name,
+    };
   };
 
   const v1 = (req: RecordedRequest, res: ServerResponse, headers: Record<string, string>) => {
@@ -181,7 +197,13 @@ export async function startDatadogFake(keys = { apiKey: 'dd-api-key-secret-1234'
     const { from, to, interval, queries, formula } = parseV2(req, 'timeseries_request');
     const times = bucketTimes(from, to, interval);
     const { rows, tags } = evaluate(queries, formula, times, interval);
-    const body = { data: { id: '0', type: 'timeseries_response', attributes: { series: rows.map((_, i) => ({ group_tags: tags[i] ?? [], query_index: 0, unit: null })), times, values: rows } } };
+    const body = {
+      data: {
+        id: '0',
+        type: 'timeseries_response',
+        attributes: { series: rows.map((_, i) => ({ group_tags: tags[i] ?? [], query_index: 0, unit: null })), times, values: rows },
+      },
+    };
     sendJson(res, 200, body, { ...headers, 'content-type': 'application/vnd.api+json' });
   };
 
@@ -189,11 +211,20 @@ export async function startDatadogFake(keys = { apiKey: 'dd-api-key-secret-1234'
     const { from, to, queries, formula } = parseV2(req, 'scalar_request');
     // Each query is reduced by its own aggregator first; the formula combines the reduced values.
     const times = bucketTimes(from, to, FAKE_BUCKET_MS);
-    const reduced = new Map(queries.map((q) => [q.name, seriesOf(q.query).map((s) => [aggregate(sample(s, times, FAKE_BUCKET_MS), q.aggregator!)])]));
+    const reduced = new Map(
+      queries.map((q) => [q.name, seriesOf(q.query).map((s) => [aggregate(sample(s, times, FAKE_BUCKET_MS), q.aggregator!)])]),
+    );
     const tags = seriesOf(queries[0]!.query).map((s) => s.tags ?? []);
-    const columns: unknown[] = [{ name: formula, type: 'number', values: applyFormula(formula, reduced).map((row) => row[0] ?? null), meta: { unit: null } }];
+    const columns: unknown[] = [
+      { name: formula, type: 'number', values: applyFormula(formula, reduced).map((row) => row[0] ?? null), meta: { unit: null } },
+    ];
     if (tags.some((t) => t.length)) columns.unshift({ name: 'tags', type: 'group', values: tags });
-    sendJson(res, 200, { data: { type: 'scalar_response', attributes: { columns } } }, { ...headers, 'content-type': 'application/vnd.api+json' });
+    sendJson(
+      res,
+      200,
+      { data: { type: 'scalar_response', attributes: { columns } } },
+      { ...headers, 'content-type': 'application/vnd.api+json' },
+    );
   };
 
   const server: TestServer = await startServer(async (req, res) => {

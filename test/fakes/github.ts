@@ -49,7 +49,8 @@ export interface ScriptedGitHubAnswer {
 }
 
 /** Requests a scripted answer can target. */
-export type GitHubRoute = 'create-deployment' | 'create-status' | 'list-deployments' | 'list-statuses' | 'list-comments' | 'create-comment' | 'update-comment';
+export type GitHubRoute =
+  'create-deployment' | 'create-status' | 'list-deployments' | 'list-statuses' | 'list-comments' | 'create-comment' | 'update-comment';
 
 export interface FakeGitHub {
   server: TestServer;
@@ -70,8 +71,17 @@ export function primaryRateLimit(resetInSeconds: number, status: 403 | 429 = 403
   const reset = Math.ceil(Date.now() / 1000) + resetInSeconds;
   return {
     status,
-    body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits' },
-    headers: { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '1000', 'x-ratelimit-reset': String(reset), 'x-ratelimit-resource': 'core' },
+    body: {
+      message: 'API rate limit exceeded for installation ID 1.',
+      documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-primary-rate-limits',
+    },
+    headers: {
+      'x-ratelimit-limit': '1000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': '1000',
+      'x-ratelimit-reset': String(reset),
+      'x-ratelimit-resource': 'core',
+    },
   };
 }
 
@@ -80,13 +90,19 @@ export function primaryRateLimit(resetInSeconds: number, status: 403 | 429 = 403
  * not spent, and often no `retry-after` (the client must then wait at least a minute).
  */
 export function secondaryRateLimit(options: { retryAfterSeconds?: number; status?: 403 | 429 } = {}): ScriptedGitHubAnswer {
-  const headers: Record<string, string> = { 'x-ratelimit-limit': '1000', 'x-ratelimit-remaining': '900', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600) };
+  const headers: Record<string, string> = {
+    'x-ratelimit-limit': '1000',
+    'x-ratelimit-remaining': '900',
+    'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600),
+  };
   if (options.retryAfterSeconds !== undefined) headers['retry-after'] = String(options.retryAfterSeconds);
   return {
     status: options.status ?? 403,
     body: {
-      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333:44445555.',
-      documentation_url: 'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333:44445555.',
+      documentation_url:
+        'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
     },
     headers,
   };
@@ -94,7 +110,13 @@ export function secondaryRateLimit(options: { retryAfterSeconds?: number; status
 
 /** What GitHub answers a token with no access to the resource: a 403 that is no rate limit. */
 export function forbidden(): ScriptedGitHubAnswer {
-  return { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment' } };
+  return {
+    status: 403,
+    body: {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment',
+    },
+  };
 }
 
 /** API versions the fake serves; GitHub answers 400 to any other `X-GitHub-Api-Version`. */
@@ -110,10 +132,15 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
   let remaining = 1000;
   const base = `/repos/${owner}/${repo}`;
 
-  const fakeSha = (ref: string): string => (/^[0-9a-f]{40}$/.test(ref) ? ref : Buffer.from(ref.padEnd(20, '.')).toString('hex').slice(0, 40));
+  const fakeSha = (ref: string): string =>
+    /^[0-9a-f]{40}$/.test(ref) ? ref : Buffer.from(ref.padEnd(20, '.')).toString('hex').slice(0, 40);
   const isProduction = (environment: string): boolean => environment === 'production';
 
-  const addStatus = (deployment: FakeDeployment, state: FakeDeploymentState, fields: Partial<FakeDeploymentStatus> = {}): FakeDeploymentStatus => {
+  const addStatus = (
+    deployment: FakeDeployment,
+    state: FakeDeploymentState,
+    fields: Partial<FakeDeploymentStatus> = {},
+  ): FakeDeploymentStatus => {
     const status = { id: ++nextId, state, description: '', ...fields };
     deployment.statuses.push(status);
     return status;
@@ -126,7 +153,8 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
     for (const earlier of deployments) {
       if (earlier.id >= deployment.id || earlier.environment !== deployment.environment) continue;
       const last = earlier.statuses.at(-1)?.state;
-      if (earlier.statuses.some((s) => s.state === 'success') && last !== 'inactive') addStatus(earlier, 'inactive', { description: 'auto-inactivated' });
+      if (earlier.statuses.some((s) => s.state === 'success') && last !== 'inactive')
+        addStatus(earlier, 'inactive', { description: 'auto-inactivated' });
     }
   };
 
@@ -136,14 +164,20 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
     return items.slice((page - 1) * perPage, page * perPage);
   };
 
-  const routes: { route: GitHubRoute; method: string; pattern: RegExp; handle(req: RecordedRequest, res: ServerResponse, match: RegExpMatchArray): void }[] = [
+  const routes: {
+    route: GitHubRoute;
+    method: string;
+    pattern: RegExp;
+    handle(req: RecordedRequest, res: ServerResponse, match: RegExpMatchArray): void;
+  }[] = [
     {
       route: 'create-deployment',
       method: 'POST',
       pattern: /^\/deployments$/,
       handle: (req, res) => {
         const body = JSON.parse(req.body) as Record<string, any>;
-        if (typeof body.ref !== 'string' || !body.ref) return sendJson(res, 422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' });
+        if (typeof body.ref !== 'string' || !body.ref)
+          return sendJson(res, 422, { message: 'Invalid request.\n\n"ref" wasn\'t supplied.' });
         const environment = body.environment ?? 'production';
         const deployment: FakeDeployment = {
           id: ++nextId,
@@ -172,11 +206,29 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
         const deployment = deployments.find((d) => d.id === Number(match[1]));
         if (!deployment) return sendJson(res, 404, { message: 'Not Found' });
         const body = JSON.parse(req.body) as Record<string, any>;
-        if (!STATES.includes(body.state)) return sendJson(res, 422, { message: 'Validation Failed', errors: [{ resource: 'DeploymentStatus', code: 'invalid', field: 'state' }] });
+        if (!STATES.includes(body.state))
+          return sendJson(res, 422, {
+            message: 'Validation Failed',
+            errors: [{ resource: 'DeploymentStatus', code: 'invalid', field: 'state' }],
+          });
         if (typeof body.description === 'string' && body.description.length > 140) {
-          return sendJson(res, 422, { message: 'Validation Failed', errors: [{ resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }] });
+          return sendJson(res, 422, {
+            message: 'Validation Failed',
+            errors: [
+              {
+                resource: 'DeploymentStatus',
+                code: 'custom',
+                field: 'description',
+                message: 'description is too long (maximum is 140 characters)',
+              },
+            ],
+          });
         }
-        const status = addStatus(deployment, body.state, { description: body.description ?? '', log_url: body.log_url, environment_url: body.environment_url });
+        const status = addStatus(deployment, body.state, {
+          description: body.description ?? '',
+          log_url: body.log_url,
+          environment_url: body.environment_url,
+        });
         if (body.state === 'success' && body.auto_inactive !== false) autoInactivate(deployment);
         sendJson(res, 201, { ...status, deployment_url: `${base}/deployments/${deployment.id}` });
       },
@@ -188,7 +240,13 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
       handle: (req, res) => {
         const q = req.query;
         const matching = deployments
-          .filter((d) => (!q.get('environment') || d.environment === q.get('environment')) && (!q.get('sha') || d.sha === q.get('sha')) && (!q.get('ref') || d.ref === q.get('ref')) && (!q.get('task') || d.task === q.get('task')))
+          .filter(
+            (d) =>
+              (!q.get('environment') || d.environment === q.get('environment')) &&
+              (!q.get('sha') || d.sha === q.get('sha')) &&
+              (!q.get('ref') || d.ref === q.get('ref')) &&
+              (!q.get('task') || d.task === q.get('task')),
+          )
           .sort((a, b) => b.id - a.id);
         sendJson(res, 200, paginate(matching, q).map(present));
       },
@@ -207,7 +265,15 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
       route: 'list-comments',
       method: 'GET',
       pattern: /^\/issues\/(\d+)\/comments$/,
-      handle: (req, res, match) => sendJson(res, 200, paginate(comments.filter((c) => c.issue === Number(match[1])), req.query)),
+      handle: (req, res, match) =>
+        sendJson(
+          res,
+          200,
+          paginate(
+            comments.filter((c) => c.issue === Number(match[1])),
+            req.query,
+          ),
+        ),
     },
     {
       route: 'create-comment',
@@ -216,7 +282,11 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
       handle: (req, res, match) => {
         const body = JSON.parse(req.body) as { body?: unknown };
         if (typeof body.body !== 'string' || !body.body) return sendJson(res, 422, { message: 'Validation Failed' });
-        if (body.body.length > 65_536) return sendJson(res, 422, { message: 'Validation Failed', errors: [{ message: 'Body is too long (maximum is 65536 characters)' }] });
+        if (body.body.length > 65_536)
+          return sendJson(res, 422, {
+            message: 'Validation Failed',
+            errors: [{ message: 'Body is too long (maximum is 65536 characters)' }],
+          });
         sendJson(res, 201, seedComment(Number(match[1]), body.body, 'github-actions[bot]'));
       },
     },
@@ -244,7 +314,8 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
     const [scheme, credential] = (req.headers.authorization ?? '').split(' ');
     if (!/^(bearer|token)$/i.test(scheme ?? '') || credential !== options.token) return sendJson(res, 401, { message: 'Bad credentials' });
     const version = req.headers['x-github-api-version'];
-    if (typeof version === 'string' && !API_VERSIONS.includes(version)) return sendJson(res, 400, { message: `API version ${version} is not supported.` });
+    if (typeof version === 'string' && !API_VERSIONS.includes(version))
+      return sendJson(res, 400, { message: `API version ${version} is not supported.` });
     if (!req.path.startsWith(`${base}/`)) return sendJson(res, 404, { message: 'Not Found' });
     const path = req.path.slice(base.length);
     for (const route of routes) {
@@ -294,6 +365,11 @@ export async function startFakeGitHub(options: { token: string; owner?: string; 
 }
 
 /** A deployment as the API shows it (statuses live at their own URL). */
-function present({ statuses: _statuses, required_contexts: _contexts, auto_merge: _merge, ...deployment }: FakeDeployment): Record<string, unknown> {
+function present({
+  statuses: _statuses,
+  required_contexts: _contexts,
+  auto_merge: _merge,
+  ...deployment
+}: FakeDeployment): Record<string, unknown> {
   return { ...deployment, original_environment: deployment.environment, updated_at: deployment.created_at };
 }

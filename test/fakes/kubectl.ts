@@ -42,7 +42,10 @@ function atJsonPath(value: unknown, expression: string): unknown {
   const inner = /^\{(\.[^{}]*)\}$/.exec(expression)?.[1];
   if (!inner || !/^(\.[A-Za-z0-9_-]+(\[\d+\])*)+$/.test(inner)) fail(`unsupported jsonpath ${expression}`);
   const steps = [...inner.matchAll(/\.([A-Za-z0-9_-]+)|\[(\d+)\]/g)].map((match) => match[1] ?? Number(match[2]));
-  return steps.reduce<unknown>((node, step) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined), value);
+  return steps.reduce<unknown>(
+    (node, step) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[step] : undefined),
+    value,
+  );
 }
 
 function apply(args: string[]): void {

@@ -78,10 +78,15 @@ export function blockKitProblem(blocks: unknown): string | undefined {
       case 'section':
         if (!block.text && !block.fields) return `${where}: needs text or fields`;
         if (block.text && (!block.text.text || block.text.text.length > LIMITS.section)) return `${where}: section text`;
-        if (block.fields && (block.fields.length > LIMITS.fields || block.fields.some((f: any) => !f.text || f.text.length > LIMITS.field))) return `${where}: fields`;
+        if (block.fields && (block.fields.length > LIMITS.fields || block.fields.some((f: any) => !f.text || f.text.length > LIMITS.field)))
+          return `${where}: fields`;
         break;
       case 'context':
-        if (!block.elements?.length || block.elements.length > LIMITS.contextElements || block.elements.some((e: any) => !e.text || e.text.length > LIMITS.section)) {
+        if (
+          !block.elements?.length ||
+          block.elements.length > LIMITS.contextElements ||
+          block.elements.some((e: any) => !e.text || e.text.length > LIMITS.section)
+        ) {
           return `${where}: context elements`;
         }
         break;
@@ -119,7 +124,11 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const scripted = new Map<SlackTarget, ScriptedSlackFailure[]>();
   let clock = 1_700_000_000;
   const now = options.now ?? Date.now;
-  const limits = { 'chat.postMessage': limiter(options.rateLimits?.['chat.postMessage'], now), 'chat.update': limiter(options.rateLimits?.['chat.update'], now), webhook: limiter(options.rateLimits?.webhook, now) };
+  const limits = {
+    'chat.postMessage': limiter(options.rateLimits?.['chat.postMessage'], now),
+    'chat.update': limiter(options.rateLimits?.['chat.update'], now),
+    webhook: limiter(options.rateLimits?.webhook, now),
+  };
   const rateLimited: Record<SlackTarget, number> = { 'chat.postMessage': 0, 'chat.update': 0, webhook: 0 };
   // Slack rounds its Retry-After up to whole seconds.
   const retryAfter = (waitMs: number): Record<string, string> => ({ 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
@@ -127,7 +136,8 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
   const scriptedFailure = (target: SlackTarget): ScriptedSlackFailure | undefined => scripted.get(target)?.shift();
 
   const answerWebApi = (res: ServerResponse, failure: ScriptedSlackFailure): void => {
-    const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
+    const headers: Record<string, string> =
+      failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
     const status = failure.status ?? 200;
     if (status >= 500) sendText(res, status, failure.error, headers);
     else sendJson(res, status, { ok: false, error: failure.error }, headers);
@@ -162,9 +172,22 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
         return sendJson(res, 200, { ok: false, error: 'thread_not_found' });
       }
       const ts = `${++clock}.${String(clock % 1_000_000).padStart(6, '0')}`;
-      const posted: PostedSlackMessage = { channel, ts, thread_ts: body.thread_ts, reply_broadcast: body.reply_broadcast, text: body.text, blocks: body.blocks, edits: 0 };
+      const posted: PostedSlackMessage = {
+        channel,
+        ts,
+        thread_ts: body.thread_ts,
+        reply_broadcast: body.reply_broadcast,
+        text: body.text,
+        blocks: body.blocks,
+        edits: 0,
+      };
       messages.push(posted);
-      return sendJson(res, 200, { ok: true, channel, ts, message: { type: 'message', text: body.text, blocks: body.blocks, ts, thread_ts: body.thread_ts } });
+      return sendJson(res, 200, {
+        ok: true,
+        channel,
+        ts,
+        message: { type: 'message', text: body.text, blocks: body.blocks, ts, thread_ts: body.thread_ts },
+      });
     }
 
     if (!ids.has(body.channel)) return sendJson(res, 200, { ok: false, error: 'channel_not_found' });
@@ -178,13 +201,20 @@ export async function startFakeSlack(options: FakeSlackOptions): Promise<FakeSla
     if (!message) return sendJson(res, 200, { ok: false, error: 'message_not_found' });
     // Omitting blocks keeps them; [] removes them.
     Object.assign(message, { text: body.text ?? message.text, blocks: body.blocks ?? message.blocks, edits: message.edits + 1 });
-    return sendJson(res, 200, { ok: true, channel: message.channel, ts: message.ts, text: message.text, message: { text: message.text, blocks: message.blocks } });
+    return sendJson(res, 200, {
+      ok: true,
+      channel: message.channel,
+      ts: message.ts,
+      text: message.text,
+      message: { text: message.text, blocks: message.blocks },
+    });
   };
 
   const webhook = (req: RecordedRequest, res: ServerResponse): void => {
     const failure = scriptedFailure('webhook');
     if (failure) {
-      const headers: Record<string, string> = failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
+      const headers: Record<string, string> =
+        failure.retryAfterSeconds === undefined ? {} : { 'retry-after': String(failure.retryAfterSeconds) };
       return sendText(res, failure.status ?? 400, failure.error, headers);
     }
     let body: { text?: string; blocks?: unknown[] };

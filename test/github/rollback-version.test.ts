@@ -32,7 +32,17 @@ function seed(version: string, states: FakeDeploymentState[], extra: Record<stri
   return github.seedDeployment({
     environment,
     states,
-    payload: { tool: 'launch-action', mode: 'launch', launch_id: `launch-${version}`, version, spec_digest: 'sha256:x', phases: ['migrate'], run_id: '1', run_attempt: '1', ...extra },
+    payload: {
+      tool: 'launch-action',
+      mode: 'launch',
+      launch_id: `launch-${version}`,
+      version,
+      spec_digest: 'sha256:x',
+      phases: ['migrate'],
+      run_id: '1',
+      run_attempt: '1',
+      ...extra,
+    },
   });
 }
 
@@ -48,7 +58,11 @@ describe('resolveRollbackVersion', () => {
     github.seedDeployment({ environment: 'production', states: ['success'], payload: { version: '9.9.9' } }); // another tool's
     github.seedDeployment({ environment: 'production', states: ['success'], payload: 'not json' });
 
-    expect(await lookUp(rollbackContext())).toEqual({ version: '1.1.0', deploymentId: good.id, undoes: { deploymentId: live.id, version: '1.4.0' } });
+    expect(await lookUp(rollbackContext())).toEqual({
+      version: '1.1.0',
+      deploymentId: good.id,
+      undoes: { deploymentId: live.id, version: '1.4.0' },
+    });
   });
 
   it('skips a version that an earlier manual rollback undid', async () => {
@@ -58,7 +72,11 @@ describe('resolveRollbackVersion', () => {
     const back = seed('1.1.0', ['in_progress', 'success'], { mode: 'rollback', previous_version: '1.2.0', rolled_back_deployment: bad.id });
     seed('1.2.0', [], { mode: 'rollback', rolled_back_deployment: back.id }); // a rollback that never got going
     // Live: 1.1.0 (the rollback); 1.2.0 was undone, 1.1.0 is the same version: back to 1.0.0.
-    expect(await lookUp(rollbackContext())).toEqual({ version: '1.0.0', deploymentId: first.id, undoes: { deploymentId: back.id, version: '1.1.0' } });
+    expect(await lookUp(rollbackContext())).toEqual({
+      version: '1.0.0',
+      deploymentId: first.id,
+      undoes: { deploymentId: back.id, version: '1.1.0' },
+    });
   });
 
   it('after a cancelled launch, returns to the version that is still live', async () => {

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultRetryPolicy, fetchWithRetry, readRetryAfter, sendJson, type NotifierRetrySettings as RetryPolicy } from '../../src/http/json-client';
+import {
+  defaultRetryPolicy,
+  fetchWithRetry,
+  readRetryAfter,
+  sendJson,
+  type NotifierRetrySettings as RetryPolicy,
+} from '../../src/http/json-client';
 import { sendText, startServer, type TestServer } from '../support/http-server';
 
 let server: TestServer | undefined;
@@ -39,13 +45,17 @@ describe('fetchWithRetry', () => {
     const closed = await startServer(() => undefined);
     await closed.close();
     const sleeps: number[] = [];
-    await expect(fetchWithRetry(closed.url, {}, policy(sleeps, { attempts: 2 }), readRetryAfter)).rejects.toThrow(/no response after 2 tries: fetch failed \(ECONNREFUSED\)/);
+    await expect(fetchWithRetry(closed.url, {}, policy(sleeps, { attempts: 2 }), readRetryAfter)).rejects.toThrow(
+      /no response after 2 tries: fetch failed \(ECONNREFUSED\)/,
+    );
     expect(sleeps).toEqual([100]);
   });
 
   it('gives up on a hung server after its per-try timeout', async () => {
     server = await startServer(() => undefined);
-    await expect(fetchWithRetry(server.url, {}, policy([], { attempts: 1, timeoutMs: 50 }), readRetryAfter)).rejects.toThrow('no response after 1 tries: timed out');
+    await expect(fetchWithRetry(server.url, {}, policy([], { attempts: 1, timeoutMs: 50 }), readRetryAfter)).rejects.toThrow(
+      'no response after 1 tries: timed out',
+    );
   });
 });
 
@@ -54,7 +64,11 @@ describe('sendJson', () => {
     server = await startServer((_req, res) => sendText(res, 200, 'ok'));
     const secret = 'pa"ss\\word';
     const redact = (text: string) => text.split(secret).join('***');
-    await sendJson(server.url, { method: 'POST', headers: {}, body: { text: `token ${secret}`, nested: [secret] } }, { policy: policy([]), redact });
+    await sendJson(
+      server.url,
+      { method: 'POST', headers: {}, body: { text: `token ${secret}`, nested: [secret] } },
+      { policy: policy([]), redact },
+    );
     expect(JSON.parse(server.requests[0]!.body)).toEqual({ text: 'token ***', nested: ['***'] });
   });
 });

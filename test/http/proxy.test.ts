@@ -26,7 +26,9 @@ let proxy: TestProxy;
 let app: TestServer;
 beforeAll(async () => {
   proxy = await startProxy();
-  app = await startServer((req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end(`${req.path} via ${req.headers.host}`));
+  app = await startServer(
+    (req, res) => void res.writeHead(200, { 'content-type': 'text/plain' }).end(`${req.path} via ${req.headers.host}`),
+  );
 });
 afterAll(async () => {
   await proxy.close();
@@ -83,13 +85,44 @@ describe('https through a CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'launch-proxy-ca-'));
     const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=launch-action test CA');
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=launch-action test CA',
+    );
     ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'app.key', '-out', 'app.csr', '-subj', '/CN=app.test');
     writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:app.test\n');
-    ssl('x509', '-req', '-in', 'app.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'app.pem', '-days', '2', '-extfile', 'san.ext');
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      'app.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'app.pem',
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+    );
     tls = createTlsServer({ key: readFileSync(join(dir, 'app.key')), cert: readFileSync(join(dir, 'app.pem')) }, (req, res) => {
       // GitHub's API (GHES behind the proxy): the deployments list the client asks for.
-      if (req.url?.startsWith('/repos/acme/shop/deployments')) return void res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+      if (req.url?.startsWith('/repos/acme/shop/deployments'))
+        return void res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
       res.writeHead(200).end(`secure ${req.url}`);
     });
     await new Promise<void>((ready) => tls.listen(0, '127.0.0.1', ready));
@@ -115,7 +148,13 @@ describe('https through a CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', () => {
   function runChild(extraCa: boolean, lines: string[], vars: Record<string, string> = {}): Promise<{ status: number | null; out: string }> {
     const script = join(dir, 'child.mts');
     writeFileSync(script, lines.join('\n'));
-    const env: NodeJS.ProcessEnv = { ...process.env, https_proxy: proxy.url, no_proxy: '', GITHUB_API_URL: `https://app.test:${port}`, ...vars };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      https_proxy: proxy.url,
+      no_proxy: '',
+      GITHUB_API_URL: `https://app.test:${port}`,
+      ...vars,
+    };
     if (extraCa) env.NODE_EXTRA_CA_CERTS = join(dir, 'ca.pem');
     else delete env.NODE_EXTRA_CA_CERTS;
     const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));

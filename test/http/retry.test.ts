@@ -3,7 +3,15 @@ import { backoffMs, withRetry, type RetryPolicy, type TryOutcome } from '../../s
 
 function recording(overrides: Partial<RetryPolicy> = {}): { policy: RetryPolicy; sleeps: number[] } {
   const sleeps: number[] = [];
-  const policy: RetryPolicy = { attempts: 4, baseMs: 100, maxBackoffMs: 1000, maxWaitMs: 5000, jitter: false, sleep: async (ms) => void sleeps.push(ms), ...overrides };
+  const policy: RetryPolicy = {
+    attempts: 4,
+    baseMs: 100,
+    maxBackoffMs: 1000,
+    maxWaitMs: 5000,
+    jitter: false,
+    sleep: async (ms) => void sleeps.push(ms),
+    ...overrides,
+  };
   return { policy, sleeps };
 }
 
@@ -40,7 +48,13 @@ describe('withRetry', () => {
     const { policy, sleeps } = recording({ attempts: 3 });
     expect(await withRetry(answers(503), policy, retryStatus)).toBe(503);
     expect(sleeps).toEqual([100, 200]);
-    await expect(withRetry(() => Promise.reject(new Error('down')), policy, () => ({}))).rejects.toThrow('down');
+    await expect(
+      withRetry(
+        () => Promise.reject(new Error('down')),
+        policy,
+        () => ({}),
+      ),
+    ).rejects.toThrow('down');
   });
 
   it('waits what the server asked for, and gives up at once on a wait beyond maxWaitMs', async () => {
@@ -54,7 +68,12 @@ describe('withRetry', () => {
 
   it('rejects when the signal aborts during a wait', async () => {
     const controller = new AbortController();
-    const pending = withRetry(answers(503), { attempts: 2, baseMs: 60_000, maxBackoffMs: 60_000, maxWaitMs: 0, jitter: false }, retryStatus, controller.signal);
+    const pending = withRetry(
+      answers(503),
+      { attempts: 2, baseMs: 60_000, maxBackoffMs: 60_000, maxWaitMs: 0, jitter: false },
+      retryStatus,
+      controller.signal,
+    );
     controller.abort('stop');
     await expect(pending).rejects.toThrow();
   });

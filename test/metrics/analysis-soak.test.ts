@@ -6,7 +6,9 @@ import { soak } from './analysis-soak';
 describe('canary analysis against real Prometheus, two instances per launch', () => {
   it('rolls back a canary-only 3× error rate within two measurements, and neither an equal degradation nor an unchanged canary', async () => {
     const results = await soak(['equal-degradation', 'unchanged', 'canary-3x-errors'], { launches: 2, seed: 14 });
-    const described = results.map((r) => `${r.scenario} ${r.analysis}: ${r.rolledBack ? 'rolled back' : 'passed'} ${r.message.slice(0, 300)}`).join('\n');
+    const described = results
+      .map((r) => `${r.scenario} ${r.analysis}: ${r.rolledBack ? 'rolled back' : 'passed'} ${r.message.slice(0, 300)}`)
+      .join('\n');
     expect(results).toHaveLength(12);
     for (const result of results) {
       if (result.scenario === 'canary-3x-errors') {

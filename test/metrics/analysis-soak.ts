@@ -113,7 +113,10 @@ function launchContext(url: string, pair: Pair, guards: boolean, times: Timing) 
 }
 
 const checks = (times: Timing): Record<Analysis, { interval: number; config: Record<string, unknown> }> => ({
-  baseline: { interval: times.baselineInterval, config: { metric: 'error_rate', interval: `${times.baselineInterval}ms`, count: times.launchMs / times.baselineInterval } },
+  baseline: {
+    interval: times.baselineInterval,
+    config: { metric: 'error_rate', interval: `${times.baselineInterval}ms`, count: times.launchMs / times.baselineInterval },
+  },
   judge: {
     interval: times.judgeInterval,
     config: {
@@ -125,7 +128,14 @@ const checks = (times: Timing): Record<Analysis, { interval: number; config: Rec
 });
 
 /** One launch on one pair: both analyses at once, the scenario's fault `faultAfterMs` in. */
-async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs: number, guards: boolean, times: Timing): Promise<LaunchResult[]> {
+async function launch(
+  url: string,
+  pair: Pair,
+  scenario: Scenario,
+  faultAfterMs: number,
+  guards: boolean,
+  times: Timing,
+): Promise<LaunchResult[]> {
   const started = Date.now();
   let faultAt: number | undefined;
   const contexts = { baseline: launchContext(url, pair, guards, times), judge: launchContext(url, pair, guards, times) };
@@ -151,7 +161,9 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
         measurementsToRollback: rolledBack && afterFault ? measurements(contexts[analysis]).length - takenAtFault[analysis] : undefined,
         intervalsToRollback: rolledBack && afterFault ? (endedAt - faultAt!) / interval : undefined,
         message: `${((endedAt - started) / 1000).toFixed(1)}s: ${result.message}`,
-        log: measurements(contexts[analysis]).map((m, index) => `${index < takenAtFault[analysis] ? 'before' : 'after'} the fault: ${m.verdict} ${m.message ?? ''}`),
+        log: measurements(contexts[analysis]).map(
+          (m, index) => `${index < takenAtFault[analysis] ? 'before' : 'after'} the fault: ${m.verdict} ${m.message ?? ''}`,
+        ),
       };
     }),
   );
@@ -163,19 +175,32 @@ async function launch(url: string, pair: Pair, scenario: Scenario, faultAfterMs:
  * `launches` launches of each scenario, all at once against one real Prometheus, seeded by `seed`:
  * the instances' errors and latencies, and when the faults come.
  */
-export async function soak(scenarios: readonly Scenario[], { launches, seed, guards = true, minuteMs = 1000 }: SoakOptions): Promise<LaunchResult[]> {
+export async function soak(
+  scenarios: readonly Scenario[],
+  { launches, seed, guards = true, minuteMs = 1000 }: SoakOptions,
+): Promise<LaunchResult[]> {
   const times = timing(minuteMs);
   const random = prng(seed);
   const runs = scenarios.flatMap((scenario) => Array.from({ length: launches }, (_, index) => ({ scenario, index })));
   const pairs: Pair[] = await Promise.all(
     runs.map(async ({ scenario, index }, run) => {
       const start = (version: string, offset: number) =>
-        startMetricsApp({ version, naming: 'http-requests-total', errorRate: BASE_ERROR_RATE, latencyMs: LATENCY_MS, trafficPerSecond: 0, simulatedPerSecond: (PER_WINDOW * 1000) / times.rateWindow, random: prng(seed * 1000 + run * 2 + offset) });
+        startMetricsApp({
+          version,
+          naming: 'http-requests-total',
+          errorRate: BASE_ERROR_RATE,
+          latencyMs: LATENCY_MS,
+          trafficPerSecond: 0,
+          simulatedPerSecond: (PER_WINDOW * 1000) / times.rateWindow,
+          random: prng(seed * 1000 + run * 2 + offset),
+        });
       const [stable, canary] = await Promise.all([start('v1', 0), start('v2', 1)]);
       return { id: `${scenario}-${index}`, stable: stable, canary: canary };
     }),
   );
-  const targets = pairs.flatMap((pair) => [pair.stable, pair.canary].map((app) => ({ address: app.address, labels: { job: 'app', pair: pair.id } })));
+  const targets = pairs.flatMap((pair) =>
+    [pair.stable, pair.canary].map((app) => ({ address: app.address, labels: { job: 'app', pair: pair.id } })),
+  );
   const prometheus = await startPrometheus({ targets, scrapeInterval: `${times.scrape}ms` });
   try {
     // Every instance has a judgement window of history, and a rate window before it, ere its launch
@@ -184,15 +209,13 @@ export async function soak(scenarios: readonly Scenario[], { launches, seed, gua
     // And every series has a rate right now: a scrape just missed on a loaded machine would otherwise
     // read as no data at the first measurement.
     const ready = async () =>
-      (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${history}ms]) >= ${history / times.scrape - 1}`)).length === targets.length &&
+      (await prometheus.query(`count_over_time(http_requests_total{code="200"}[${history}ms]) >= ${history / times.scrape - 1}`)).length ===
+        targets.length &&
       (await prometheus.query(`rate(http_requests_total{code="500"}[${times.rateWindow}ms])`)).length === targets.length;
-    await waitFor(
-      ready,
-      `a ${history} ms history and a current rate for all ${targets.length} instances`,
-      60_000,
-      200,
+    await waitFor(ready, `a ${history} ms history and a current rate for all ${targets.length} instances`, 60_000, 200);
+    const results = await Promise.all(
+      pairs.map((pair, run) => launch(prometheus.url, pair, runs[run]!.scenario, (2 + random()) * minuteMs, guards, times)),
     );
-    const results = await Promise.all(pairs.map((pair, run) => launch(prometheus.url, pair, runs[run]!.scenario, (2 + random()) * minuteMs, guards, times)));
     return results.flat();
   } finally {
     await prometheus.stop();

@@ -17,22 +17,34 @@ async function prometheusAnswering(answer: Answer) {
     attempts.set(key, (attempts.get(key) ?? 0) + 1);
     const { status, value } = answer(form.get('query')!, Number(form.get('time')), attempts.get(key)!);
     if (status !== 200) return sendJson(res, status, { status: 'error', errorType: 'unavailable', error: 'try again' });
-    sendJson(res, 200, { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Number(form.get('time')), value] }] } });
+    sendJson(res, 200, {
+      status: 'success',
+      data: { resultType: 'vector', result: [{ metric: {}, value: [Number(form.get('time')), value] }] },
+    });
   });
   return server;
 }
 
-const asked = (srv: TestServer) => srv.requests.map((request) => Object.fromEntries(new URLSearchParams(request.body))).map(({ query, time }) => ({ query, time: Number(time) }));
+const asked = (srv: TestServer) =>
+  srv.requests
+    .map((request) => Object.fromEntries(new URLSearchParams(request.body)))
+    .map(({ query, time }) => ({ query, time: Number(time) }));
 
 function check(url: string, baseline: Record<string, unknown>) {
   const ctx = metricContext({}, { settings: prometheusAt(url) });
-  return { ctx, run: () => runMetric({ provider: 'prometheus', query: 'canary', baseline: { query: 'stable', ...baseline }, consecutive_error_limit: 0 }, ctx) };
+  return {
+    ctx,
+    run: () =>
+      runMetric({ provider: 'prometheus', query: 'canary', baseline: { query: 'stable', ...baseline }, consecutive_error_limit: 0 }, ctx),
+  };
 }
 
 describe('one evaluation time per measurement', () => {
   it('asks about the canary and its baseline at the same time, a retry included', async () => {
     // The baseline's first try fails: its retry comes later, yet asks about the same instant.
-    const srv = await prometheusAnswering((query, _time, attempt) => (query === 'stable' && attempt === 1 ? { status: 503 } : { status: 200, value: '0.01' }));
+    const srv = await prometheusAnswering((query, _time, attempt) =>
+      query === 'stable' && attempt === 1 ? { status: 503 } : { status: 200, value: '0.01' },
+    );
     const before = Date.now();
     const { run } = check(srv.url, { max_ratio: 2 });
     const result = await run();
@@ -54,7 +66,9 @@ describe('one evaluation time per measurement', () => {
     const blip = await run();
     expect(blip.passed, blip.message).toBe(true);
     expect(measurements(ctx)[0]!.verdict).toBe('pass');
-    expect(blip.message).toMatch(/^check = 0\.03 is 3× baseline 0\.01, above max_ratio 2, not sustained: 20s before, check = 0\.01 is 1× baseline 0\.01/);
+    expect(blip.message).toMatch(
+      /^check = 0\.03 is 3× baseline 0\.01, above max_ratio 2, not sustained: 20s before, check = 0\.01 is 1× baseline 0\.01/,
+    );
     const [latest, earlier] = [...new Set(asked(srv).map((q) => q.time))];
     expect(asked(srv)).toHaveLength(4);
     expect(blip.threshold).toBe('≤ 2× baseline and breaches sustained 20s');
@@ -72,7 +86,17 @@ describe('one evaluation time per measurement', () => {
     const counted = await check(srv.url, { max_ratio: 2, immediate_ratio: 5, sustain: '20s' }).run();
     expect(counted.message).toMatch(/^check = 0\.06 is 6× baseline 0\.01, above immediate_ratio 5, sustained 20s \(1 of failure_limit 0\)/);
     const ctx = metricContext({}, { settings: prometheusAt(srv.url) });
-    const tolerated = await runMetric({ provider: 'prometheus', query: 'canary', baseline: { query: 'stable', max_ratio: 2, immediate_ratio: 5, sustain: '20s' }, failure_limit: 1, count: 2, interval: '10ms' }, ctx);
+    const tolerated = await runMetric(
+      {
+        provider: 'prometheus',
+        query: 'canary',
+        baseline: { query: 'stable', max_ratio: 2, immediate_ratio: 5, sustain: '20s' },
+        failure_limit: 1,
+        count: 2,
+        interval: '10ms',
+      },
+      ctx,
+    );
     // Never above immediate_ratio at both times: each is an ordinary failed measurement.
     expect(tolerated.message).toMatch(/\(2 of failure_limit 1\)/);
     expect(measurements(ctx).map((m) => m.verdict)).toEqual(['fail', 'fail']);

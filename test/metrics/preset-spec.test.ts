@@ -32,7 +32,8 @@ describe('metric_preset in a spec', () => {
     expect(launch.metrics.latency_p99_ms).toMatchObject({ provider: 'prometheus', max: 800 });
     expect(healthCheckFailureLimit(launch)).toBe(3);
     expect(thresholdWarnings(launch)).toEqual([]);
-    for (const phase of launch.phases) expect(phase.watch.map((check) => check.name)).toEqual(['rollback_threshold.error_rate', 'rollback_threshold.latency_p99_ms']);
+    for (const phase of launch.phases)
+      expect(phase.watch.map((check) => check.name)).toEqual(['rollback_threshold.error_rate', 'rollback_threshold.latency_p99_ms']);
     // Unchanged, the template still loads, and says what a preset would enforce.
     expect(thresholdWarnings(prepareLaunch(parseSpec(seed, 'launch.yml')))).toHaveLength(2);
   });
@@ -41,17 +42,21 @@ describe('metric_preset in a spec', () => {
     expect(problems('launch:\n  metric_preset: { type: http-request-total }\n  phases: [{ id: a, run: "true" }]\n')).toEqual([
       'launch.yml:2:26: launch.metric_preset.type: unknown metric preset "http-request-total" (did you mean \'http-requests-total\'?); expected one of: otel-http, http-requests-total, haproxy, datadog-apm',
     ]);
-    expect(problems('launch:\n  metric_preset:\n    type: otel-http\n    lables: { version: v }\n  phases: [{ id: a, run: "true" }]\n')).toEqual([
-      "launch.yml:4:5: launch.metric_preset.lables: unknown key 'lables' (did you mean 'labels'?)",
-    ]);
-    const [unsafe] = problems('launch:\n  metric_preset: { type: haproxy, service: \'app"} or vector(0)\' }\n  phases: [{ id: a, run: "true" }]\n');
-    expect(unsafe).toMatch(/^launch\.yml:2:\d+: launch\.metric_preset\.service: expected letters, digits/);
-    expect(problems('launch:\n  metric_preset: { type: otel-http, labels: { version: "service.version" } }\n  phases: [{ id: a, run: "true" }]\n')[0]).toMatch(
-      /launch\.metric_preset\.labels\.version: expected a Prometheus label name/,
+    expect(
+      problems('launch:\n  metric_preset:\n    type: otel-http\n    lables: { version: v }\n  phases: [{ id: a, run: "true" }]\n'),
+    ).toEqual(["launch.yml:4:5: launch.metric_preset.lables: unknown key 'lables' (did you mean 'labels'?)"]);
+    const [unsafe] = problems(
+      'launch:\n  metric_preset: { type: haproxy, service: \'app"} or vector(0)\' }\n  phases: [{ id: a, run: "true" }]\n',
     );
+    expect(unsafe).toMatch(/^launch\.yml:2:\d+: launch\.metric_preset\.service: expected letters, digits/);
+    expect(
+      problems(
+        'launch:\n  metric_preset: { type: otel-http, labels: { version: "service.version" } }\n  phases: [{ id: a, run: "true" }]\n',
+      )[0],
+    ).toMatch(/launch\.metric_preset\.labels\.version: expected a Prometheus label name/);
   });
 
-  it('yields each naming\'s queries with the label names given, and the stable version\'s as baseline', () => {
+  it("yields each naming's queries with the label names given, and the stable version's as baseline", () => {
     const launch = prepareLaunch(
       parseSpec(
         `launch:
@@ -82,10 +87,12 @@ describe('metric_preset in a spec', () => {
       step: 120_000,
       no_data: 'pass',
     });
-    expect(launch.metrics.latency_p99_ms!.query).toBe(`histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector('${version}')}}[2m]))) * 1000`);
+    expect(launch.metrics.latency_p99_ms!.query).toBe(
+      `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket{${selector('${version}')}}[2m]))) * 1000`,
+    );
   });
 
-  it('a metric of the same name in launch.metrics replaces the preset\'s, and the plan shows which came from where', () => {
+  it("a metric of the same name in launch.metrics replaces the preset's, and the plan shows which came from where", () => {
     const launch = prepareLaunch(
       parseSpec(
         `launch:
@@ -114,9 +121,16 @@ describe('metric_preset in a spec', () => {
   });
 
   it('without a service, the plan names the missing value instead of querying every service', () => {
-    const launch = prepareLaunch(parseSpec('launch:\n  metric_preset: { type: haproxy }\n  rollback_threshold: { error_rate: 0.01 }\n  phases: [{ id: a, run: "true" }]\n', 'launch.yml'));
+    const launch = prepareLaunch(
+      parseSpec(
+        'launch:\n  metric_preset: { type: haproxy }\n  rollback_threshold: { error_rate: 0.01 }\n  phases: [{ id: a, run: "true" }]\n',
+        'launch.yml',
+      ),
+    );
     const settings = { ...defaultSettings(), version: 'v2', prometheus: { url: 'http://prom:9090', headers: {} } };
-    expect(renderPlan(launch, checkLaunch(launch, settings), {}, process.cwd()).problems).toEqual([expect.stringMatching(/^a → watch 'rollback_threshold\.error_rate': .*\$\{service\}/)]);
+    expect(renderPlan(launch, checkLaunch(launch, settings), {}, process.cwd()).problems).toEqual([
+      expect.stringMatching(/^a → watch 'rollback_threshold\.error_rate': .*\$\{service\}/),
+    ]);
   });
 });
 
@@ -129,8 +143,16 @@ describe('the datadog-apm preset against the Datadog fake', () => {
 
   function context() {
     return metricContext(
-      { service: 'web', providers: { datadog: { url: fake.url } }, metric_preset: { type: 'datadog-apm', match: { env: 'prod' }, baseline: true }, rollback_threshold: { error_rate: 0.02, latency_p99_ms: 800 } },
-      { prepare: true, settings: { datadog: { site: 'datadoghq.com', apiKey: fake.apiKey, appKey: fake.appKey }, version: 'v2', previousVersion: 'v1' } },
+      {
+        service: 'web',
+        providers: { datadog: { url: fake.url } },
+        metric_preset: { type: 'datadog-apm', match: { env: 'prod' }, baseline: true },
+        rollback_threshold: { error_rate: 0.02, latency_p99_ms: 800 },
+      },
+      {
+        prepare: true,
+        settings: { datadog: { site: 'datadoghq.com', apiKey: fake.apiKey, appKey: fake.appKey }, version: 'v2', previousVersion: 'v1' },
+      },
     );
   }
   const constant = (value: number) => [{ value: () => value }];
@@ -163,7 +185,9 @@ describe('the datadog-apm preset against the Datadog fake', () => {
     expect(latency.passed, latency.message).toBe(true);
     expect(measurements(ctx)[0]!.value).toBeCloseTo(300);
     const [request] = fake.requests.map((r) => JSON.parse(r.body).data.attributes);
-    expect(request.queries).toEqual([{ data_source: 'metrics', name: 'p99', query: `p99:trace.http.request${filter('v2')}`, aggregator: 'percentile' }]);
+    expect(request.queries).toEqual([
+      { data_source: 'metrics', name: 'p99', query: `p99:trace.http.request${filter('v2')}`, aggregator: 'percentile' },
+    ]);
     expect(request.formulas).toEqual([{ formula: 'p99 * 1000' }]);
   });
 });

@@ -20,12 +20,21 @@ const never = new Promise<void>(() => undefined);
 
 beforeAll(async () => {
   const start = (naming: 'otel-http' | 'http-requests-total', trafficPerSecond = 50) =>
-    Promise.all(['v1', 'v2'].map((version) => startMetricsApp({ version, naming, trafficPerSecond }))).then(([v1, v2]) => ({ v1: v1!, v2: v2! }));
-  [apps['otel-http'], apps['http-requests-total'], apps.haproxy] = await Promise.all([start('otel-http'), start('http-requests-total'), start('http-requests-total', 0)]);
+    Promise.all(['v1', 'v2'].map((version) => startMetricsApp({ version, naming, trafficPerSecond }))).then(([v1, v2]) => ({
+      v1: v1!,
+      v2: v2!,
+    }));
+  [apps['otel-http'], apps['http-requests-total'], apps.haproxy] = await Promise.all([
+    start('otel-http'),
+    start('http-requests-total'),
+    start('http-requests-total', 0),
+  ]);
   // HAProxy's servers are named after the versions they run; its frontend gets the traffic.
   haproxy = await startHaproxyExporter({ v1: apps.haproxy.v1.address, v2: apps.haproxy.v2.address });
   haproxyTraffic = steadyRequests(`${haproxy.url}/work`, 80);
-  const targets = [apps['otel-http'], apps['http-requests-total']].flatMap(({ v1, v2 }) => [v1, v2]).map((app) => ({ address: app.address }));
+  const targets = [apps['otel-http'], apps['http-requests-total']]
+    .flatMap(({ v1, v2 }) => [v1, v2])
+    .map((app) => ({ address: app.address }));
   prometheus = await startPrometheus({ targets: [...targets, { address: haproxy.metricsAddress }] });
   await waitFor(
     async () =>
@@ -53,13 +62,21 @@ const launchFields = (preset: Record<string, unknown>, thresholds: Record<string
 });
 
 function context(preset: Record<string, unknown>, stage: 'gate' | 'watch' = 'gate', thresholds: Record<string, number> = THRESHOLDS) {
-  return metricContext(
-    launchFields(preset, thresholds),
-    { stage, commandDone: stage === 'watch' ? never : undefined, prepare: true, settings: { ...prometheusAt(prometheus.url), version: 'v2', previousVersion: 'v1' } },
-  );
+  return metricContext(launchFields(preset, thresholds), {
+    stage,
+    commandDone: stage === 'watch' ? never : undefined,
+    prepare: true,
+    settings: { ...prometheusAt(prometheus.url), version: 'v2', previousVersion: 'v1' },
+  });
 }
 
-async function breachOf(preset: Record<string, unknown>, metric: string, inject: () => void, mend: () => void, thresholds: Record<string, number> = THRESHOLDS) {
+async function breachOf(
+  preset: Record<string, unknown>,
+  metric: string,
+  inject: () => void,
+  mend: () => void,
+  thresholds: Record<string, number> = THRESHOLDS,
+) {
   const watching = context(preset, 'watch', thresholds);
   const watch = runMetric({ metric }, watching);
   await waitFor(() => measurements(watching).length >= 1, `a first ${metric} measurement`);
@@ -75,10 +92,25 @@ async function breachOf(preset: Record<string, unknown>, metric: string, inject:
 }
 
 const cases = [
-  { preset: { type: 'otel-http' }, apps: () => apps['otel-http']!, slowMs: 1200, errors: /http_server_request_duration_seconds_count\{job="app",service_version="v2",http_response_status_code=~"5\.\."\}\[5s\]/ },
-  { preset: { type: 'http-requests-total' }, apps: () => apps['http-requests-total']!, slowMs: 1200, errors: /http_requests_total\{job="app",version="v2",code=~"5\.\."\}\[5s\]/ },
+  {
+    preset: { type: 'otel-http' },
+    apps: () => apps['otel-http']!,
+    slowMs: 1200,
+    errors: /http_server_request_duration_seconds_count\{job="app",service_version="v2",http_response_status_code=~"5\.\."\}\[5s\]/,
+  },
+  {
+    preset: { type: 'http-requests-total' },
+    apps: () => apps['http-requests-total']!,
+    slowMs: 1200,
+    errors: /http_requests_total\{job="app",version="v2",code=~"5\.\."\}\[5s\]/,
+  },
   // HAProxy averages the last responses with a slowly moving window: a slower canary shows sooner.
-  { preset: { type: 'haproxy' }, apps: () => apps.haproxy!, slowMs: 3000, errors: /haproxy_server_http_responses_total\{proxy="app",server="v2",code="5xx"\}\[5s\]/ },
+  {
+    preset: { type: 'haproxy' },
+    apps: () => apps.haproxy!,
+    slowMs: 3000,
+    errors: /haproxy_server_http_responses_total\{proxy="app",server="v2",code="5xx"\}\[5s\]/,
+  },
 ];
 
 describe.each(cases)('the $preset.type preset against real Prometheus', ({ preset, apps: versions, slowMs, errors }) => {
@@ -87,7 +119,10 @@ describe.each(cases)('the $preset.type preset against real Prometheus', ({ prese
     expect(ctx.launch.metrics.error_rate).toMatchObject({ provider: 'prometheus', max: 0.02 });
     expect(ctx.launch.metrics.latency_p99_ms).toMatchObject({ provider: 'prometheus', max: 800 });
     const prepared = prepareLaunch(launchSchema.parse({ phases: [{ id: 'deploy', run: 'true' }], ...launchFields(preset, THRESHOLDS) }));
-    expect(prepared.phases[0]!.watch.map((check) => check.name)).toEqual(['rollback_threshold.error_rate', 'rollback_threshold.latency_p99_ms']);
+    expect(prepared.phases[0]!.watch.map((check) => check.name)).toEqual([
+      'rollback_threshold.error_rate',
+      'rollback_threshold.latency_p99_ms',
+    ]);
     for (const metric of ['error_rate', 'latency_p99_ms']) {
       const result = await runMetric({ metric, count: 2 }, ctx);
       expect(result.passed, result.message).toBe(true);
@@ -98,16 +133,28 @@ describe.each(cases)('the $preset.type preset against real Prometheus', ({ prese
 
   it('error_rate breaches once the canary answers 5xx', async () => {
     const { v2 } = versions();
-    const { result } = await breachOf(preset, 'error_rate', () => v2.setErrorRate(0.5), () => v2.setErrorRate(0));
+    const { result } = await breachOf(
+      preset,
+      'error_rate',
+      () => v2.setErrorRate(0.5),
+      () => v2.setErrorRate(0),
+    );
     expect(result.passed).toBe(false);
-    expect(result.message).toMatch(/^error_rate = 0\.\d+ breached max 0\.02 \(1 of failure_limit 0\); query: POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query query=sum\(rate\(/);
+    expect(result.message).toMatch(
+      /^error_rate = 0\.\d+ breached max 0\.02 \(1 of failure_limit 0\); query: POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/query query=sum\(rate\(/,
+    );
     expect(result.message).toMatch(errors);
     expect(result.value).toBeGreaterThan(0.02);
   });
 
   it('latency_p99_ms breaches once the canary slows down', async () => {
     const { v2 } = versions();
-    const { result } = await breachOf(preset, 'latency_p99_ms', () => v2.setLatency(slowMs), () => v2.setLatency(2));
+    const { result } = await breachOf(
+      preset,
+      'latency_p99_ms',
+      () => v2.setLatency(slowMs),
+      () => v2.setLatency(2),
+    );
     expect(result.passed).toBe(false);
     expect(result.message).toMatch(/^latency_p99_ms = \d+(\.\d+)? breached max 800 /);
     expect(result.value).toBeGreaterThan(800);
@@ -119,8 +166,19 @@ describe('a preset comparing against the stable version', () => {
     const { v1, v2 } = apps['http-requests-total']!;
     v1.setErrorRate(0.01);
     try {
-      await waitFor(async () => (await prometheus.query('sum(rate(http_requests_total{version="v1",code="500"}[5s])) > 0')).length === 1, 'stable errors in Prometheus', 15_000, 200);
-      const { result } = await breachOf({ type: 'http-requests-total', baseline: { max_ratio: 3, floor: 0.001, sustain: '1s' } }, 'error_rate', () => v2.setErrorRate(0.1), () => v2.setErrorRate(0), { error_rate: 0.5 });
+      await waitFor(
+        async () => (await prometheus.query('sum(rate(http_requests_total{version="v1",code="500"}[5s])) > 0')).length === 1,
+        'stable errors in Prometheus',
+        15_000,
+        200,
+      );
+      const { result } = await breachOf(
+        { type: 'http-requests-total', baseline: { max_ratio: 3, floor: 0.001, sustain: '1s' } },
+        'error_rate',
+        () => v2.setErrorRate(0.1),
+        () => v2.setErrorRate(0),
+        { error_rate: 0.5 },
+      );
       expect(result.passed).toBe(false);
       expect(result.message).toMatch(/× baseline 0\.0\d+/);
       expect(result.message).toMatch(/baseline POST .*version="v1"/);

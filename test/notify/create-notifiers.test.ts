@@ -26,7 +26,13 @@ describe('createNotifiers', () => {
 
   it('creates each notifier whose credentials are given; the PR comment only on pull requests', () => {
     expect(names({ all: true })).toEqual(['slack-bot', 'slack-webhook', 'github-deployments', 'datadog-events']);
-    expect(names({ all: true, run: PULL_REQUEST })).toEqual(['slack-bot', 'slack-webhook', 'github-deployments', 'github-pr-comment', 'datadog-events']);
+    expect(names({ all: true, run: PULL_REQUEST })).toEqual([
+      'slack-bot',
+      'slack-webhook',
+      'github-deployments',
+      'github-pr-comment',
+      'datadog-events',
+    ]);
   });
 
   it('leaves out what the spec turns off', () => {

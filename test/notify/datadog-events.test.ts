@@ -32,7 +32,10 @@ describe('Datadog change events', () => {
     await bus.flush();
 
     expect(warningsOf(bus)).toEqual([]);
-    expect(datadog.v2Events.map((e) => e.data.attributes.title)).toEqual(['Launch started: checkout 1.4.0 → production', 'checkout 1.4.0 → production: succeeded (4m12s)']);
+    expect(datadog.v2Events.map((e) => e.data.attributes.title)).toEqual([
+      'Launch started: checkout 1.4.0 → production',
+      'checkout 1.4.0 → production: succeeded (4m12s)',
+    ]);
     const finish = datadog.v2Events[1]!.data.attributes;
     expect(finish).toMatchObject({
       category: 'change',
@@ -54,7 +57,11 @@ describe('Datadog change events', () => {
     script.breachAndRollBack(ERROR_RATE_BREACH);
     await bus.flush();
     const titles = datadog.v2Events.map((e) => e.data.attributes.title);
-    expect(titles).toEqual([expect.stringContaining('Launch started'), 'Rollback started: checkout 1.4.0 → production', expect.stringContaining('rolled back at phase')]);
+    expect(titles).toEqual([
+      expect.stringContaining('Launch started'),
+      'Rollback started: checkout 1.4.0 → production',
+      expect.stringContaining('rolled back at phase'),
+    ]);
     expect(datadog.v2Events[1]!.data.attributes.message).toContain('measured 0.12 against < 0.05');
   });
 
@@ -62,7 +69,10 @@ describe('Datadog change events', () => {
     const { bus, script } = datadogLaunch({ mode: 'rollback' });
     script.manualRollback();
     await bus.flush();
-    expect(datadog.v2Events.map((e) => e.data.attributes.title)).toEqual(['Rollback started: checkout ↩ 1.3.9 in production', expect.stringContaining('rolled back')]);
+    expect(datadog.v2Events.map((e) => e.data.attributes.title)).toEqual([
+      'Rollback started: checkout ↩ 1.3.9 in production',
+      expect.stringContaining('rolled back'),
+    ]);
     expect(datadog.v2Events[0]!.data.attributes.tags).toContain('version:1.3.9');
   });
 

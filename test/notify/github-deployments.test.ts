@@ -3,7 +3,17 @@ import { createNotifiers } from '../../src/notify';
 import { forbidden, primaryRateLimit, secondaryRateLimit, startFakeGitHub, type FakeGitHub } from '../fakes/github';
 import { startServer } from '../support/http-server';
 import { waitFor } from '../support/wait-for';
-import { ERROR_RATE_BREACH, GITHUB_MS_PER_SECOND, RUN_URL, SECRETS, SHA, launchOn, notifierContext, warningsOf, type ContextOptions } from './harness';
+import {
+  ERROR_RATE_BREACH,
+  GITHUB_MS_PER_SECOND,
+  RUN_URL,
+  SECRETS,
+  SHA,
+  launchOn,
+  notifierContext,
+  warningsOf,
+  type ContextOptions,
+} from './harness';
 
 let github: FakeGitHub;
 beforeEach(async () => {
@@ -27,7 +37,17 @@ function seed(version: string, states: Parameters<FakeGitHub['seedDeployment']>[
   return github.seedDeployment({
     environment: 'production',
     states,
-    payload: { tool: 'launch-action', mode: 'launch', launch_id: `old-${version}`, version, spec_digest: 'sha256:old', phases: ['migrate'], run_id: '100', run_attempt: '1', ...extra },
+    payload: {
+      tool: 'launch-action',
+      mode: 'launch',
+      launch_id: `old-${version}`,
+      version,
+      spec_digest: 'sha256:old',
+      phases: ['migrate'],
+      run_id: '100',
+      run_attempt: '1',
+      ...extra,
+    },
   });
 }
 
@@ -45,14 +65,33 @@ describe('GitHub deployments', () => {
       required_contexts: [],
       auto_merge: false,
       transient_environment: false,
-      payload: { tool: 'launch-action', mode: 'launch', version: '1.4.0', previous_version: '1.3.9', spec_digest: 'sha256:0f1e2d', phases: ['migrate', 'canary-1', 'canary-2'], launch_id: '4242-1', run_id: '4242', run_attempt: '1' },
+      payload: {
+        tool: 'launch-action',
+        mode: 'launch',
+        version: '1.4.0',
+        previous_version: '1.3.9',
+        spec_digest: 'sha256:0f1e2d',
+        phases: ['migrate', 'canary-1', 'canary-2'],
+        launch_id: '4242-1',
+        run_id: '4242',
+        run_attempt: '1',
+      },
     });
     for (const request of github.server.requests) {
-      expect(request.headers).toMatchObject({ accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', authorization: `token ${SECRETS.githubToken}` });
+      expect(request.headers).toMatchObject({
+        accept: 'application/vnd.github+json',
+        'x-github-api-version': '2022-11-28',
+        authorization: `token ${SECRETS.githubToken}`,
+      });
       expect(request.headers['user-agent']).toMatch(/^launch-action octokit-core/);
     }
     expect(deployment!.statuses).toEqual([
-      expect.objectContaining({ state: 'in_progress', log_url: RUN_URL, environment_url: 'https://shop.example.com', description: 'Launching: checkout 1.4.0 → production' }),
+      expect.objectContaining({
+        state: 'in_progress',
+        log_url: RUN_URL,
+        environment_url: 'https://shop.example.com',
+        description: 'Launching: checkout 1.4.0 → production',
+      }),
       expect.objectContaining({ state: 'success', log_url: RUN_URL, description: 'succeeded (4m12s)' }),
     ]);
   });
@@ -83,7 +122,13 @@ describe('GitHub deployments', () => {
 
     expect(warningsOf(bus)).toEqual([]);
     const rollback = github.deployments.at(-1)!;
-    expect(rollback.payload).toMatchObject({ mode: 'rollback', version: '1.3.9', previous_version: '1.4.0', rolled_back_deployment: bad.id, run_id: '5000' });
+    expect(rollback.payload).toMatchObject({
+      mode: 'rollback',
+      version: '1.3.9',
+      previous_version: '1.4.0',
+      rolled_back_deployment: bad.id,
+      run_id: '5000',
+    });
     expect(rollback.sha).toBe(good.sha);
     expect(github.statesOf(rollback.id)).toEqual(['in_progress', 'success']);
     expect(github.statesOf(bad.id)).toEqual(['in_progress', 'success', 'inactive']);
@@ -102,7 +147,10 @@ describe('GitHub deployments', () => {
   });
 
   it('on a pull request deploys the head commit to a transient environment', async () => {
-    const { bus, script } = githubLaunch({ environment: 'pr-42', run: { eventName: 'pull_request', event: { number: 42, pull_request: { number: 42, head: { sha: 'f'.repeat(40) } } } } });
+    const { bus, script } = githubLaunch({
+      environment: 'pr-42',
+      run: { eventName: 'pull_request', event: { number: 42, pull_request: { number: 42, head: { sha: 'f'.repeat(40) } } } },
+    });
     script.succeed();
     await bus.flush();
     expect(github.deployments[0]).toMatchObject({ ref: 'f'.repeat(40), environment: 'pr-42', transient_environment: true });
@@ -116,7 +164,8 @@ describe('GitHub deployments', () => {
     expect(warningsOf(bus)).toEqual([
       expect.objectContaining({
         source: 'github-deployments',
-        message: "GitHub created no deployment for 'production' (HTTP 202: Auto-merged main into topic-branch on deployment.); its statuses are skipped",
+        message:
+          "GitHub created no deployment for 'production' (HTTP 202: Auto-merged main into topic-branch on deployment.); its statuses are skipped",
       }),
     ]);
     expect(github.server.requests.filter((r) => r.path.endsWith('/statuses'))).toEqual([]);
@@ -139,20 +188,23 @@ describe('GitHub deployments', () => {
     const waited = (requests: { at: number }[]) => requests[1]!.at - requests[0]!.at;
     const seconds = (n: number) => n * GITHUB_MS_PER_SECOND;
 
-    it.each([403, 429] as const)('a secondary limit (%i) without retry-after is waited out for the minute GitHub asks, and the final status is written', async (status) => {
-      const { bus, script } = githubLaunch();
-      script.start();
-      await waitFor(() => github.deployments[0]?.statuses.length === 1, 'the in_progress status');
-      github.answerNext('create-status', secondaryRateLimit({ status }));
-      for (const id of ['migrate', 'canary-1', 'canary-2']) script.pass(id);
-      script.finish('succeeded');
-      await bus.flush();
+    it.each([403, 429] as const)(
+      'a secondary limit (%i) without retry-after is waited out for the minute GitHub asks, and the final status is written',
+      async (status) => {
+        const { bus, script } = githubLaunch();
+        script.start();
+        await waitFor(() => github.deployments[0]?.statuses.length === 1, 'the in_progress status');
+        github.answerNext('create-status', secondaryRateLimit({ status }));
+        for (const id of ['migrate', 'canary-1', 'canary-2']) script.pass(id);
+        script.finish('succeeded');
+        await bus.flush();
 
-      expect(warningsOf(bus)).toEqual([]);
-      expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
-      const [, refused, retried] = statusWrites();
-      expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(seconds(60) - 2);
-    });
+        expect(warningsOf(bus)).toEqual([]);
+        expect(github.statesOf(github.deployments[0]!.id)).toEqual(['in_progress', 'success']);
+        const [, refused, retried] = statusWrites();
+        expect(retried!.at - refused!.at).toBeGreaterThanOrEqual(seconds(60) - 2);
+      },
+    );
 
     it('a secondary limit with retry-after waits that long, not the minute', async () => {
       github.answerNext('create-status', secondaryRateLimit({ retryAfterSeconds: 10 }));
@@ -185,7 +237,9 @@ describe('GitHub deployments', () => {
       await bus.flush();
       expect(github.server.requests).toHaveLength(1);
       expect(warningsOf(bus).map((w) => w.message)).toEqual([
-        expect.stringMatching(/^GitHub POST \/deployments: HTTP 403: API rate limit exceeded .*\(rate limit resets at .*\); nothing more is sent for this launch$/),
+        expect.stringMatching(
+          /^GitHub POST \/deployments: HTTP 403: API rate limit exceeded .*\(rate limit resets at .*\); nothing more is sent for this launch$/,
+        ),
       ]);
       expect(bus.history.at(-2)).toMatchObject({ type: 'launch.finished', status: 'succeeded' });
     });
@@ -196,7 +250,9 @@ describe('GitHub deployments', () => {
       script.succeed();
       await bus.flush();
       expect(github.server.requests).toHaveLength(1);
-      expect(warningsOf(bus).map((w) => w.message)).toEqual(['GitHub POST /deployments: HTTP 403: Resource not accessible by integration; nothing more is sent for this launch']);
+      expect(warningsOf(bus).map((w) => w.message)).toEqual([
+        'GitHub POST /deployments: HTTP 403: Resource not accessible by integration; nothing more is sent for this launch',
+      ]);
     });
 
     it('retries a 5xx after a backoff', async () => {
@@ -216,7 +272,9 @@ describe('GitHub deployments', () => {
       script.succeed();
       await bus.flush();
       expect(warningsOf(bus).map((w) => w.message)).toEqual([
-        expect.stringMatching(/^GitHub POST \/deployments: no response after 3 tries: .*ECONNREFUSED.*; nothing more is sent for this launch$/),
+        expect.stringMatching(
+          /^GitHub POST \/deployments: no response after 3 tries: .*ECONNREFUSED.*; nothing more is sent for this launch$/,
+        ),
       ]);
       expect(bus.history.at(-2)).toMatchObject({ type: 'launch.finished', status: 'succeeded' });
     });
@@ -228,7 +286,9 @@ describe('GitHub deployments', () => {
       await bus.flush();
       await hung.close();
       expect(hung.requests).toHaveLength(3);
-      expect(warningsOf(bus).map((w) => w.message)).toEqual([expect.stringMatching(/^GitHub POST \/deployments: no response after 3 tries: .*timeout.*; nothing more is sent/)]);
+      expect(warningsOf(bus).map((w) => w.message)).toEqual([
+        expect.stringMatching(/^GitHub POST \/deployments: no response after 3 tries: .*timeout.*; nothing more is sent/),
+      ]);
     });
 
     it('spaces writes, the deployment’s and the PR comment’s together', async () => {
@@ -240,7 +300,11 @@ describe('GitHub deployments', () => {
         mode: 'rollback',
         previousVersion: '1.3.9',
         githubPacing: { writeSpacingMs: spacing },
-        run: { runId: '5000', eventName: 'pull_request', event: { number: 42, pull_request: { number: 42, head: { sha: 'f'.repeat(40) } } } },
+        run: {
+          runId: '5000',
+          eventName: 'pull_request',
+          event: { number: 42, pull_request: { number: 42, head: { sha: 'f'.repeat(40) } } },
+        },
       });
       script.manualRollback();
       await bus.flush();

@@ -16,7 +16,11 @@ function prLaunch(options: ContextOptions = {}) {
     environment: 'staging',
     notify: { github: { deployments: false } },
     ...options,
-    run: { apiUrl: github.apiUrl, eventName: 'pull_request', event: { number: PR, pull_request: { number: PR, head: { sha: 'f'.repeat(40) } } } },
+    run: {
+      apiUrl: github.apiUrl,
+      eventName: 'pull_request',
+      event: { number: PR, pull_request: { number: PR, head: { sha: 'f'.repeat(40) } } },
+    },
     settings: (s) => {
       s.github.token = SECRETS.githubToken;
     },

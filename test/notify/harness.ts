@@ -59,7 +59,12 @@ export function notifierContext(options: ContextOptions = {}): SpecNotifierConte
       environment: options.environment ?? 'production',
       environment_url: 'https://shop.example.com',
       ...(options.notify && { notify: options.notify }),
-      phases: phaseIds(options.phases ?? 3).map((id) => ({ id, name: id === 'migrate' ? 'Database migration' : `Canary ${id.slice(7)}%`, run: 'true', rollback: 'true' })),
+      phases: phaseIds(options.phases ?? 3).map((id) => ({
+        id,
+        name: id === 'migrate' ? 'Database migration' : `Canary ${id.slice(7)}%`,
+        run: 'true',
+        rollback: 'true',
+      })),
     },
   };
   const settings = defaultSettings();
@@ -137,7 +142,16 @@ export class LaunchScript {
 
   pass(phase: string, durationMs = 1500): this {
     this.run(phase);
-    this.bus.emit({ type: 'check.result', phase, stage: 'verify', check: 'health', checkType: 'http_status', passed: true, message: 'GET /health → 200', durationMs: 40 });
+    this.bus.emit({
+      type: 'check.result',
+      phase,
+      stage: 'verify',
+      check: 'health',
+      checkType: 'http_status',
+      passed: true,
+      message: 'GET /health → 200',
+      durationMs: 40,
+    });
     this.bus.emit({ type: 'phase.state', phase, from: 'verifying', to: 'verified' });
     this.bus.emit({ type: 'phase.verified', phase, durationMs });
     return this;
@@ -165,7 +179,14 @@ export class LaunchScript {
   undo(phase: string, ok = true): this {
     this.bus.emit({ type: 'phase.state', phase, from: 'verified', to: 'rolling_back' });
     this.bus.emit({ type: 'phase.state', phase, from: 'rolling_back', to: ok ? 'rolled_back' : 'rollback_failed' });
-    this.bus.emit({ type: 'rollback.phase', phase, ok, skipped: false, durationMs: 800, ...(!ok && { error: 'rollback exited with code 1: kubectl: connection refused' }) });
+    this.bus.emit({
+      type: 'rollback.phase',
+      phase,
+      ok,
+      skipped: false,
+      durationMs: 800,
+      ...(!ok && { error: 'rollback exited with code 1: kubectl: connection refused' }),
+    });
     return this;
   }
 
@@ -194,7 +215,10 @@ export class LaunchScript {
     for (const id of ids.slice(0, -1)) this.pass(id);
     this.fail(last, breach);
     this.rollBack([...ids].reverse(), `phase '${last}' failed: watch '${breach.check}' failed: ${breach.message}`, failingRollbacks);
-    return this.finish(failingRollbacks.length ? 'rollback_failed' : 'rolled_back', { failedPhase: last, reason: `watch '${breach.check}' failed: ${breach.message}` });
+    return this.finish(failingRollbacks.length ? 'rollback_failed' : 'rolled_back', {
+      failedPhase: last,
+      reason: `watch '${breach.check}' failed: ${breach.message}`,
+    });
   }
 
   /** `mode: rollback`: every phase's rollback, newest first. */
@@ -212,7 +236,12 @@ export class LaunchScript {
   }
 }
 
-export const ERROR_RATE_BREACH: Breach = { check: 'error-rate', value: 0.12, threshold: '< 0.05', message: 'error rate 0.12 is above 0.05 for 3 of 3 samples' };
+export const ERROR_RATE_BREACH: Breach = {
+  check: 'error-rate',
+  value: 0.12,
+  threshold: '< 0.05',
+  message: 'error rate 0.12 is above 0.05 for 3 of 3 samples',
+};
 
 /** A bus with `subscribers` on it, and a script to drive it. */
 export function launchOn(ctx: SpecNotifierContext, subscribers: readonly Subscriber[]): { bus: EventBus; script: LaunchScript } {
@@ -224,7 +253,7 @@ export function launchOn(ctx: SpecNotifierContext, subscribers: readonly Subscri
 
 /** Waits until the notifiers have done the work queued so far, without flushing: a launch's pause between phases. */
 export async function settled(subscribers: readonly Subscriber[]): Promise<void> {
-  await Promise.all(subscribers.map((subscriber) => (subscriber instanceof LaunchNotifier ? subscriber.queue.drained() : undefined)));
+  await Promise.all(subscribers.flatMap((subscriber) => (subscriber instanceof LaunchNotifier ? [subscriber.queue.drained()] : [])));
 }
 
 export function warningsOf(bus: EventBus): EventOf<'warning'>[] {

@@ -54,19 +54,43 @@ it('rolls back exactly as without notifiers while Slack, GitHub and Datadog all 
   const run = async (withNotifiers: boolean) => {
     const bus = new EventBus();
     if (withNotifiers) for (const notifier of createNotifiers(ctx)) bus.subscribe(notifier);
-    bus.emit({ type: 'launch.started', launchId: 'l-1', mode: 'launch', environment: launch.environment, phases: launch.phases.map(({ id, name }) => ({ id, name })) });
-    const engine = new LaunchEngine({ launch, bus, checks: checkLaunch(launch, ctx.settings), env: {}, cwd: tmpdir(), output: () => undefined });
+    bus.emit({
+      type: 'launch.started',
+      launchId: 'l-1',
+      mode: 'launch',
+      environment: launch.environment,
+      phases: launch.phases.map(({ id, name }) => ({ id, name })),
+    });
+    const engine = new LaunchEngine({
+      launch,
+      bus,
+      checks: checkLaunch(launch, ctx.settings),
+      env: {},
+      cwd: tmpdir(),
+      output: () => undefined,
+    });
     const result = await engine.launch();
     await bus.flush();
-    const steps = bus.history.filter((e): e is EventOf<'rollback.phase'> => e.type === 'rollback.phase').map(({ phase, ok }) => ({ phase, ok }));
+    const steps = bus.history
+      .filter((e): e is EventOf<'rollback.phase'> => e.type === 'rollback.phase')
+      .map(({ phase, ok }) => ({ phase, ok }));
     return { status: result.status, failedPhase: result.failedPhase, steps, warnings: warningsOf(bus) };
   };
 
   const quiet = await run(false);
   const noisy = await run(true);
-  expect(quiet).toMatchObject({ status: 'rolled_back', failedPhase: 'canary', steps: [{ phase: 'canary', ok: true }, { phase: 'migrate', ok: true }] });
+  expect(quiet).toMatchObject({
+    status: 'rolled_back',
+    failedPhase: 'canary',
+    steps: [
+      { phase: 'canary', ok: true },
+      { phase: 'migrate', ok: true },
+    ],
+  });
   expect({ ...noisy, warnings: [] }).toEqual({ ...quiet, warnings: [] });
   expect(noisy.warnings.map((w) => w.source).sort()).toEqual(['datadog-events', 'github-deployments', 'slack-bot', 'slack-webhook']);
   // An unreachable service is given up on after one message's tries, not retried per message.
-  expect(noisy.warnings.find((w) => w.source === 'datadog-events')?.message).toBe('no response after 3 tries: fetch failed (ECONNREFUSED); nothing more is sent for this launch');
+  expect(noisy.warnings.find((w) => w.source === 'datadog-events')?.message).toBe(
+    'no response after 3 tries: fetch failed (ECONNREFUSED); nothing more is sent for this launch',
+  );
 });

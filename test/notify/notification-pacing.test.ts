@@ -50,7 +50,13 @@ async function pacedLaunch({ clock, postLimit = SLACK_POST_LIMIT, webhook = fals
     clock,
     notify: { slack: { mention_on_failure: MENTION }, github: { deployments: false } },
     endpoints: { slackApi: fakeSlack.apiUrl },
-    ...(fakeGitHub && { run: { apiUrl: fakeGitHub.apiUrl, eventName: 'pull_request', event: { number: PR, pull_request: { number: PR, head: { sha: 'f'.repeat(40) } } } } }),
+    ...(fakeGitHub && {
+      run: {
+        apiUrl: fakeGitHub.apiUrl,
+        eventName: 'pull_request',
+        event: { number: PR, pull_request: { number: PR, head: { sha: 'f'.repeat(40) } } },
+      },
+    }),
     settings: (s) => {
       if (webhook) s.slack.webhookUrl = fakeSlack.webhookUrl;
       else {
@@ -70,7 +76,12 @@ const replies = (): PostedSlackMessage[] => slack!.messages.filter((m) => m.thre
 const indexOf = (messages: { text?: string }[], pattern: RegExp): number => messages.findIndex((m) => pattern.test(m.text ?? ''));
 /** The replies a bot sends for a 200-phase launch failing at its last phase, by kind. */
 const CHATTER = /Phase .* verified|⚠️|rolled back in/;
-const MUST = [/^❌ Phase Canary 199% failed/, new RegExp(`^${MENTION.replace(/[\^]/g, '\\^')} ↩️ Rolling back 200 phase`), /^↩️ Rollback finished/, /rolled back at phase 'canary-199'/];
+const MUST = [
+  /^❌ Phase Canary 199% failed/,
+  new RegExp(`^${MENTION.replace(/[\^]/g, '\\^')} ↩️ Rolling back 200 phase`),
+  /^↩️ Rollback finished/,
+  /rolled back at phase 'canary-199'/,
+];
 
 describe('Slack under its per-channel rate limit', () => {
   it('delivers the failure, the rollback with its mention and the outcome of a failing 200-phase launch, and counts what it dropped', async () => {
@@ -95,7 +106,9 @@ describe('Slack under its per-channel rate limit', () => {
     expect(warning).toMatchObject({ source: 'slack-bot', dropped: 400 - chatterSent });
     expect(warning!.dropped).toBeGreaterThan(300);
     expect(warning!.message).not.toContain('not sent within');
-    expect(renderSummary(bus.history)).toContain(`📭 Notifications dropped under rate limits or the end-of-launch deadline: ${400 - chatterSent} by \`slack-bot\``);
+    expect(renderSummary(bus.history)).toContain(
+      `📭 Notifications dropped under rate limits or the end-of-launch deadline: ${400 - chatterSent} by \`slack-bot\``,
+    );
 
     // The pacing kept to the documented rate: Slack never had to refuse a post.
     expect(slack!.rateLimited['chat.postMessage']).toBe(0);
@@ -128,7 +141,9 @@ describe('Slack under its per-channel rate limit', () => {
     expect(slack!.rateLimited['chat.postMessage']).toBeGreaterThan(0);
     for (const pattern of MUST) expect(indexOf(replies(), pattern)).toBeGreaterThanOrEqual(0);
     // Each refused post was retried after its Retry-After: no `ratelimited` failure among the warnings.
-    expect(warningsOf(bus)).toEqual([expect.objectContaining({ message: expect.stringMatching(/^\d+ progress message\(s\) dropped[^;]*$/) })]);
+    expect(warningsOf(bus)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^\d+ progress message\(s\) dropped[^;]*$/) }),
+    ]);
   });
 
   it('gives a webhook the same priorities: phase results give way to the failure, rollback and outcome', async () => {
@@ -153,7 +168,11 @@ describe('Slack under its per-channel rate limit', () => {
 
 describe('Coalesced edits of the live message and the PR comment', () => {
   /** A launch that gives the notifiers time between phases: every completion could be an edit. */
-  async function slowFailingLaunch(clock: VirtualClock, notifiers: Subscriber[], script: Awaited<ReturnType<typeof pacedLaunch>>['script']) {
+  async function slowFailingLaunch(
+    clock: VirtualClock,
+    notifiers: Subscriber[],
+    script: Awaited<ReturnType<typeof pacedLaunch>>['script'],
+  ) {
     const pause = async (ms: number): Promise<void> => {
       await settled(notifiers);
       clock.advance(ms);

@@ -19,10 +19,19 @@ afterEach(async () => {
 });
 
 /** A pull-request run with every notifier pointed at the fakes, given these credentials. */
-function everyNotifierOn(slackFake: FakeSlack, githubFake: FakeGitHub, datadogFake: FakeDatadogEvents, keys: { bot: string; github: string; datadog: string; app: string }) {
+function everyNotifierOn(
+  slackFake: FakeSlack,
+  githubFake: FakeGitHub,
+  datadogFake: FakeDatadogEvents,
+  keys: { bot: string; github: string; datadog: string; app: string },
+) {
   return notifierContext({
     endpoints: { slackApi: slackFake.apiUrl, datadogApi: datadogFake.url },
-    run: { apiUrl: githubFake.apiUrl, eventName: 'pull_request', event: { number: 7, pull_request: { number: 7, head: { sha: 'e'.repeat(40) } } } },
+    run: {
+      apiUrl: githubFake.apiUrl,
+      eventName: 'pull_request',
+      event: { number: 7, pull_request: { number: 7, head: { sha: 'e'.repeat(40) } } },
+    },
     settings: (s) => {
       s.slack = { webhookUrl: slackFake.webhookUrl, botToken: keys.bot, channel: 'C0LAUNCHES' };
       s.github.token = keys.github;
@@ -32,12 +41,20 @@ function everyNotifierOn(slackFake: FakeSlack, githubFake: FakeGitHub, datadogFa
 }
 
 it('sends and warns no secret value, even when a check or a service echoes one', async () => {
-  const ctx = everyNotifierOn(slack, github, datadog, { bot: SECRETS.botToken, github: SECRETS.githubToken, datadog: SECRETS.datadogApiKey, app: SECRETS.datadogAppKey });
+  const ctx = everyNotifierOn(slack, github, datadog, {
+    bot: SECRETS.botToken,
+    github: SECRETS.githubToken,
+    datadog: SECRETS.datadogApiKey,
+    app: SECRETS.datadogAppKey,
+  });
   const notifiers = createNotifiers(ctx);
   expect(notifiers.map((n) => n.name)).toEqual(['slack-bot', 'slack-webhook', 'github-deployments', 'github-pr-comment', 'datadog-events']);
 
   // Services that answer with a secret in their error text.
-  github.answerNext('create-deployment', { status: 422, body: { message: `Invalid request: token ${SECRETS.githubToken} may not deploy` } });
+  github.answerNext('create-deployment', {
+    status: 422,
+    body: { message: `Invalid request: token ${SECRETS.githubToken} may not deploy` },
+  });
   slack.failNext('webhook', { status: 400, error: `invalid_payload near ${slack.webhookUrl}` });
 
   const { bus, script } = launchOn(ctx, notifiers);
@@ -45,7 +62,9 @@ it('sends and warns no secret value, even when a check or a service echoes one',
   script.breachAndRollBack({ check: 'smoke', value: 500, threshold: '== 200', message: leaky });
   await bus.flush();
 
-  const warnings = warningsOf(bus).map((w) => w.message).join('\n');
+  const warnings = warningsOf(bus)
+    .map((w) => w.message)
+    .join('\n');
   expect(warnings).toContain('***');
   const sent = [slack, github, datadog].flatMap((fake) =>
     fake.server.requests.map((r) => `${r.path === SECRETS.webhookPath ? '' : r.url}\n${r.body}`),
@@ -71,15 +90,25 @@ it('sends no form of a secret shaped to survive escaping, to the bot, the webhoo
     gh.answerNext('create-comment', { status: 422, body: { message: `no: ${encodeURIComponent(shaped.github)}` } });
     const { bus, script } = launchOn(ctx, notifiers);
     const secrets = [...Object.values(shaped), SECRETS.webhookPath];
-    const printed = secrets.map((s) => `${s} ${encodeURIComponent(s)} ${Buffer.from(s).toString('base64')} ${JSON.stringify(s)}`).join(' / ');
+    const printed = secrets
+      .map((s) => `${s} ${encodeURIComponent(s)} ${Buffer.from(s).toString('base64')} ${JSON.stringify(s)}`)
+      .join(' / ');
     script.breachAndRollBack({ check: `smoke ${shaped.bot}`, value: 500, threshold: '== 200', message: printed });
     await bus.flush();
     const requests = [bot, gh, dd].flatMap((fake) => fake.server.requests);
     expect(requests.map((r) => r.path)).toEqual(expect.arrayContaining(['/api/chat.postMessage', SECRETS.webhookPath]));
     expect(dd.server.requests.length).toBeGreaterThan(0);
     const channels = Object.fromEntries([
-      ...requests.map((r, i) => [`request ${i} ${r.path === SECRETS.webhookPath ? '(webhook)' : r.url}`, `${r.path === SECRETS.webhookPath ? '' : r.url}\n${r.body}`]),
-      ['warnings', warningsOf(bus).map((w) => w.message).join('\n')],
+      ...requests.map((r, i) => [
+        `request ${i} ${r.path === SECRETS.webhookPath ? '(webhook)' : r.url}`,
+        `${r.path === SECRETS.webhookPath ? '' : r.url}\n${r.body}`,
+      ]),
+      [
+        'warnings',
+        warningsOf(bus)
+          .map((w) => w.message)
+          .join('\n'),
+      ],
     ]);
     expect(scan(channels, secrets)).toEqual([]);
   } finally {

@@ -7,7 +7,10 @@ describe('Block Kit within limits', () => {
   it('shortens headers, section text and fields, and caps fields and context elements', () => {
     const message = slackMessage('x'.repeat(5000), [
       header('h'.repeat(400)),
-      section('s'.repeat(5000), Array.from({ length: 14 }, () => 'f'.repeat(2500))),
+      section(
+        's'.repeat(5000),
+        Array.from({ length: 14 }, () => 'f'.repeat(2500)),
+      ),
       context(Array.from({ length: 12 }, (_, i) => `part ${i}`)),
     ]);
     expect(blockKitProblem(message.blocks)).toBeUndefined();
@@ -20,14 +23,20 @@ describe('Block Kit within limits', () => {
   });
 
   it('keeps at most 50 blocks, saying how many it left out', () => {
-    const message = slackMessage('t', Array.from({ length: 80 }, (_, i) => section(`block ${i}`)));
+    const message = slackMessage(
+      't',
+      Array.from({ length: 80 }, (_, i) => section(`block ${i}`)),
+    );
     expect(message.blocks).toHaveLength(50);
     expect(JSON.stringify(message.blocks.at(-1))).toContain('…and 31 more');
     expect(blockKitProblem(message.blocks)).toBeUndefined();
   });
 
   it('shortens sections until the whole message stays under Slack’s total size', () => {
-    const message = slackMessage('t', Array.from({ length: 8 }, () => section('y'.repeat(2900))));
+    const message = slackMessage(
+      't',
+      Array.from({ length: 8 }, () => section('y'.repeat(2900))),
+    );
     expect(JSON.stringify(message.blocks).length).toBeLessThanOrEqual(SLACK_LIMITS.blocksChars);
     expect(blockKitProblem(message.blocks)).toBeUndefined();
   });

@@ -93,7 +93,9 @@ describe('Slack bot: one live message per launch', () => {
     await bus.flush();
 
     // Hundreds of replies at once are more than Slack's per-channel rate carries: progress gives way.
-    expect(warningsOf(bus)).toEqual([expect.objectContaining({ message: expect.stringMatching(/^\d+ progress message\(s\) dropped/), dropped: expect.any(Number) })]);
+    expect(warningsOf(bus)).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/^\d+ progress message\(s\) dropped/), dropped: expect.any(Number) }),
+    ]);
     for (const message of slack.messages) expect(blockKitProblem(message.blocks)).toBeUndefined();
     const live = slack.messages[0]!;
     expect(JSON.stringify(live.blocks).length).toBeLessThanOrEqual(12_000);
@@ -122,7 +124,9 @@ describe('Slack bot: Slack trouble never changes the launch', () => {
     script.breachAndRollBack(ERROR_RATE_BREACH);
     await bus.flush();
 
-    expect(warningsOf(bus)).toEqual([expect.objectContaining({ source: 'slack-bot', message: expect.stringContaining('chat.postMessage failed: channel_not_found') })]);
+    expect(warningsOf(bus)).toEqual([
+      expect.objectContaining({ source: 'slack-bot', message: expect.stringContaining('chat.postMessage failed: channel_not_found') }),
+    ]);
     expect(slack.server.requests).toHaveLength(1);
     expect(bus.history.at(-2)).toMatchObject({ type: 'launch.finished', status: 'rolled_back' });
   });
@@ -156,7 +160,9 @@ describe('Slack bot: Slack trouble never changes the launch', () => {
     expect(text(tops[1]!)).toContain('succeeded');
     const last = slack.messages.at(-1)!;
     expect(last.thread_ts).toBe(tops[1]!.ts);
-    expect(warningsOf(bus)).toEqual([expect.objectContaining({ message: expect.stringContaining('edit_window_closed: posted a new live message') })]);
+    expect(warningsOf(bus)).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('edit_window_closed: posted a new live message') }),
+    ]);
   });
 });
 

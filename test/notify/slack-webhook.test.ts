@@ -39,11 +39,16 @@ describe('Slack webhook: one message per notable event', () => {
   });
 
   it('carries the failing check’s value and threshold into the failure and rollback messages, and mentions the group once', async () => {
-    const { bus, script } = webhookLaunch({ notify: { slack: { on: ['rollback', 'failure'], mention_on_failure: '<!subteam^S0123ABC|@payments>' } } });
+    const { bus, script } = webhookLaunch({
+      notify: { slack: { on: ['rollback', 'failure'], mention_on_failure: '<!subteam^S0123ABC|@payments>' } },
+    });
     script.breachAndRollBack(ERROR_RATE_BREACH);
     await bus.flush();
 
-    expect(texts()).toEqual([expect.stringMatching(/^<!subteam\^S0123ABC\|@payments> ↩️ Rolling back 3 phase\(s\)/), expect.stringContaining('rolled back at phase')]);
+    expect(texts()).toEqual([
+      expect.stringMatching(/^<!subteam\^S0123ABC\|@payments> ↩️ Rolling back 3 phase\(s\)/),
+      expect.stringContaining('rolled back at phase'),
+    ]);
     for (const post of slack.webhookPosts) expect(JSON.stringify(post.blocks)).toContain('measured 0.12 against &lt; 0.05');
     expect(JSON.stringify(slack.webhookPosts[1])).not.toContain('subteam');
   });
@@ -76,7 +81,10 @@ describe('Slack webhook: errors', () => {
     script.breachAndRollBack(ERROR_RATE_BREACH);
     await bus.flush();
     expect(warningsOf(bus)).toEqual([
-      expect.objectContaining({ source: 'slack-webhook', message: 'Slack webhook failed: channel_not_found; nothing more is sent for this launch' }),
+      expect.objectContaining({
+        source: 'slack-webhook',
+        message: 'Slack webhook failed: channel_not_found; nothing more is sent for this launch',
+      }),
     ]);
     expect(slack.server.requests).toHaveLength(1);
   });

@@ -76,7 +76,10 @@ describe('WorkQueue under a rate', () => {
     // One a second: chatter 0 at once, 1…10 a second apart, then the failure.
     expect(sent).toEqual([...Array.from({ length: 11 }, (_, i) => `chatter ${i}`), 'failure', 'late chatter']);
     expect(error).toBeInstanceOf(FlushError);
-    expect(error).toMatchObject({ dropped: 19, message: '19 progress message(s) dropped so that failure, rollback and outcome messages went out in time' });
+    expect(error).toMatchObject({
+      dropped: 19,
+      message: '19 progress message(s) dropped so that failure, rollback and outcome messages went out in time',
+    });
   });
 
   it('drops what could only start after the flush deadline on its clock, whatever it is', async () => {
@@ -85,7 +88,10 @@ describe('WorkQueue under a rate', () => {
     const sent: number[] = [];
     for (let i = 0; i < 10; i++) queue.add(async () => void sent.push(i), { pace });
     // 5 s of the 6 s the bus would allow.
-    await expect(queue.flush(6000)).rejects.toMatchObject({ dropped: 4, message: "4 message(s) dropped: not sent within 5 s of the launch's end" });
+    await expect(queue.flush(6000)).rejects.toMatchObject({
+      dropped: 4,
+      message: "4 message(s) dropped: not sent within 5 s of the launch's end",
+    });
     expect(sent).toEqual([0, 1, 2, 3, 4, 5]);
   });
 

@@ -39,12 +39,19 @@ describe('image references', () => {
       reference: '1.27',
       display: 'docker.io/library/nginx:1.27',
     });
-    expect(locateImage(parseImageReference('docker.io/grafana/grafana'), undefined, undefined)).toMatchObject({ repository: 'grafana/grafana', reference: 'latest' });
+    expect(locateImage(parseImageReference('docker.io/grafana/grafana'), undefined, undefined)).toMatchObject({
+      repository: 'grafana/grafana',
+      reference: 'latest',
+    });
   });
 
   it('uses the registry option only for references without a host, and no library/ there', () => {
     const option = parseRegistryOption('registry.internal:5000');
-    expect(locateImage(parseImageReference('app:1'), option, undefined)).toMatchObject({ apiUrl: 'https://registry.internal:5000', repository: 'app', display: 'registry.internal:5000/app:1' });
+    expect(locateImage(parseImageReference('app:1'), option, undefined)).toMatchObject({
+      apiUrl: 'https://registry.internal:5000',
+      repository: 'app',
+      display: 'registry.internal:5000/app:1',
+    });
     expect(locateImage(parseImageReference('ghcr.io/o/app:1'), option, undefined).apiUrl).toBe('https://ghcr.io');
     expect(locateImage(parseImageReference('app:1'), parseRegistryOption('ecr'), undefined).apiUrl).toBe('https://registry-1.docker.io');
   });
@@ -54,11 +61,16 @@ describe('image references', () => {
     expect(locateImage(parseImageReference('localhost:5000/app'), undefined, undefined).apiUrl).toBe('http://localhost:5000');
     expect(locateImage(parseImageReference('127.0.0.1:5000/app'), undefined, false).apiUrl).toBe('https://127.0.0.1:5000');
     expect(locateImage(parseImageReference('registry.lan/app'), undefined, true).apiUrl).toBe('http://registry.lan');
-    expect(locateImage(parseImageReference('app'), parseRegistryOption('http://registry.lan'), undefined).apiUrl).toBe('http://registry.lan');
+    expect(locateImage(parseImageReference('app'), parseRegistryOption('http://registry.lan'), undefined).apiUrl).toBe(
+      'http://registry.lan',
+    );
   });
 
   it('looks up the digest when a reference has both tag and digest', () => {
-    expect(locateImage(parseImageReference(`ghcr.io/o/app:1@${DIGEST}`), undefined, undefined)).toMatchObject({ reference: DIGEST, display: `ghcr.io/o/app:1@${DIGEST}` });
+    expect(locateImage(parseImageReference(`ghcr.io/o/app:1@${DIGEST}`), undefined, undefined)).toMatchObject({
+      reference: DIGEST,
+      display: `ghcr.io/o/app:1@${DIGEST}`,
+    });
     expect(locateImage(parseImageReference(`ghcr.io/o/app@${DIGEST}`), undefined, undefined).display).toBe(`ghcr.io/o/app@${DIGEST}`);
   });
 });

@@ -57,7 +57,9 @@ describe('metricChartsPart', () => {
         '```',
       ].join('\n'),
     );
-    expect(markdown).toContain('| 12:00:01 | no value | inconclusive | error_rate: no data (empty result) → inconclusive by no_data policy |');
+    expect(markdown).toContain(
+      '| 12:00:01 | no value | inconclusive | error_rate: no data (empty result) → inconclusive by no_data policy |',
+    );
     expect(markdown).toContain('| 12:00:02 | 0.083 | fail | error_rate = 0.083 \\| ok |');
   });
 

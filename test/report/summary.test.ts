@@ -5,14 +5,47 @@ import type { LaunchEvent } from '../../src/events/event-bus';
 
 const t0 = 1_700_000_000_000;
 const events: LaunchEvent[] = [
-  { type: 'launch.started', at: t0, launchId: 'l1', mode: 'launch', environment: 'prod', version: '2.0', previousVersion: '1.9', phases: [{ id: 'db', name: 'DB: migrate | expand' }, { id: 'web', name: 'Web' }, { id: 'flags', name: 'Flags' }] },
+  {
+    type: 'launch.started',
+    at: t0,
+    launchId: 'l1',
+    mode: 'launch',
+    environment: 'prod',
+    version: '2.0',
+    previousVersion: '1.9',
+    phases: [
+      { id: 'db', name: 'DB: migrate | expand' },
+      { id: 'web', name: 'Web' },
+      { id: 'flags', name: 'Flags' },
+    ],
+  },
   { type: 'phase.started', at: t0 + 10, phase: 'db' },
   { type: 'phase.state', at: t0 + 10, phase: 'db', from: 'pending', to: 'validating' },
-  { type: 'check.result', at: t0 + 20, phase: 'db', stage: 'gate', check: 'compat', checkType: 'command', passed: true, message: 'ok', durationMs: 5 },
+  {
+    type: 'check.result',
+    at: t0 + 20,
+    phase: 'db',
+    stage: 'gate',
+    check: 'compat',
+    checkType: 'command',
+    passed: true,
+    message: 'ok',
+    durationMs: 5,
+  },
   { type: 'phase.state', at: t0 + 500, phase: 'db', from: 'verifying', to: 'verified' },
   { type: 'phase.verified', at: t0 + 500, phase: 'db', durationMs: 490 },
   { type: 'phase.started', at: t0 + 510, phase: 'web' },
-  { type: 'check.result', at: t0 + 900, phase: 'web', stage: 'verify', check: 'health', checkType: 'http_status', passed: false, message: 'GET /health → 503, expected 200', durationMs: 5 },
+  {
+    type: 'check.result',
+    at: t0 + 900,
+    phase: 'web',
+    stage: 'verify',
+    check: 'health',
+    checkType: 'http_status',
+    passed: false,
+    message: 'GET /health → 503, expected 200',
+    durationMs: 5,
+  },
   { type: 'phase.state', at: t0 + 900, phase: 'web', from: 'verifying', to: 'failed' },
   { type: 'phase.failed', at: t0 + 900, phase: 'web', reason: "verify 'health' failed", durationMs: 390 },
   { type: 'rollback.started', at: t0 + 901, phases: ['web', 'db'], reason: 'x' },
@@ -22,7 +55,14 @@ const events: LaunchEvent[] = [
   { type: 'rollback.phase', at: t0 + 990, phase: 'db', ok: false, skipped: false, error: 'rollback exited with code 2', durationMs: 40 },
   { type: 'rollback.finished', at: t0 + 991, ok: false, failed: ['db'] },
   { type: 'warning', at: t0 + 992, source: 'slack-bot', message: 'channel_not_found' },
-  { type: 'launch.finished', at: t0 + 995, status: 'rollback_failed', failedPhase: 'web', reason: "verify 'health' failed", durationMs: 995 },
+  {
+    type: 'launch.finished',
+    at: t0 + 995,
+    status: 'rollback_failed',
+    failedPhase: 'web',
+    reason: "verify 'health' failed",
+    durationMs: 995,
+  },
 ];
 
 describe('job summary', () => {
@@ -34,7 +74,9 @@ describe('job summary', () => {
   });
 
   it('has a row per phase, with state, duration, checks and the failing detail, cells escaped', () => {
-    expect(summary).toContain('| DB: migrate \\| expand `db` | 🚨 rollback failed | 490ms | 1 ✔ | ROLLBACK FAILED: rollback exited with code 2 |');
+    expect(summary).toContain(
+      '| DB: migrate \\| expand `db` | 🚨 rollback failed | 490ms | 1 ✔ | ROLLBACK FAILED: rollback exited with code 2 |',
+    );
     expect(summary).toContain("| Web `web` | ↩️ rolled back | 390ms | 0 ✔ 1 ✖ | verify 'health' failed |");
     expect(summary).toMatch(/\| Flags `flags` \| .* pending \| – \| – \|/);
   });
@@ -61,19 +103,58 @@ describe('job summary within GitHub limit', () => {
 
   it('keeps a 200-phase launch with two metrics under 1 MiB: table head, the failure, a note naming what was left out', () => {
     const ids = Array.from({ length: 200 }, (_, i) => `phase-${i}`);
-    const long: LaunchEvent[] = [{ type: 'launch.started', at: t0, launchId: 'l2', mode: 'launch', environment: 'prod', version: '3.0', phases: ids.map((id) => ({ id, name: `Deploy ${id} ${'é'.repeat(300)}` })) }];
+    const long: LaunchEvent[] = [
+      {
+        type: 'launch.started',
+        at: t0,
+        launchId: 'l2',
+        mode: 'launch',
+        environment: 'prod',
+        version: '3.0',
+        phases: ids.map((id) => ({ id, name: `Deploy ${id} ${'é'.repeat(300)}` })),
+      },
+    ];
     ids.forEach((phase, i) => {
       const at = t0 + i * 100_000;
       long.push({ type: 'phase.started', at, phase });
       for (const metric of ['error_rate', 'latency_p99']) {
-        for (let m = 0; m < 40; m++) long.push({ type: 'measurement', at: at + m * 1000, phase, check: `watch.${metric}`, metric, value: m / 1000, verdict: 'pass', condition: 'max 0.5', message: `${metric} = ${m / 1000} ${'ok '.repeat(30)}`, bounds: { max: 0.5 } });
-        long.push({ type: 'check.result', at: at + 50_000, phase, stage: 'watch', check: `watch.${metric}`, checkType: 'metric', passed: i < 199, message: `${metric} ${i < 199 ? 'held' : 'breached max 0.5'}`, durationMs: 50_000 });
+        for (let m = 0; m < 40; m++)
+          long.push({
+            type: 'measurement',
+            at: at + m * 1000,
+            phase,
+            check: `watch.${metric}`,
+            metric,
+            value: m / 1000,
+            verdict: 'pass',
+            condition: 'max 0.5',
+            message: `${metric} = ${m / 1000} ${'ok '.repeat(30)}`,
+            bounds: { max: 0.5 },
+          });
+        long.push({
+          type: 'check.result',
+          at: at + 50_000,
+          phase,
+          stage: 'watch',
+          check: `watch.${metric}`,
+          checkType: 'metric',
+          passed: i < 199,
+          message: `${metric} ${i < 199 ? 'held' : 'breached max 0.5'}`,
+          durationMs: 50_000,
+        });
       }
       long.push({ type: 'phase.state', at: at + 60_000, phase, from: 'verifying', to: i < 199 ? 'verified' : 'failed' });
       if (i < 199) long.push({ type: 'phase.verified', at: at + 60_000, phase, durationMs: 60_000 });
       else long.push({ type: 'phase.failed', at: at + 60_000, phase, reason: "watch 'watch.latency_p99' failed", durationMs: 60_000 });
     });
-    long.push({ type: 'launch.finished', at: t0 + 200 * 100_000, status: 'rolled_back', failedPhase: 'phase-199', reason: "watch 'watch.latency_p99' failed", durationMs: 200 * 100_000 });
+    long.push({
+      type: 'launch.finished',
+      at: t0 + 200 * 100_000,
+      status: 'rolled_back',
+      failedPhase: 'phase-199',
+      reason: "watch 'watch.latency_p99' failed",
+      durationMs: 200 * 100_000,
+    });
     const sections = [...new Set(long.flatMap((e) => (e.type === 'measurement' ? [`${e.phase}/${e.check}`] : [])))];
     const parts = metricChartsPart(long);
     expect(parts?.blocks).toHaveLength(sections.length);
@@ -87,16 +168,35 @@ describe('job summary within GitHub limit', () => {
     expect(summary).toContain('| Phase | State | Duration | Checks | Detail |');
     expect(summary).toContain('`phase-0` | ✅ verified | 1m | 2 ✔ |');
     expect(summary).toContain("`phase-199` | ❌ failed | 1m | 0 ✔ 2 ✖ | watch 'watch.latency_p99' failed |");
-    expect(summary).toMatch(/> ✂️ Left out to stay within GitHub's 1 MiB summary limit: .*metric charts.*\. The JSON report \(the `report` output, `\/tmp\/run\/launch-report-l2\.json`\) holds every event\./);
+    expect(summary).toMatch(
+      /> ✂️ Left out to stay within GitHub's 1 MiB summary limit: .*metric charts.*\. The JSON report \(the `report` output, `\/tmp\/run\/launch-report-l2\.json`\) holds every event\./,
+    );
     expect(fences(summary) % 2).toBe(0);
   });
 
   it('counts dropped notifications in the outcome, which trimming keeps, while the warnings section goes', () => {
     const dropped: LaunchEvent[] = [
       ...events.slice(0, -1),
-      ...Array.from({ length: 400 }, (_, i): LaunchEvent => ({ type: 'warning', at: t0 + 993, source: 'datadog-events', message: `HTTP 500 number ${i} ${'x'.repeat(200)}` })),
-      { type: 'warning', at: t0 + 993, source: 'slack-bot', message: '187 progress message(s) dropped so that failure, rollback and outcome messages went out in time', dropped: 187 },
-      { type: 'warning', at: t0 + 993, source: 'slack-webhook', message: "2 message(s) dropped: not sent within 25 s of the launch's end", dropped: 2 },
+      ...Array.from({ length: 400 }, (_, i): LaunchEvent => ({
+        type: 'warning',
+        at: t0 + 993,
+        source: 'datadog-events',
+        message: `HTTP 500 number ${i} ${'x'.repeat(200)}`,
+      })),
+      {
+        type: 'warning',
+        at: t0 + 993,
+        source: 'slack-bot',
+        message: '187 progress message(s) dropped so that failure, rollback and outcome messages went out in time',
+        dropped: 187,
+      },
+      {
+        type: 'warning',
+        at: t0 + 993,
+        source: 'slack-webhook',
+        message: "2 message(s) dropped: not sent within 25 s of the launch's end",
+        dropped: 2,
+      },
       events.at(-1)!,
     ];
     const line = '📭 Notifications dropped under rate limits or the end-of-launch deadline: 187 by `slack-bot`, 2 by `slack-webhook`';
@@ -111,7 +211,15 @@ describe('job summary within GitHub limit', () => {
   it('keeps a 3,000-phase plan under 1 MiB, its fence closed, and the note', () => {
     const ids = Array.from({ length: 3000 }, (_, i) => `phase-${i}`);
     const planned: LaunchEvent[] = [
-      { type: 'launch.started', at: t0, launchId: 'l3', mode: 'plan', environment: 'prod', version: '3.0', phases: ids.map((id) => ({ id, name: `Phase ${id}` })) },
+      {
+        type: 'launch.started',
+        at: t0,
+        launchId: 'l3',
+        mode: 'plan',
+        environment: 'prod',
+        version: '3.0',
+        phases: ids.map((id) => ({ id, name: `Phase ${id}` })),
+      },
       { type: 'launch.finished', at: t0, status: 'planned', durationMs: 0 },
     ];
     const text = ids.map((id) => `${id}: run ./deploy.sh ${'--flag '.repeat(80)}`).join('\n');

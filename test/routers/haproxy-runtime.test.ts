@@ -48,7 +48,9 @@ describe('HAProxy Runtime API exchange', () => {
   it('an already cancelled step does not connect', async () => {
     const haproxy = await stalledSocket();
     try {
-      await expect(runtimeCommands({ socket: haproxy.path }, ['get weight app/s1'], 60_000, AbortSignal.abort())).rejects.toThrow('cancelled');
+      await expect(runtimeCommands({ socket: haproxy.path }, ['get weight app/s1'], 60_000, AbortSignal.abort())).rejects.toThrow(
+        'cancelled',
+      );
       expect(haproxy.received).toEqual([]);
     } finally {
       await haproxy.close();

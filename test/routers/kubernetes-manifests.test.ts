@@ -23,7 +23,10 @@ interface Manifest {
 }
 
 /** The official schema of each kind the docs apply, and where its stable and canary weights are. */
-const kinds: Record<string, { model: new (data: never) => { apiVersion: string; validate(): void }; weights(spec: never): Record<string, number | undefined> }> = {
+const kinds: Record<
+  string,
+  { model: new (data: never) => { apiVersion: string; validate(): void }; weights(spec: never): Record<string, number | undefined> }
+> = {
   HTTPRoute: {
     model: HTTPRoute,
     weights: (spec: { rules: { backendRefs: { name: string; weight?: number }[] }[] }) =>
@@ -32,7 +35,9 @@ const kinds: Record<string, { model: new (data: never) => { apiVersion: string; 
   VirtualService: {
     model: VirtualService,
     weights: (spec: { http: { route: { destination: { subset: string }; weight?: number }[] }[] }) =>
-      Object.fromEntries(spec.http.flatMap((route) => route.route.map((destination) => [destination.destination.subset, destination.weight]))),
+      Object.fromEntries(
+        spec.http.flatMap((route) => route.route.map((destination) => [destination.destination.subset, destination.weight])),
+      ),
   },
 };
 
@@ -51,10 +56,18 @@ function fakeKubectl(): { env: Record<string, string>; applied(): Manifest[]; re
   writeFileSync(join(dir, 'applied.jsonl'), '');
   mkdirSync(bin);
   const loader = createRequire(import.meta.url).resolve('tsx');
-  writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nexec "${process.execPath}" --import "${loader}" "${join(repo, 'test/fakes/kubectl.ts')}" "$@"\n`, { mode: 0o755 });
+  writeFileSync(
+    join(bin, 'kubectl'),
+    `#!/bin/sh\nexec "${process.execPath}" --import "${loader}" "${join(repo, 'test/fakes/kubectl.ts')}" "$@"\n`,
+    { mode: 0o755 },
+  );
   return {
     env: { PATH: `${bin}:${process.env.PATH}`, FAKE_KUBECTL_STATE: dir },
-    applied: () => readFileSync(join(dir, 'applied.jsonl'), 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Manifest),
+    applied: () =>
+      readFileSync(join(dir, 'applied.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as Manifest),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -66,34 +79,53 @@ function fakeKubectl(): { env: Record<string, string>; applied(): Manifest[]; re
 function quickCanary(spec: Record<string, unknown>): { yaml: string; weights: number[] } {
   const strategy = (spec.launch as { strategy: { router: unknown; steps: { set_weight?: number }[] } }).strategy;
   const weights = strategy.steps.flatMap((step) => (step.set_weight === undefined ? [] : [step.set_weight]));
-  const steps = [...weights.map((weight) => ({ set_weight: weight })), { analysis: [{ type: 'command', name: 'breach', command: 'exit 1' }] }];
-  return { yaml: stringify({ launch: { strategy: { type: 'canary', deploy: 'true', remove: 'true', router: strategy.router, steps } } }), weights: [...weights, 0] };
+  const steps = [
+    ...weights.map((weight) => ({ set_weight: weight })),
+    { analysis: [{ type: 'command', name: 'breach', command: 'exit 1' }] },
+  ];
+  return {
+    yaml: stringify({ launch: { strategy: { type: 'canary', deploy: 'true', remove: 'true', router: strategy.router, steps } } }),
+    weights: [...weights, 0],
+  };
 }
 
 describe('the Kubernetes router specs in docs/strategies.md', () => {
   const specs = blocks.filter((block) => 'launch' in block);
 
   it('documents a Gateway API and an Istio spec, and the DestinationRule the Istio one needs', () => {
-    expect(specs.map((spec) => (spec.launch as { strategy: { router: { set_weight: string } } }).strategy.router.set_weight.match(/kind: (\w+)/)?.[1])).toEqual(['HTTPRoute', 'VirtualService']);
+    expect(
+      specs.map(
+        (spec) => (spec.launch as { strategy: { router: { set_weight: string } } }).strategy.router.set_weight.match(/kind: (\w+)/)?.[1],
+      ),
+    ).toEqual(['HTTPRoute', 'VirtualService']);
     const rule = blocks.find((block) => block.kind === 'DestinationRule') as unknown as Manifest;
     validate(rule, DestinationRule);
     expect((rule.spec as { subsets: { name: string }[] }).subsets.map((subset) => subset.name)).toEqual(['stable', 'canary']);
   });
 
-  it.each(['HTTPRoute', 'VirtualService'])('%s: every manifest the spec applies, at every weight, is valid for the CRD schema and read back', async (kind) => {
-    const spec = specs.find((candidate) => JSON.stringify(candidate).includes(`kind: ${kind}`))!;
-    const { yaml, weights } = quickCanary(spec);
-    const kubectl = fakeKubectl();
-    try {
-      const { result, events } = await runSpec(yaml, { env: kubectl.env });
-      // Each shift was read back through the documented read_weight, the reset to 0 as well.
-      expect(result).toMatchObject({ status: 'rolled_back', failedPhase: expect.stringMatching(/\.analysis$/) });
-      expect(eventsOf(events, 'rollback.phase').find((event) => event.phase === 'canary.step-1.weight-10')).toMatchObject({ ok: true, skipped: false });
-      const applied = kubectl.applied();
-      expect(applied.map((manifest) => manifest.kind === kind && kinds[kind]!.weights(manifest.spec as never))).toEqual(weights.map((weight) => ({ stable: 100 - weight, canary: weight })));
-      for (const manifest of applied) validate(manifest, kinds[kind]!.model);
-    } finally {
-      kubectl.remove();
-    }
-  }, 30_000);
+  it.each(['HTTPRoute', 'VirtualService'])(
+    '%s: every manifest the spec applies, at every weight, is valid for the CRD schema and read back',
+    async (kind) => {
+      const spec = specs.find((candidate) => JSON.stringify(candidate).includes(`kind: ${kind}`))!;
+      const { yaml, weights } = quickCanary(spec);
+      const kubectl = fakeKubectl();
+      try {
+        const { result, events } = await runSpec(yaml, { env: kubectl.env });
+        // Each shift was read back through the documented read_weight, the reset to 0 as well.
+        expect(result).toMatchObject({ status: 'rolled_back', failedPhase: expect.stringMatching(/\.analysis$/) });
+        expect(eventsOf(events, 'rollback.phase').find((event) => event.phase === 'canary.step-1.weight-10')).toMatchObject({
+          ok: true,
+          skipped: false,
+        });
+        const applied = kubectl.applied();
+        expect(applied.map((manifest) => manifest.kind === kind && kinds[kind]!.weights(manifest.spec as never))).toEqual(
+          weights.map((weight) => ({ stable: 100 - weight, canary: weight })),
+        );
+        for (const manifest of applied) validate(manifest, kinds[kind]!.model);
+      } finally {
+        kubectl.remove();
+      }
+    },
+    30_000,
+  );
 });

@@ -41,7 +41,13 @@ interface Measured {
  * Runs the canary while a steady load runs, measuring the canary's share at every step and after the
  * rollback. With `keyed` (a split_clients router), sample request i asks for keyed(i).
  */
-async function measureCanary(apps: { v1: AppVersion; v2: AppVersion }, router: string, port: number, settle: () => Promise<void>, keyed?: (i: number) => string): Promise<Measured> {
+async function measureCanary(
+  apps: { v1: AppVersion; v2: AppVersion },
+  router: string,
+  port: number,
+  settle: () => Promise<void>,
+  keyed?: (i: number) => string,
+): Promise<Measured> {
   const goDir = mkdtempSync(join(tmpdir(), 'canary-steps-'));
   const load = steadyLoad(port);
   const run = runSpec(canarySpec(router, goDir));
@@ -73,7 +79,8 @@ async function measureCanary(apps: { v1: AppVersion; v2: AppVersion }, router: s
 }
 
 function expectMeasured(measured: Measured): void {
-  for (const weight of WEIGHTS) expect(Math.abs(measured.shares[weight]! - weight), `canary share at ${weight}%: ${measured.shares[weight]}%`).toBeLessThanOrEqual(3);
+  for (const weight of WEIGHTS)
+    expect(Math.abs(measured.shares[weight]! - weight), `canary share at ${weight}%: ${measured.shares[weight]}%`).toBeLessThanOrEqual(3);
   expect(measured.status).toBe('rolled_back');
   expect(measured.afterRollback).toEqual({ v1: SAMPLE });
   expect(measured.dropped).toEqual([]);
@@ -97,14 +104,25 @@ describe('canary through real routers, measured', () => {
     const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address }, { splitClients: '$arg_client' });
     try {
       // Fixed keys: the hash is deterministic, so the measured shares are the same every run.
-      expectMeasured(await measureCanary(apps, nginx.routerYaml(), nginx.port, () => nginx.reloaded(), (i) => `/?client=user-${i}`));
+      expectMeasured(
+        await measureCanary(
+          apps,
+          nginx.routerYaml(),
+          nginx.port,
+          () => nginx.reloaded(),
+          (i) => `/?client=user-${i}`,
+        ),
+      );
     } finally {
       await nginx.stop();
     }
   }, 60_000);
 
   it('haproxy: each step sends its weight to the canary through the Runtime API, with no reload and nothing dropped', async () => {
-    const haproxy = await startHaproxy({ stable: { address: apps.v1.address, weight: 100 }, canary: { address: apps.v2.address, weight: 0 } });
+    const haproxy = await startHaproxy({
+      stable: { address: apps.v1.address, weight: 100 },
+      canary: { address: apps.v2.address, weight: 0 },
+    });
     try {
       const router = `      type: haproxy
       socket: ${JSON.stringify(haproxy.socket)}

@@ -3,14 +3,23 @@ import { neutraliseCommandLine } from '../../src/runner/command-output';
 import { LaunchJournal, readJournal } from '../../src/runner/journal';
 
 describe('neutraliseCommandLine', () => {
-  it.each(['::save-state name=finished::true', '  ::set-output name=status::ok', '::stop-commands::tok', '##[save-state name=x;]y', '##[set-output name=x]y', '::SAVE-STATE name=a::b'])(
-    'neutralises %s',
-    (line) => expect(neutraliseCommandLine(line)).toBe(`[command output] ${line}`),
-  );
-  it.each(['::warning::careful', '::error file=a,line=1::bad', '::group::x', '::endgroup::', '::add-mask::secret', 'plain ::save-state text', '##[group]x'])(
-    'passes %s through',
-    (line) => expect(neutraliseCommandLine(line)).toBe(line),
-  );
+  it.each([
+    '::save-state name=finished::true',
+    '  ::set-output name=status::ok',
+    '::stop-commands::tok',
+    '##[save-state name=x;]y',
+    '##[set-output name=x]y',
+    '::SAVE-STATE name=a::b',
+  ])('neutralises %s', (line) => expect(neutraliseCommandLine(line)).toBe(`[command output] ${line}`));
+  it.each([
+    '::warning::careful',
+    '::error file=a,line=1::bad',
+    '::group::x',
+    '::endgroup::',
+    '::add-mask::secret',
+    'plain ::save-state text',
+    '##[group]x',
+  ])('passes %s through', (line) => expect(neutraliseCommandLine(line)).toBe(line));
 });
 
 describe('LaunchJournal', () => {

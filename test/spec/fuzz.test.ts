@@ -16,9 +16,17 @@ vi.mock('node:child_process', async (importOriginal) => {
       spawned.count += 1;
       return fn(...args);
     }) as F;
-  return { ...real, spawn: counted(real.spawn), spawnSync: counted(real.spawnSync), exec: counted(real.exec), execSync: counted(real.execSync), execFile: counted(real.execFile), execFileSync: counted(real.execFileSync), fork: counted(real.fork) };
+  return {
+    ...real,
+    spawn: counted(real.spawn),
+    spawnSync: counted(real.spawnSync),
+    exec: counted(real.exec),
+    execSync: counted(real.execSync),
+    execFile: counted(real.execFile),
+    execFileSync: counted(real.execFileSync),
+    fork: counted(real.fork),
+  };
 });
-
 
 const SEED = 0x9c0ffee;
 const MUTANTS_PER_SPEC = 1500;
@@ -45,7 +53,9 @@ function fuzz(name: string, spec: string, seed: number): Verdicts {
         continue;
       }
       verdicts.refused += 1;
-      const unplaced = error.problems.filter((problem) => problem.file !== name || !(problem.line >= 1 && problem.line <= lineCount + 1) || !problem.message);
+      const unplaced = error.problems.filter(
+        (problem) => problem.file !== name || !(problem.line >= 1 && problem.line <= lineCount + 1) || !problem.message,
+      );
       if (!error.problems.length || unplaced.length) verdicts.wrong.push({ spec: mutant, error: error.message || '(no problems)' });
     }
   }

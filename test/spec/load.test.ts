@@ -4,7 +4,6 @@ import { parseSpec, loadSpecFile } from '../../src/spec/load';
 import { SpecError, type SpecProblem } from '../../src/spec/problems';
 import { SEED_SPEC } from '../support/seed';
 
-
 function problemsOf(yaml: string): SpecProblem[] {
   try {
     parseSpec(yaml, 'launch.yml');
@@ -21,14 +20,21 @@ describe('spec loader', () => {
     expect(launch.environment).toBe('production');
     expect(launch.phases.map((p) => p.id)).toEqual(['migration', 'deploy', 'health', 'traffic']);
     const deploy = launch.phases[1]!;
-    expect(deploy).toMatchObject({ name: 'Artifact Deployment', run: 'deploy --image ${IMAGE_TAG}', rollback: 'deploy --image ${PREVIOUS_IMAGE_TAG}', timeoutMs: 60_000, rollbackOnFailure: true });
+    expect(deploy).toMatchObject({
+      name: 'Artifact Deployment',
+      run: 'deploy --image ${IMAGE_TAG}',
+      rollback: 'deploy --image ${PREVIOUS_IMAGE_TAG}',
+      timeoutMs: 60_000,
+      rollbackOnFailure: true,
+    });
     expect(deploy.gates[0]).toMatchObject({ type: 'image_digest', name: 'image_digest' });
     expect(launch.phases[2]!.gates[0]!.config).toMatchObject({ endpoint: '/health', expected: 200, retries: 3 });
     expect(launch.rollback_threshold).toMatchObject({ error_rate: 0.02, latency_p99_ms: 800, health_check_failures: 3 });
   });
 
   it('loads the native form into the same model', () => {
-    const launch = parseSpec(`
+    const launch = parseSpec(
+      `
 launch:
   environment: staging
   defaults: { timeout: 2m }
@@ -40,8 +46,15 @@ launch:
       gates: [{ type: command, command: ./ready.sh }]
     - id: smoke
       run: ./smoke.sh
-`, 'native.yml');
-    expect(launch.phases[0]).toMatchObject({ run: './deploy.sh', rollback: './undo.sh', timeoutMs: 5_400_000, rollbackTimeoutMs: 5_400_000 });
+`,
+      'native.yml',
+    );
+    expect(launch.phases[0]).toMatchObject({
+      run: './deploy.sh',
+      rollback: './undo.sh',
+      timeoutMs: 5_400_000,
+      rollbackTimeoutMs: 5_400_000,
+    });
     expect(launch.phases[0]!.gates[0]).toEqual({ type: 'command', name: 'command', config: { command: './ready.sh', timeout: 60_000 } });
     expect(launch.phases[1]!.timeoutMs).toBe(120_000);
   });
@@ -184,7 +197,7 @@ launch:
     - id: a
       gates: [{ type: http_status, endpoint: /h, method: GTE }]
 `);
-    expect(problem!.message).toBe("expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got \"GTE\" (did you mean 'GET'?)");
+    expect(problem!.message).toBe('expected one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS, got "GTE" (did you mean \'GET\'?)');
   });
 
   it('shows the value that broke a bound or matched no form', () => {
@@ -193,7 +206,9 @@ launch:
     - id: a
       gates: [{ type: http_status, endpoint: /h, retries: -1, expected: abc }]
 `);
-    expect(problems.map((p) => p.message)).toEqual(expect.arrayContaining(['Too small: expected number to be >=1, got -1', 'expected number or array, got "abc"']));
+    expect(problems.map((p) => p.message)).toEqual(
+      expect.arrayContaining(['Too small: expected number to be >=1, got -1', 'expected number or array, got "abc"']),
+    );
   });
 
   it('reports duplicate ids together with the other problems', () => {
@@ -202,11 +217,16 @@ launch:
     - { id: a, run: x, timeout: never }
     - { id: a, run: y }
 `);
-    expect(problems.map((p) => p.message)).toEqual([expect.stringMatching(/^expected a positive duration/), "duplicate phase id 'a' (first used by phases[0])"]);
+    expect(problems.map((p) => p.message)).toEqual([
+      expect.stringMatching(/^expected a positive duration/),
+      "duplicate phase id 'a' (first used by phases[0])",
+    ]);
   });
 
   it('names a missing spec file', () => {
-    expect(() => loadSpecFile('/nonexistent/launch.yml')).toThrow(/nonexistent\/launch.yml:1:1: cannot read the launch spec: file not found/);
+    expect(() => loadSpecFile('/nonexistent/launch.yml')).toThrow(
+      /nonexistent\/launch.yml:1:1: cannot read the launch spec: file not found/,
+    );
   });
 
   it('keeps the template text of commands intact for the shell', () => {
@@ -245,11 +265,13 @@ describe('malformed specs are refused with a line', () => {
   it('a key given twice in one mapping, at the second one, in one pass over a large spec', () => {
     const vars = Array.from({ length: 40_000 }, (_, i) => `    V${i}: x`).join('\n');
     const problems = problemsOf(`launch:\n  vars:\n${vars}\n    V17: again\n  phases: [{ id: a, run: "true" }]\n`);
-    expect(problems.map(line)).toEqual(['40003:5 YAML: duplicate key \'V17\'']);
+    expect(problems.map(line)).toEqual(["40003:5 YAML: duplicate key 'V17'"]);
   });
 
   it('thresholds out of range: negative, or a rate above 1', () => {
-    const problems = problemsOf('launch:\n  rollback_threshold: { error_rate: -0.1, latency_p99_ms: -5, success_rate: 2 }\n  phases: [{ id: a, run: "true" }]\n');
+    const problems = problemsOf(
+      'launch:\n  rollback_threshold: { error_rate: -0.1, latency_p99_ms: -5, success_rate: 2 }\n  phases: [{ id: a, run: "true" }]\n',
+    );
     expect(problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
       'launch.rollback_threshold.error_rate: expected a threshold of 0 or more, got -0.1',
       'launch.rollback_threshold.latency_p99_ms: expected a threshold of 0 or more, got -5',

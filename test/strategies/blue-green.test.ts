@@ -31,19 +31,28 @@ describe('blue_green expansion', () => {
     ]);
     const [deploy, switched, bake, scaleDown] = launch.phases;
     expect(deploy).toMatchObject({ verify: [expect.objectContaining({ name: 'preview' })], rollback: expect.stringContaining('DELETE') });
-    expect(switched!.rollback).toBe('export LAUNCH_COLOR="$LAUNCH_PREVIOUS_COLOR"; curl -fsS -X PUT --data "$LAUNCH_COLOR" "$LB_URL/state/live"');
+    expect(switched!.rollback).toBe(
+      'export LAUNCH_COLOR="$LAUNCH_PREVIOUS_COLOR"; curl -fsS -X PUT --data "$LAUNCH_COLOR" "$LB_URL/state/live"',
+    );
     expect(switched!.env).toMatchObject({ LAUNCH_PREVIOUS_COLOR: 'green', LAUNCH_NEW_COLOR: 'blue' });
     // Without a command that tells the live colour, nothing reads the switch back.
     expect([switched!.verify, switched!.rollbackVerify]).toEqual([[], []]);
     expect(bake).toMatchObject({ run: 'sleep 0.3', watch: [expect.objectContaining({ name: 'checkout' })], rollback: undefined });
-    expect(scaleDown).toMatchObject({ run: '(sleep 0.2); (curl -fsS -X DELETE "$LB_URL/pools/$LAUNCH_COLOR/version")', rollbackOnFailure: false });
+    expect(scaleDown).toMatchObject({
+      run: '(sleep 0.2); (curl -fsS -X DELETE "$LB_URL/pools/$LAUNCH_COLOR/version")',
+      rollbackOnFailure: false,
+    });
   });
 
   it('reads the switch and the switch back with the live_color command, or read_live_color', () => {
-    const readBack = (color: string) => [{ type: 'command', name: 'live colour', config: { command: 'curl -fsS "$LB_URL/state/live"', timeout: 60_000, prints: color } }];
+    const readBack = (color: string) => [
+      { type: 'command', name: 'live colour', config: { command: 'curl -fsS "$LB_URL/state/live"', timeout: 60_000, prints: color } },
+    ];
     const switched = expand(SPEC).phases[1]!;
     expect([switched.verify, switched.rollbackVerify]).toEqual([readBack('{idle}'), readBack('{live}')]);
-    const given = expand(SPEC.replace(/live_color: .*/, `live_color: green\n    read_live_color: { command: 'curl -fsS "$LB_URL/state/live"' }`)).phases[1]!;
+    const given = expand(
+      SPEC.replace(/live_color: .*/, `live_color: green\n    read_live_color: { command: 'curl -fsS "$LB_URL/state/live"' }`),
+    ).phases[1]!;
     expect([given.verify, given.rollbackVerify]).toEqual([readBack('blue'), readBack('green')]);
   });
 
@@ -71,7 +80,9 @@ launch:
     post_switch: [{ type: command, name: after-switch, command: 'exit 1' }]
 `);
     expect(result.status).toBe('rollback_failed');
-    expect(result.reason).toContain("rollback failed at phase 'blue-green.switch': rollback traffic: command router reads back green 100%, blue 0%, expected green 0%, blue 100%");
+    expect(result.reason).toContain(
+      "rollback failed at phase 'blue-green.switch': rollback traffic: command router reads back green 100%, blue 0%, expected green 0%, blue 100%",
+    );
   });
 });
 
@@ -100,7 +111,11 @@ describe('blue_green through node dist/index.js', () => {
     expect(blue!.history).toEqual(['v1', '']);
     // The bake's analysis went to green through the balancer, after the switch.
     const switchedAt = lb!.changes[0]!.at;
-    expect(lb!.forwarded.filter((request) => request.path === '/checkout').every((request) => request.pool === 'green' && request.at >= switchedAt)).toBe(true);
+    expect(
+      lb!.forwarded
+        .filter((request) => request.path === '/checkout')
+        .every((request) => request.pool === 'green' && request.at >= switchedAt),
+    ).toBe(true);
   });
 
   it('never switches when the idle colour fails its pre-switch check, and removes it', async () => {
@@ -132,20 +147,32 @@ describe('blue_green through node dist/index.js', () => {
   it('ends rollback_failed naming the live colour when the switch back does not take', async () => {
     const vars = await start();
     // A switch that exits 0 without switching back to blue.
-    const spec = SPEC.replace(/switch: .*/, 'switch: test "$LAUNCH_COLOR" = blue || curl -fsS -X PUT --data "$LAUNCH_COLOR" "$LB_URL/state/live"');
+    const spec = SPEC.replace(
+      /switch: .*/,
+      'switch: test "$LAUNCH_COLOR" = blue || curl -fsS -X PUT --data "$LAUNCH_COLOR" "$LB_URL/state/live"',
+    );
     const run = await launchThroughDist(spec, { version: 'v2-faulty', previousVersion: 'v1', vars });
     expect(run.outputs.status, run.stdout).toBe('rollback_failed');
     expect(lb!.historyOf('live')).toEqual(['green']);
     const finished = run.events.find((event) => event.type === 'launch.finished') as { reason?: string };
-    expect(finished.reason).toContain(`rollback failed at phase 'blue-green.switch': rollback 'live colour' failed: \`curl -fsS "$LB_URL/state/live"\` printed 'green', expected 'blue'`);
+    expect(finished.reason).toContain(
+      `rollback failed at phase 'blue-green.switch': rollback 'live colour' failed: \`curl -fsS "$LB_URL/state/live"\` printed 'green', expected 'blue'`,
+    );
     // Green carries the traffic, so its deploy is held, not undone: undoing it would be an outage.
     expect(green!.history.at(-1)).toBe('v2-faulty');
-    expect(finished.reason).toContain("phase 'blue-green.deploy': held, not undone: traffic is not back where it was (rollback of phase 'blue-green.switch' failed)");
+    expect(finished.reason).toContain(
+      "phase 'blue-green.deploy': held, not undone: traffic is not back where it was (rollback of phase 'blue-green.switch' failed)",
+    );
   });
 
   it('after a launch cancelled past the switch, the post step switches back to the colour live before the launch', async () => {
     const vars = await start();
-    const main = await launchThroughDist(SPEC.replace('bake: 300ms', 'bake: 20s'), { version: 'v2', previousVersion: 'v1', vars, interruptWhen: '[blue-green.bake]' });
+    const main = await launchThroughDist(SPEC.replace('bake: 300ms', 'bake: 20s'), {
+      version: 'v2',
+      previousVersion: 'v1',
+      vars,
+      interruptWhen: '[blue-green.bake]',
+    });
     expect(main.outputs.status).toBe('failed');
     expect(JSON.parse(main.state.strategy!)).toMatchObject({ type: 'blue_green', live_color: 'blue' });
     const post = await postStepOf(main);

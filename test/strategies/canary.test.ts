@@ -74,16 +74,22 @@ launch:
     expect(byId.get('canary.step-2.pause')!.watch.map((check) => check.name)).toEqual(['canary-health']);
     expect(byId.get('canary.step-3.analysis')).toMatchObject({ run: undefined, verify: [expect.objectContaining({ name: 'checkout' })] });
     const approval = byId.get('canary.step-5.approval')!;
-    expect(approval.run).toBe('# wait for approval: the command exits 0 once approved\nuntil (\ncurl -fsS "$LB_URL/state/approved"\n); do\n  sleep 0.1\ndone');
+    expect(approval.run).toBe(
+      '# wait for approval: the command exits 0 once approved\nuntil (\ncurl -fsS "$LB_URL/state/approved"\n); do\n  sleep 0.1\ndone',
+    );
     expect(approval).toMatchObject({ timeoutMs: 30_000, watch: [expect.objectContaining({ name: 'canary-health' })] });
   });
 
   it('asks for an approval command when a pause has no duration', () => {
-    expect(() => expand(SPEC.replace(/ {4}approval: .*\n/, ''))).toThrow(/a pause without a duration waits for approval: set strategy.approval.command/);
+    expect(() => expand(SPEC.replace(/ {4}approval: .*\n/, ''))).toThrow(
+      /a pause without a duration waits for approval: set strategy.approval.command/,
+    );
   });
 
   it('takes exactly one kind per step', () => {
-    expect(() => expand(SPEC.replace('- set_weight: 50', '- { set_weight: 50, pause: 1m }'))).toThrow(/a step is exactly one of set_weight, pause, analysis \(got set_weight and pause\)/);
+    expect(() => expand(SPEC.replace('- set_weight: 50', '- { set_weight: 50, pause: 1m }'))).toThrow(
+      /a step is exactly one of set_weight, pause, analysis \(got set_weight and pause\)/,
+    );
   });
 });
 

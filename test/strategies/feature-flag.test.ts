@@ -30,7 +30,11 @@ describe('feature_flag expansion', () => {
       ['flag.new_checkout.100pct', '100'],
     ]);
     expect(launch.phases[2]!.verify).toEqual([
-      { type: 'flag_exposure', name: 'exposure', config: expect.objectContaining({ flag: 'new_checkout', percent: 25, sample: 400, tolerance: 0.04, url: '${FLAGS_URL}' }) },
+      {
+        type: 'flag_exposure',
+        name: 'exposure',
+        config: expect.objectContaining({ flag: 'new_checkout', percent: 25, sample: 400, tolerance: 0.04, url: '${FLAGS_URL}' }),
+      },
     ]);
     expect(launch.phases.map((phase) => phase.rollback)).toEqual([
       'export LAUNCH_PERCENT=0; curl -fsS -X PUT --data "$LAUNCH_PERCENT" "$FLAGS_URL/admin/flags/$LAUNCH_FLAG"',
@@ -74,7 +78,9 @@ describe('feature_flag expansion', () => {
   it('lists expired flags for the caller to warn about, and fails validation with fail_on_expired', () => {
     const launch = expand(flagSpec({ expires: '2026-03-31' }));
     expect(expiredFlags(launch.strategy, new Date('2026-03-31T23:00:00Z'))).toEqual([]);
-    expect(expiredFlags(launch.strategy, new Date('2026-04-01T00:00:00Z'))).toEqual([{ key: 'new_checkout', owner: 'team-checkout', expires: '2026-03-31' }]);
+    expect(expiredFlags(launch.strategy, new Date('2026-04-01T00:00:00Z'))).toEqual([
+      { key: 'new_checkout', owner: 'team-checkout', expires: '2026-03-31' },
+    ]);
     expect(() => expand(flagSpec({ expires: '2001-01-01', extra: '    fail_on_expired: true\n' }))).toThrow(
       /launch\.strategy\.flags\[0\]\.expires: flag 'new_checkout' \(owner team-checkout\) expired on 2001-01-01 and fail_on_expired is set/,
     );
@@ -121,7 +127,10 @@ describe('feature_flag through node dist/index.js', () => {
     expect(run.outputs.status, run.stdout).toBe('rollback_failed');
     expect(flags.history.new_checkout).toEqual([25, 0]);
     const finished = run.events.find((event) => event.type === 'launch.finished') as { reason?: string } | undefined;
-    const measured = /rollback failed at phase 'flag\.new_checkout\.25pct': rollback 'kill switch' failed: OFREP \S+: new_checkout = true for (\d+) of 400 sample keys \(([\d.]+)%\), expected 0% ± 0%/.exec(finished?.reason ?? '');
+    const measured =
+      /rollback failed at phase 'flag\.new_checkout\.25pct': rollback 'kill switch' failed: OFREP \S+: new_checkout = true for (\d+) of 400 sample keys \(([\d.]+)%\), expected 0% ± 0%/.exec(
+        finished?.reason ?? '',
+      );
     expect(measured, finished?.reason).not.toBeNull();
     // The share the flag still serves is named: a quarter of the keys, give or take the sample.
     expect(Number(measured![1])).toBeGreaterThan(80);
@@ -131,9 +140,13 @@ describe('feature_flag through node dist/index.js', () => {
 
   it('refuses to start with an expired flag and fail_on_expired', async () => {
     flags = await startFlagService(['new_checkout']);
-    const run = await launchThroughDist(flagSpec({ expires: '2001-01-01', extra: '    fail_on_expired: true\n' }), { vars: { FLAGS_URL: flags.url } });
+    const run = await launchThroughDist(flagSpec({ expires: '2001-01-01', extra: '    fail_on_expired: true\n' }), {
+      vars: { FLAGS_URL: flags.url },
+    });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toMatch(/::error title=Invalid launch spec,file=launch.yml,line=6,col=61::launch.strategy.flags\[0\].expires: flag 'new_checkout'/);
+    expect(run.stdout).toMatch(
+      /::error title=Invalid launch spec,file=launch.yml,line=6,col=61::launch.strategy.flags\[0\].expires: flag 'new_checkout'/,
+    );
     expect(flags.history.new_checkout).toEqual([]);
   });
 });

@@ -21,9 +21,13 @@ describe('flag_exposure check', () => {
     const { url, requests } = await serviceAt(30);
     const outcome = await runCheck(flagExposureCheck, { url, flag: 'new_checkout', percent: 30, sample: 500, tolerance: 0.05 });
     expect(outcome.passed, outcome.message).toBe(true);
-    expect(outcome.message).toMatch(/^OFREP http:\/\/127\.0\.0\.1:\d+: new_checkout = true for \d+ of 500 sample keys \(\d+(\.\d+)?%\), expected 30% ± 5%$/);
+    expect(outcome.message).toMatch(
+      /^OFREP http:\/\/127\.0\.0\.1:\d+: new_checkout = true for \d+ of 500 sample keys \(\d+(\.\d+)?%\), expected 30% ± 5%$/,
+    );
     expect(Math.abs(outcome.value! - 30)).toBeLessThanOrEqual(5);
-    const keys = requests.filter((request) => request.path.startsWith('/ofrep/')).map((request) => (JSON.parse(request.body) as { context: { targetingKey: string } }).context.targetingKey);
+    const keys = requests
+      .filter((request) => request.path.startsWith('/ofrep/'))
+      .map((request) => (JSON.parse(request.body) as { context: { targetingKey: string } }).context.targetingKey);
     expect(new Set(keys).size).toBe(500);
     expect(keys).toContain('launch-action-sample-499');
   });
@@ -45,7 +49,11 @@ describe('flag_exposure check', () => {
 
   it('refuses a template value that would change the URL path, as web metrics and http_status do', () => {
     const url = 'http://flags:8016/${TENANT}/ofrep';
-    const [problem] = planCheck(flagExposureCheck, { url, flag: 'f', percent: 5 }, checkContext({ env: { TENANT: 'a/../../admin' } })).problems;
+    const [problem] = planCheck(
+      flagExposureCheck,
+      { url, flag: 'f', percent: 5 },
+      checkContext({ env: { TENANT: 'a/../../admin' } }),
+    ).problems;
     expect(problem).toMatch(/^url: \$\{TENANT\} in ".*" has a value \(13 characters, not shown\) containing "\/"/);
     expect(planCheck(flagExposureCheck, { url, flag: 'f', percent: 5 }, checkContext({ env: { TENANT: 'acme-1' } })).problems).toEqual([]);
   });
@@ -54,6 +62,8 @@ describe('flag_exposure check', () => {
     expect(planCheck(flagExposureCheck, { flag: 'f', percent: 5 }, checkContext({ env: { OFREP_URL: 'http://flags:8016' } })).summary).toBe(
       'OFREP http://flags:8016: f = true for 5% ± 5% of 1000 sample keys',
     );
-    expect(planCheck(flagExposureCheck, { flag: 'f', percent: 5 }).problems).toEqual([expect.stringMatching(/url is not set and defaults to \$\{OFREP_URL\}/)]);
+    expect(planCheck(flagExposureCheck, { flag: 'f', percent: 5 }).problems).toEqual([
+      expect.stringMatching(/url is not set and defaults to \$\{OFREP_URL\}/),
+    ]);
   });
 });

@@ -18,7 +18,10 @@ function bucket(flag: string, targetingKey: string): number {
  * that only the measured exposure reveals. `deafKillSwitch` makes it accept a set to 0 and keep
  * serving the share it had: a kill switch that does nothing.
  */
-export async function startFlagService(flags: string[], options: { misroute?: number; deafKillSwitch?: boolean } = {}): Promise<FlagService> {
+export async function startFlagService(
+  flags: string[],
+  options: { misroute?: number; deafKillSwitch?: boolean } = {},
+): Promise<FlagService> {
   const percent = new Map(flags.map((flag) => [flag, 0]));
   const history: Record<string, number[]> = Object.fromEntries(flags.map((flag) => [flag, []]));
   const server = await startServer((req, res) => {

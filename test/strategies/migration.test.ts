@@ -53,13 +53,22 @@ describe('expand/contract expansion', () => {
     expect(byId.get('migration.expand')!.rollback).toBe('echo "expand rollback" >> "$LOG"');
     expect(byId.get('migration.hold')).toMatchObject({ run: 'sleep 2', env: { LAUNCH_HOLD_SECONDS: '1' } });
     // From the hold check on, nothing is rolled back: a contract cannot be undone.
-    expect(byId.get('migration.held')).toMatchObject({ rollbackOnFailure: false, run: expect.stringContaining('marker=$(\ncat "$MARKER"\n)') });
-    expect(byId.get('migration.contract')).toMatchObject({ rollbackOnFailure: false, rollback: undefined, run: 'echo "contract $LAUNCH_VERSION" >> "$LOG"' });
+    expect(byId.get('migration.held')).toMatchObject({
+      rollbackOnFailure: false,
+      run: expect.stringContaining('marker=$(\ncat "$MARKER"\n)'),
+    });
+    expect(byId.get('migration.contract')).toMatchObject({
+      rollbackOnFailure: false,
+      rollback: undefined,
+      run: 'echo "contract $LAUNCH_VERSION" >> "$LOG"',
+    });
   });
 
   it('contracts alone, checking the marker but neither holding nor writing it, when the spec launches nothing', () => {
     expect(expand(CONTRACT_ONLY).phases.map((phase) => phase.id)).toEqual(['migration.held', 'migration.contract']);
-    expect(() => expand(CONTRACT_ONLY.replace(/ {4}marker:[\s\S]*$/, ''))).toThrow(/only marker.read can tell that the version was fully launched and held/);
+    expect(() => expand(CONTRACT_ONLY.replace(/ {4}marker:[\s\S]*$/, ''))).toThrow(
+      /only marker.read can tell that the version was fully launched and held/,
+    );
   });
 });
 
@@ -81,10 +90,17 @@ describe('expand/contract through node dist/index.js', () => {
     fleet = await startFleet(2, 'v1');
     const ws = workspace();
     const before = Math.floor(Date.now() / 1000);
-    const run = await launchThroughDist(migrationSpec(fleet.instances.map((instance) => instance.address)), { version: 'v2', previousVersion: 'v1', vars: ws.files });
+    const run = await launchThroughDist(migrationSpec(fleet.instances.map((instance) => instance.address)), {
+      version: 'v2',
+      previousVersion: 'v1',
+      vars: ws.files,
+    });
     expect(run.outputs.status, run.stdout).toBe('succeeded');
     expect(ws.log()).toEqual(['expand v2', 'contract v2']);
-    expect(fleet.instances.map((instance) => instance.history)).toEqual([['v1', 'v2'], ['v1', 'v2']]);
+    expect(fleet.instances.map((instance) => instance.history)).toEqual([
+      ['v1', 'v2'],
+      ['v1', 'v2'],
+    ]);
     const [version, at] = readFileSync(ws.files.MARKER, 'utf8').split(' ');
     expect(version).toBe('v2');
     expect(Number(at)).toBeGreaterThanOrEqual(before);
@@ -94,7 +110,11 @@ describe('expand/contract through node dist/index.js', () => {
   it('when the first batch fails, rolls back the instances and then the expand, and never contracts', async () => {
     fleet = await startFleet(2, 'v1', { unhealthy: ['v2-bad'] });
     const ws = workspace();
-    const run = await launchThroughDist(migrationSpec(fleet.instances.map((instance) => instance.address)), { version: 'v2-bad', previousVersion: 'v1', vars: ws.files });
+    const run = await launchThroughDist(migrationSpec(fleet.instances.map((instance) => instance.address)), {
+      version: 'v2-bad',
+      previousVersion: 'v1',
+      vars: ws.files,
+    });
     expect(run.outputs.status, run.stdout).toBe('rolled_back');
     expect(ws.log()).toEqual(['expand v2-bad', 'expand rollback']);
     expect(rolledBack(run.events)).toEqual([`rolling.${fleet.instances[0]!.address.replace(':', '-')}`, 'migration.expand']);

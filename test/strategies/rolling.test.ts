@@ -41,12 +41,23 @@ describe('rolling expansion', () => {
     expect(update).toMatchObject({
       env: { LAUNCH_INSTANCE: '10.0.0.1:80', LAUNCH_BATCH: '1' },
       run: '(curl -fsS -X PUT --data drained "$LB_URL/state/drained/$LAUNCH_INSTANCE"); (curl -fsS -X PUT --data "$LAUNCH_VERSION" "http://$LAUNCH_INSTANCE/version")',
-      rollback: '(curl -fsS -X PUT --data "$LAUNCH_PREVIOUS_VERSION" "http://$LAUNCH_INSTANCE/version"); (curl -fsS -X PUT --data serving "$LB_URL/state/drained/$LAUNCH_INSTANCE")',
+      rollback:
+        '(curl -fsS -X PUT --data "$LAUNCH_PREVIOUS_VERSION" "http://$LAUNCH_INSTANCE/version"); (curl -fsS -X PUT --data serving "$LB_URL/state/drained/$LAUNCH_INSTANCE")',
       failureBudget: undefined,
     });
-    expect(update!.verify).toEqual([{ type: 'http_status', name: 'health', config: expect.objectContaining({ endpoint: 'http://${LAUNCH_INSTANCE}/health', retries: 2, interval: 50 }) }]);
+    expect(update!.verify).toEqual([
+      {
+        type: 'http_status',
+        name: 'health',
+        config: expect.objectContaining({ endpoint: 'http://${LAUNCH_INSTANCE}/health', retries: 2, interval: 50 }),
+      },
+    ]);
     // Back in service only once healthy; undone by draining it again.
-    expect(ready).toMatchObject({ gates: update!.verify, run: expect.stringContaining('--data serving'), rollback: expect.stringContaining('--data drained') });
+    expect(ready).toMatchObject({
+      gates: update!.verify,
+      run: expect.stringContaining('--data serving'),
+      rollback: expect.stringContaining('--data drained'),
+    });
     expect(pause).toMatchObject({ run: 'sleep 2', rollback: undefined });
   });
 
@@ -77,7 +88,9 @@ describe('rolling expansion', () => {
   it('in a plan, shows one phase for instances a command lists at launch, and runs nothing', () => {
     const launch = expand(rollingSpec([]).replace('instances: []', 'instances: { command: "touch /tmp/never-run; aws ec2 list" }'));
     expect(launch.phases.map((phase) => phase.id)).toEqual(['rolling.each-instance', 'rolling.each-instance.ready']);
-    expect(launch.phases[0]!.name).toBe('Update {instance} (each instance from `touch /tmp/never-run; aws ec2 list` (resolved at launch), batch_size 1)');
+    expect(launch.phases[0]!.name).toBe(
+      'Update {instance} (each instance from `touch /tmp/never-run; aws ec2 list` (resolved at launch), batch_size 1)',
+    );
     expect(launch.phases[0]!.env.LAUNCH_INSTANCE).toBe('{instance}');
   });
 
@@ -143,19 +156,27 @@ describe('rolling through node dist/index.js', () => {
     ]);
     expect(histories.slice(2)).toEqual(Array.from({ length: 18 }, () => ['v1']));
     // Both are back in the load balancer; no other instance was ever drained.
-    expect(lb!.changes.map((change) => change.key).sort()).toEqual([...Array(2).fill(`drained/${addresses[0]}`), ...Array(2).fill(`drained/${addresses[1]}`)].sort());
+    expect(lb!.changes.map((change) => change.key).sort()).toEqual(
+      [...Array(2).fill(`drained/${addresses[0]}`), ...Array(2).fill(`drained/${addresses[1]}`)].sort(),
+    );
     expect([...lb!.state.values()]).toEqual(['serving', 'serving']);
     expect(rolledBack(run.events)).toEqual([`rolling.${addresses[1]!.replace(':', '-')}`, `rolling.${addresses[0]!.replace(':', '-')}`]);
   });
 
   it('tolerates failures up to max_failed, keeping a failed instance out of service', async () => {
     const { addresses, vars } = await start(10, { brokenHosts: [3] });
-    const run = await launchThroughDist(rollingSpec(addresses, 'batch_size: 2\nmax_failed: "10%"'), { version: 'v2', previousVersion: 'v1', vars });
+    const run = await launchThroughDist(rollingSpec(addresses, 'batch_size: 2\nmax_failed: "10%"'), {
+      version: 'v2',
+      previousVersion: 'v1',
+      vars,
+    });
     expect(run.outputs.status, run.stdout).toBe('succeeded');
     // Never a plain success: the final line, the summary and an output say a failure was tolerated.
     const failed = `rolling.${addresses[3]!.replace(':', '-')}`;
     expect(run.outputs['tolerated-failures']).toBe('1');
-    expect(run.stdout).toMatch(new RegExp(`launch succeeded with 1 tolerated failure\\(s\\) in .*\\(failed, tolerated: ${failed.replace(/\./g, '\\.')}\\)`));
+    expect(run.stdout).toMatch(
+      new RegExp(`launch succeeded with 1 tolerated failure\\(s\\) in .*\\(failed, tolerated: ${failed.replace(/\./g, '\\.')}\\)`),
+    );
     expect(run.stdout).not.toMatch(/✅ launch succeeded/);
     expect(run.summary).toContain('## ⚠️ Launch succeeded with 1 tolerated failure(s)');
     expect(fleet!.instances.map((instance) => instance.version)).toEqual(Array(10).fill('v2'));
@@ -168,7 +189,11 @@ describe('rolling through node dist/index.js', () => {
 
   it('past max_failed, puts every updated instance back on the previous version and never touches the rest', async () => {
     const { addresses, vars } = await start(10, { brokenHosts: [1, 4] });
-    const run = await launchThroughDist(rollingSpec(addresses, 'batch_size: 2\nmax_failed: 1'), { version: 'v2', previousVersion: 'v1', vars });
+    const run = await launchThroughDist(rollingSpec(addresses, 'batch_size: 2\nmax_failed: 1'), {
+      version: 'v2',
+      previousVersion: 'v1',
+      vars,
+    });
     expect(run.outputs.status, run.stdout).toBe('rolled_back');
     const histories = fleet!.instances.map((instance) => instance.history);
     expect(histories.slice(0, 6)).toEqual(Array.from({ length: 6 }, () => ['v1', 'v2', 'v1']));
@@ -196,20 +221,35 @@ describe('rolling through node dist/index.js', () => {
     const env = { ...vars, POOL: addresses.join(' ') };
     const plan = await launchThroughDist(spec, { mode: 'plan', vars: env });
     expect(plan.outputs.status).toBe('planned');
-    expect(plan.stdout).toContain('Update {instance} (each instance from `echo "$POOL"` (resolved at launch), batch_size 1) [rolling.each-instance]');
-    expect(plan.stdout).toContain('Strategy rolling: instances from `echo "$POOL"`, counted at launch: batch size 1, tolerated failures 0, max unavailable a batch plus the tolerated failures');
+    expect(plan.stdout).toContain(
+      'Update {instance} (each instance from `echo "$POOL"` (resolved at launch), batch_size 1) [rolling.each-instance]',
+    );
+    expect(plan.stdout).toContain(
+      'Strategy rolling: instances from `echo "$POOL"`, counted at launch: batch size 1, tolerated failures 0, max unavailable a batch plus the tolerated failures',
+    );
     expect(fleet!.instances.map((instance) => instance.history)).toEqual([['v1'], ['v1'], ['v1']]);
 
     const run = await launchThroughDist(spec, { version: 'v2', previousVersion: 'v1', vars: env });
     expect(run.outputs.status, run.stdout).toBe('succeeded');
-    expect(fleet!.instances.map((instance) => instance.history)).toEqual([['v1', 'v2'], ['v1', 'v2'], ['v1', 'v2']]);
+    expect(fleet!.instances.map((instance) => instance.history)).toEqual([
+      ['v1', 'v2'],
+      ['v1', 'v2'],
+      ['v1', 'v2'],
+    ]);
   });
 
   it('after a cancelled launch, the post step lists the instances again and restores those that started', async () => {
     const { addresses, vars } = await start(6);
-    const spec = rollingSpec([]).replace('instances: []', 'instances: { command: "echo \\"$POOL\\"" }').replace('rollback:', 'batch_size: 2\n    rollback:');
+    const spec = rollingSpec([])
+      .replace('instances: []', 'instances: { command: "echo \\"$POOL\\"" }')
+      .replace('rollback:', 'batch_size: 2\n    rollback:');
     const env = { ...vars, POOL: addresses.join(' ') };
-    const main = await launchThroughDist(spec, { version: 'v2', previousVersion: 'v1', vars: env, interruptWhen: `[rolling.${addresses[2]!.replace(':', '-')}]` });
+    const main = await launchThroughDist(spec, {
+      version: 'v2',
+      previousVersion: 'v1',
+      vars: env,
+      interruptWhen: `[rolling.${addresses[2]!.replace(':', '-')}]`,
+    });
     expect(main.outputs.status).toBe('failed');
     const post = await postStepOf(main);
     expect(post.stdout).toMatch(/rolling back .*rolling\.127\.0\.0\.1-\d+/);

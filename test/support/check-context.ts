@@ -45,10 +45,18 @@ export function checkContext(options: CheckContextOptions = {}): TestCheckContex
 }
 
 /** Parses `raw` as the kind's config (defaults filled in) and runs the check. */
-export function runCheck<S extends z.ZodObject>(kind: CheckKind<S>, raw: Record<string, unknown>, ctx: CheckContext = checkContext()): Promise<CheckOutcome> {
+export function runCheck<S extends z.ZodObject>(
+  kind: CheckKind<S>,
+  raw: Record<string, unknown>,
+  ctx: CheckContext = checkContext(),
+): Promise<CheckOutcome> {
   return kind.run(kind.config.parse(raw), ctx);
 }
 
-export function planCheck<S extends z.ZodObject>(kind: CheckKind<S>, raw: Record<string, unknown>, ctx: CheckContext = checkContext()): CheckPlan {
+export function planCheck<S extends z.ZodObject>(
+  kind: CheckKind<S>,
+  raw: Record<string, unknown>,
+  ctx: CheckContext = checkContext(),
+): CheckPlan {
   return kind.plan(kind.config.parse(raw), ctx);
 }

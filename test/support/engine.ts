@@ -13,7 +13,16 @@ export interface EngineRun {
 }
 
 /** Parses a spec from YAML text and runs it through the engine, collecting events and output. */
-export async function runSpec(yaml: string, options: { mode?: 'launch' | 'rollback'; signal?: AbortSignal; env?: Record<string, string>; phases?: string[]; onOutput?: (line: string) => unknown } = {}): Promise<EngineRun> {
+export async function runSpec(
+  yaml: string,
+  options: {
+    mode?: 'launch' | 'rollback';
+    signal?: AbortSignal;
+    env?: Record<string, string>;
+    phases?: string[];
+    onOutput?: (line: string) => unknown;
+  } = {},
+): Promise<EngineRun> {
   const launch = prepareLaunch(parseSpec(yaml, 'test.yml'));
   const bus = new EventBus();
   const output: string[] = [];

@@ -17,7 +17,10 @@ export interface HaproxyExporter {
 export async function startHaproxyExporter(servers: Record<string, string>): Promise<HaproxyExporter> {
   const metricsPort = await freePort();
   const weighted = Object.fromEntries(Object.entries(servers).map(([name, address]) => [name, { address, weight: 1 }]));
-  const haproxy = await startHaproxy(weighted, `frontend metrics\n  bind 127.0.0.1:${metricsPort}\n  http-request use-service prometheus-exporter if { path /metrics }\n`);
+  const haproxy = await startHaproxy(
+    weighted,
+    `frontend metrics\n  bind 127.0.0.1:${metricsPort}\n  http-request use-service prometheus-exporter if { path /metrics }\n`,
+  );
   try {
     await waitFor(async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).ok, 'the HAProxy exporter to answer', 10_000);
   } catch (error) {
@@ -29,6 +32,13 @@ export async function startHaproxyExporter(servers: Record<string, string>): Pro
 
 /** Steady requests to `url` (`perSecond`), each on its own, until stopped: the traffic HAProxy measures. */
 export function steadyRequests(url: string, perSecond: number): { stop(): void } {
-  const timer = setInterval(() => void fetch(url).then((r) => r.text(), () => undefined), 1000 / perSecond);
+  const timer = setInterval(
+    () =>
+      void fetch(url).then(
+        (r) => r.text(),
+        () => undefined,
+      ),
+    1000 / perSecond,
+  );
   return { stop: () => clearInterval(timer) };
 }

@@ -30,9 +30,21 @@ export interface MetricsAppOptions {
  * is the request count.
  */
 const NAMINGS = {
-  app: { requests: { name: 'app_requests_total', status: 'status' }, duration: { name: 'app_request_duration_seconds', status: undefined }, version: 'version' },
-  'http-requests-total': { requests: { name: 'http_requests_total', status: 'code' }, duration: { name: 'http_request_duration_seconds', status: undefined }, version: 'version' },
-  'otel-http': { requests: undefined, duration: { name: 'http_server_request_duration_seconds', status: 'http_response_status_code' }, version: 'service_version' },
+  app: {
+    requests: { name: 'app_requests_total', status: 'status' },
+    duration: { name: 'app_request_duration_seconds', status: undefined },
+    version: 'version',
+  },
+  'http-requests-total': {
+    requests: { name: 'http_requests_total', status: 'code' },
+    duration: { name: 'http_request_duration_seconds', status: undefined },
+    version: 'version',
+  },
+  'otel-http': {
+    requests: undefined,
+    duration: { name: 'http_server_request_duration_seconds', status: 'http_response_status_code' },
+    version: 'service_version',
+  },
 } as const;
 
 export interface MetricsApp {
@@ -63,7 +75,14 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
   const naming = NAMINGS[options.naming ?? 'app'];
   const registry = new Registry();
   const requestCounter = naming.requests;
-  const requests = requestCounter && new Counter({ name: requestCounter.name, help: 'Requests served', labelNames: [requestCounter.status, naming.version], registers: [registry] });
+  const requests =
+    requestCounter &&
+    new Counter({
+      name: requestCounter.name,
+      help: 'Requests served',
+      labelNames: [requestCounter.status, naming.version],
+      registers: [registry],
+    });
   const durationStatus = naming.duration.status;
   const duration = new Histogram({
     name: naming.duration.name,
@@ -111,7 +130,8 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
     if (failures) children['500']!.requests?.inc(failures);
     if (count > failures) children['200']!.requests?.inc(count - failures);
     served += count;
-    for (let i = 0; i < Math.round(count / LATENCY_SAMPLE_EVERY); i++) children[draw() < errorRate ? '500' : '200']!.duration.observe((latencyMs * (0.5 + draw())) / 1000);
+    for (let i = 0; i < Math.round(count / LATENCY_SAMPLE_EVERY); i++)
+      children[draw() < errorRate ? '500' : '200']!.duration.observe((latencyMs * (0.5 + draw())) / 1000);
   };
 
   const server = await startServer(async (req, res) => {
@@ -131,7 +151,17 @@ export async function startMetricsApp(options: MetricsAppOptions = {}): Promise<
   });
 
   const perSecond = options.trafficPerSecond ?? 50;
-  const traffic = perSecond > 0 ? setInterval(() => void fetch(`${server.url}/work`).then((r) => r.text(), () => undefined), 1000 / perSecond) : undefined;
+  const traffic =
+    perSecond > 0
+      ? setInterval(
+          () =>
+            void fetch(`${server.url}/work`).then(
+              (r) => r.text(),
+              () => undefined,
+            ),
+          1000 / perSecond,
+        )
+      : undefined;
   const simulated = options.simulatedPerSecond ? simulateLoad(options.simulatedPerSecond, simulate) : undefined;
 
   return {

@@ -55,7 +55,11 @@ export async function freePort(): Promise<number> {
 function scrapeConfig(options: PrometheusOptions, ownAddress: string): string {
   const interval = options.scrapeInterval ?? '1s';
   const targets = options.targets.map((target) => ({ targets: [target.address], labels: target.labels ?? {} }));
-  const self = { job_name: 'prometheus', static_configs: [{ targets: [ownAddress] }], ...(options.basicAuth ? { basic_auth: { username: TEST_BASIC_AUTH.username, password: TEST_BASIC_AUTH.password } } : {}) };
+  const self = {
+    job_name: 'prometheus',
+    static_configs: [{ targets: [ownAddress] }],
+    ...(options.basicAuth ? { basic_auth: { username: TEST_BASIC_AUTH.username, password: TEST_BASIC_AUTH.password } } : {}),
+  };
   // JSON is YAML: no YAML writer needed.
   return JSON.stringify({
     global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
@@ -105,7 +109,11 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Prome
   return {
     url,
     query: async (promql) => {
-      const response = await fetch(`${url}/api/v1/query`, { method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ query: promql }) });
+      const response = await fetch(`${url}/api/v1/query`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: promql }),
+      });
       const body = (await response.json()) as { data?: { result?: unknown[] } };
       return body.data?.result ?? [];
     },

@@ -35,7 +35,17 @@ export async function startRegistry(): Promise<TestRegistry> {
   // Log level info: the "listening on <address>" line is how the chosen port becomes known.
   writeFileSync(
     config,
-    ['version: 0.1', 'log:', '  level: info', 'storage:', '  filesystem:', `    rootdirectory: ${join(dir, 'data')}`, 'http:', '  addr: 127.0.0.1:0', ''].join('\n'),
+    [
+      'version: 0.1',
+      'log:',
+      '  level: info',
+      'storage:',
+      '  filesystem:',
+      `    rootdirectory: ${join(dir, 'data')}`,
+      'http:',
+      '  addr: 127.0.0.1:0',
+      '',
+    ].join('\n'),
   );
   const child = spawn(BINARY, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -80,7 +90,11 @@ export async function pushImage(registryUrl: string, repository: string, tag: st
       layers: [descriptor('application/vnd.oci.image.layer.v1.tar+gzip', layer)],
     }),
   );
-  const response = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: new Uint8Array(manifest) });
+  const response = await fetch(`${registryUrl}/v2/${repository}/manifests/${tag}`, {
+    method: 'PUT',
+    headers: { 'content-type': OCI_MANIFEST },
+    body: new Uint8Array(manifest),
+  });
   await expectStatus(response, 201, 'manifest upload');
   return { digest: sha256(manifest), manifest };
 }
@@ -90,7 +104,11 @@ async function uploadBlob(registryUrl: string, repository: string, bytes: Buffer
   await expectStatus(started, 202, 'blob upload start');
   const location = new URL(started.headers.get('location')!, registryUrl);
   location.searchParams.set('digest', sha256(bytes));
-  const finished = await fetch(location, { method: 'PUT', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+  const finished = await fetch(location, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/octet-stream' },
+    body: new Uint8Array(bytes),
+  });
   await expectStatus(finished, 201, 'blob upload');
 }
 

@@ -66,7 +66,8 @@ export function parseFileCommand(text: string): Record<string, string> {
 /** Reads `::save-state` / `::set-output` lines from stdout as the runner does (the files win over them). */
 export function parseStdoutCommands(stdout: string, command: 'save-state' | 'set-output'): Record<string, string> {
   const out: Record<string, string> = {};
-  const unescape = (text: string): string => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const unescape = (text: string): string =>
+    text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
   for (const line of stdout.split('\n')) {
     const match = /^\s*::([a-z-]+) name=([^:]*)::(.*)$/.exec(line);
     if (match && match[1] === command) out[unescape(match[2]!)] = unescape(match[3]!);
@@ -104,7 +105,11 @@ function interrupt(child: ChildProcess, how: RunActionOptions['interruptWith']):
 /** Runs the shipped bundle exactly as the runner does: INPUT_* variables and file commands. */
 export function runAction(options: RunActionOptions): Promise<ActionRun> {
   const dir = mkdtempSync(join(tmpdir(), 'launch-action-run-'));
-  const files: Record<RunnerFile, string> = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STATE: join(dir, 'state'), GITHUB_STEP_SUMMARY: join(dir, 'summary') };
+  const files: Record<RunnerFile, string> = {
+    GITHUB_OUTPUT: join(dir, 'output'),
+    GITHUB_STATE: join(dir, 'state'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+  };
   for (const file of Object.values(files)) writeFileSync(file, '');
   Object.assign(files, options.files);
 
@@ -121,7 +126,11 @@ export function runAction(options: RunActionOptions): Promise<ActionRun> {
 
   return new Promise((resolvePromise, reject) => {
     const entry = options.entry ?? (options.state ? 'post' : 'main');
-    const child = spawn(options.node ?? process.execPath, [entry === 'post' ? DIST_POST : DIST], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(options.node ?? process.execPath, [entry === 'post' ? DIST_POST : DIST], {
+      cwd: options.cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let interrupted = false;

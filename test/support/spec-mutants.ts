@@ -7,13 +7,67 @@ import { readFileSync } from 'node:fs';
 /** The README's native spec: the yaml block that names the JSON schema. */
 export function readmeSpec(): string {
   const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const block = readme.split('```yaml\n').map((part) => part.split('\n```')[0]!).find((part) => part.includes('yaml-language-server'));
+  const block = readme
+    .split('```yaml\n')
+    .map((part) => part.split('\n```')[0]!)
+    .find((part) => part.includes('yaml-language-server'));
   if (!block) throw new Error('README has no native spec block (the one with the yaml-language-server schema line)');
   return `${block}\n`;
 }
 
-const BYTES = [':', '-', ' ', '\t', '\n', '{', '}', '[', ']', '&', '*', '!', '"', "'", '#', '|', '>', '%', '@', '`', ',', '?', '\\', '\r', '\u0000', '\u00e9', 'x', '0', '9'];
-const VALUES = ['[]', '{}', 'null', '~', 'true', '-1', '0', '0.5', '1e999', '2147483648', '"text"', "''", '*nowhere', '&a x', '!!binary x', '600h', '-5m', '[1, [2, [3]]]', '{ a: 1, a: 2 }', '"${UNSET}"'];
+const BYTES = [
+  ':',
+  '-',
+  ' ',
+  '\t',
+  '\n',
+  '{',
+  '}',
+  '[',
+  ']',
+  '&',
+  '*',
+  '!',
+  '"',
+  "'",
+  '#',
+  '|',
+  '>',
+  '%',
+  '@',
+  '`',
+  ',',
+  '?',
+  '\\',
+  '\r',
+  '\u0000',
+  '\u00e9',
+  'x',
+  '0',
+  '9',
+];
+const VALUES = [
+  '[]',
+  '{}',
+  'null',
+  '~',
+  'true',
+  '-1',
+  '0',
+  '0.5',
+  '1e999',
+  '2147483648',
+  '"text"',
+  "''",
+  '*nowhere',
+  '&a x',
+  '!!binary x',
+  '600h',
+  '-5m',
+  '[1, [2, [3]]]',
+  '{ a: 1, a: 2 }',
+  '"${UNSET}"',
+];
 
 type Mutation = (lines: string[], random: () => number) => string[];
 export const pick = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
@@ -45,7 +99,10 @@ const mutations: Record<string, Mutation> = {
     const at = pick(keyed, random);
     const changed = lines[at]!.replace(/([A-Za-z_]+):/, (_, key: string) => {
       const i = Math.floor(random() * key.length);
-      const typo = random() < 0.5 ? key.slice(0, i) + key.slice(i + 1) : key.slice(0, i) + String.fromCharCode(97 + Math.floor(random() * 26)) + key.slice(i);
+      const typo =
+        random() < 0.5
+          ? key.slice(0, i) + key.slice(i + 1)
+          : key.slice(0, i) + String.fromCharCode(97 + Math.floor(random() * 26)) + key.slice(i);
       return `${typo || 'x'}:`;
     });
     return lines.map((line, i) => (i === at ? changed : line));

@@ -59,7 +59,9 @@ export function requestOnce(port: number, path = '/'): Promise<string> {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => (response.statusCode === 200 ? resolve(body) : reject(new Error(`status ${response.statusCode}: ${body.slice(0, 100)}`))));
+      response.on('end', () =>
+        response.statusCode === 200 ? resolve(body) : reject(new Error(`status ${response.statusCode}: ${body.slice(0, 100)}`)),
+      );
     });
     request.on('timeout', () => request.destroy(new Error('timed out')));
     request.on('error', reject);
@@ -129,7 +131,11 @@ export interface NginxServer {
 }
 
 function workerPids(masterPid: number): { pid: number; shuttingDown: boolean }[] {
-  const children = execFileSync('pgrep', ['-P', String(masterPid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  const children = execFileSync('pgrep', ['-P', String(masterPid)], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
   return children.flatMap((pid) => {
     try {
       return [{ pid, shuttingDown: readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('shutting down') }];
@@ -151,9 +157,14 @@ export async function startNginx(servers: { stable: string; canary: string }, fo
   const port = await freePort();
   const upstreamFile = join(dir, 'upstream.conf');
   const split_clients = form.splitClients === undefined ? undefined : { key: form.splitClients };
-  const initialUpstream = managedFile({ type: 'nginx', file: upstreamFile, upstream: 'app', servers, test: '', reload: '', split_clients }, { stable: 'stable', canary: 'canary', weight: 0 });
+  const initialUpstream = managedFile(
+    { type: 'nginx', file: upstreamFile, upstream: 'app', servers, test: '', reload: '', split_clients },
+    { stable: 'stable', canary: 'canary', weight: 0 },
+  );
   await writeFile(upstreamFile, initialUpstream);
-  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `  ${kind}_temp_path ${join(dir, 'tmp', kind)};`).join('\n');
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']
+    .map((kind) => `  ${kind}_temp_path ${join(dir, 'tmp', kind)};`)
+    .join('\n');
   await writeFile(
     join(dir, 'nginx.conf'),
     `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n${temp}\n  include ${upstreamFile};\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://${split_clients ? '$app' : 'app'}; }\n  }\n}\n`,
@@ -168,10 +179,14 @@ export async function startNginx(servers: { stable: string; canary: string }, fo
   };
   let workers = new Set<number>();
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${stderr}`);
-      return listening(port);
-    }, 'nginx to listen', 10_000);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}: ${stderr}`);
+        return listening(port);
+      },
+      'nginx to listen',
+      10_000,
+    );
     workers = new Set(workerPids(child.pid!).map((worker) => worker.pid));
   } catch (error) {
     await stop();
@@ -196,10 +211,14 @@ export async function startNginx(servers: { stable: string; canary: string }, fo
         .map((line) => `      ${line}`)
         .join('\n'),
     async reloaded() {
-      await waitFor(() => {
-        const now = workerPids(child.pid!);
-        return now.length > 0 && now.every((worker) => !worker.shuttingDown && !workers.has(worker.pid));
-      }, 'the nginx reload to replace its workers', 10_000);
+      await waitFor(
+        () => {
+          const now = workerPids(child.pid!);
+          return now.length > 0 && now.every((worker) => !worker.shuttingDown && !workers.has(worker.pid));
+        },
+        'the nginx reload to replace its workers',
+        10_000,
+      );
       workers = new Set(workerPids(child.pid!).map((worker) => worker.pid));
     },
     stop,
@@ -231,10 +250,14 @@ export async function startHaproxy(servers: Record<string, { address: string; we
     await rm(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => {
-      if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}: ${stderr}`);
-      return existsSync(socket) && readdirSync(dir).includes('admin.sock') && (await listening(port));
-    }, 'haproxy to listen', 10_000);
+    await waitFor(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`haproxy exited with ${child.exitCode}: ${stderr}`);
+        return existsSync(socket) && readdirSync(dir).includes('admin.sock') && (await listening(port));
+      },
+      'haproxy to listen',
+      10_000,
+    );
   } catch (error) {
     await stop();
     throw error;

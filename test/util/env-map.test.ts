@@ -6,7 +6,27 @@ import { pick } from '../support/spec-mutants';
 
 const SEED = 0xe7a1;
 const NAMES = ['A', 'a', '_', 'VAR_1', 'Path', 'x9', '1A', 'a-b', 'a.b', '', ' A', 'é', '__proto__', 'constructor', 'toString'];
-const VALUES: unknown[] = ['', 'text', '${X}', 0, -0, 1.5, -12, 1e21, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, true, false, null, undefined, [], {}, ['a'], { a: 1 }];
+const VALUES: unknown[] = [
+  '',
+  'text',
+  '${X}',
+  0,
+  -0,
+  1.5,
+  -12,
+  1e21,
+  2 ** 53,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  true,
+  false,
+  null,
+  undefined,
+  [],
+  {},
+  ['a'],
+  { a: 1 },
+];
 
 function randomMap(random: () => number): unknown {
   if (random() < 0.05) return pick([null, [], 'vars', 3, new Map([['A', 'x']]), Object.create(null)], random);
@@ -15,7 +35,13 @@ function randomMap(random: () => number): unknown {
   // Mostly well-formed maps, so that both ways are taken.
   for (let i = 0; i < count; i++) {
     if (random() < 0.8) map[`V${Math.floor(random() * 100)}`] = pick(['x', 1, true, 'long value'], random);
-    else Object.defineProperty(map, pick(NAMES, random), { value: pick(VALUES, random), enumerable: true, configurable: true, writable: true });
+    else
+      Object.defineProperty(map, pick(NAMES, random), {
+        value: pick(VALUES, random),
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      });
   }
   return map;
 }

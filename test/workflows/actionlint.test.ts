@@ -92,7 +92,7 @@ function workflow(rel: string): Workflow {
   return doc;
 }
 function workflowCall(doc: Workflow): WorkflowCall {
-  return (doc.on.workflow_call ?? {}) as WorkflowCall;
+  return doc.on.workflow_call ?? {};
 }
 function yamlFiles(dir: string): string[] {
   if (!existsSync(join(ROOT, dir))) return [];
@@ -183,7 +183,12 @@ describe('actionlint', () => {
     // Every use of job.workflow_* is reported, once: when actionlint learns these contexts this
     // fails, and the allowance above should go.
     const uses = lines.flatMap((line, i) => [...line.matchAll(/job\.workflow_(repository|sha)\b/g)].map(() => i + 1));
-    expect(findings.filter(isLag).map((r) => r.line).sort((a, b) => a - b)).toEqual(uses);
+    expect(
+      findings
+        .filter(isLag)
+        .map((r) => r.line)
+        .sort((a, b) => a - b),
+    ).toEqual(uses);
   });
 });
 
@@ -210,7 +215,17 @@ describe('action.yml (actionlint lints workflows only, so its structure is check
 });
 
 describe('reusable workflows', () => {
-  const STRATEGY_INPUTS = ['spec', 'environment', 'environment-url', 'ref', 'version', 'previous-version', 'vars', 'runs-on', 'working-directory'];
+  const STRATEGY_INPUTS = [
+    'spec',
+    'environment',
+    'environment-url',
+    'ref',
+    'version',
+    'previous-version',
+    'vars',
+    'runs-on',
+    'working-directory',
+  ];
   // Names an environment secret can have (no hyphens, no GITHUB_ prefix), so that the launch job's
   // environment, behind its reviewers, can hold them.
   const SECRETS = [
@@ -256,7 +271,9 @@ describe('reusable workflows', () => {
       expect(call.inputs?.['timeout-minutes']?.type).toBe('number');
       expect(call.inputs?.['timeout-minutes']?.default).toBeTypeOf('number');
       expect(String((job as { 'timeout-minutes'?: unknown })['timeout-minutes'])).toBe('${{ inputs.timeout-minutes }}');
-      expect(typeof job.environment === 'object' && job.environment.url).toBe(`\${{ inputs.environment-url || steps.${step.id}.outputs.environment-url }}`);
+      expect(typeof job.environment === 'object' && job.environment.url).toBe(
+        `\${{ inputs.environment-url || steps.${step.id}.outputs.environment-url }}`,
+      );
       for (const name of OUTPUTS) {
         expect(call.outputs?.[name]?.value, `output ${name}`).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`);
       }
@@ -287,7 +304,7 @@ describe('reusable workflows', () => {
         // caller's group (github.workflow, github.ref, ...) can be the same.
         expect(concurrency.group).toBe('launch-action-${{ inputs.environment }}');
       }
-      expect(doc.concurrency, 'no workflow-level concurrency (github.workflow is the caller\'s)').toBeUndefined();
+      expect(doc.concurrency, "no workflow-level concurrency (github.workflow is the caller's)").toBeUndefined();
     });
 
     it('takes exactly the permissions its caller grants (id-token and pull-requests are optional)', () => {
@@ -349,7 +366,11 @@ describe('reusable workflows', () => {
       // fails here until the workflows forward it). Rollback has no version being launched: its
       // `version` input is the version to return to.
       const notForwarded = isRollback ? ['version'] : [];
-      expect(passed.sort()).toEqual(Object.keys(action.inputs).filter((n) => !notForwarded.includes(n)).sort());
+      expect(passed.sort()).toEqual(
+        Object.keys(action.inputs)
+          .filter((n) => !notForwarded.includes(n))
+          .sort(),
+      );
       if (isRollback) expect(step.with?.['previous-version']).toBe('${{ inputs.version }}');
       for (const [name, value] of Object.entries(step.with ?? {})) {
         const secret = /^\$\{\{ secrets\.([\w-]+)/.exec(String(value));
@@ -360,15 +381,17 @@ describe('reusable workflows', () => {
       }
       expect(step.with?.['github-token']).toBe('${{ secrets.LAUNCH_GITHUB_TOKEN || github.token }}');
     });
-
   });
 
   it('the four strategy workflows are one workflow apart from the strategy label', () => {
     // File names are kebab-case (blue-green.yml); the spec's strategy types are snake_case (blue_green).
-    const normalise = (s: string): string => read(`.github/workflows/${s}.yml`).replace(new RegExp(s.replace('-', '[-_]'), 'gi'), '<strategy>');
+    const normalise = (s: string): string =>
+      read(`.github/workflows/${s}.yml`).replace(new RegExp(s.replace('-', '[-_]'), 'gi'), '<strategy>');
     const [first, ...rest] = STRATEGIES;
     for (const s of STRATEGIES) {
-      expect(read(`.github/workflows/${s}.yml`), `${s}.yml names its strategy`).toMatch(new RegExp(`strategy\\.type\` must be \`${s.replace('-', '_')}\``));
+      expect(read(`.github/workflows/${s}.yml`), `${s}.yml names its strategy`).toMatch(
+        new RegExp(`strategy\\.type\` must be \`${s.replace('-', '_')}\``),
+      );
     }
     for (const s of rest) expect(normalise(s), `${s}.yml vs ${first}.yml`).toBe(normalise(first));
   });
@@ -440,8 +463,13 @@ describe('every workflow and example', () => {
         expect(granted(doc, job, 'contents'), `${file}#${id} grants contents: read`).toBeGreaterThanOrEqual(LEVEL.read!);
         expect(granted(doc, job, 'deployments'), `${file}#${id} grants deployments: write`).toBe(LEVEL.write);
         // OIDC logins need id-token: write, and only callers that choose a cloud get it.
-        const usesCloud = Object.keys(job.with ?? {}).some((k) => /^(aws-role-to-assume|gcp-workload-identity-provider|azure-client-id)$/.test(k));
-        expect(granted(doc, job, 'id-token') === LEVEL.write, `${file}#${id}: id-token: write exactly when a cloud login is asked for`).toBe(usesCloud);
+        const usesCloud = Object.keys(job.with ?? {}).some((k) =>
+          /^(aws-role-to-assume|gcp-workload-identity-provider|azure-client-id)$/.test(k),
+        );
+        expect(
+          granted(doc, job, 'id-token') === LEVEL.write,
+          `${file}#${id}: id-token: write exactly when a cloud login is asked for`,
+        ).toBe(usesCloud);
         // needs.<id>.outputs.<name> read anywhere in the caller must be outputs of the callee.
         for (const m of read(file).matchAll(new RegExp(`needs\\.${id}\\.outputs\\.([\\w-]+)`, 'g'))) {
           expect(Object.keys(call.outputs ?? {}), `${file}: needs.${id}.outputs.${m[1]}`).toContain(m[1]);

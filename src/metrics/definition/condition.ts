@@ -88,7 +88,8 @@ class Parser {
   }
 
   private expect(token: string): void {
-    if (this.tokens[this.at] !== token) this.fail(`expected ${JSON.stringify(token)}${this.peek() ? ` before ${JSON.stringify(this.peek())}` : ' at the end'}`);
+    if (this.tokens[this.at] !== token)
+      this.fail(`expected ${JSON.stringify(token)}${this.peek() ? ` before ${JSON.stringify(this.peek())}` : ' at the end'}`);
     this.at += 1;
   }
 
@@ -105,8 +106,8 @@ class Parser {
       const b = this.typed(next(), 'boolean', operator);
       left =
         operator === '||'
-          ? { type: 'boolean', run: (s) => (a.run(s)) || (b.run(s)) }
-          : { type: 'boolean', run: (s) => (a.run(s) as boolean) && (b.run(s)) };
+          ? { type: 'boolean', run: (s) => a.run(s) || b.run(s) }
+          : { type: 'boolean', run: (s) => (a.run(s) as boolean) && b.run(s) };
     }
     return left;
   }

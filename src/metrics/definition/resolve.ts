@@ -45,11 +45,16 @@ function lookup(metrics: Readonly<Record<string, MetricDefinition>>, name: strin
  * What a metric check measures: one metric (named, inline, or named with overrides) judged value by
  * value, or a canary judgement over several named metrics. `fallbackName` names an inline metric.
  */
-export function resolveCheck(config: MetricCheckConfig, metrics: Readonly<Record<string, MetricDefinition>>, fallbackName: string): ResolvedCheck {
+export function resolveCheck(
+  config: MetricCheckConfig,
+  metrics: Readonly<Record<string, MetricDefinition>>,
+  fallbackName: string,
+): ResolvedCheck {
   const { metric: name, judge, ...fields } = config;
   if (!judge) {
     const metric = resolveMetric(name ?? fallbackName, name ? lookup(metrics, name) : undefined, fields);
-    if (!hasLimits(metric)) throw new MetricConfigError(`metric ${metric.name} has nothing to hold it to: set max, min, condition or baseline ratios`);
+    if (!hasLimits(metric))
+      throw new MetricConfigError(`metric ${metric.name} has nothing to hold it to: set max, min, condition or baseline ratios`);
     return { mode: 'value', metric, cadence: cadenceSchema.parse(metric) };
   }
   const names = judge.metrics ?? (name ? [name] : []);
@@ -59,8 +64,10 @@ export function resolveCheck(config: MetricCheckConfig, metrics: Readonly<Record
   if (stray.length) throw new MetricConfigError(`a judgement takes its metrics from launch.metrics; move ${stray.join(', ')} there`);
   const judged = names.map((metricName) => resolveMetric(metricName, lookup(metrics, metricName), {}));
   for (const metric of judged) {
-    if (!metric.baseline) throw new MetricConfigError(`metric ${metric.name}: a judgement compares against a baseline, so it needs baseline.query`);
-    if (!findProviderKind(metric.provider).history) throw new MetricConfigError(`metric ${metric.name}: the ${metric.provider} provider has no history to judge`);
+    if (!metric.baseline)
+      throw new MetricConfigError(`metric ${metric.name}: a judgement compares against a baseline, so it needs baseline.query`);
+    if (!findProviderKind(metric.provider).history)
+      throw new MetricConfigError(`metric ${metric.name}: the ${metric.provider} provider has no history to judge`);
   }
   return { mode: 'judge', metrics: judged, judge, cadence: cadenceSchema.parse(fields) };
 }

@@ -16,7 +16,6 @@ const nameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'expected a na
 // From here to the providers, schemas are built when a spec first uses metrics (z.lazy): many
 // launches measure nothing.
 
-
 const conditionSchema = z.lazy(() =>
   z
     .string()
@@ -44,11 +43,19 @@ export const baselineSchema = z.lazy(() =>
       queries: datadogQueriesSchema.optional().meta({ description: 'Datadog: baseline queries for the formula' }),
       max_ratio: z.number().positive().optional().meta({ description: 'A measurement above this multiple of the baseline fails' }),
       min_ratio: z.number().positive().optional().meta({ description: 'A measurement below this multiple of the baseline fails' }),
-      immediate_ratio: z.number().positive().optional().meta({ description: 'Above this multiple the check fails at once, whatever failure_limit says' }),
-      floor: z.number().min(0).default(0).meta({ description: 'Baseline values below this are raised to it, so a near-zero baseline does not make every ratio huge' }),
-      sustain: durationSchema
-        .default(DEFAULT_SUSTAIN_MS)
-        .meta({ description: 'A ratio breach counts only if the ratio was breached this long before too (both read at once); 0 turns the check off' }),
+      immediate_ratio: z
+        .number()
+        .positive()
+        .optional()
+        .meta({ description: 'Above this multiple the check fails at once, whatever failure_limit says' }),
+      floor: z
+        .number()
+        .min(0)
+        .default(0)
+        .meta({ description: 'Baseline values below this are raised to it, so a near-zero baseline does not make every ratio huge' }),
+      sustain: durationSchema.default(DEFAULT_SUSTAIN_MS).meta({
+        description: 'A ratio breach counts only if the ratio was breached this long before too (both read at once); 0 turns the check off',
+      }),
     })
     .strict(),
 );
@@ -58,7 +65,11 @@ const analysisSchema = z.lazy(() =>
   z
     .object({
       direction: z.enum(['increase', 'decrease', 'either']).default('increase').meta({ description: 'Which change is bad' }),
-      effect_size: z.number().min(1).default(1.25).meta({ description: 'Allowed ratio of canary to baseline median before a significant difference counts' }),
+      effect_size: z
+        .number()
+        .min(1)
+        .default(1.25)
+        .meta({ description: 'Allowed ratio of canary to baseline median before a significant difference counts' }),
       confidence: z.number().gt(0).lt(1).default(0.98),
       weight: z.number().positive().default(1),
       critical: z.boolean().default(false).meta({ description: 'A bad classification fails the judgement whatever the score' }),
@@ -77,7 +88,9 @@ type Optional<S> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<inf
 /** Each provider's request fields as optional overrides, their defaults left for the resolved metric. */
 function providerFieldOverrides(): Optional<ProviderFields> {
   const entries = providerKinds.flatMap((kind) =>
-    Object.entries(kind.request as z.ZodRawShape).map(([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()] as const),
+    Object.entries(kind.request as z.ZodRawShape).map(
+      ([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()] as const,
+    ),
   );
   return Object.fromEntries(entries) as unknown as Optional<ProviderFields>;
 }
@@ -88,10 +101,16 @@ export const metricDefinitionSchema = z.lazy(() =>
     .object({
       // What to ask which provider.
       provider: providerNameSchema.optional(),
-      query: z.string().min(1).optional().meta({ description: 'PromQL, a Datadog query, or (web) a URL; ${environment}, ${version}... are filled in' }),
+      query: z
+        .string()
+        .min(1)
+        .optional()
+        .meta({ description: 'PromQL, a Datadog query, or (web) a URL; ${environment}, ${version}... are filled in' }),
       // Each provider's own fields (Datadog's queries and formula, web's select...).
       ...providerFieldOverrides(),
-      window: positiveDurationSchema.optional().meta({ description: 'Look-back for Datadog queries and range for judgements (default 5m)' }),
+      window: positiveDurationSchema
+        .optional()
+        .meta({ description: 'Look-back for Datadog queries and range for judgements (default 5m)' }),
       step: positiveDurationSchema.optional().meta({ description: 'Resolution of range queries (default 15s)' }),
       reduce: reduceSchema.optional(),
       // What counts as a good reading.
@@ -156,7 +175,8 @@ function resolvedMemberSchema(kind: ProviderKind) {
     .superRefine((metric, ctx) => {
       const problem = (message: string, path: string): void => ctx.addIssue({ code: 'custom', message, path: [path] });
       kind.refine(metric, problem);
-      if (metric.min !== undefined && metric.max !== undefined && metric.min > metric.max) problem(`min ${metric.min} is above max ${metric.max}`, 'min');
+      if (metric.min !== undefined && metric.max !== undefined && metric.min > metric.max)
+        problem(`min ${metric.min} is above max ${metric.max}`, 'min');
       if (metric.baseline && !metric.baseline.query && !metric.baseline.queries) problem('a baseline needs a query', 'baseline');
       if (metric.condition && parseCondition(metric.condition).variables.has('baseline') && !metric.baseline) {
         problem('the condition uses `baseline` but the metric has no baseline query', 'condition');
@@ -199,9 +219,14 @@ export type MetricRequest = Pick<ResolvedMetric, keyof BaseRequest | keyof Provi
 export const judgeSchema = z.lazy(() =>
   z
     .object({
-      metrics: z.array(nameSchema).min(1).optional().meta({ description: 'Named metrics to judge (default: the check\'s metric)' }),
+      metrics: z.array(nameSchema).min(1).optional().meta({ description: "Named metrics to judge (default: the check's metric)" }),
       marginal: z.number().min(0).max(100).default(50).meta({ description: 'A score below this fails' }),
-      pass: z.number().min(0).max(100).default(75).meta({ description: 'A score at or above this passes; between the two is inconclusive' }),
+      pass: z
+        .number()
+        .min(0)
+        .max(100)
+        .default(75)
+        .meta({ description: 'A score at or above this passes; between the two is inconclusive' }),
     })
     .strict()
     .refine((judge) => judge.marginal <= judge.pass, { error: 'marginal must not be above pass', path: ['marginal'] }),
@@ -214,15 +239,22 @@ const thresholdValuesSchema = z
   .superRefine((values, ctx) => {
     for (const [name, value] of Object.entries(values)) {
       if (value < 0) ctx.addIssue({ code: 'custom', path: [name], message: `expected a threshold of 0 or more, got ${value}` });
-      else if (/_rate$/.test(name) && value > 1) ctx.addIssue({ code: 'custom', path: [name], message: `expected a rate between 0 and 1 (0.02 means 2 %), got ${value}` });
+      else if (/_rate$/.test(name) && value > 1)
+        ctx.addIssue({ code: 'custom', path: [name], message: `expected a rate between 0 and 1 (0.02 means 2 %), got ${value}` });
     }
   })
   .meta({ description: 'Metric name → the most it may read' });
 
 const thresholdsSchema = z
   .object({
-    environments: z.record(z.string(), thresholdValuesSchema).default({}).meta({ description: 'Per environment; wins over rollback_threshold' }),
-    tiers: z.record(z.string(), thresholdValuesSchema).default({}).meta({ description: 'Per service tier (launch.tier); wins over environments' }),
+    environments: z
+      .record(z.string(), thresholdValuesSchema)
+      .default({})
+      .meta({ description: 'Per environment; wins over rollback_threshold' }),
+    tiers: z
+      .record(z.string(), thresholdValuesSchema)
+      .default({})
+      .meta({ description: 'Per service tier (launch.tier); wins over environments' }),
     phases: z.array(z.string()).optional().meta({ description: 'Phases that get threshold watches (default: all)' }),
   })
   .strict()
@@ -236,17 +268,21 @@ export const metricsFields = {
     .record(nameSchema, metricDefinitionSchema)
     .default({})
     .meta({ description: 'Named metrics that checks and thresholds refer to' }),
-  rollback_threshold: thresholdValuesSchema
-    .optional()
-    .meta({ description: 'Most each named metric may read (error_rate, latency_p99_ms, health_check_failures...), watched in every phase' }),
+  rollback_threshold: thresholdValuesSchema.optional().meta({
+    description: 'Most each named metric may read (error_rate, latency_p99_ms, health_check_failures...), watched in every phase',
+  }),
   thresholds: thresholdsSchema,
-  tier: z.string().min(1).optional().meta({ description: 'Service tier that selects thresholds.tiers (a payment API and an admin tool differ)' }),
+  tier: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Service tier that selects thresholds.tiers (a payment API and an admin tool differ)' }),
 };
 
 /** The metric check's own fields: a named metric and/or inline fields, or a judgement over several metrics. */
 export const metricCheckConfigSchema = z.lazy(() =>
   metricDefinitionSchema.unwrap().extend({
-    metric: nameSchema.optional().meta({ description: 'Name of a metric in launch.metrics; the check\'s own fields override it' }),
+    metric: nameSchema.optional().meta({ description: "Name of a metric in launch.metrics; the check's own fields override it" }),
     judge: judgeSchema.optional(),
   }),
 );

@@ -38,7 +38,9 @@ export function healthCheckFailureLimit(launch: ThresholdSpec): number | undefin
 export function describeHealthCheckFailures(launch: ThresholdSpec): string[] {
   const limit = healthCheckFailureLimit(launch);
   if (limit === undefined) return [];
-  return [`${HEALTH_CHECK_FAILURES}: at most ${limit} failed http_status attempts in the whole launch (counted here, no provider); one more fails its check and rolls the launch back`];
+  return [
+    `${HEALTH_CHECK_FAILURES}: at most ${limit} failed http_status attempts in the whole launch (counted here, no provider); one more fails its check and rolls the launch back`,
+  ];
 }
 
 /**
@@ -48,9 +50,17 @@ export function describeHealthCheckFailures(launch: ThresholdSpec): string[] {
 export function thresholdWarnings(launch: ThresholdSpec): string[] {
   const unbound = Object.keys(effectiveThresholds(launch))
     .filter((name) => !launch.metrics[name] && name !== HEALTH_CHECK_FAILURES)
-    .map((name) => `threshold ${name} is not enforced: no metric named ${name} in launch.metrics${(PRESET_METRICS as readonly string[]).includes(name) ? ' (a metric_preset supplies it)' : ''}`);
+    .map(
+      (name) =>
+        `threshold ${name} is not enforced: no metric named ${name} in launch.metrics${(PRESET_METRICS as readonly string[]).includes(name) ? ' (a metric_preset supplies it)' : ''}`,
+    );
   const phaseIds = new Set(launch.phases.map((phase) => phase.id));
-  const strayPhases = (launch.thresholds.phases ?? []).filter((id) => !phaseIds.has(id)).map((id) => `thresholds.phases names ${id}, which is not a phase`);
-  const strayTier = launch.tier && !launch.thresholds.tiers[launch.tier] && Object.keys(launch.thresholds.tiers).length ? [`tier ${launch.tier} has no entry in thresholds.tiers`] : [];
+  const strayPhases = (launch.thresholds.phases ?? [])
+    .filter((id) => !phaseIds.has(id))
+    .map((id) => `thresholds.phases names ${id}, which is not a phase`);
+  const strayTier =
+    launch.tier && !launch.thresholds.tiers[launch.tier] && Object.keys(launch.thresholds.tiers).length
+      ? [`tier ${launch.tier} has no entry in thresholds.tiers`]
+      : [];
   return [...unbound, ...strayPhases, ...strayTier];
 }

@@ -29,13 +29,17 @@ export function judgementMeasure(items: readonly JudgedMetric[], judge: Judge, n
       const results = await Promise.all(
         items.map(async ({ metric, provider, canary, baseline }) => {
           const range = { start: end - metric.window, end, step: metric.step };
-          const [canarySeries, baselineSeries] = await Promise.all([provider.range(canary, range, signal), provider.range(baseline, range, signal)]);
+          const [canarySeries, baselineSeries] = await Promise.all([
+            provider.range(canary, range, signal),
+            provider.range(baseline, range, signal),
+          ]);
           const samples = (series: typeof canarySeries, which: string) => readSamples(series, metric.reduce, `${metric.name} ${which}`);
           return classify(metric.name, samples(canarySeries, 'canary'), samples(baselineSeries, 'baseline'), metric.analysis);
         }),
       );
       const score = scoreJudgements(results, judge);
-      if (score.verdict === 'nodata') return { verdict: noDataVerdict(noData), value: null, text: `${label}: ${score.text} → ${noData} by no_data policy` };
+      if (score.verdict === 'nodata')
+        return { verdict: noDataVerdict(noData), value: null, text: `${label}: ${score.text} → ${noData} by no_data policy` };
       return { verdict: score.verdict, value: score.score, text: `${label}: ${score.text}` };
     } catch (error) {
       return errorMeasurement(label, error);

@@ -27,14 +27,18 @@ interface Tally {
 }
 
 function describeTally(tally: Tally): string {
-  const parts = (['pass', 'fail', 'inconclusive', 'errors'] as const).filter((key) => tally[key] > 0).map((key) => `${tally[key]} ${key === 'errors' ? 'error' : key}`);
+  const parts = (['pass', 'fail', 'inconclusive', 'errors'] as const)
+    .filter((key) => tally[key] > 0)
+    .map((key) => `${tally[key]} ${key === 'errors' ? 'error' : key}`);
   return `${tally.taken} measurement${tally.taken === 1 ? '' : 's'}${parts.length ? `: ${parts.join(', ')}` : ''}`;
 }
 
 /** Sleeps until `until`, or until `early` settles; rejects when `signal` aborts. */
 async function sleep(until: number, signal: AbortSignal, early?: Promise<void>): Promise<void> {
   const cancel = new AbortController();
-  const timer = delay(Math.max(0, until - Date.now()), undefined, { signal: AbortSignal.any([signal, cancel.signal]) }).catch(() => undefined);
+  const timer = delay(Math.max(0, until - Date.now()), undefined, { signal: AbortSignal.any([signal, cancel.signal]) }).catch(
+    () => undefined,
+  );
   try {
     await Promise.race(early ? [timer, early] : [timer]);
   } finally {
@@ -82,7 +86,10 @@ export async function measureLoop(cadence: Cadence, measure: Measure, options: L
         tally.consecutiveErrors += 1;
         if (measurement.final) return { passed: false, message: measurement.text, last };
         if (tally.consecutiveErrors > cadence.consecutive_error_limit) {
-          return fail(measurement, `${tally.consecutiveErrors} errors in a row, consecutive_error_limit ${cadence.consecutive_error_limit}`);
+          return fail(
+            measurement,
+            `${tally.consecutiveErrors} errors in a row, consecutive_error_limit ${cadence.consecutive_error_limit}`,
+          );
         }
         continue;
       }
@@ -97,7 +104,11 @@ export async function measureLoop(cadence: Cadence, measure: Measure, options: L
     }
   } catch (error) {
     if (!signal.aborted) throw error;
-    return { passed: false, message: `stopped before a verdict (${String(signal.reason ?? 'aborted')}) after ${describeTally(tally)}`, last };
+    return {
+      passed: false,
+      message: `stopped before a verdict (${String(signal.reason ?? 'aborted')}) after ${describeTally(tally)}`,
+      last,
+    };
   }
   return { passed: true, message: `${last?.text ?? 'no measurement'} (${describeTally(tally)})`, last };
 }

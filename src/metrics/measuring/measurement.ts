@@ -21,7 +21,12 @@ export type Measure = (signal: AbortSignal) => Promise<Measurement>;
 export function errorMeasurement(metric: string, error: unknown): Measurement {
   if (!(error instanceof ProviderError)) throw error;
   const config = error.kind === 'config';
-  return { verdict: 'error', value: null, final: config, text: `${metric}: ${config ? 'configuration error' : 'provider error'}: ${error.message}` };
+  return {
+    verdict: 'error',
+    value: null,
+    final: config,
+    text: `${metric}: ${config ? 'configuration error' : 'provider error'}: ${error.message}`,
+  };
 }
 
 /**
@@ -37,7 +42,11 @@ export function withDeadline(measure: Measure, ms: number, metric: string): Meas
     const expired = new Promise<Measurement>((resolve) => {
       timer = setTimeout(() => {
         // Settled before the abort, so the race cannot be won by the aborted requests' errors.
-        resolve({ verdict: 'error', value: null, text: `${metric}: provider error: no reading within the measurement deadline of ${formatDuration(ms)} (tries included)` });
+        resolve({
+          verdict: 'error',
+          value: null,
+          text: `${metric}: provider error: no reading within the measurement deadline of ${formatDuration(ms)} (tries included)`,
+        });
         deadline.abort();
       }, ms);
     });

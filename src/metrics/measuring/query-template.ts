@@ -46,7 +46,11 @@ function describeRefusal(name: string, value: string, rule: Rule, template: stri
   if (rule === URL_PART && /^\.+$/.test(value)) return `${where} is only dots, which would walk up the URL path`;
   if (rule.allowed.test(value)) return undefined;
   const bad = [...new Set([...value].filter((char) => !rule.allowed.test(char)))];
-  const shownBad = bad.slice(0, 5).map((char) => JSON.stringify(char)).join(', ') + (bad.length > 5 ? ', …' : '');
+  const shownBad =
+    bad
+      .slice(0, 5)
+      .map((char) => JSON.stringify(char))
+      .join(', ') + (bad.length > 5 ? ', …' : '');
   // The value may be a secret: only its length and the refused characters are shown.
   return `${where} has a value (${value.length} characters, not shown) containing ${shownBad}, which could change the query; a value here may hold only ${rule.shown}`;
 }
@@ -64,7 +68,7 @@ function expandChecked(
   const missing: string[] = [];
   const refused: string[] = [];
   let out = '';
-  for (let at = 0; at < template.length; ) {
+  for (let at = 0; at < template.length;) {
     PLACEHOLDER.lastIndex = at;
     const match = PLACEHOLDER.exec(template);
     if (!match) {

@@ -14,7 +14,12 @@ const REDUCERS: Record<Reduce, (values: number[]) => number> = {
 const hasValue = (v: number | null): v is number => v !== null && !Number.isNaN(v);
 
 function describeLabels(series: readonly Series[]): string {
-  const shown = series.slice(0, 3).map((s) => `{${Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(', ')}}`);
+  const shown = series.slice(0, 3).map(
+    (s) =>
+      `{${Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(', ')}}`,
+  );
   return shown.join(' ') + (series.length > 3 ? ' …' : '');
 }
 

@@ -12,7 +12,8 @@ import { readValue } from './reading';
  * versions degrading at once), and that disagreement must not pass for a worse canary.
  */
 export function valueMeasure(metric: ResolvedMetric, provider: MetricProvider, canary: MetricRequest, baseline?: MetricRequest) {
-  const read = async (request: MetricRequest, at: number, signal: AbortSignal) => readValue(await provider.instant(request, at, signal), metric.reduce, metric.name);
+  const read = async (request: MetricRequest, at: number, signal: AbortSignal) =>
+    readValue(await provider.instant(request, at, signal), metric.reduce, metric.name);
   const judgeAt = async (at: number, signal: AbortSignal) => {
     const [reading, baselineReading] = await Promise.all([read(canary, at, signal), baseline ? read(baseline, at, signal) : undefined]);
     return { reading, judged: valueVerdict(metric, reading, baselineReading) };
@@ -27,7 +28,12 @@ export function valueMeasure(metric: ResolvedMetric, provider: MetricProvider, c
       const earlier = (await judgeAt(at - sustain, signal)).judged;
       const before = `${formatDuration(sustain)} before`;
       if (!earlier.byRatio) return { verdict: 'pass', value, text: `${judged.text}, not sustained: ${before}, ${earlier.text}` };
-      return { verdict: 'fail', value, text: `${judged.text}, sustained ${formatDuration(sustain)}`, final: judged.immediate && earlier.immediate };
+      return {
+        verdict: 'fail',
+        value,
+        text: `${judged.text}, sustained ${formatDuration(sustain)}`,
+        final: judged.immediate && earlier.immediate,
+      };
     } catch (error) {
       return errorMeasurement(metric.name, error);
     }

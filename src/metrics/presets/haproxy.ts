@@ -28,7 +28,9 @@ export const haproxyPreset = definePreset({
       })),
       // The exporter has no latency histogram: its average over the last 1024 responses is the
       // closest figure, and never above the p99, so a breach of it is a breach of the p99 too.
-      latency_p99_ms: presetMetric(c, 'prometheus', (s) => ({ query: `max(haproxy_server_response_time_average_seconds${promSelector(s)}) * 1000` })),
+      latency_p99_ms: presetMetric(c, 'prometheus', (s) => ({
+        query: `max(haproxy_server_response_time_average_seconds${promSelector(s)}) * 1000`,
+      })),
     };
   },
 });

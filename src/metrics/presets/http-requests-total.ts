@@ -6,7 +6,9 @@ const labels = z
   .object({
     service: promLabelSchema.default('job'),
     version: promLabelSchema.default('version'),
-    status: promLabelSchema.default('code').meta({ description: 'The status code label: `code` (Go promhttp), `status`, `status_code`...' }),
+    status: promLabelSchema
+      .default('code')
+      .meta({ description: 'The status code label: `code` (Go promhttp), `status`, `status_code`...' }),
   })
   .strict();
 

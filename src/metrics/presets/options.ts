@@ -18,22 +18,37 @@ const comparisonSchema = z.lazy(() => baselineSchema.unwrap().omit({ query: true
  * The options every preset takes. `labels` is the preset's own: its defaults are the names its
  * instrumentation uses, and a team that relabels says so there.
  */
-export function presetOptions<T extends string, L extends z.ZodObject, E extends z.ZodRawShape = Record<never, never>>(type: T, labels: L, labelName: z.ZodString, extra?: E) {
+export function presetOptions<T extends string, L extends z.ZodObject, E extends z.ZodRawShape = Record<never, never>>(
+  type: T,
+  labels: L,
+  labelName: z.ZodString,
+  extra?: E,
+) {
   return z
     .object({
       type: z.literal(type),
       service: labelValueSchema.default('${service}').meta({ description: 'Value of the service label (default: launch.service)' }),
       version: labelValueSchema.default('${version}').meta({ description: 'Value of the version label for the version being launched' }),
-      baseline_version: labelValueSchema.default('${previous_version}').meta({ description: 'Value of the version label for the stable version (the baseline)' }),
+      baseline_version: labelValueSchema
+        .default('${previous_version}')
+        .meta({ description: 'Value of the version label for the stable version (the baseline)' }),
       // Every label has a default, so an empty object is valid input.
       labels: labels.prefault({} as z.input<L>).meta({ description: 'The label (tag) names this instrumentation uses' }),
-      match: z.record(labelName, labelValueSchema).default({}).meta({ description: 'More label matchers every query gets, e.g. { env: production }' }),
+      match: z
+        .record(labelName, labelValueSchema)
+        .default({})
+        .meta({ description: 'More label matchers every query gets, e.g. { env: production }' }),
       window: positiveDurationSchema.default(60_000).meta({ description: 'Rate window (Prometheus) or look-back (Datadog)' }),
       baseline: z
         .union([z.literal(true), comparisonSchema])
         .optional()
-        .meta({ description: 'Also query the stable version: true (for judgements), or ratio limits (max_ratio, immediate_ratio, floor...)' }),
-      no_data: noDataPolicySchema.default('pass').meta({ description: 'What no data counts as (default pass: a version with no traffic yet, as in a migration phase, has nothing to measure)' }),
+        .meta({
+          description: 'Also query the stable version: true (for judgements), or ratio limits (max_ratio, immediate_ratio, floor...)',
+        }),
+      no_data: noDataPolicySchema.default('pass').meta({
+        description:
+          'What no data counts as (default pass: a version with no traffic yet, as in a migration phase, has nothing to measure)',
+      }),
       interval: positiveDurationSchema.optional().meta({ description: 'Time between measurements of these metrics' }),
       ...(extra as E),
     })
@@ -66,7 +81,13 @@ export function promSelector(selector: Selector, ...extra: string[]): string {
 
 /** A PromQL range duration in its largest whole unit (`90s`, `1m`, `2h`): one unit, which every Prometheus version reads. */
 export function promDuration(ms: number): string {
-  const unit = ([['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const).find(([, size]) => ms % size === 0);
+  const unit = (
+    [
+      ['h', 3_600_000],
+      ['m', 60_000],
+      ['s', 1000],
+    ] as const
+  ).find(([, size]) => ms % size === 0);
   return unit ? `${ms / unit[1]}${unit[0]}` : `${ms}ms`;
 }
 
@@ -89,7 +110,12 @@ export function presetMetric(options: PresetOptions, provider: ProviderName, req
   if (provider === 'prometheus') metric.step = options.window;
   if (options.baseline !== undefined) {
     const { query, queries } = request(versionSelector(options, options.baseline_version));
-    metric.baseline = { floor: 0, sustain: DEFAULT_SUSTAIN_MS, ...(options.baseline === true ? {} : options.baseline), ...(query ? { query } : { queries }) };
+    metric.baseline = {
+      floor: 0,
+      sustain: DEFAULT_SUSTAIN_MS,
+      ...(options.baseline === true ? {} : options.baseline),
+      ...(query ? { query } : { queries }),
+    };
   }
   return metric;
 }

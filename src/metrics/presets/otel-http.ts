@@ -24,7 +24,10 @@ export const otelHttpPreset = definePreset({
   config,
   metrics(c) {
     const window = promDuration(c.window);
-    const count = (...extra: string[]) => (s: Parameters<typeof promSelector>[0]) => `http_server_request_duration_seconds_count${promSelector(s, ...extra)}`;
+    const count =
+      (...extra: string[]) =>
+      (s: Parameters<typeof promSelector>[0]) =>
+        `http_server_request_duration_seconds_count${promSelector(s, ...extra)}`;
     return {
       error_rate: presetMetric(c, 'prometheus', (s) => ({
         query: `sum(rate(${count(`${c.labels.status}=~"5.."`)(s)}[${window}])) / sum(rate(${count()(s)}[${window}]))`,

@@ -15,7 +15,9 @@ export type PresetSpec = z.output<typeof presetSchema>;
 
 /** The launch-level field, spread into the launch schema. */
 export const presetFields = {
-  metric_preset: presetSchema.optional().meta({ description: 'Standard error_rate and latency_p99_ms metrics for common instrumentation, so rollback_threshold binds without a query' }),
+  metric_preset: presetSchema.optional().meta({
+    description: 'Standard error_rate and latency_p99_ms metrics for common instrumentation, so rollback_threshold binds without a query',
+  }),
 };
 
 const presets = registered as unknown as readonly MetricPreset[];
@@ -66,7 +68,10 @@ export function describePreset(launch: PresetLaunch): string[] {
   const lines = Object.entries(metrics).flatMap(([name, metric]) => {
     if (queriesOf(launch.metrics[name]) !== queriesOf(metric)) return [`   ${name}: replaced by launch.metrics.${name}`];
     const baseline = metric.baseline && requestText({ ...metric, ...metric.baseline });
-    return [`   ${name}: ${metric.provider} ${requestText(metric)}`, ...(baseline ? [`   ${name} baseline: ${metric.provider} ${baseline}`] : [])];
+    return [
+      `   ${name}: ${metric.provider} ${requestText(metric)}`,
+      ...(baseline ? [`   ${name} baseline: ${metric.provider} ${baseline}`] : []),
+    ];
   });
   return [`Metric preset ${launch.metric_preset.type}:`, ...lines];
 }

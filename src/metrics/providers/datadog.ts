@@ -20,7 +20,9 @@ export const DATADOG_SITES = [
 const DEFAULT_DATADOG_SITE = 'datadoghq.com';
 
 /** Datadog names the queries a formula combines: `a`, `b`, `errors`... */
-export const datadogQueriesSchema = z.lazy(() => z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case query name'), z.string().min(1)));
+export const datadogQueriesSchema = z.lazy(() =>
+  z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a lower-case query name'), z.string().min(1)),
+);
 
 export interface DatadogConfig {
   /** `https://api.{site}`, or an override (proxy, test double). */
@@ -79,7 +81,9 @@ function formulaOf(request: DatadogRequest): string {
 
 /** Tags like `service:web` as labels. */
 function labelsOf(tags: readonly string[]): Record<string, string> {
-  return Object.fromEntries(tags.map((tag) => (tag.includes(':') ? [tag.slice(0, tag.indexOf(':')), tag.slice(tag.indexOf(':') + 1)] : [tag, ''])));
+  return Object.fromEntries(
+    tags.map((tag) => (tag.includes(':') ? [tag.slice(0, tag.indexOf(':')), tag.slice(tag.indexOf(':') + 1)] : [tag, ''])),
+  );
 }
 
 /**
@@ -110,12 +114,28 @@ export function datadogProvider(config: DatadogConfig): MetricProvider<DatadogRe
     'DD-APPLICATION-KEY': config.appKey,
   };
   const post = (path: string, body: unknown, signal: AbortSignal) =>
-    send({ what: 'datadog', url: joinUrl(config.baseUrl, path), method: 'POST', headers, body: JSON.stringify(body), timeoutMs: config.timeoutMs, signal });
+    send({
+      what: 'datadog',
+      url: joinUrl(config.baseUrl, path),
+      method: 'POST',
+      headers,
+      body: JSON.stringify(body),
+      timeoutMs: config.timeoutMs,
+      signal,
+    });
 
   const scalar = async (request: DatadogRequest, from: number, to: number, signal: AbortSignal): Promise<Series[]> => {
-    const queries = Object.entries(queriesOf(request)).map(([name, query]) => ({ data_source: 'metrics', name, query, aggregator: request.aggregator }));
+    const queries = Object.entries(queriesOf(request)).map(([name, query]) => ({
+      data_source: 'metrics',
+      name,
+      query,
+      aggregator: request.aggregator,
+    }));
     const attributes = { from, to, queries, formulas: [{ formula: formulaOf(request) }] };
-    const body = readBody(await post('api/v2/query/scalar', { data: { type: 'scalar_request', attributes } }, signal), scalarResponseSchema);
+    const body = readBody(
+      await post('api/v2/query/scalar', { data: { type: 'scalar_request', attributes } }, signal),
+      scalarResponseSchema,
+    );
     const { columns } = body.data.attributes;
     const numbers = columns.filter((column) => column.type === 'number');
     const column = numbers.length === 1 ? numbers[0] : numbers.find((candidate) => candidate.name === formulaOf(request));
@@ -130,7 +150,10 @@ export function datadogProvider(config: DatadogConfig): MetricProvider<DatadogRe
   const timeseries = async (request: DatadogRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]> => {
     const queries = Object.entries(queriesOf(request)).map(([name, query]) => ({ data_source: 'metrics', name, query }));
     const attributes = { from: range.start, to: range.end, interval: range.step, queries, formulas: [{ formula: formulaOf(request) }] };
-    const body = readBody(await post('api/v2/query/timeseries', { data: { type: 'timeseries_request', attributes } }, signal), timeseriesResponseSchema);
+    const body = readBody(
+      await post('api/v2/query/timeseries', { data: { type: 'timeseries_request', attributes } }, signal),
+      timeseriesResponseSchema,
+    );
     const { series, times, values } = body.data.attributes;
     return series.map((item, index) => ({
       labels: labelsOf(item.group_tags ?? []),
@@ -140,8 +163,19 @@ export function datadogProvider(config: DatadogConfig): MetricProvider<DatadogRe
 
   const v1 = async (request: DatadogRequest, range: TimeRange, signal: AbortSignal): Promise<Series[]> => {
     // v1 takes seconds where v2 takes milliseconds.
-    const params = new URLSearchParams({ from: String(Math.floor(range.start / 1000)), to: String(Math.floor(range.end / 1000)), query: request.query ?? '' });
-    const response = await send({ what: 'datadog', url: `${joinUrl(config.baseUrl, 'api/v1/query')}?${params}`, method: 'GET', headers, timeoutMs: config.timeoutMs, signal });
+    const params = new URLSearchParams({
+      from: String(Math.floor(range.start / 1000)),
+      to: String(Math.floor(range.end / 1000)),
+      query: request.query ?? '',
+    });
+    const response = await send({
+      what: 'datadog',
+      url: `${joinUrl(config.baseUrl, 'api/v1/query')}?${params}`,
+      method: 'GET',
+      headers,
+      timeoutMs: config.timeoutMs,
+      signal,
+    });
     const body = readBody(response, v1ResponseSchema);
     return body.series.map((item) => ({
       labels: labelsOf(item.scope && item.scope !== '*' ? item.scope.split(',') : []),
@@ -155,8 +189,13 @@ export function datadogProvider(config: DatadogConfig): MetricProvider<DatadogRe
     describe: (request) => {
       const over = `over the last ${formatDuration(request.window)}`;
       if (request.api === 'v1') return `GET ${joinUrl(config.baseUrl, 'api/v1/query')} query=${request.query} ${over}`;
-      const queries = Object.entries(queriesOf(request)).map(([name, query]) => `${name}=${query}`).join(' ');
-      const how = request.api === 'scalar' ? `${request.aggregator} ${over}, up to ${formatDuration(request.step)} ago` : `every ${formatDuration(request.step)} ${over}`;
+      const queries = Object.entries(queriesOf(request))
+        .map(([name, query]) => `${name}=${query}`)
+        .join(' ');
+      const how =
+        request.api === 'scalar'
+          ? `${request.aggregator} ${over}, up to ${formatDuration(request.step)} ago`
+          : `every ${formatDuration(request.step)} ${over}`;
       return `POST ${joinUrl(config.baseUrl, `api/v2/query/${request.api}`)} ${queries} formula=${formulaOf(request)} (${how})`;
     },
     instant: (request, at, signal) => {
@@ -205,7 +244,8 @@ export const datadogKind = defineProvider({
     queries: request.queries && Object.fromEntries(Object.entries(request.queries).map(([name, text]) => [name, fill.query(text)])),
   }),
   build: (spec, { apiKey, appKey, site: inputSite }) => {
-    if (!apiKey || !appKey) throw new ProviderError('Datadog metric queries need both the datadog-api-key and datadog-app-key inputs', 'config');
+    if (!apiKey || !appKey)
+      throw new ProviderError('Datadog metric queries need both the datadog-api-key and datadog-app-key inputs', 'config');
     // The input always has a value (its default); only a deliberate one overrides the spec's site.
     const site = inputSite !== DEFAULT_DATADOG_SITE ? inputSite : (spec.site ?? DEFAULT_DATADOG_SITE);
     if (!spec.url && !(DATADOG_SITES as readonly string[]).includes(site)) {

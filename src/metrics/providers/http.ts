@@ -30,12 +30,17 @@ export interface HttpResponse {
 export async function send(request: HttpRequest): Promise<HttpResponse> {
   const { what, url, method, headers, body } = request;
   try {
-    return await timedFetch(url, { method, headers, body }, request, async (response) => ({ status: response.status, headers: response.headers, text: await response.text() }));
+    return await timedFetch(url, { method, headers, body }, request, async (response) => ({
+      status: response.status,
+      headers: response.headers,
+      text: await response.text(),
+    }));
   } catch (error) {
     // A request that cannot even be built (a malformed header value) will not be built by asking again.
     if (!(error instanceof RequestFailure)) throw new ProviderError(`${what}: ${errorMessage(error)}`, 'config');
     if (error.kind === 'cancelled') throw error;
-    if (error.kind === 'timeout') throw new ProviderError(`${what} did not answer within ${formatDuration(request.timeoutMs)}`, 'transient');
+    if (error.kind === 'timeout')
+      throw new ProviderError(`${what} did not answer within ${formatDuration(request.timeoutMs)}`, 'transient');
     throw new ProviderError(`${what} is unreachable (${error.code ?? error.message})`, 'transient');
   }
 }
@@ -43,7 +48,8 @@ export async function send(request: HttpRequest): Promise<HttpResponse> {
 /** A body parsed as JSON; garbage (a proxy's HTML page, a cut-off body) is transient. */
 export function readJson(response: HttpResponse, what: string): unknown {
   const body = parseJson(response.text);
-  if (body === undefined) throw new ProviderError(`${what} answered HTTP ${response.status} with malformed JSON: ${snippet(response.text)}`, 'transient');
+  if (body === undefined)
+    throw new ProviderError(`${what} answered HTTP ${response.status} with malformed JSON: ${snippet(response.text)}`, 'transient');
   return body;
 }
 
@@ -55,9 +61,12 @@ export function readJson(response: HttpResponse, what: string): unknown {
 export function statusError(what: string, response: HttpResponse, detail: string, credentialsHint: string): ProviderError {
   const { status } = response;
   const said = detail ? `: ${detail}` : '';
-  if (status === 401 || status === 403) return new ProviderError(`${what} refused the credentials (HTTP ${status})${said}; ${credentialsHint}`, 'config');
-  if (status === 429) return new ProviderError(`${what} is rate limiting (HTTP 429)${said}`, 'transient', retryDelayFromHeaders(response.headers));
-  if (status >= 500 || status === 408) return new ProviderError(`${what} failed (HTTP ${status})${said}`, 'transient', retryDelayFromHeaders(response.headers));
+  if (status === 401 || status === 403)
+    return new ProviderError(`${what} refused the credentials (HTTP ${status})${said}; ${credentialsHint}`, 'config');
+  if (status === 429)
+    return new ProviderError(`${what} is rate limiting (HTTP 429)${said}`, 'transient', retryDelayFromHeaders(response.headers));
+  if (status >= 500 || status === 408)
+    return new ProviderError(`${what} failed (HTTP ${status})${said}`, 'transient', retryDelayFromHeaders(response.headers));
   return new ProviderError(`${what} rejected the request (HTTP ${status})${said}`, 'config');
 }
 

@@ -20,8 +20,14 @@ const CREDENTIALS_HINT = 'check the prometheus-token or prometheus-username/-pas
 const sampleSchema = z.lazy(() => z.tuple([z.number(), z.string()]));
 const dataSchema = z.lazy(() =>
   z.discriminatedUnion('resultType', [
-    z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema })) }),
-    z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleSchema) })) }),
+    z.object({
+      resultType: z.literal('vector'),
+      result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleSchema })),
+    }),
+    z.object({
+      resultType: z.literal('matrix'),
+      result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleSchema) })),
+    }),
     z.object({ resultType: z.literal('scalar'), result: sampleSchema }),
     z.object({ resultType: z.literal('string'), result: z.tuple([z.number(), z.string()]) }),
   ]),
@@ -56,7 +62,8 @@ function parseSampleValue(text: string): number {
   if (text === '-Inf') return -Infinity;
   if (text === 'NaN') return NaN;
   const value = Number(text);
-  if (!text.trim() || Number.isNaN(value)) throw new ProviderError(`prometheus sent an unreadable sample value ${JSON.stringify(text)}`, 'transient');
+  if (!text.trim() || Number.isNaN(value))
+    throw new ProviderError(`prometheus sent an unreadable sample value ${JSON.stringify(text)}`, 'transient');
   return value;
 }
 
@@ -90,15 +97,18 @@ function readResponse(response: HttpResponse, kind: 'instant' | 'range'): Series
   const json = response.headers.get('content-type')?.includes('json');
   if (!json && response.status >= 400) throw statusError('prometheus', response, snippet(response.text), CREDENTIALS_HINT);
   const envelope = envelopeSchema.safeParse(readJson(response, 'prometheus'));
-  if (!envelope.success) throw new ProviderError(`prometheus answered HTTP ${response.status} without its envelope: ${snippet(response.text)}`, 'transient');
+  if (!envelope.success)
+    throw new ProviderError(`prometheus answered HTTP ${response.status} without its envelope: ${snippet(response.text)}`, 'transient');
   const { status, errorType, error, data } = envelope.data;
   if (status === 'error' || response.status >= 400) {
     const kind = errorType ? ERROR_KINDS[errorType] : undefined;
-    if (response.status === 401 || response.status === 403 || !kind) throw statusError('prometheus', response, error ?? '', CREDENTIALS_HINT);
+    if (response.status === 401 || response.status === 403 || !kind)
+      throw statusError('prometheus', response, error ?? '', CREDENTIALS_HINT);
     throw new ProviderError(`prometheus ${errorType} error (HTTP ${response.status}): ${error ?? 'no detail'}`, kind);
   }
   const parsed = dataSchema.safeParse(data);
-  if (!parsed.success) throw new ProviderError(`prometheus sent data of an unexpected shape: ${snippet(JSON.stringify(data ?? null))}`, 'transient');
+  if (!parsed.success)
+    throw new ProviderError(`prometheus sent data of an unexpected shape: ${snippet(JSON.stringify(data ?? null))}`, 'transient');
   return toSeries(parsed.data, kind);
 }
 
@@ -122,7 +132,15 @@ export function prometheusProvider(config: PrometheusConfig): MetricProvider {
   const call = async (kind: 'instant' | 'range', path: string, params: Record<string, string>, signal: AbortSignal): Promise<Series[]> => {
     // The server-side timeout makes Prometheus give up on the query too, instead of computing for nobody.
     const body = new URLSearchParams({ ...params, timeout: `${seconds(config.timeoutMs)}s` }).toString();
-    const response = await send({ what: 'prometheus', url: joinUrl(config.url, path), method: 'POST', headers, body, timeoutMs: config.timeoutMs, signal });
+    const response = await send({
+      what: 'prometheus',
+      url: joinUrl(config.url, path),
+      method: 'POST',
+      headers,
+      body,
+      timeoutMs: config.timeoutMs,
+      signal,
+    });
     return readResponse(response, kind);
   };
   const query = (request: BaseRequest): string => request.query ?? '';
@@ -131,7 +149,12 @@ export function prometheusProvider(config: PrometheusConfig): MetricProvider {
     instant: (request, at, signal) => call('instant', 'api/v1/query', { query: query(request), time: seconds(at) }, signal),
     history: true,
     range: (request, range: TimeRange, signal) =>
-      call('range', 'api/v1/query_range', { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) }, signal),
+      call(
+        'range',
+        'api/v1/query_range',
+        { query: query(request), start: seconds(range.start), end: seconds(range.end), step: seconds(range.step) },
+        signal,
+      ),
   };
 }
 

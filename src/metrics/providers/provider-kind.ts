@@ -29,7 +29,12 @@ export interface BuiltProvider {
  * One metrics backend, self-described: each lives in its own file and is listed in providers/registry.ts.
  * `S` is its `launch.providers.<name>` block, `C` the credentials it reads from action inputs.
  */
-export interface ProviderKind<N extends string = string, R extends z.ZodRawShape = z.ZodRawShape, S extends z.ZodObject = z.ZodObject, C extends z.ZodObject = z.ZodObject> {
+export interface ProviderKind<
+  N extends string = string,
+  R extends z.ZodRawShape = z.ZodRawShape,
+  S extends z.ZodObject = z.ZodObject,
+  C extends z.ZodObject = z.ZodObject,
+> {
   readonly name: N;
   /** Its own fields of a metric definition (with their defaults); `query`, `window`, `step` are everyone's. */
   readonly request: R;
@@ -54,7 +59,9 @@ export interface ProviderKind<N extends string = string, R extends z.ZodRawShape
   build(settings: z.output<S>, credentials: z.output<C>): BuiltProvider;
 }
 
-export function defineProvider<N extends string, R extends z.ZodRawShape, S extends z.ZodObject, C extends z.ZodObject>(kind: ProviderKind<N, R, S, C>): ProviderKind<N, R, S, C> {
+export function defineProvider<N extends string, R extends z.ZodRawShape, S extends z.ZodObject, C extends z.ZodObject>(
+  kind: ProviderKind<N, R, S, C>,
+): ProviderKind<N, R, S, C> {
   return kind;
 }
 
@@ -62,7 +69,12 @@ export function defineProvider<N extends string, R extends z.ZodRawShape, S exte
 export function connectionFields(concurrency: number) {
   return {
     timeout: positiveDurationSchema.default(10_000).meta({ description: 'Per-request timeout' }),
-    concurrency: z.number().int().positive().default(concurrency).meta({ description: 'Requests in flight at once to this provider, across all checks' }),
+    concurrency: z
+      .number()
+      .int()
+      .positive()
+      .default(concurrency)
+      .meta({ description: 'Requests in flight at once to this provider, across all checks' }),
   };
 }
 

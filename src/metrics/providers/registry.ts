@@ -26,11 +26,15 @@ type CredentialsShape = ByName<{ [K in Kinds as K['name']]: K['credentials']['sc
 
 /** `launch.providers`: each provider's block, every field with its default. */
 export const providerSettingsSchema = z
-  .object(Object.fromEntries(providerKinds.map((kind) => [kind.name, (kind.settings as z.ZodObject).prefault({})])) as unknown as SettingsShape)
+  .object(
+    Object.fromEntries(providerKinds.map((kind) => [kind.name, (kind.settings as z.ZodObject).prefault({})])) as unknown as SettingsShape,
+  )
   .strict()
   .prefault({});
 export type ProviderSettings = z.output<typeof providerSettingsSchema>;
 
 /** Each provider's credentials, as fields of the action's Settings (`settings.prometheus.token`). */
-export const providerCredentialFields = Object.fromEntries(providerKinds.map((kind) => [kind.name, kind.credentials.schema])) as unknown as CredentialsShape;
+export const providerCredentialFields = Object.fromEntries(
+  providerKinds.map((kind) => [kind.name, kind.credentials.schema]),
+) as unknown as CredentialsShape;
 export type ProviderCredentials = { [K in ProviderName]: z.output<CredentialsShape[K]> };

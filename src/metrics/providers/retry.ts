@@ -10,5 +10,10 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseMs: 250, maxBackoff
  */
 export function withProviderRetry<T>(call: () => Promise<T>, policy: RetryPolicy, signal: AbortSignal): Promise<T> {
   const transient = (error: unknown): error is ProviderError => error instanceof ProviderError && error.kind === 'transient';
-  return withRetry(call, policy, (outcome) => (!outcome.ok && transient(outcome.error) && !signal.aborted ? outcome.error : undefined), signal);
+  return withRetry(
+    call,
+    policy,
+    (outcome) => (!outcome.ok && transient(outcome.error) && !signal.aborted ? outcome.error : undefined),
+    signal,
+  );
 }

@@ -13,7 +13,11 @@ const webRequest = {
   method: z.enum(['GET', 'POST']).default('GET'),
   body: z.string().optional(),
   headers: headersSchema.optional(),
-  select: z.string().min(1).optional().meta({ description: 'Web: path to the number in the JSON body ("data.value", "checks[0].ms"), or $status' }),
+  select: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({ description: 'Web: path to the number in the JSON body ("data.value", "checks[0].ms"), or $status' }),
 };
 type WebRequest = RequestOf<typeof webRequest>;
 
@@ -66,9 +70,13 @@ export function webProvider(config: WebConfig): MetricProvider<WebRequest> {
       });
       const now = Date.now();
       if (request.select === STATUS_SELECTOR) return [{ labels: {}, points: [{ t: now, v: response.status }] }];
-      if (response.status < 200 || response.status >= 300) throw statusError(what, response, snippet(response.text), 'check the request headers');
+      if (response.status < 200 || response.status >= 300)
+        throw statusError(what, response, snippet(response.text), 'check the request headers');
       const body = readJson(response, what);
-      const value = asNumber(request.select ? selectPath(body, request.select) : body, request.select ? `${request.select} in the answer of ${what}` : `the answer of ${what}`);
+      const value = asNumber(
+        request.select ? selectPath(body, request.select) : body,
+        request.select ? `${request.select} in the answer of ${what}` : `the answer of ${what}`,
+      );
       return value === null ? [] : [{ labels: {}, points: [{ t: now, v: value }] }];
     },
     history: false,

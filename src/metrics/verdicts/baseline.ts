@@ -31,8 +31,10 @@ export function compareToBaseline(value: number, baseline: number, limits: Basel
   if (limits.immediate_ratio !== undefined && ratio > limits.immediate_ratio) {
     return { ratio, breach: 'immediate', text: `${shown}, above immediate_ratio ${limits.immediate_ratio}` };
   }
-  if (limits.max_ratio !== undefined && ratio > limits.max_ratio) return { ratio, breach: 'breach', text: `${shown}, above max_ratio ${limits.max_ratio}` };
-  if (limits.min_ratio !== undefined && ratio < limits.min_ratio) return { ratio, breach: 'breach', text: `${shown}, below min_ratio ${limits.min_ratio}` };
+  if (limits.max_ratio !== undefined && ratio > limits.max_ratio)
+    return { ratio, breach: 'breach', text: `${shown}, above max_ratio ${limits.max_ratio}` };
+  if (limits.min_ratio !== undefined && ratio < limits.min_ratio)
+    return { ratio, breach: 'breach', text: `${shown}, below min_ratio ${limits.min_ratio}` };
   return { ratio, breach: 'none', text: shown };
 }
 

@@ -80,8 +80,10 @@ export function scoreJudgements(results: readonly MetricJudgement[], judge: Judg
   const score = (100 * good) / total;
   const shown = `score ${formatValue(score)}`;
   const critical = counted.find((result) => result.critical && !result.ok);
-  if (critical) return { score, verdict: 'fail', text: `${shown}, critical metric ${critical.metric} is ${critical.classification} (${details})` };
+  if (critical)
+    return { score, verdict: 'fail', text: `${shown}, critical metric ${critical.metric} is ${critical.classification} (${details})` };
   if (score >= judge.pass) return { score, verdict: 'pass', text: `${shown} ≥ pass ${judge.pass} (${details})` };
-  if (score >= judge.marginal) return { score, verdict: 'inconclusive', text: `${shown} is marginal, below pass ${judge.pass} (${details})` };
+  if (score >= judge.marginal)
+    return { score, verdict: 'inconclusive', text: `${shown} is marginal, below pass ${judge.pass} (${details})` };
   return { score, verdict: 'fail', text: `${shown} < marginal ${judge.marginal} (${details})` };
 }

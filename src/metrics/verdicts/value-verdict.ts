@@ -50,7 +50,12 @@ function breachedLimit(value: number, limits: Limits, baseline: number | undefin
  * limits; then the ratio to the baseline, whose immediate_ratio fails the check at once.
  */
 export function valueVerdict(metric: ResolvedMetric, reading: Reading, baseline?: Reading): ValueVerdict {
-  const noData = (why: string): ValueVerdict => ({ verdict: noDataVerdict(metric.no_data), immediate: false, byRatio: false, text: `${metric.name}: ${why} → ${metric.no_data} by no_data policy` });
+  const noData = (why: string): ValueVerdict => ({
+    verdict: noDataVerdict(metric.no_data),
+    immediate: false,
+    byRatio: false,
+    text: `${metric.name}: ${why} → ${metric.no_data} by no_data policy`,
+  });
   if ('noData' in reading) return noData(reading.noData);
   if (baseline && 'noData' in baseline) return noData(`baseline ${baseline.noData}`);
   const value = reading.value;
@@ -60,8 +65,14 @@ export function valueVerdict(metric: ResolvedMetric, reading: Reading, baseline?
   if (breached) return { verdict: 'fail', immediate: false, byRatio: false, text: `${shown} breached ${breached}` };
   if (metric.baseline && baselineValue !== undefined) {
     const comparison = compareToBaseline(value, baselineValue, metric.baseline);
-    if (comparison.breach !== 'none') return { verdict: 'fail', immediate: comparison.breach === 'immediate', byRatio: true, text: `${shown} is ${comparison.text}` };
-    return { verdict: 'pass', immediate: false, byRatio: false, text: `${shown} is ${comparison.text}, within ${describeCondition(metric)}` };
+    if (comparison.breach !== 'none')
+      return { verdict: 'fail', immediate: comparison.breach === 'immediate', byRatio: true, text: `${shown} is ${comparison.text}` };
+    return {
+      verdict: 'pass',
+      immediate: false,
+      byRatio: false,
+      text: `${shown} is ${comparison.text}, within ${describeCondition(metric)}`,
+    };
   }
   return { verdict: 'pass', immediate: false, byRatio: false, text: `${shown} within ${describeCondition(metric)}` };
 }

@@ -4,15 +4,30 @@ import { withDeadline, type Measurement } from '../../../src/metrics/measuring/m
 import { cadenceSchema } from '../../../src/metrics/definition/schema';
 import type { CheckStage } from '../../../src/events/states';
 
-const m = (verdict: Measurement['verdict'], extra: Partial<Measurement> = {}): Measurement => ({ verdict, value: verdict === 'error' ? null : 1, text: `m ${verdict}`, ...extra });
+const m = (verdict: Measurement['verdict'], extra: Partial<Measurement> = {}): Measurement => ({
+  verdict,
+  value: verdict === 'error' ? null : 1,
+  text: `m ${verdict}`,
+  ...extra,
+});
 
 /** Runs the loop over a script of measurements (the last one repeats), recording what it took. */
-async function run(script: Measurement[], cadence: Record<string, unknown>, stage: CheckStage = 'gate', extra: { commandDone?: Promise<void>; signal?: AbortSignal } = {}) {
+async function run(
+  script: Measurement[],
+  cadence: Record<string, unknown>,
+  stage: CheckStage = 'gate',
+  extra: { commandDone?: Promise<void>; signal?: AbortSignal } = {},
+) {
   const taken: Measurement[] = [];
   const outcome = await measureLoop(
     cadenceSchema.parse({ interval: 5, ...cadence }),
     async () => script[Math.min(taken.length, script.length - 1)]!,
-    { stage, signal: extra.signal ?? new AbortController().signal, commandDone: extra.commandDone ?? Promise.resolve(), onMeasurement: (x) => taken.push(x) },
+    {
+      stage,
+      signal: extra.signal ?? new AbortController().signal,
+      commandDone: extra.commandDone ?? Promise.resolve(),
+      onMeasurement: (x) => taken.push(x),
+    },
   );
   return { outcome, taken };
 }
@@ -125,7 +140,8 @@ describe('measureLoop', () => {
 
 describe('withDeadline', () => {
   /** A measurement whose requests never answer: it ends only when its signal aborts. */
-  const hanging = (signal: AbortSignal) => new Promise<Measurement>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
+  const hanging = (signal: AbortSignal) =>
+    new Promise<Measurement>((_resolve, reject) => signal.addEventListener('abort', () => reject(new Error('aborted'))));
 
   it('makes a measurement past its deadline a provider error (not final) and aborts its requests', async () => {
     let seen: AbortSignal | undefined;
@@ -138,7 +154,7 @@ describe('withDeadline', () => {
     expect(seen!.aborted).toBe(true);
   });
 
-  it('lets the check\'s own abort through, so the loop says it stopped rather than counting an error', async () => {
+  it("lets the check's own abort through, so the loop says it stopped rather than counting an error", async () => {
     const controller = new AbortController();
     const pending = measureLoop(cadenceSchema.parse({}), withDeadline(hanging, 60_000, 'error_rate'), {
       stage: 'gate',

@@ -17,7 +17,7 @@ const refused = (fill: () => string): string => {
 };
 
 describe('query templates refuse values that could change the query', () => {
-  it('the reviewer\'s injection fails plan and run, naming the variable without showing the value', async () => {
+  it("the reviewer's injection fails plan and run, naming the variable without showing the value", async () => {
     const ctx = metricContext({}, { settings: { ...prometheusAt('http://127.0.0.1:9'), version: INJECTION } });
     const check = { provider: 'prometheus', query: ERROR_RATE, max: 0.02 };
     const plan = planMetric(check, ctx);
@@ -36,15 +36,34 @@ describe('query templates refuse values that could change the query', () => {
       { providers: { datadog: { url: 'http://127.0.0.1:9' } } },
       { settings: { datadog: { site: 'datadoghq.com', apiKey: 'k', appKey: 'a' }, version: 'v2', previousVersion: 'v1,env:staging' } },
     );
-    const check = { provider: 'datadog', queries: { errors: 'sum:errors{version:${version}}', hits: 'sum:hits{version:${version}}' }, formula: 'errors / hits', max: 0.02 };
-    const plan = planMetric({ ...check, baseline: { queries: { errors: 'sum:errors{version:${previous_version}}', hits: 'sum:hits{version:v1}' }, max_ratio: 2 } }, ctx);
-    expect(plan.problems).toEqual([expect.stringMatching(/^\$\{previous_version\} in "sum:errors\{version:\$\{previous_version\}\}" has a value \(14 characters, not shown\) containing ","/)]);
+    const check = {
+      provider: 'datadog',
+      queries: { errors: 'sum:errors{version:${version}}', hits: 'sum:hits{version:${version}}' },
+      formula: 'errors / hits',
+      max: 0.02,
+    };
+    const plan = planMetric(
+      {
+        ...check,
+        baseline: { queries: { errors: 'sum:errors{version:${previous_version}}', hits: 'sum:hits{version:v1}' }, max_ratio: 2 },
+      },
+      ctx,
+    );
+    expect(plan.problems).toEqual([
+      expect.stringMatching(
+        /^\$\{previous_version\} in "sum:errors\{version:\$\{previous_version\}\}" has a value \(14 characters, not shown\) containing ","/,
+      ),
+    ]);
   });
 
   it('inside quotes or a {…} filter: versions, branch names and image references pass', () => {
     const scope = { a: 'v1.2.3+build.5', b: 'feature/login-form', c: 'repo/app:1.0@sha256:ab12', d: 'us-east-1' };
-    expect(expandQuery('x{a="${a}",b=\'${b}\'} + y{c="${c}"}', scope)).toBe('x{a="v1.2.3+build.5",b=\'feature/login-form\'} + y{c="repo/app:1.0@sha256:ab12"}');
-    expect(expandQuery('avg:trace.hits{service:web,region:${d},version:${a}}', scope)).toBe('avg:trace.hits{service:web,region:us-east-1,version:v1.2.3+build.5}');
+    expect(expandQuery('x{a="${a}",b=\'${b}\'} + y{c="${c}"}', scope)).toBe(
+      'x{a="v1.2.3+build.5",b=\'feature/login-form\'} + y{c="repo/app:1.0@sha256:ab12"}',
+    );
+    expect(expandQuery('avg:trace.hits{service:web,region:${d},version:${a}}', scope)).toBe(
+      'avg:trace.hits{service:web,region:us-east-1,version:v1.2.3+build.5}',
+    );
   });
 
   it.each([
@@ -73,9 +92,15 @@ describe('query templates refuse values that could change the query', () => {
   });
 
   it('URLs: a variable may hold the whole base URL at the start; elsewhere only a plain segment', () => {
-    expect(expandUrl('${SERVICE_URL}/stats', { SERVICE_URL: 'https://user:pw@api.example.com:8443/v1' })).toBe('https://user:pw@api.example.com:8443/v1/stats');
-    expect(expandUrl('https://${env}.example.com/canary/${v}/health', { env: 'eu-1', v: 'v2.0_rc' })).toBe('https://eu-1.example.com/canary/v2.0_rc/health');
-    expect(refused(() => expandUrl('https://${env}.example.com/health', { env: 'evil.test/' }))).toMatch(/containing "\/", .*letters, digits and \. _ -$/);
+    expect(expandUrl('${SERVICE_URL}/stats', { SERVICE_URL: 'https://user:pw@api.example.com:8443/v1' })).toBe(
+      'https://user:pw@api.example.com:8443/v1/stats',
+    );
+    expect(expandUrl('https://${env}.example.com/canary/${v}/health', { env: 'eu-1', v: 'v2.0_rc' })).toBe(
+      'https://eu-1.example.com/canary/v2.0_rc/health',
+    );
+    expect(refused(() => expandUrl('https://${env}.example.com/health', { env: 'evil.test/' }))).toMatch(
+      /containing "\/", .*letters, digits and \. _ -$/,
+    );
     expect(refused(() => expandUrl('https://${env}.example.com/health', { env: 'x@evil.test' }))).toMatch(/containing "@"/);
     expect(refused(() => expandUrl('/previews/${v}/health', { v: '..' }))).toMatch(/is only dots, which would walk up the URL path$/);
     expect(refused(() => expandUrl('/stats?version=${v}', { v: 'v2&admin=1' }))).toMatch(/containing "&", "="/);

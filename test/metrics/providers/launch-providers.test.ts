@@ -33,7 +33,10 @@ function releaseOne(): void {
 
 function launchProviders(url: string | undefined, concurrency: number): LaunchProviders {
   const settings = defaultSettings();
-  return new LaunchProviders(providerSettingsSchema.parse({ prometheus: { concurrency } }), { ...settings, prometheus: { ...settings.prometheus, url } });
+  return new LaunchProviders(providerSettingsSchema.parse({ prometheus: { concurrency } }), {
+    ...settings,
+    prometheus: { ...settings.prometheus, url },
+  });
 }
 
 const request = { name: 'up', provider: 'prometheus', query: 'up', window: 60_000, step: 15_000 };
@@ -60,7 +63,7 @@ describe('the launch providers', () => {
     const first = launchProviders(url, 2).get('prometheus') as MetricProvider;
     const second = launchProviders(url, 2).get('prometheus') as MetricProvider;
     const readings = [read(first), read(first), read(second)];
-    await waitFor(() => held.length === 3, 'the second launch\'s request beside the first one\'s two');
+    await waitFor(() => held.length === 3, "the second launch's request beside the first one's two");
     for (let answered = 0; answered < 3; answered++) releaseOne();
     expect(await Promise.all(readings)).toHaveLength(3);
   });

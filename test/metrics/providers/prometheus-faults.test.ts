@@ -14,7 +14,12 @@ const vector = (value: string, labels: Record<string, string> = {}) => ({
 const apiError = (errorType: string, error: string) => ({ status: 'error', errorType, error });
 
 /** Serves `answers` in turn (the last one repeats) and runs a one-measurement check against them. */
-async function against(answers: Handler[], check: Record<string, unknown> = {}, inputs: Parameters<typeof prometheusAt>[1] = {}, spec: Record<string, unknown> = {}) {
+async function against(
+  answers: Handler[],
+  check: Record<string, unknown> = {},
+  inputs: Parameters<typeof prometheusAt>[1] = {},
+  spec: Record<string, unknown> = {},
+) {
   let calls = 0;
   server = await startServer((req, res) => answers[Math.min(calls++, answers.length - 1)]!(req, res));
   const ctx = metricContext(spec, { settings: prometheusAt(server.url, inputs) });
@@ -26,7 +31,12 @@ describe('prometheus provider faults', () => {
   it('POSTs the query form-encoded with bearer auth and extra headers, and keeps the token out of messages', async () => {
     const token = 'prom-token-abcdef-123456';
     const { result, requests } = await against(
-      [(req, res) => (req.headers.authorization === `Bearer ${token}` ? sendJson(res, 200, vector('0.5')) : sendJson(res, 401, apiError('unauthorized', 'no')))],
+      [
+        (req, res) =>
+          req.headers.authorization === `Bearer ${token}`
+            ? sendJson(res, 200, vector('0.5'))
+            : sendJson(res, 401, apiError('unauthorized', 'no')),
+      ],
       {},
       { token, headers: { 'X-Scope-OrgID': 'team-a' } },
     );
@@ -44,7 +54,9 @@ describe('prometheus provider faults', () => {
   it('a 401 with a bearer token is a configuration error and the token never shows', async () => {
     const token = 'prom-token-should-not-leak';
     const { result, requests } = await against([(_req, res) => sendText(res, 401, `invalid token ${token}`)], {}, { token });
-    expect(result.message).toMatch(/^check: configuration error: prometheus refused the credentials \(HTTP 401\): invalid token \*\*\*; check the prometheus-token/);
+    expect(result.message).toMatch(
+      /^check: configuration error: prometheus refused the credentials \(HTTP 401\): invalid token \*\*\*; check the prometheus-token/,
+    );
     expect(result.message).not.toContain(token);
     expect(requests).toHaveLength(1);
   });
@@ -57,13 +69,18 @@ describe('prometheus provider faults', () => {
     const detail = expected.slice(expected.indexOf('): ') + 3);
     const { result, requests, ctx } = await against([(_req, res) => sendJson(res, status, apiError(errorType, detail))]);
     expect(result.passed).toBe(false);
-    expect(result.message).toBe(`check: provider error: ${expected} (1 errors in a row, consecutive_error_limit 0); query: POST ${server!.url}/api/v1/query query=up`);
+    expect(result.message).toBe(
+      `check: provider error: ${expected} (1 errors in a row, consecutive_error_limit 0); query: POST ${server!.url}/api/v1/query query=up`,
+    );
     expect(requests).toHaveLength(3);
     expect(measurements(ctx).map((m) => [m.verdict, m.value])).toEqual([['error', null]]);
   });
 
   it('recovers when a retry succeeds: a 503 from a proxy, then an answer', async () => {
-    const { result, requests } = await against([(_req, res) => sendText(res, 503, 'upstream connect error'), (_req, res) => sendJson(res, 200, vector('0.2'))]);
+    const { result, requests } = await against([
+      (_req, res) => sendText(res, 503, 'upstream connect error'),
+      (_req, res) => sendJson(res, 200, vector('0.2')),
+    ]);
     expect(result.passed, result.message).toBe(true);
     expect(requests).toHaveLength(2);
   });
@@ -72,15 +89,25 @@ describe('prometheus provider faults', () => {
     const started = Date.now();
     // A server that never answers: unbounded, each measurement would take 3 tries × 300ms plus backoff.
     const silent: Handler = () => undefined;
-    const { result, ctx } = await against([silent], { interval: '100ms', consecutive_error_limit: 1 }, {}, { providers: { prometheus: { timeout: '300ms' } } });
-    expect(result.message).toMatch(/^check: provider error: no reading within the measurement deadline of 300ms \(tries included\) \(2 errors in a row, consecutive_error_limit 1\)/);
+    const { result, ctx } = await against(
+      [silent],
+      { interval: '100ms', consecutive_error_limit: 1 },
+      {},
+      { providers: { prometheus: { timeout: '300ms' } } },
+    );
+    expect(result.message).toMatch(
+      /^check: provider error: no reading within the measurement deadline of 300ms \(tries included\) \(2 errors in a row, consecutive_error_limit 1\)/,
+    );
     expect(measurements(ctx).map((m) => m.verdict)).toEqual(['error', 'error']);
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('waits as long as Retry-After asks on a 429, then succeeds', async () => {
     const started = Date.now();
-    const { result, requests } = await against([(_req, res) => sendText(res, 429, 'slow down', { 'retry-after': '1' }), (_req, res) => sendJson(res, 200, vector('0'))]);
+    const { result, requests } = await against([
+      (_req, res) => sendText(res, 429, 'slow down', { 'retry-after': '1' }),
+      (_req, res) => sendJson(res, 200, vector('0')),
+    ]);
     expect(result.passed, result.message).toBe(true);
     expect(requests).toHaveLength(2);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
@@ -91,7 +118,10 @@ describe('prometheus provider faults', () => {
     [404, 'not_found', 'unknown endpoint'],
     [406, 'not_acceptable', 'not acceptable'],
   ])('HTTP %i (%s) is a configuration error: no retry, fails at once', async (status, errorType, error) => {
-    const { result, requests } = await against([(_req, res) => sendJson(res, status, apiError(errorType, error))], { count: 3, consecutive_error_limit: 5 });
+    const { result, requests } = await against([(_req, res) => sendJson(res, status, apiError(errorType, error))], {
+      count: 3,
+      consecutive_error_limit: 5,
+    });
     expect(result.message).toMatch(new RegExp(`^check: configuration error: prometheus ${errorType} error \\(HTTP ${status}\\): ${error}`));
     expect(requests).toHaveLength(1);
   });
@@ -119,7 +149,9 @@ describe('prometheus provider faults', () => {
   });
 
   it('malformed JSON is a transient error, quoted in the message', async () => {
-    const { result } = await against([(_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"succ')]);
+    const { result } = await against([
+      (_req, res) => void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"succ'),
+    ]);
     expect(result.message).toMatch(/^check: provider error: prometheus answered HTTP 200 with malformed JSON: \{"status":"succ/);
   });
 
@@ -141,7 +173,9 @@ describe('prometheus provider faults', () => {
   });
 
   it('refuses a string result: the query must give a number', async () => {
-    const { result } = await against([(_req, res) => sendJson(res, 200, { status: 'success', data: { resultType: 'string', result: [1, 'hello'] } })]);
+    const { result } = await against([
+      (_req, res) => sendJson(res, 200, { status: 'success', data: { resultType: 'string', result: [1, 'hello'] } }),
+    ]);
     expect(result.message).toMatch(/configuration error: prometheus returned a string, not a number/);
   });
 

@@ -25,7 +25,10 @@ const metrics = {
 const never = new Promise<void>(() => undefined);
 
 function context(options: Parameters<typeof metricContext>[1] = {}, spec: Record<string, unknown> = {}) {
-  return metricContext({ metrics, ...spec }, { ...options, settings: { ...prometheusAt(prometheus.url), version: 'v2', previousVersion: 'v1', ...options.settings } });
+  return metricContext(
+    { metrics, ...spec },
+    { ...options, settings: { ...prometheusAt(prometheus.url), version: 'v2', previousVersion: 'v1', ...options.settings } },
+  );
 }
 
 beforeAll(async () => {
@@ -35,7 +38,12 @@ beforeAll(async () => {
     startMetricsApp({ version: 'v3', errorRate: 0.15 }),
   ]);
   prometheus = await startPrometheus({ targets: [stable, canary, bad].map((app) => ({ address: app.address })) });
-  await waitFor(async () => (await prometheus.query('sum by (version) (rate(app_requests_total[5s])) > 0')).length === 3, 'traffic from all three versions in Prometheus', 30_000, 200);
+  await waitFor(
+    async () => (await prometheus.query('sum by (version) (rate(app_requests_total[5s])) > 0')).length === 3,
+    'traffic from all three versions in Prometheus',
+    30_000,
+    200,
+  );
 });
 
 afterAll(async () => {
@@ -90,16 +98,23 @@ describe('metric check against real Prometheus', () => {
     const query = 'sum by (version) (rate(app_requests_total[5s]))';
     const several = await runMetric({ provider: 'prometheus', query, min: 0 }, context());
     expect(several.passed).toBe(false);
-    expect(several.message).toMatch(/^check: configuration error: check returned 3 series \{version="v\d"\}.*set reduce: sum, avg, min or max/);
+    expect(several.message).toMatch(
+      /^check: configuration error: check returned 3 series \{version="v\d"\}.*set reduce: sum, avg, min or max/,
+    );
     const reduced = await runMetric({ provider: 'prometheus', query, min: 10, reduce: 'sum' }, context());
     expect(reduced.passed, reduced.message).toBe(true);
   });
 
   it('a range selector without a function (a matrix from an instant query) is a configuration error, never a value', async () => {
     const ctx = context();
-    const result = await runMetric({ provider: 'prometheus', query: 'app_requests_total{status="200",version="v2"}[5s]', max: 1e12, count: 3, interval: '100ms' }, ctx);
+    const result = await runMetric(
+      { provider: 'prometheus', query: 'app_requests_total{status="200",version="v2"}[5s]', max: 1e12, count: 3, interval: '100ms' },
+      ctx,
+    );
     expect(result.passed).toBe(false);
-    expect(result.message).toMatch(/^check: configuration error: the query returns a range vector \(resultType matrix\), not one value per series: wrap it in rate\(\)/);
+    expect(result.message).toMatch(
+      /^check: configuration error: the query returns a range vector \(resultType matrix\), not one value per series: wrap it in rate\(\)/,
+    );
     expect(measurements(ctx)).toHaveLength(1);
   });
 
@@ -146,7 +161,9 @@ describe('metric check against real Prometheus', () => {
     const ctx = context({ settings: prometheusAt(down) });
     const result = await runMetric({ metric: 'error_rate', interval: '10ms', consecutive_error_limit: 1 }, ctx);
     expect(result.passed).toBe(false);
-    expect(result.message).toMatch(/^error_rate: provider error: prometheus is unreachable \(ECONNREFUSED\) \(2 errors in a row, consecutive_error_limit 1\)/);
+    expect(result.message).toMatch(
+      /^error_rate: provider error: prometheus is unreachable \(ECONNREFUSED\) \(2 errors in a row, consecutive_error_limit 1\)/,
+    );
     expect(measurements(ctx).map((m) => m.verdict)).toEqual(['error', 'error']);
   });
 
@@ -154,12 +171,22 @@ describe('metric check against real Prometheus', () => {
     const spec = {
       metrics: {
         // Steady versions: a second is enough to confirm a breach.
-        error_rate: { provider: 'prometheus', query: errorRate('v3'), baseline: { query: errorRate('${previous_version}'), max_ratio: 2, sustain: '1s' }, interval: '200ms' },
+        error_rate: {
+          provider: 'prometheus',
+          query: errorRate('v3'),
+          baseline: { query: errorRate('${previous_version}'), max_ratio: 2, sustain: '1s' },
+          interval: '200ms',
+        },
       },
     };
     const breach = await runMetric({ metric: 'error_rate' }, context({}, spec));
-    expect(breach.message).toMatch(/^error_rate = 0\.1\d* is \d(\.\d+)?× baseline 0\.0\d+, above max_ratio 2, sustained 1s \(1 of failure_limit 0\); query: .*; baseline POST .*version="v1"/);
-    const immediate = await runMetric({ metric: 'error_rate', failure_limit: 5, count: 5, baseline: { query: errorRate('v1'), immediate_ratio: 2, sustain: '1s' } }, context({}, spec));
+    expect(breach.message).toMatch(
+      /^error_rate = 0\.1\d* is \d(\.\d+)?× baseline 0\.0\d+, above max_ratio 2, sustained 1s \(1 of failure_limit 0\); query: .*; baseline POST .*version="v1"/,
+    );
+    const immediate = await runMetric(
+      { metric: 'error_rate', failure_limit: 5, count: 5, baseline: { query: errorRate('v1'), immediate_ratio: 2, sustain: '1s' } },
+      context({}, spec),
+    );
     expect(immediate.message).toMatch(/above immediate_ratio 2, sustained 1s \(fails at once\)/);
     const same = await runMetric({ metric: 'error_rate', query: errorRate('v1') }, context({}, spec));
     expect(same.passed, same.message).toBe(true);
@@ -187,10 +214,15 @@ describe('metric check against real Prometheus', () => {
   it('plans each query as it will be sent, with variables filled in, and lists what is missing', () => {
     const plan = planMetric({ metric: 'error_rate' }, context({ stage: 'watch' }));
     expect(plan.problems).toEqual([]);
-    expect(plan.summary).toContain(`error_rate: POST ${prometheus.url}/api/v1/query query=${errorRate('v2')} — pass when max 0.02; every 500ms while the phase runs`);
+    expect(plan.summary).toContain(
+      `error_rate: POST ${prometheus.url}/api/v1/query query=${errorRate('v2')} — pass when max 0.02; every 500ms while the phase runs`,
+    );
     // The interval is shorter than the provider timeout (10s by default), so the timeout bounds a measurement.
     expect(plan.summary).toMatch(/, no_data inconclusive, 10s deadline per measurement\)$/);
-    const missing = planMetric({ metric: 'error_rate', baseline: { query: errorRate('${previous_version}'), max_ratio: 2 } }, context({ settings: { previousVersion: undefined } }));
+    const missing = planMetric(
+      { metric: 'error_rate', baseline: { query: errorRate('${previous_version}'), max_ratio: 2 } },
+      context({ settings: { previousVersion: undefined } }),
+    );
     expect(missing.problems).toEqual([expect.stringMatching(/^unknown variables? \$\{previous_version\}/)]);
   });
 });
@@ -203,16 +235,24 @@ describe('Prometheus with basic auth', () => {
   afterAll(() => secured?.stop());
 
   it('a 401 is a configuration error (not no data), with the inputs to check and no secret in sight', async () => {
-    const ctx = metricContext({}, { settings: prometheusAt(secured.url, { username: TEST_BASIC_AUTH.username, password: 'wrong-password-123' }) });
+    const ctx = metricContext(
+      {},
+      { settings: prometheusAt(secured.url, { username: TEST_BASIC_AUTH.username, password: 'wrong-password-123' }) },
+    );
     const result = await runMetric({ provider: 'prometheus', query: 'vector(1)', max: 2, count: 3 }, ctx);
     expect(result.passed).toBe(false);
-    expect(result.message).toMatch(/^check: configuration error: prometheus refused the credentials \(HTTP 401\): Unauthorized; check the prometheus-token or prometheus-username\/-password inputs/);
+    expect(result.message).toMatch(
+      /^check: configuration error: prometheus refused the credentials \(HTTP 401\): Unauthorized; check the prometheus-token or prometheus-username\/-password inputs/,
+    );
     expect(measurements(ctx)).toHaveLength(1);
     expect(JSON.stringify(ctx.events) + result.message).not.toContain('wrong-password-123');
   });
 
   it('sends basic auth and passes with the right password', async () => {
-    const ctx = metricContext({}, { settings: prometheusAt(secured.url, { username: TEST_BASIC_AUTH.username, password: TEST_BASIC_AUTH.password }) });
+    const ctx = metricContext(
+      {},
+      { settings: prometheusAt(secured.url, { username: TEST_BASIC_AUTH.username, password: TEST_BASIC_AUTH.password }) },
+    );
     const result = await runMetric({ provider: 'prometheus', query: 'vector(1)', max: 2 }, ctx);
     expect(result.passed, result.message).toBe(true);
   });

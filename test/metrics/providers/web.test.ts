@@ -7,8 +7,10 @@ let health = 200;
 beforeAll(async () => {
   server = await startServer((req, res) => {
     if (req.path === '/health') return sendText(res, health, health === 200 ? 'ok' : 'unhealthy');
-    if (req.path === '/stats') return sendJson(res, 200, { data: { checks: [{ ms: 12 }, { ms: 40 }], ok: true, ratio: '0.5', nested: { a: 1 }, nothing: null } });
-    if (req.path === '/echo' && req.method === 'POST') return sendJson(res, 200, { got: JSON.parse(req.body).n, token: req.headers['x-token'] });
+    if (req.path === '/stats')
+      return sendJson(res, 200, { data: { checks: [{ ms: 12 }, { ms: 40 }], ok: true, ratio: '0.5', nested: { a: 1 }, nothing: null } });
+    if (req.path === '/echo' && req.method === 'POST')
+      return sendJson(res, 200, { got: JSON.parse(req.body).n, token: req.headers['x-token'] });
     sendJson(res, 500, { error: 'boom' });
   });
 });
@@ -33,7 +35,9 @@ describe('web provider', () => {
 
   it('an object where a number should be is a configuration error', async () => {
     const result = await runMetric({ provider: 'web', query: '/stats', select: 'data.nested', max: 1 }, context());
-    expect(result.message).toMatch(/^check: configuration error: data.nested in the answer of GET http:\/\/127.0.0.1:\d+\/stats is \{"a":1\}, not a number/);
+    expect(result.message).toMatch(
+      /^check: configuration error: data.nested in the answer of GET http:\/\/127.0.0.1:\d+\/stats is \{"a":1\}, not a number/,
+    );
   });
 
   it('$status measures the HTTP status of a health endpoint: a 503 is a failed measurement, not an error', async () => {
@@ -55,16 +59,32 @@ describe('web provider', () => {
 
   it('POSTs a templated body with extra headers', async () => {
     const ctx = metricContext({}, { env: { N: '7' } });
-    const result = await runMetric({ provider: 'web', method: 'POST', query: `${server.url}/echo`, body: '{"n": ${N}}', headers: { 'X-Token': 't-${N}' }, select: 'got', min: 7, max: 7 }, ctx);
+    const result = await runMetric(
+      {
+        provider: 'web',
+        method: 'POST',
+        query: `${server.url}/echo`,
+        body: '{"n": ${N}}',
+        headers: { 'X-Token': 't-${N}' },
+        select: 'got',
+        min: 7,
+        max: 7,
+      },
+      ctx,
+    );
     expect(result.passed, result.message).toBe(true);
     expect(server.requests.at(-1)!.headers['x-token']).toBe('t-7');
   });
 
   it('a relative URL without base_url or BASE_URL is a problem the plan lists, and a configuration error at run time', async () => {
     const check = { provider: 'web', query: '/health', select: '$status', max: 299 };
-    expect(planMetric(check, metricContext()).problems).toEqual(['relative URL /health needs launch.base_url or a BASE_URL launch variable']);
+    expect(planMetric(check, metricContext()).problems).toEqual([
+      'relative URL /health needs launch.base_url or a BASE_URL launch variable',
+    ]);
     const result = await runMetric(check, metricContext());
-    expect(result.message).toMatch(/^check: configuration error: relative URL \/health needs launch.base_url or a BASE_URL launch variable/);
+    expect(result.message).toMatch(
+      /^check: configuration error: relative URL \/health needs launch.base_url or a BASE_URL launch variable/,
+    );
   });
 
   it('without base_url a relative URL resolves against the BASE_URL launch variable, as http_status does', async () => {
@@ -76,8 +96,21 @@ describe('web provider', () => {
 
   it('refuses a body value that could change the JSON, while headers take any value', () => {
     const ctx = metricContext({}, { env: { V: 'x","admin":true,"y":"', TOKEN: 'a b+/="' } });
-    const plan = planMetric({ provider: 'web', method: 'POST', query: `${server.url}/echo`, body: '{"v": "${V}"}', headers: { authorization: 'Bearer ${TOKEN}' }, select: 'got', max: 1 }, ctx);
-    expect(plan.problems).toEqual([expect.stringMatching(/^\$\{V\} in "\{\\"v\\": \\"\$\{V\}\\"\}" has a value \(21 characters, not shown\)/)]);
+    const plan = planMetric(
+      {
+        provider: 'web',
+        method: 'POST',
+        query: `${server.url}/echo`,
+        body: '{"v": "${V}"}',
+        headers: { authorization: 'Bearer ${TOKEN}' },
+        select: 'got',
+        max: 1,
+      },
+      ctx,
+    );
+    expect(plan.problems).toEqual([
+      expect.stringMatching(/^\$\{V\} in "\{\\"v\\": \\"\$\{V\}\\"\}" has a value \(21 characters, not shown\)/),
+    ]);
   });
 
   it('cannot be judged (no history)', () => {

@@ -7,8 +7,15 @@ import type { MetricProvider, Series } from '../../../src/metrics/providers/prov
 
 // The ratio limits other tests leave alone: min_ratio, floor, and a baseline that reads no data.
 const metric = (baseline: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  resolvedMetricSchema.parse({ name: 'm', provider: 'prometheus', query: 'canary', baseline: { query: 'stable', sustain: 0, ...baseline }, ...extra });
-const judge = (canary: number, baseline: number, limits: Record<string, unknown>) => valueVerdict(metric(limits), { value: canary }, { value: baseline });
+  resolvedMetricSchema.parse({
+    name: 'm',
+    provider: 'prometheus',
+    query: 'canary',
+    baseline: { query: 'stable', sustain: 0, ...baseline },
+    ...extra,
+  });
+const judge = (canary: number, baseline: number, limits: Record<string, unknown>) =>
+  valueVerdict(metric(limits), { value: canary }, { value: baseline });
 
 describe('min_ratio', () => {
   const limits = { min_ratio: 0.5 };
@@ -73,7 +80,9 @@ describe('floor', () => {
     expect(judge(0, 0, limits).verdict).toBe('pass');
     // Above the floor min_ratio still judges, and the text says which floor was used.
     expect(judge(1, 4, limits)).toMatchObject({ verdict: 'fail', byRatio: true });
-    expect(compareToBaseline(0.0015, 0.0001, metric({ max_ratio: 2, floor: 0.001 }).baseline!).text).toBe('1.5× baseline 0.0001 (floor 0.001)');
+    expect(compareToBaseline(0.0015, 0.0001, metric({ max_ratio: 2, floor: 0.001 }).baseline!).text).toBe(
+      '1.5× baseline 0.0001 (floor 0.001)',
+    );
   });
 });
 
@@ -85,26 +94,43 @@ describe('a baseline without data', () => {
   it('goes by the no_data policy, never as a ratio (nor as zero)', () => {
     for (const policy of ['fail', 'inconclusive', 'pass'] as const) {
       const judged = valueVerdict(metric(limits, { no_data: policy }), { value: 100 }, noBaseline);
-      expect(judged).toEqual({ verdict: policy, immediate: false, byRatio: false, text: `m: baseline no data (empty result) → ${policy} by no_data policy` });
+      expect(judged).toEqual({
+        verdict: policy,
+        immediate: false,
+        byRatio: false,
+        text: `m: baseline no data (empty result) → ${policy} by no_data policy`,
+      });
     }
     // The documented default is inconclusive.
     expect(valueVerdict(metric(limits), { value: 1 }, noBaseline).verdict).toBe('inconclusive');
   });
 
   it('a canary without data says so first', () => {
-    expect(valueVerdict(metric(limits, { no_data: 'fail' }), { noData: 'no data (only empty points)' }, noBaseline).text).toBe('m: no data (only empty points) → fail by no_data policy');
+    expect(valueVerdict(metric(limits, { no_data: 'fail' }), { noData: 'no data (only empty points)' }, noBaseline).text).toBe(
+      'm: no data (only empty points) → fail by no_data policy',
+    );
   });
 
   it('from the provider: an empty baseline result is no data, reported with the canary value and not re-read for sustain', async () => {
     const asked: string[] = [];
     const measured = await measureAt(1_000_000, metric({ ...limits, sustain: '30s' }, { no_data: 'fail' }), () => ({ canary: 100 }), asked);
-    expect(measured).toEqual({ verdict: 'fail', value: 100, text: 'm: baseline no data (empty result) → fail by no_data policy', final: false });
+    expect(measured).toEqual({
+      verdict: 'fail',
+      value: 100,
+      text: 'm: baseline no data (empty result) → fail by no_data policy',
+      final: false,
+    });
     expect(asked).toEqual(['canary@1000000', 'stable@1000000']);
   });
 });
 
 /** One measurement at `now` against a provider answering each query at each time from `values` (missing: an empty result). */
-async function measureAt(now: number, resolved: ReturnType<typeof metric>, values: (at: number) => Record<string, number>, asked: string[] = []) {
+async function measureAt(
+  now: number,
+  resolved: ReturnType<typeof metric>,
+  values: (at: number) => Record<string, number>,
+  asked: string[] = [],
+) {
   const provider: MetricProvider = {
     describe: (request) => request.query ?? '',
     history: true,

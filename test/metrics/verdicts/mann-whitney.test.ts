@@ -34,7 +34,7 @@ describe('mannWhitney', () => {
 });
 
 describe('classify and score', () => {
-  const baseline = [0.010, 0.011, 0.009, 0.010, 0.012, 0.011, 0.010, 0.009, 0.011, 0.010];
+  const baseline = [0.01, 0.011, 0.009, 0.01, 0.012, 0.011, 0.01, 0.009, 0.011, 0.01];
   const worse = baseline.map((v) => v * 3);
 
   it('classifies a significantly higher canary as High, and that fails an increase-is-bad metric', () => {
