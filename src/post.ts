@@ -7,7 +7,7 @@ import { runLaunch } from './runner/run-launch';
 import { readJournal } from './runner/journal';
 import { settleSurvivors } from './runner/survivors';
 import { appendSummary, OUTCOME_FILE, PLAN_FILE, printer, readActionSettings } from './runner/action-step';
-import type { SavedPlan } from './runner/prepare-run';
+import type { SavedPlan } from './runner/load-run';
 
 /** The post step: if the main step was interrupted mid-launch, roll back what it started, in reverse. */
 export async function run(): Promise<void> {

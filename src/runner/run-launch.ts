@@ -17,7 +17,7 @@ import { metricChartsPart } from '../report/metric-charts';
 import type { BudgetPart } from '../util/size-budget';
 import { thresholdWarnings } from '../metrics/definition/thresholds';
 import { createNotifiers } from '../notify';
-import { prepareRun, type SavedPlan } from './prepare-run';
+import { loadRun, type SavedPlan } from './load-run';
 import type { EngineJournal } from '../engine/engine';
 import { neutraliseCommandLine } from './command-output';
 
@@ -73,7 +73,7 @@ export interface LaunchOutcome {
 /** Loads the spec and carries out the requested mode; shared by the action and the CLI. */
 export async function runLaunch(request: LaunchRequest): Promise<LaunchOutcome> {
   const { settings, printer } = request;
-  const { loaded, launch, env, cwd, launchId, previousVersion, redact, notifierContext } = await prepareRun(request);
+  const { loaded, launch, env, cwd, launchId, previousVersion, redact, notifierContext } = await loadRun(request);
 
   const bus = new EventBus(Date.now, redact);
   const reportPath = join(request.reportDir ?? tmpdir(), request.reportName ?? `launch-report-${launchId}.json`);

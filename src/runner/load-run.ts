@@ -21,7 +21,7 @@ export interface SavedPlan {
   launch: Launch;
 }
 
-export interface PreparedRun {
+export interface LoadedRun {
   loaded: LoadedSpec;
   /** The phases to run: strategy expanded, thresholds bound, environment overridden by the input. */
   launch: Launch;
@@ -38,7 +38,7 @@ export interface PreparedRun {
  * Works out what to run before anything runs: loads and validates the spec, settles the versions
  * (a manual rollback may look its target up), builds the environment and resolves the strategy.
  */
-export async function prepareRun(request: LaunchRequest): Promise<PreparedRun> {
+export async function loadRun(request: LaunchRequest): Promise<LoadedRun> {
   const { settings, printer } = request;
   const cwd = resolve(settings.workingDirectory);
   const saved = request.savedPlan;
