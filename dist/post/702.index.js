@@ -11,14 +11,14 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
 /* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(1489);
-/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(9250);
-/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(6856);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(9250);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(6856);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3251);
 /* harmony import */ var bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _engine_events__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9605);
+/* harmony import */ var _util_errors__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(17);
 /* harmony import */ var _http_retry_after__WEBPACK_IMPORTED_MODULE_8__ = __webpack_require__(7821);
-/* harmony import */ var _secrets_redactor__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(5753);
-/* harmony import */ var _client__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6584);
+/* harmony import */ var _util_redactor__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(7938);
+/* harmony import */ var _client__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(6584);
 
 
 
@@ -42,7 +42,11 @@ function createOctokit(target, pacing, redact) {
         userAgent: 'launch-action',
         request: { fetch: guardedFetch(pacing.timeoutMs, redact) },
         // Rate limits (403, 429) are left to the throttling plugin, which reads their headers; a 409 (merge conflict, failed contexts) stays one.
-        retry: { retries: pacing.retries, retryAfterBaseValue: pacing.msPerSecond, doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451] },
+        retry: {
+            retries: pacing.retries,
+            retryAfterBaseValue: pacing.msPerSecond,
+            doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+        },
         throttle: {
             onRateLimit: waitOut,
             onSecondaryRateLimit: waitOut,
@@ -51,8 +55,13 @@ function createOctokit(target, pacing, redact) {
             ...writeGroups(pacing.writeSpacingMs),
         },
         // Octokit's own notes (a deprecated endpoint) are for the log, redacted like everything else.
-        log: { debug: () => { }, info: () => { }, warn: (message) => console.warn(redact(message)), error: (message) => console.error(redact(message)) },
-    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_5__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_6__/* .throttling */ .A);
+        log: {
+            debug: () => { },
+            info: () => { },
+            warn: (message) => console.warn(redact(message)),
+            error: (message) => console.error(redact(message)),
+        },
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_4__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_5__/* .throttling */ .A);
     // Hooks added after the plugins wrap them: these see each request first and its final failure last.
     octokit.hook.before('request', (options) => {
         options.headers.accept = 'application/vnd.github+json';
@@ -68,7 +77,10 @@ const groups = new Map();
 function writeGroups(spacingMs) {
     let pair = groups.get(spacingMs);
     if (!pair) {
-        pair = { write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: spacingMs }), notifications: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: 3 * spacingMs }) };
+        pair = {
+            write: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: spacingMs }),
+            notifications: new (bottleneck_light_js__WEBPACK_IMPORTED_MODULE_2___default().Group)({ maxConcurrent: 1, minTime: 3 * spacingMs }),
+        };
         groups.set(spacingMs, pair);
     }
     return pair;
@@ -90,7 +102,7 @@ function guardedFetch(timeoutMs, redact) {
 // Strings are redacted before serialising, so a secret with a quote or backslash cannot slip through escaped.
 function redactBody(body, redact) {
     try {
-        return JSON.stringify((0,_secrets_redactor__WEBPACK_IMPORTED_MODULE_7__/* .redactValues */ .se)(JSON.parse(body), redact));
+        return JSON.stringify((0,_util_redactor__WEBPACK_IMPORTED_MODULE_6__/* .redactValues */ .se)(JSON.parse(body), redact));
     }
     catch {
         return redact(body);
@@ -101,13 +113,13 @@ function githubError(error, method, url, tries) {
     const path = url.replace(/^\/repos\/\{owner\}\/\{repo\}/, '');
     const { status, response } = error;
     if (!response || status === undefined)
-        return new _client__WEBPACK_IMPORTED_MODULE_4__/* .GitHubApiError */ .OS(method, path, undefined, `no response after ${tries} tries: ${(0,_engine_events__WEBPACK_IMPORTED_MODULE_3__/* .errorMessage */ .gJ)(error)}`);
+        return new _client__WEBPACK_IMPORTED_MODULE_3__/* .GitHubApiError */ .OS(method, path, undefined, `no response after ${tries} tries: ${(0,_util_errors__WEBPACK_IMPORTED_MODULE_7__/* .errorMessage */ .g)(error)}`);
     const data = response.data;
     const message = typeof data?.message === 'string' ? `: ${data.message}` : '';
     const headers = new Headers(Object.entries(response.headers).flatMap(([name, value]) => (value === undefined ? [] : [[name, String(value)]])));
     const resetAt = (0,_http_retry_after__WEBPACK_IMPORTED_MODULE_8__/* .rateLimitResetAt */ .ms)(headers);
     const reset = resetAt === undefined ? '' : ` (rate limit resets at ${new Date(resetAt).toISOString()})`;
-    return new _client__WEBPACK_IMPORTED_MODULE_4__/* .GitHubApiError */ .OS(method, path, status, `HTTP ${status}${message}${reset}`);
+    return new _client__WEBPACK_IMPORTED_MODULE_3__/* .GitHubApiError */ .OS(method, path, status, `HTTP ${status}${message}${reset}`);
 }
 
 
