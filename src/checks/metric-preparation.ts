@@ -83,7 +83,7 @@ class Preparation {
 
   describe(request: MetricRequest): string {
     const provider = this.provider(request.provider);
-    return provider ? provider.describe(request) : `${request.provider} ${request.query ?? JSON.stringify(request.queries)}`;
+    return provider ? provider.describe(request) : `${request.provider} ${findProviderKind(request.provider).text(request)}`;
   }
 }
 

@@ -11,10 +11,10 @@ export const THRESHOLD_CHECK_PREFIX = 'rollback_threshold.';
  * watch on it unless the phase already watches that metric.
  */
 export function bindThresholds(launch: Launch): Launch {
-  const bound = Object.entries(effectiveThresholds(launch)).filter(([name]) => launch.metrics[name]);
-  if (!bound.length) return launch;
   const metrics = { ...launch.metrics };
-  for (const [name, max] of bound) metrics[name] = { ...metrics[name], max };
+  const bound = Object.entries(effectiveThresholds(launch)).filter(([name]) => metrics[name]);
+  if (!bound.length) return launch;
+  for (const [name, max] of bound) metrics[name] = { ...metrics[name]!, max };
   const phases = new Set(launch.thresholds.phases ?? launch.phases.map((phase) => phase.id));
   return {
     ...launch,

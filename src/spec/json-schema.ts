@@ -37,14 +37,16 @@ export function renderSpecJsonSchema(): string {
 
 /**
  * The keys allowed at `path` in a spec, read off the JSON Schema; `valueAt` gives the document's value
- * at a path, so that unions (check kinds) pick the branch whose `type` matches.
+ * at a path, so that unions (check kinds, metrics) pick the branch whose `type` or `provider` matches.
  */
 export function allowedKeysAt(path: readonly PropertyKey[], valueAt: (path: readonly PropertyKey[]) => unknown): string[] {
   let node = deref(specJsonSchema());
   for (let i = 0; i < path.length; i++) {
     node = pickBranch(node, path.slice(0, i), valueAt);
     const segment = path[i]!;
-    const next = typeof segment === 'number' ? node.items : node.properties?.[String(segment)];
+    // A map of named entries (launch.metrics) has its entries' schema as additionalProperties.
+    const entries = typeof node.additionalProperties === 'object' ? node.additionalProperties : undefined;
+    const next = typeof segment === 'number' ? node.items : (node.properties?.[String(segment)] ?? entries);
     if (!next) return [];
     node = deref(next);
   }
@@ -56,11 +58,18 @@ function deref(node: JsonSchema): JsonSchema {
   return name ? deref(specJsonSchema().$defs?.[name] ?? {}) : node;
 }
 
-/** In a union (the check kinds), the object branch whose `type` constant matches the document's. */
+/**
+ * In a union, the object branch whose constant (its discriminator: a check's `type`, a metric's
+ * `provider`) is the document's value there.
+ */
 function pickBranch(node: JsonSchema, path: readonly PropertyKey[], valueAt: (path: readonly PropertyKey[]) => unknown): JsonSchema {
   const branches = node.anyOf ?? node.oneOf;
   if (!branches) return node;
-  const type = valueAt([...path, 'type']);
   const objects = branches.map(deref).filter((branch) => branch.properties);
-  return objects.find((branch) => branch.properties?.type && deref(branch.properties.type).const === type) ?? objects[0] ?? node;
+  const matches = (branch: JsonSchema): boolean =>
+    Object.entries(branch.properties ?? {}).some(([key, field]) => {
+      const constant = deref(field).const;
+      return constant !== undefined && constant === valueAt([...path, key]);
+    });
+  return objects.find(matches) ?? objects[0] ?? node;
 }

@@ -85,7 +85,7 @@ function describeIssue(
   } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     // The union says which values it knows; the path says whether it is a strategy, a router, a preset or a check.
     const types = (issue as { options?: unknown[] }).options?.map(String) ?? [];
-    const what = UNION_NAMES[String(path.at(-2))] ?? 'check type';
+    const what = UNION_NAMES[String(path.at(-1) === 'provider' ? 'provider' : path.at(-2))] ?? 'check type';
     const given = valueAt(path);
     const suggestion = typeof given === 'string' ? didYouMean(given, types) : undefined;
     message =
@@ -110,8 +110,13 @@ function describeIssue(
   return { file, ...position, path: formatPath(path), message };
 }
 
-/** What a union told apart by `type` is called, by the key that holds it; any other is a check. */
-const UNION_NAMES: Readonly<Record<string, string>> = { strategy: 'strategy type', metric_preset: 'metric preset', router: 'router type' };
+/** What a union told apart by `type` is called, by the key that holds it; any other is a check. Metrics are told apart by `provider`. */
+const UNION_NAMES: Readonly<Record<string, string>> = {
+  strategy: 'strategy type',
+  metric_preset: 'metric preset',
+  router: 'router type',
+  provider: 'metric provider',
+};
 
 /** Zod's wording without its prefixes and the type it received (the value itself is shown instead). */
 function plainMessage(message: string): string {

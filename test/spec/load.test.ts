@@ -177,6 +177,59 @@ launch:
     expect(problem!.message).toBe('expected boolean, got "yes"');
   });
 
+  it('holds a named metric to its own provider: the provider is required and known, and the fields are its own', () => {
+    const problems = problemsOf(`launch:
+  metrics:
+    orders: { query: 'sum(rate(orders_total[1m]))', max: 5 }
+    errors: { provider: promethus, query: 'x' }
+    latency: { provider: datadog, queries: { p99: 'p99:trace.http' }, formla: 'p99 * 1000' }
+    health: { provider: prometheus, query: 'up', select: 'data.ok' }
+  phases: [{ id: a }]
+`);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        line: 3,
+        path: 'launch.metrics.orders.provider',
+        message: 'missing metric provider (expected one of: prometheus, datadog, web)',
+      }),
+      expect.objectContaining({
+        line: 4,
+        path: 'launch.metrics.errors.provider',
+        message: `unknown metric provider "promethus" (did you mean 'prometheus'?); expected one of: prometheus, datadog, web`,
+      }),
+      // Suggested from Datadog's own fields: only a datadog metric has a formula.
+      expect.objectContaining({ line: 5, path: 'launch.metrics.latency.formla', message: "unknown key 'formla' (did you mean 'formula'?)" }),
+      expect.objectContaining({ line: 6, path: 'launch.metrics.health.select', message: "unknown key 'select'" }),
+    ]);
+  });
+
+  it("holds a baseline to its provider's request fields: Datadog's queries are for Datadog", () => {
+    const [problem] = problemsOf(`launch:
+  metrics:
+    errors:
+      provider: prometheus
+      query: 'x'
+      baseline: { queries: { a: 'y' }, max_ratio: 2 }
+  phases: [{ id: a }]
+`);
+    expect(problem).toMatchObject({ line: 6, path: 'launch.metrics.errors.baseline.queries', message: "unknown key 'queries'" });
+  });
+
+  it("rejects a check's field that belongs to another provider than the one it names, at the field", () => {
+    const [problem] = problemsOf(`launch:
+  phases:
+    - id: a
+      gates:
+        - type: metric
+          config:
+            provider: prometheus
+            query: 'up'
+            max: 1
+            select: 'data.ok'
+`);
+    expect(problem).toMatchObject({ line: 10, path: 'launch.phases[0].gates[0].select', message: 'select is for web metrics' });
+  });
+
   it('suggests keys for every check kind, not only the first', () => {
     const problems = problemsOf(`launch:
   phases:

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findProviderKind } from '../providers/registry';
+import { findProviderKind, type ProviderName } from '../providers/registry';
 import { hasLimits } from '../verdicts/value-verdict';
 import {
   cadenceSchema,
@@ -27,8 +27,11 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
 }
 
+/** What a check may lay over a named metric: any metric field, of any provider's (checked once merged). */
+type MetricOverrides = Omit<MetricCheckConfig, 'metric' | 'judge'>;
+
 /** A named metric with a check's fields laid over it (field by field), defaults filled in. */
-export function resolveMetric(name: string, definition: MetricDefinition | undefined, overrides: MetricDefinition): ResolvedMetric {
+export function resolveMetric(name: string, definition: MetricDefinition | undefined, overrides: MetricOverrides): ResolvedMetric {
   const parsed = resolvedMetricSchema.safeParse({ ...definition, ...definedOnly(overrides), name });
   if (!parsed.success) throw new MetricConfigError(`metric ${name}: ${describeIssues(parsed.error)}`);
   return parsed.data;
@@ -72,15 +75,28 @@ export function resolveCheck(
   return { mode: 'judge', metrics: judged, judge, cadence: cadenceSchema.parse(fields) };
 }
 
-/** The request a provider sends for the metric itself (templates not yet filled in). */
-export function canaryRequest(metric: ResolvedMetric): MetricRequest {
-  const { name, provider, query, queries, formula, api, aggregator, window, step, method, body, headers, select } = metric;
-  return { name, provider, query, queries, formula, api, aggregator, window, step, method, body, headers, select };
+function pick<T extends object>(fields: T, keys: readonly string[]): Partial<T> {
+  return Object.fromEntries(keys.map((key) => [key, (fields as Record<string, unknown>)[key]])) as Partial<T>;
 }
 
-/** The same request aimed at the stable version: the baseline's query (or queries) in place of the metric's. */
+/** The fields of a metric (named or resolved) that make up its provider's request: the shared ones and the provider's own. */
+export function requestFieldsOf<T extends { provider: ProviderName }>(metric: T): Partial<T> {
+  return pick(metric, ['provider', 'query', ...Object.keys(findProviderKind(metric.provider).request)]);
+}
+
+/** The request a provider sends for the metric itself (templates not yet filled in). */
+export function canaryRequest(metric: ResolvedMetric): MetricRequest {
+  const { name, window, step } = metric;
+  return { name, window, step, ...requestFieldsOf(metric) } as MetricRequest;
+}
+
+/** Of `fields` (a baseline, or a request for the stable version), those a baseline of `provider` sends: `query`, Datadog's `queries`. */
+export function baselineRequestFields<T extends object>(provider: ProviderName, fields: T): Partial<T> {
+  return definedOnly(pick(fields, ['query', ...findProviderKind(provider).baselineFields]));
+}
+
+/** The same request aimed at the stable version: the baseline's request fields in place of the metric's. */
 export function baselineRequest(metric: ResolvedMetric): MetricRequest | undefined {
-  const baseline = metric.baseline;
-  if (!baseline) return undefined;
-  return { ...canaryRequest(metric), query: baseline.query ?? metric.query, queries: baseline.queries ?? metric.queries };
+  if (!metric.baseline) return undefined;
+  return { ...canaryRequest(metric), ...baselineRequestFields(metric.provider, metric.baseline) } as MetricRequest;
 }

@@ -3,7 +3,7 @@ import { durationSchema, positiveDurationSchema } from '../../util/duration';
 import { parseCondition } from './condition';
 import { datadogQueriesSchema } from '../providers/datadog';
 import { providerKinds, providerNameSchema, providerSettingsSchema, type ProviderName } from '../providers/registry';
-import type { ProviderKind } from '../providers/provider-kind';
+import type { OwnFieldsOf, ProviderKind } from '../providers/provider-kind';
 import type { BaseRequest } from '../providers/provider';
 
 export const reduceSchema = z.enum(['sum', 'avg', 'min', 'max']).meta({ description: 'How several series become one value' });
@@ -36,11 +36,10 @@ const conditionSchema = z.lazy(() =>
  */
 export const DEFAULT_SUSTAIN_MS = 30_000;
 
-export const baselineSchema = z.lazy(() =>
+/** How a measurement is held to its baseline; each provider adds the request the baseline sends (see baselineSchemaOf). */
+export const baselineLimitsSchema = z.lazy(() =>
   z
     .object({
-      query: z.string().min(1).optional().meta({ description: 'The same measurement for the running stable version' }),
-      queries: datadogQueriesSchema.optional().meta({ description: 'Datadog: baseline queries for the formula' }),
       max_ratio: z.number().positive().optional().meta({ description: 'A measurement above this multiple of the baseline fails' }),
       min_ratio: z.number().positive().optional().meta({ description: 'A measurement below this multiple of the baseline fails' }),
       immediate_ratio: z
@@ -59,7 +58,9 @@ export const baselineSchema = z.lazy(() =>
     })
     .strict(),
 );
-export type Baseline = z.output<typeof baselineSchema>;
+export type BaselineLimits = z.output<typeof baselineLimitsSchema>;
+
+const baselineQuerySchema = z.string().min(1).meta({ description: 'The same measurement for the running stable version' });
 
 const analysisSchema = z.lazy(() =>
   z
@@ -80,62 +81,86 @@ const analysisSchema = z.lazy(() =>
 export type Analysis = z.output<typeof analysisSchema>;
 
 type Kinds = (typeof providerKinds)[number];
+type KindOf<N extends ProviderName> = Extract<Kinds, { name: N }>;
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** Every provider's own request fields, with their defaults. */
 type ProviderFields = UnionToIntersection<Kinds['request']>;
 type Optional<S> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K] extends z.ZodType ? S[K] : never> };
 
-/** Each provider's request fields as optional overrides, their defaults left for the resolved metric. */
-function providerFieldOverrides(): Optional<ProviderFields> {
-  const entries = providerKinds.flatMap((kind) =>
-    Object.entries(kind.request as z.ZodRawShape).map(
-      ([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()] as const,
-    ),
+/** Request fields as optional overrides, their defaults left for the resolved metric. */
+function optionalFields<S extends z.ZodRawShape>(shape: S): Optional<S> {
+  const entries = Object.entries(shape).map(
+    ([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()] as const,
   );
-  return Object.fromEntries(entries) as unknown as Optional<ProviderFields>;
+  return Object.fromEntries(entries) as unknown as Optional<S>;
 }
 
-/** Every field a metric may set, each optional so that a check can override a named metric field by field. */
-export const metricDefinitionSchema = z.lazy(() =>
-  z
+/** The fields a metric of any provider may set, each optional: a check may set any of them over a named metric. */
+function sharedFields() {
+  return {
+    query: z
+      .string()
+      .min(1)
+      .optional()
+      .meta({ description: 'PromQL, a Datadog query, or (web) a URL; ${environment}, ${version}... are filled in' }),
+    window: positiveDurationSchema.optional().meta({ description: 'Look-back for Datadog queries and range for judgements (default 5m)' }),
+    step: positiveDurationSchema.optional().meta({ description: 'Resolution of range queries (default 15s)' }),
+    reduce: reduceSchema.optional(),
+    // What counts as a good reading.
+    max: z.number().optional().meta({ description: 'Highest passing value (inclusive)' }),
+    min: z.number().optional().meta({ description: 'Lowest passing value (inclusive)' }),
+    condition: conditionSchema.optional(),
+    analysis: analysisSchema.optional(),
+    // How often to measure and how much to tolerate.
+    interval: positiveDurationSchema.optional(),
+    count: z.number().int().positive().optional().meta({ description: 'Measurements to take (for a watch: at least this many)' }),
+    initial_delay: durationSchema.optional(),
+    failure_limit: z.number().int().min(0).optional(),
+    inconclusive_limit: z.number().int().min(0).optional(),
+    consecutive_error_limit: z.number().int().min(0).optional(),
+    no_data: noDataPolicySchema.optional(),
+    bake: durationSchema.optional().meta({ description: 'Watch: how long to keep measuring after the phase command finished' }),
+  };
+}
+
+/** The request fields a baseline of `kind` may send in place of the metric's: `query`, and the kind's own (Datadog's `queries`). */
+function baselineRequestFields(kind: ProviderKind) {
+  const own = Object.fromEntries(kind.baselineFields.map((key) => [key, kind.request[key]!]));
+  return { query: baselineQuerySchema.optional(), ...optionalFields(own) };
+}
+
+/** A baseline of one provider's metric: its limits and the request for the stable version. */
+function baselineSchemaOf(kind: ProviderKind) {
+  return baselineLimitsSchema.unwrap().extend(baselineRequestFields(kind)).strict();
+}
+
+/** One provider's metric as a spec defines it: the shared fields, its own, every one optional. */
+function definitionMemberSchema(kind: ProviderKind) {
+  return z
     .object({
-      // What to ask which provider.
-      provider: providerNameSchema.optional(),
-      query: z
-        .string()
-        .min(1)
-        .optional()
-        .meta({ description: 'PromQL, a Datadog query, or (web) a URL; ${environment}, ${version}... are filled in' }),
+      provider: z.literal(kind.name),
+      ...sharedFields(),
+      baseline: baselineSchemaOf(kind).optional(),
       // Each provider's own fields (Datadog's queries and formula, web's select...).
-      ...providerFieldOverrides(),
-      window: positiveDurationSchema
-        .optional()
-        .meta({ description: 'Look-back for Datadog queries and range for judgements (default 5m)' }),
-      step: positiveDurationSchema.optional().meta({ description: 'Resolution of range queries (default 15s)' }),
-      reduce: reduceSchema.optional(),
-      // What counts as a good reading.
-      max: z.number().optional().meta({ description: 'Highest passing value (inclusive)' }),
-      min: z.number().optional().meta({ description: 'Lowest passing value (inclusive)' }),
-      condition: conditionSchema.optional(),
-      baseline: baselineSchema.optional(),
-      analysis: analysisSchema.optional(),
-      // How often to measure and how much to tolerate.
-      interval: positiveDurationSchema.optional(),
-      count: z.number().int().positive().optional().meta({ description: 'Measurements to take (for a watch: at least this many)' }),
-      initial_delay: durationSchema.optional(),
-      failure_limit: z.number().int().min(0).optional(),
-      inconclusive_limit: z.number().int().min(0).optional(),
-      consecutive_error_limit: z.number().int().min(0).optional(),
-      no_data: noDataPolicySchema.optional(),
-      bake: durationSchema.optional().meta({ description: 'Watch: how long to keep measuring after the phase command finished' }),
+      ...optionalFields(kind.request),
     })
-    .strict(),
+    .strict();
+}
+
+/** The members of a union on `provider`, one per provider kind. */
+function byProvider<T extends z.ZodObject>(member: (kind: ProviderKind) => T) {
+  const members = providerKinds.map((kind) => member(kind as unknown as ProviderKind));
+  return members as unknown as [T, ...T[]];
+}
+
+/** A named metric (launch.metrics): a union on `provider`, each member with that provider's fields only. */
+export const metricDefinitionSchema: z.ZodType<MetricDefinition> = z.lazy(
+  () => z.discriminatedUnion('provider', byProvider(definitionMemberSchema)) as unknown as z.ZodType<MetricDefinition>,
 );
-export type MetricDefinition = z.output<typeof metricDefinitionSchema>;
 
 /** The documented defaults (docs/metrics.md). Not strict: it also picks the cadence out of a whole resolved metric. */
 export const cadenceSchema = z.lazy(() => {
-  const fields = metricDefinitionSchema.unwrap().shape;
+  const fields = sharedFields();
   return z.object({
     interval: fields.interval.unwrap().default(10_000),
     count: fields.count.unwrap().default(1),
@@ -151,7 +176,7 @@ export type Cadence = z.output<typeof cadenceSchema>;
 
 /** The fields of a resolved metric that every provider shares, defaults filled in. */
 function sharedResolvedFields() {
-  const fields = metricDefinitionSchema.unwrap().shape;
+  const fields = sharedFields();
   return {
     name: z.string(),
     query: fields.query,
@@ -161,7 +186,6 @@ function sharedResolvedFields() {
     max: fields.max,
     min: fields.min,
     condition: fields.condition,
-    baseline: fields.baseline,
     analysis: fields.analysis.unwrap().prefault({}),
     ...cadenceSchema.unwrap().shape,
   };
@@ -170,14 +194,16 @@ function sharedResolvedFields() {
 /** A resolved metric of one provider: the shared fields, its own, and its rules. */
 function resolvedMemberSchema(kind: ProviderKind) {
   return z
-    .object({ ...sharedResolvedFields(), provider: z.literal(kind.name), ...kind.request })
+    .object({ ...sharedResolvedFields(), provider: z.literal(kind.name), baseline: baselineSchemaOf(kind).optional(), ...kind.request })
     .strict()
     .superRefine((metric, ctx) => {
       const problem = (message: string, path: string): void => ctx.addIssue({ code: 'custom', message, path: [path] });
       kind.refine(metric, problem);
       if (metric.min !== undefined && metric.max !== undefined && metric.min > metric.max)
         problem(`min ${metric.min} is above max ${metric.max}`, 'min');
-      if (metric.baseline && !metric.baseline.query && !metric.baseline.queries) problem('a baseline needs a query', 'baseline');
+      const baseline = metric.baseline as Record<string, unknown> | undefined;
+      if (baseline && !Object.keys(baselineRequestFields(kind)).some((key) => baseline[key] !== undefined))
+        problem('a baseline needs a query', 'baseline');
       if (metric.condition && parseCondition(metric.condition).variables.has('baseline') && !metric.baseline) {
         problem('the condition uses `baseline` but the metric has no baseline query', 'condition');
       }
@@ -197,23 +223,32 @@ function foreignFields(metric: Record<string, unknown>, ctx: z.RefinementCtx): v
 }
 
 /** A metric with everything decided: a named metric merged with a check's overrides, defaults filled in. One member per provider. */
-export const resolvedMetricSchema: z.ZodType<ResolvedMetric> = z.lazy(() => {
-  const members = providerKinds.map((kind) => resolvedMemberSchema(kind as unknown as ProviderKind));
-  return z
+export const resolvedMetricSchema: z.ZodType<ResolvedMetric> = z.lazy(() =>
+  z
     .looseObject({})
     .superRefine(foreignFields)
     .pipe(
-      z.discriminatedUnion('provider', members as unknown as [(typeof members)[number], ...(typeof members)[number][]], {
+      z.discriminatedUnion('provider', byProvider(resolvedMemberSchema), {
         error: `expected provider ${providerKinds.map((kind) => kind.name).join(', ')}`,
       }),
-    ) as unknown as z.ZodType<ResolvedMetric>;
-});
+    ),
+) as unknown as z.ZodType<ResolvedMetric>;
+
+/** One provider's own request fields, defaults applied. */
+type OwnFields<N extends ProviderName> = OwnFieldsOf<KindOf<N>['request']>;
+type BaselineOf<N extends ProviderName> = BaselineLimits & { query?: string } & Partial<
+  Pick<OwnFields<N>, Extract<KindOf<N>['baselineFields'][number], keyof OwnFields<N>>>
+>;
+type Shared = z.output<z.ZodObject<ReturnType<typeof sharedFields>>>;
 type SharedResolved = z.output<z.ZodObject<ReturnType<typeof sharedResolvedFields>>>;
-/** Each provider's request fields with their defaults; a metric has those of its own provider. */
-type ProviderRequestFields = Partial<z.output<z.ZodObject<ProviderFields>>>;
-export type ResolvedMetric = SharedResolved & ProviderRequestFields & { provider: ProviderName };
+
+/** A named metric of provider N, as the spec gives it. */
+export type MetricDefinitionOf<N extends ProviderName> = Shared & { provider: N; baseline?: BaselineOf<N> } & Partial<OwnFields<N>>;
+export type MetricDefinition = { [N in ProviderName]: MetricDefinitionOf<N> }[ProviderName];
+/** A resolved metric: one member per provider, each with its own fields. */
+export type ResolvedMetric = { [N in ProviderName]: SharedResolved & { provider: N; baseline?: BaselineOf<N> } & OwnFields<N> }[ProviderName];
 /** The part of a metric a provider reads. */
-export type MetricRequest = Pick<ResolvedMetric, keyof BaseRequest | keyof ProviderRequestFields>;
+export type MetricRequest = { [N in ProviderName]: BaseRequest & { provider: N } & OwnFields<N> }[ProviderName];
 
 /** A canary judgement over several metrics, scored as Kayenta does. */
 export const judgeSchema = z.lazy(() =>
@@ -279,11 +314,28 @@ export const metricsFields = {
     .meta({ description: 'Service tier that selects thresholds.tiers (a payment API and an admin tool differ)' }),
 };
 
-/** The metric check's own fields: a named metric and/or inline fields, or a judgement over several metrics. */
+/**
+ * The metric check's own fields: a named metric and/or inline fields, or a judgement over several metrics.
+ * Which provider a check's fields are for is known only once they are laid over the named metric, so they
+ * may be any provider's; the merged metric is checked against its provider's own (resolvedMetricSchema).
+ */
 export const metricCheckConfigSchema = z.lazy(() =>
-  metricDefinitionSchema.unwrap().extend({
-    metric: nameSchema.optional().meta({ description: "Name of a metric in launch.metrics; the check's own fields override it" }),
-    judge: judgeSchema.optional(),
-  }),
+  z
+    .object({
+      provider: providerNameSchema.optional(),
+      ...sharedFields(),
+      baseline: baselineLimitsSchema
+        .unwrap()
+        .extend(Object.assign({}, ...providerKinds.map((kind) => baselineRequestFields(kind as unknown as ProviderKind))) as BaselineOverrides)
+        .strict()
+        .optional(),
+      ...optionalFields(Object.assign({}, ...providerKinds.map((kind) => kind.request)) as ProviderFields),
+      metric: nameSchema.optional().meta({ description: "Name of a metric in launch.metrics; the check's own fields override it" }),
+      judge: judgeSchema.optional(),
+    })
+    .strict()
+    // A check that names its provider is held to that provider's fields as the spec loads.
+    .superRefine(foreignFields),
 );
+type BaselineOverrides = ReturnType<typeof baselineRequestFields> & Optional<Pick<z.ZodRawShape & ProviderFields, 'queries'>>;
 export type MetricCheckConfig = z.output<typeof metricCheckConfigSchema>;

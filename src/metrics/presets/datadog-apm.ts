@@ -25,13 +25,15 @@ export const datadogApmPreset = definePreset({
   metrics(c) {
     const metric = `trace.${c.span}`;
     return {
-      error_rate: presetMetric(c, 'datadog', (s) => ({
+      error_rate: presetMetric(c, (s) => ({
+        provider: 'datadog',
         queries: { errors: `sum:${metric}.errors${datadogFilter(s)}.as_count()`, hits: `sum:${metric}.hits${datadogFilter(s)}.as_count()` },
         formula: 'errors / hits',
         aggregator: 'sum',
         window: c.window,
       })),
-      latency_p99_ms: presetMetric(c, 'datadog', (s) => ({
+      latency_p99_ms: presetMetric(c, (s) => ({
+        provider: 'datadog',
         queries: { p99: `p99:${metric}${datadogFilter(s)}` },
         formula: 'p99 * 1000',
         aggregator: 'percentile',

@@ -23,12 +23,14 @@ export const haproxyPreset = definePreset({
   metrics(c) {
     const window = promDuration(c.window);
     return {
-      error_rate: presetMetric(c, 'prometheus', (s) => ({
+      error_rate: presetMetric(c, (s) => ({
+        provider: 'prometheus',
         query: `sum(rate(haproxy_server_http_responses_total${promSelector(s, 'code="5xx"')}[${window}])) / sum(rate(haproxy_server_http_responses_total${promSelector(s)}[${window}]))`,
       })),
       // The exporter has no latency histogram: its average over the last 1024 responses is the
       // closest figure, and never above the p99, so a breach of it is a breach of the p99 too.
-      latency_p99_ms: presetMetric(c, 'prometheus', (s) => ({
+      latency_p99_ms: presetMetric(c, (s) => ({
+        provider: 'prometheus',
         query: `max(haproxy_server_response_time_average_seconds${promSelector(s)}) * 1000`,
       })),
     };

@@ -22,10 +22,12 @@ export const httpRequestsTotalPreset = definePreset({
   metrics(c) {
     const window = promDuration(c.window);
     return {
-      error_rate: presetMetric(c, 'prometheus', (s) => ({
+      error_rate: presetMetric(c, (s) => ({
+        provider: 'prometheus',
         query: `sum(rate(http_requests_total${promSelector(s, `${c.labels.status}=~"5.."`)}[${window}])) / sum(rate(http_requests_total${promSelector(s)}[${window}]))`,
       })),
-      latency_p99_ms: presetMetric(c, 'prometheus', (s) => ({
+      latency_p99_ms: presetMetric(c, (s) => ({
+        provider: 'prometheus',
         query: `histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket${promSelector(s)}[${window}]))) * 1000`,
       })),
     };

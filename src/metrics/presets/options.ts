@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { positiveDurationSchema } from '../../util/duration';
-import { baselineSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition } from '../definition/schema';
+import { baselineLimitsSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition, type MetricDefinitionOf } from '../definition/schema';
+import { baselineRequestFields } from '../definition/resolve';
 import type { ProviderName } from '../providers/registry';
 
 // A label value lands inside a quoted PromQL string or a Datadog tag filter: only characters that
@@ -12,7 +13,7 @@ const labelValueSchema = z
 export const promLabelSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a Prometheus label name');
 export const datadogTagSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_./-]*$/, 'expected a Datadog tag name');
 
-const comparisonSchema = z.lazy(() => baselineSchema.unwrap().omit({ query: true, queries: true }));
+const comparisonSchema = baselineLimitsSchema;
 
 /**
  * The options every preset takes. `labels` is the preset's own: its defaults are the names its
@@ -63,7 +64,7 @@ export interface PresetOptions {
   match: Record<string, string>;
   window: number;
   baseline?: true | z.output<typeof comparisonSchema>;
-  no_data: MetricDefinition['no_data'];
+  no_data: z.output<typeof noDataPolicySchema>;
   interval?: number;
 }
 
@@ -96,25 +97,26 @@ export function datadogFilter(selector: Selector): string {
   return `{${selector.map(([name, value]) => `${name}:${value}`).join(',')}}`;
 }
 
-type Request = Pick<MetricDefinition, 'query' | 'queries' | 'formula' | 'aggregator' | 'window'>;
+/** What a preset writes of one provider's metric: the provider and its request (query, or queries and formula...). */
+type Request = { [N in ProviderName]: Omit<MetricDefinitionOf<N>, 'baseline'> }[ProviderName];
 
 /**
  * One preset metric: the request for the version being launched and, when the preset compares, the
  * same request for the stable version as its baseline.
  */
-export function presetMetric(options: PresetOptions, provider: ProviderName, request: (selector: Selector) => Request): MetricDefinition {
-  const metric: MetricDefinition = { provider, ...request(versionSelector(options, options.version)), no_data: options.no_data };
+export function presetMetric(options: PresetOptions, request: (selector: Selector) => Request): MetricDefinition {
+  const metric: MetricDefinition = { ...request(versionSelector(options, options.version)), no_data: options.no_data };
   if (options.interval !== undefined) metric.interval = options.interval;
   // A judgement's samples one rate window apart do not overlap, so each is a fresh observation: the
   // rank test assumes independent samples, and overlapping windows make noise look significant.
-  if (provider === 'prometheus') metric.step = options.window;
+  if (metric.provider === 'prometheus') metric.step = options.window;
   if (options.baseline !== undefined) {
-    const { query, queries } = request(versionSelector(options, options.baseline_version));
+    const stable = request(versionSelector(options, options.baseline_version));
     metric.baseline = {
       floor: 0,
       sustain: DEFAULT_SUSTAIN_MS,
       ...(options.baseline === true ? {} : options.baseline),
-      ...(query ? { query } : { queries }),
+      ...baselineRequestFields(stable.provider, stable),
     };
   }
   return metric;

@@ -29,10 +29,12 @@ export const otelHttpPreset = definePreset({
       (s: Parameters<typeof promSelector>[0]) =>
         `http_server_request_duration_seconds_count${promSelector(s, ...extra)}`;
     return {
-      error_rate: presetMetric(c, 'prometheus', (s) => ({
+      error_rate: presetMetric(c, (s) => ({
+        provider: 'prometheus',
         query: `sum(rate(${count(`${c.labels.status}=~"5.."`)(s)}[${window}])) / sum(rate(${count()(s)}[${window}]))`,
       })),
-      latency_p99_ms: presetMetric(c, 'prometheus', (s) => ({
+      latency_p99_ms: presetMetric(c, (s) => ({
+        provider: 'prometheus',
         query: `histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket${promSelector(s)}[${window}]))) * 1000`,
       })),
     };

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { MetricDefinition } from '../definition/schema';
+import { baselineRequestFields, requestFieldsOf } from '../definition/resolve';
+import { findProviderKind } from '../providers/registry';
 import type { MetricPreset, PresetMetrics } from './preset';
 import { otelHttpPreset } from './otel-http';
 import { httpRequestsTotalPreset } from './http-requests-total';
@@ -48,14 +50,9 @@ export function withPresetMetrics<L extends PresetLaunch>(launch: L): L {
   return Object.keys(added).length ? { ...launch, metrics: { ...added, ...launch.metrics } } : launch;
 }
 
-function queriesOf(metric: MetricDefinition | undefined): string {
-  return JSON.stringify([metric?.provider, metric?.query ?? metric?.queries, metric?.formula]);
-}
-
-function requestText(metric: Pick<MetricDefinition, 'query' | 'queries' | 'formula'>): string {
-  if (metric.query) return metric.query;
-  const queries = Object.entries(metric.queries ?? {}).map(([name, query]) => `${name}=${query}`);
-  return `${queries.join(' ')} formula=${metric.formula}`;
+/** What a metric asks of which provider, to tell whether launch.metrics replaced a preset's metric. */
+function requestOf(metric: MetricDefinition | undefined): string {
+  return JSON.stringify(metric && requestFieldsOf(metric));
 }
 
 /**
@@ -66,10 +63,11 @@ export function describePreset(launch: PresetLaunch): string[] {
   if (!launch.metric_preset) return [];
   const metrics = presetMetrics(launch.metric_preset);
   const lines = Object.entries(metrics).flatMap(([name, metric]) => {
-    if (queriesOf(launch.metrics[name]) !== queriesOf(metric)) return [`   ${name}: replaced by launch.metrics.${name}`];
-    const baseline = metric.baseline && requestText({ ...metric, ...metric.baseline });
+    if (requestOf(launch.metrics[name]) !== requestOf(metric)) return [`   ${name}: replaced by launch.metrics.${name}`];
+    const kind = findProviderKind(metric.provider);
+    const baseline = metric.baseline && kind.text({ ...metric, ...baselineRequestFields(metric.provider, metric.baseline) });
     return [
-      `   ${name}: ${metric.provider} ${requestText(metric)}`,
+      `   ${name}: ${metric.provider} ${kind.text(metric)}`,
       ...(baseline ? [`   ${name} baseline: ${metric.provider} ${baseline}`] : []),
     ];
   });

@@ -71,8 +71,15 @@ const datadogRequest = {
 type DatadogRequest = RequestOf<typeof datadogRequest>;
 
 /** The named queries a request sends; a lone `query` is named `a`. */
-function queriesOf(request: DatadogRequest): Record<string, string> {
+function queriesOf(request: Pick<DatadogRequest, 'query' | 'queries'>): Record<string, string> {
   return request.queries ?? { a: request.query ?? '' };
+}
+
+/** `errors=… hits=…` */
+function queriesText(request: Pick<DatadogRequest, 'query' | 'queries'>): string {
+  return Object.entries(queriesOf(request))
+    .map(([name, query]) => `${name}=${query}`)
+    .join(' ');
 }
 
 function formulaOf(request: DatadogRequest): string {
@@ -189,14 +196,11 @@ export function datadogProvider(config: DatadogConfig): MetricProvider<DatadogRe
     describe: (request) => {
       const over = `over the last ${formatDuration(request.window)}`;
       if (request.api === 'v1') return `GET ${joinUrl(config.baseUrl, 'api/v1/query')} query=${request.query} ${over}`;
-      const queries = Object.entries(queriesOf(request))
-        .map(([name, query]) => `${name}=${query}`)
-        .join(' ');
       const how =
         request.api === 'scalar'
           ? `${request.aggregator} ${over}, up to ${formatDuration(request.step)} ago`
           : `every ${formatDuration(request.step)} ${over}`;
-      return `POST ${joinUrl(config.baseUrl, `api/v2/query/${request.api}`)} ${queries} formula=${formulaOf(request)} (${how})`;
+      return `POST ${joinUrl(config.baseUrl, `api/v2/query/${request.api}`)} ${queriesText(request)} formula=${formulaOf(request)} (${how})`;
     },
     instant: (request, at, signal) => {
       const range = windowEndingAt(request, at);
@@ -213,6 +217,8 @@ export function datadogProvider(config: DatadogConfig): MetricProvider<DatadogRe
 export const datadogKind = defineProvider({
   name: 'datadog',
   request: datadogRequest,
+  baselineFields: ['queries'],
+  text: (request) => (request.queries ? `${queriesText(request)} formula=${request.formula}` : (request.query ?? '')),
   refine: (metric, problem) => {
     if (!metric.query === !metric.queries) problem('a Datadog metric needs either query or queries (with a formula)', 'query');
     if (metric.queries && !metric.formula) problem('queries need a formula that combines them', 'formula');

@@ -162,6 +162,8 @@ export function prometheusProvider(config: PrometheusConfig): MetricProvider {
 export const prometheusKind = defineProvider({
   name: 'prometheus',
   request: {},
+  baselineFields: [],
+  text: (request) => request.query ?? '',
   refine: needsQuery('prometheus'),
   settings: z
     .object({

@@ -15,8 +15,11 @@ export interface RequestFiller {
   text(template: string): string;
 }
 
-/** A request of the provider whose own fields are `R`. */
-export type RequestOf<R extends z.ZodRawShape> = BaseRequest & (keyof R extends never ? unknown : z.output<z.ZodObject<R>>);
+/** A provider's own request fields, parsed (none for a provider with none). */
+export type OwnFieldsOf<R extends z.ZodRawShape> = keyof R extends never ? unknown : z.output<z.ZodObject<R>>;
+
+/** A request of the provider whose own fields are `R`; a kind found by name (R unknown) takes any provider's request. */
+export type RequestOf<R extends z.ZodRawShape> = BaseRequest & (string extends keyof R ? unknown : OwnFieldsOf<R>);
 
 /** What a built provider brings to the launch. */
 export interface BuiltProvider {
@@ -34,10 +37,15 @@ export interface ProviderKind<
   R extends z.ZodRawShape = z.ZodRawShape,
   S extends z.ZodObject = z.ZodObject,
   C extends z.ZodObject = z.ZodObject,
+  B extends keyof R & string = keyof R & string,
 > {
   readonly name: N;
   /** Its own fields of a metric definition (with their defaults); `query`, `window`, `step` are everyone's. */
   readonly request: R;
+  /** Its own fields that a baseline may set in place of the metric's, as it may `query` (Datadog's `queries`). */
+  readonly baselineFields: readonly B[];
+  /** The request as written (query, or queries and formula), for plans when the provider itself cannot say more. */
+  text(request: Partial<RequestOf<R>>): string;
   /** Cross-field rules of a resolved metric of this provider ("needs a query"). */
   refine(metric: RequestOf<R>, problem: (message: string, path: string) => void): void;
   /** Its `launch.providers.<name>` block in the spec. */
@@ -59,9 +67,13 @@ export interface ProviderKind<
   build(settings: z.output<S>, credentials: z.output<C>): BuiltProvider;
 }
 
-export function defineProvider<N extends string, R extends z.ZodRawShape, S extends z.ZodObject, C extends z.ZodObject>(
-  kind: ProviderKind<N, R, S, C>,
-): ProviderKind<N, R, S, C> {
+export function defineProvider<
+  N extends string,
+  R extends z.ZodRawShape,
+  S extends z.ZodObject,
+  C extends z.ZodObject,
+  B extends keyof R & string = never,
+>(kind: ProviderKind<N, R, S, C, B>): ProviderKind<N, R, S, C, B> {
   return kind;
 }
 

@@ -87,6 +87,8 @@ export function webProvider(config: WebConfig): MetricProvider<WebRequest> {
 export const webKind = defineProvider({
   name: 'web',
   request: webRequest,
+  baselineFields: [],
+  text: (request) => `${request.method} ${request.query ?? ''}`,
   refine: needsQuery('web'),
   settings: z.object({ headers: headersSchema.default({}), ...connectionFields(8) }).strict(),
   credentials: { schema: z.object({}), inputs: {} },

@@ -1,4 +1,4 @@
-import type { Baseline } from '../definition/schema';
+import type { BaselineLimits } from '../definition/schema';
 import { formatValue } from './format';
 import { formatDuration } from '../../util/duration';
 
@@ -24,7 +24,7 @@ export function baselineRatio(value: number, baseline: number, floor: number): n
  * Judges a value against the stable version's: the brief's severity table is `immediate_ratio: 5`
  * (over 5× baseline: roll back now) and `max_ratio: 2` (over 2×: a failed measurement).
  */
-export function compareToBaseline(value: number, baseline: number, limits: Baseline): BaselineComparison {
+export function compareToBaseline(value: number, baseline: number, limits: BaselineLimits): BaselineComparison {
   const ratio = baselineRatio(value, baseline, limits.floor);
   const floored = limits.floor > 0 && Math.min(value, baseline) < limits.floor ? ` (floor ${formatValue(limits.floor)})` : '';
   const shown = `${formatValue(ratio)}× baseline ${formatValue(baseline)}${floored}`;
@@ -39,7 +39,7 @@ export function compareToBaseline(value: number, baseline: number, limits: Basel
 }
 
 /** The ratio limits in words, for plans and charts: "≤ 2× baseline", "breaches sustained 30s". */
-export function describeBaselineLimits(limits: Baseline): string[] {
+export function describeBaselineLimits(limits: BaselineLimits): string[] {
   const ratios = [
     limits.max_ratio !== undefined ? `≤ ${limits.max_ratio}× baseline` : '',
     limits.min_ratio !== undefined ? `≥ ${limits.min_ratio}× baseline` : '',
