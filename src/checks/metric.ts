@@ -2,7 +2,7 @@ import { defineCheck, type PlanContext } from './check';
 import type { CheckStage } from '../events/states';
 import { formatDuration } from '../util/duration';
 import { measureLoop } from '../metrics/measuring/measure-loop';
-import { prepareCheck, type PreparedCheck } from './metric-preparation';
+import { assembleMetricCheck, type AssembledMetricCheck } from './metric-assembly';
 import { MetricConfigError } from '../metrics/definition/resolve';
 import { metricCheckConfigSchema, type Cadence, type MetricCheckConfig } from '../metrics/definition/schema';
 
@@ -18,9 +18,9 @@ function describeCadence(cadence: Cadence, stage: CheckStage, deadline: number):
   return `${when}${delay} (failure_limit ${cadence.failure_limit}, inconclusive_limit ${cadence.inconclusive_limit}, consecutive_error_limit ${cadence.consecutive_error_limit}, no_data ${cadence.no_data}, ${formatDuration(deadline)} deadline per measurement)`;
 }
 
-function prepareOrExplain(config: MetricCheckConfig, ctx: PlanContext): PreparedCheck | string {
+function assembleOrExplain(config: MetricCheckConfig, ctx: PlanContext): AssembledMetricCheck | string {
   try {
-    return prepareCheck(config, ctx);
+    return assembleMetricCheck(config, ctx);
   } catch (error) {
     if (error instanceof MetricConfigError) return error.message;
     throw error;
@@ -32,22 +32,22 @@ export const metricCheck = defineCheck({
   description: 'Measures a metric from Prometheus, Datadog or an HTTP JSON endpoint against limits, a baseline, or a canary judgement',
   config: metricCheckConfigSchema,
   plan: (config, ctx) => {
-    const prepared = prepareOrExplain(config, ctx);
-    if (typeof prepared === 'string') return { summary: `metric ${config.metric ?? ctx.name}`, problems: [prepared] };
-    const condition = prepared.condition ? ` — pass when ${prepared.condition}` : '';
+    const assembled = assembleOrExplain(config, ctx);
+    if (typeof assembled === 'string') return { summary: `metric ${config.metric ?? ctx.name}`, problems: [assembled] };
+    const condition = assembled.condition ? ` — pass when ${assembled.condition}` : '';
     return {
-      summary: `${prepared.metric}: ${prepared.queries.join('; ')}${condition}; ${describeCadence(prepared.cadence, ctx.stage, prepared.deadline)}`,
-      problems: prepared.problems,
+      summary: `${assembled.metric}: ${assembled.queries.join('; ')}${condition}; ${describeCadence(assembled.cadence, ctx.stage, assembled.deadline)}`,
+      problems: assembled.problems,
     };
   },
   run: async (config, ctx) => {
-    const prepared = prepareOrExplain(config, ctx);
-    if (typeof prepared === 'string') return { passed: false, message: `configuration error: ${prepared}` };
-    const query = prepared.queries.join('; ');
-    const measure = prepared.measure;
+    const assembled = assembleOrExplain(config, ctx);
+    if (typeof assembled === 'string') return { passed: false, message: `configuration error: ${assembled}` };
+    const query = assembled.queries.join('; ');
+    const measure = assembled.measure;
     if (!measure)
-      return { passed: false, message: `${prepared.metric}: configuration error: ${prepared.problems.join('; ')}; query: ${query}` };
-    const outcome = await measureLoop(prepared.cadence, measure, {
+      return { passed: false, message: `${assembled.metric}: configuration error: ${assembled.problems.join('; ')}; query: ${query}` };
+    const outcome = await measureLoop(assembled.cadence, measure, {
       stage: ctx.stage,
       signal: ctx.signal,
       commandDone: ctx.commandDone,
@@ -57,13 +57,13 @@ export const metricCheck = defineCheck({
           type: 'measurement',
           phase: ctx.phase,
           check: ctx.name,
-          metric: prepared.metric,
+          metric: assembled.metric,
           query,
           value: measurement.value,
           verdict: measurement.verdict,
-          condition: prepared.condition,
+          condition: assembled.condition,
           message: measurement.text,
-          bounds: prepared.bounds,
+          bounds: assembled.bounds,
         });
       },
     });
@@ -72,7 +72,7 @@ export const metricCheck = defineCheck({
       // Every failure names the metric, the value, the condition and the count (in the loop's text) and the query.
       message: outcome.passed ? outcome.message : `${outcome.message}; query: ${query}`,
       value: outcome.last?.value ?? undefined,
-      threshold: prepared.condition,
+      threshold: assembled.condition,
     };
   },
 });

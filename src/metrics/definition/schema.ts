@@ -147,6 +147,11 @@ function definitionMemberSchema(kind: ProviderKind) {
     .strict();
 }
 
+/** The fields every provider kind brings, together: for a check, whose provider is known only once merged. */
+function everyProvider<T extends z.ZodRawShape>(fields: (kind: ProviderKind) => z.ZodRawShape): T {
+  return Object.assign({}, ...providerKinds.map((kind) => fields(kind as unknown as ProviderKind))) as T;
+}
+
 /** The members of a union on `provider`, one per provider kind. */
 function byProvider<T extends z.ZodObject>(member: (kind: ProviderKind) => T) {
   const members = providerKinds.map((kind) => member(kind as unknown as ProviderKind));
@@ -324,12 +329,8 @@ export const metricCheckConfigSchema = z.lazy(() =>
     .object({
       provider: providerNameSchema.optional(),
       ...sharedFields(),
-      baseline: baselineLimitsSchema
-        .unwrap()
-        .extend(Object.assign({}, ...providerKinds.map((kind) => baselineRequestFields(kind as unknown as ProviderKind))) as BaselineOverrides)
-        .strict()
-        .optional(),
-      ...optionalFields(Object.assign({}, ...providerKinds.map((kind) => kind.request)) as ProviderFields),
+      baseline: baselineLimitsSchema.unwrap().extend(everyProvider<BaselineOverrides>(baselineRequestFields)).strict().optional(),
+      ...optionalFields(everyProvider<ProviderFields>((kind) => kind.request)),
       metric: nameSchema.optional().meta({ description: "Name of a metric in launch.metrics; the check's own fields override it" }),
       judge: judgeSchema.optional(),
     })
@@ -337,5 +338,6 @@ export const metricCheckConfigSchema = z.lazy(() =>
     // A check that names its provider is held to that provider's fields as the spec loads.
     .superRefine(foreignFields),
 );
-type BaselineOverrides = ReturnType<typeof baselineRequestFields> & Optional<Pick<z.ZodRawShape & ProviderFields, 'queries'>>;
+/** Fields of a check's baseline: `query` and every provider's own baseline fields. */
+type BaselineOverrides = ReturnType<typeof baselineRequestFields> & Optional<Pick<ProviderFields, Kinds['baselineFields'][number]>>;
 export type MetricCheckConfig = z.output<typeof metricCheckConfigSchema>;

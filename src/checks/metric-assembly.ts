@@ -13,7 +13,7 @@ import { findProviderKind, type ProviderName } from '../metrics/providers/regist
 import { ProviderError, type MetricProvider } from '../metrics/providers/provider';
 import type { RequestFiller } from '../metrics/providers/provider-kind';
 
-export interface PreparedCheck {
+export interface AssembledMetricCheck {
   /** The metric's name, or "judgement(a, b)". */
   metric: string;
   /** Every query as it will be sent, templates filled in. */
@@ -29,8 +29,8 @@ export interface PreparedCheck {
   measure?: Measure;
 }
 
-/** Finds the launch's providers and fills in templates, collecting what is missing instead of stopping at the first. */
-class Preparation {
+/** Finds the launch's providers and fills in the requests' templates, collecting what is missing instead of stopping at the first. */
+class RequestAssembler {
   readonly problems: string[] = [];
   private readonly noted = new Set<ProviderName>();
   private readonly scope: Record<string, string | undefined>;
@@ -92,32 +92,32 @@ function measurementDeadline(cadence: Cadence, metrics: readonly ResolvedMetric[
   return Math.max(cadence.interval, ...metrics.map((metric) => ctx.launch.providers.timeout(metric.provider)));
 }
 
-function boundsOf(metric: ResolvedMetric): PreparedCheck['bounds'] {
+function boundsOf(metric: ResolvedMetric): AssembledMetricCheck['bounds'] {
   return metric.min === undefined && metric.max === undefined ? undefined : { min: metric.min, max: metric.max };
 }
 
 /** Everything a metric check needs to plan or run. Throws MetricConfigError when the spec itself is wrong. */
-export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): PreparedCheck {
+export function assembleMetricCheck(config: MetricCheckConfig, ctx: PlanContext): AssembledMetricCheck {
   const resolved = resolveCheck(config, ctx.launch.metrics, ctx.name);
-  const prep = new Preparation(ctx);
+  const assembler = new RequestAssembler(ctx);
 
   if (resolved.mode === 'value') {
     const { metric, cadence } = resolved;
-    const provider = prep.provider(metric.provider);
-    const canary = prep.request(canaryRequest(metric));
+    const provider = assembler.provider(metric.provider);
+    const canary = assembler.request(canaryRequest(metric));
     const baselineTemplate = baselineRequest(metric);
-    const baseline = baselineTemplate && prep.request(baselineTemplate);
+    const baseline = baselineTemplate && assembler.request(baselineTemplate);
     const deadline = measurementDeadline(cadence, [metric], ctx);
     return {
       metric: metric.name,
-      queries: [prep.describe(canary), ...(baseline ? [`baseline ${prep.describe(baseline)}`] : [])],
+      queries: [assembler.describe(canary), ...(baseline ? [`baseline ${assembler.describe(baseline)}`] : [])],
       condition: describeCondition(metric),
       bounds: boundsOf(metric),
       cadence,
       deadline,
-      problems: prep.problems,
+      problems: assembler.problems,
       measure:
-        provider && !prep.problems.length
+        provider && !assembler.problems.length
           ? withDeadline(valueMeasure(metric, provider, canary, baseline), deadline, metric.name)
           : undefined,
     };
@@ -126,24 +126,24 @@ export function prepareCheck(config: MetricCheckConfig, ctx: PlanContext): Prepa
   const { metrics, judge, cadence } = resolved;
   const items = metrics.map((metric) => ({
     metric,
-    provider: prep.provider(metric.provider),
-    canary: prep.request(canaryRequest(metric)),
-    baseline: prep.request(baselineRequest(metric)!),
+    provider: assembler.provider(metric.provider),
+    canary: assembler.request(canaryRequest(metric)),
+    baseline: assembler.request(baselineRequest(metric)!),
   }));
-  const ready = items.every((item) => item.provider) && !prep.problems.length;
+  const ready = items.every((item) => item.provider) && !assembler.problems.length;
   const label = judgementLabel(metrics);
   const deadline = measurementDeadline(cadence, metrics, ctx);
   return {
     metric: label,
     queries: items.flatMap((item) => [
-      `${item.metric.name}: ${prep.describe(item.canary)}`,
-      `${item.metric.name} baseline: ${prep.describe(item.baseline)}`,
+      `${item.metric.name}: ${assembler.describe(item.canary)}`,
+      `${item.metric.name} baseline: ${assembler.describe(item.baseline)}`,
     ]),
     condition: `Mann-Whitney score ≥ ${judge.pass} passes, below ${judge.marginal} fails`,
     bounds: { min: judge.marginal },
     cadence,
     deadline,
-    problems: prep.problems,
+    problems: assembler.problems,
     measure: ready
       ? withDeadline(
           judgementMeasure(
