@@ -15,7 +15,14 @@ function describeCadence(cadence: Cadence, stage: CheckStage, deadline: number):
         ? 'once'
         : `${cadence.count}× every ${every}`;
   const delay = cadence.initial_delay ? ` after ${formatDuration(cadence.initial_delay)}` : '';
-  return `${when}${delay} (failure_limit ${cadence.failure_limit}, inconclusive_limit ${cadence.inconclusive_limit}, consecutive_error_limit ${cadence.consecutive_error_limit}, no_data ${cadence.no_data}, ${formatDuration(deadline)} deadline per measurement)`;
+  const limits = [
+    `failure_limit ${cadence.failure_limit}`,
+    `inconclusive_limit ${cadence.inconclusive_limit}`,
+    `consecutive_error_limit ${cadence.consecutive_error_limit}`,
+    `no_data ${cadence.no_data}`,
+    `${formatDuration(deadline)} deadline per measurement`,
+  ];
+  return `${when}${delay} (${limits.join(', ')})`;
 }
 
 function assembleOrExplain(config: MetricCheckConfig, ctx: PlanContext): AssembledMetricCheck | string {
@@ -36,7 +43,9 @@ export const metricCheck = defineCheck({
     if (typeof assembled === 'string') return { summary: `metric ${config.metric ?? ctx.name}`, problems: [assembled] };
     const condition = assembled.condition ? ` — pass when ${assembled.condition}` : '';
     return {
-      summary: `${assembled.metric}: ${assembled.queries.join('; ')}${condition}; ${describeCadence(assembled.cadence, ctx.stage, assembled.deadline)}`,
+      summary:
+        `${assembled.metric}: ${assembled.queries.join('; ')}${condition}; ` +
+        describeCadence(assembled.cadence, ctx.stage, assembled.deadline),
       problems: assembled.problems,
     };
   },

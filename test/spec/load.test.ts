@@ -198,7 +198,11 @@ launch:
         message: `unknown metric provider "promethus" (did you mean 'prometheus'?); expected one of: prometheus, datadog, web`,
       }),
       // Suggested from Datadog's own fields: only a datadog metric has a formula.
-      expect.objectContaining({ line: 5, path: 'launch.metrics.latency.formla', message: "unknown key 'formla' (did you mean 'formula'?)" }),
+      expect.objectContaining({
+        line: 5,
+        path: 'launch.metrics.latency.formla',
+        message: "unknown key 'formla' (did you mean 'formula'?)",
+      }),
       expect.objectContaining({ line: 6, path: 'launch.metrics.health.select', message: "unknown key 'select'" }),
     ]);
   });

@@ -242,8 +242,8 @@ export const resolvedMetricSchema: z.ZodType<ResolvedMetric> = z.lazy(() =>
 /** One provider's own request fields, defaults applied. */
 type OwnFields<N extends ProviderName> = OwnFieldsOf<KindOf<N>['request']>;
 type BaselineOf<N extends ProviderName> = BaselineLimits & { query?: string } & Partial<
-  Pick<OwnFields<N>, Extract<KindOf<N>['baselineFields'][number], keyof OwnFields<N>>>
->;
+    Pick<OwnFields<N>, Extract<KindOf<N>['baselineFields'][number], keyof OwnFields<N>>>
+  >;
 type Shared = z.output<z.ZodObject<ReturnType<typeof sharedFields>>>;
 type SharedResolved = z.output<z.ZodObject<ReturnType<typeof sharedResolvedFields>>>;
 
@@ -251,7 +251,9 @@ type SharedResolved = z.output<z.ZodObject<ReturnType<typeof sharedResolvedField
 export type MetricDefinitionOf<N extends ProviderName> = Shared & { provider: N; baseline?: BaselineOf<N> } & Partial<OwnFields<N>>;
 export type MetricDefinition = { [N in ProviderName]: MetricDefinitionOf<N> }[ProviderName];
 /** A resolved metric: one member per provider, each with its own fields. */
-export type ResolvedMetric = { [N in ProviderName]: SharedResolved & { provider: N; baseline?: BaselineOf<N> } & OwnFields<N> }[ProviderName];
+export type ResolvedMetric = {
+  [N in ProviderName]: SharedResolved & { provider: N; baseline?: BaselineOf<N> } & OwnFields<N>;
+}[ProviderName];
 /** The part of a metric a provider reads. */
 export type MetricRequest = { [N in ProviderName]: BaseRequest & { provider: N } & OwnFields<N> }[ProviderName];
 

@@ -39,7 +39,8 @@ export function describeHealthCheckFailures(launch: ThresholdSpec): string[] {
   const limit = healthCheckFailureLimit(launch);
   if (limit === undefined) return [];
   return [
-    `${HEALTH_CHECK_FAILURES}: at most ${limit} failed http_status attempts in the whole launch (counted here, no provider); one more fails its check and rolls the launch back`,
+    `${HEALTH_CHECK_FAILURES}: at most ${limit} failed http_status attempts in the whole launch (counted here, no provider); ` +
+      'one more fails its check and rolls the launch back',
   ];
 }
 
@@ -50,10 +51,10 @@ export function describeHealthCheckFailures(launch: ThresholdSpec): string[] {
 export function thresholdWarnings(launch: ThresholdSpec): string[] {
   const unbound = Object.keys(effectiveThresholds(launch))
     .filter((name) => !launch.metrics[name] && name !== HEALTH_CHECK_FAILURES)
-    .map(
-      (name) =>
-        `threshold ${name} is not enforced: no metric named ${name} in launch.metrics${(PRESET_METRICS as readonly string[]).includes(name) ? ' (a metric_preset supplies it)' : ''}`,
-    );
+    .map((name) => {
+      const preset = (PRESET_METRICS as readonly string[]).includes(name) ? ' (a metric_preset supplies it)' : '';
+      return `threshold ${name} is not enforced: no metric named ${name} in launch.metrics${preset}`;
+    });
   const phaseIds = new Set(launch.phases.map((phase) => phase.id));
   const strayPhases = (launch.thresholds.phases ?? [])
     .filter((id) => !phaseIds.has(id))

@@ -25,7 +25,9 @@ export const haproxyPreset = definePreset({
     return {
       error_rate: presetMetric(c, (s) => ({
         provider: 'prometheus',
-        query: `sum(rate(haproxy_server_http_responses_total${promSelector(s, 'code="5xx"')}[${window}])) / sum(rate(haproxy_server_http_responses_total${promSelector(s)}[${window}]))`,
+        query:
+          `sum(rate(haproxy_server_http_responses_total${promSelector(s, 'code="5xx"')}[${window}]))` +
+          ` / sum(rate(haproxy_server_http_responses_total${promSelector(s)}[${window}]))`,
       })),
       // The exporter has no latency histogram: its average over the last 1024 responses is the
       // closest figure, and never above the p99, so a breach of it is a breach of the p99 too.

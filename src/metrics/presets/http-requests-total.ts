@@ -24,7 +24,9 @@ export const httpRequestsTotalPreset = definePreset({
     return {
       error_rate: presetMetric(c, (s) => ({
         provider: 'prometheus',
-        query: `sum(rate(http_requests_total${promSelector(s, `${c.labels.status}=~"5.."`)}[${window}])) / sum(rate(http_requests_total${promSelector(s)}[${window}]))`,
+        query:
+          `sum(rate(http_requests_total${promSelector(s, `${c.labels.status}=~"5.."`)}[${window}]))` +
+          ` / sum(rate(http_requests_total${promSelector(s)}[${window}]))`,
       })),
       latency_p99_ms: presetMetric(c, (s) => ({
         provider: 'prometheus',

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { positiveDurationSchema } from '../../util/duration';
-import { baselineLimitsSchema, DEFAULT_SUSTAIN_MS, noDataPolicySchema, type MetricDefinition, type MetricDefinitionOf } from '../definition/schema';
+import {
+  baselineLimitsSchema,
+  DEFAULT_SUSTAIN_MS,
+  noDataPolicySchema,
+  type MetricDefinition,
+  type MetricDefinitionOf,
+} from '../definition/schema';
 import { baselineRequestFields } from '../definition/resolve';
 import type { ProviderName } from '../providers/registry';
 

@@ -35,7 +35,9 @@ export const otelHttpPreset = definePreset({
       })),
       latency_p99_ms: presetMetric(c, (s) => ({
         provider: 'prometheus',
-        query: `histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket${promSelector(s)}[${window}]))) * 1000`,
+        query:
+          `histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket${promSelector(s)}[${window}])))` +
+          ' * 1000',
       })),
     };
   },

@@ -200,7 +200,8 @@ export function datadogProvider(config: DatadogConfig): MetricProvider<DatadogRe
         request.api === 'scalar'
           ? `${request.aggregator} ${over}, up to ${formatDuration(request.step)} ago`
           : `every ${formatDuration(request.step)} ${over}`;
-      return `POST ${joinUrl(config.baseUrl, `api/v2/query/${request.api}`)} ${queriesText(request)} formula=${formulaOf(request)} (${how})`;
+      const url = joinUrl(config.baseUrl, `api/v2/query/${request.api}`);
+      return `POST ${url} ${queriesText(request)} formula=${formulaOf(request)} (${how})`;
     },
     instant: (request, at, signal) => {
       const range = windowEndingAt(request, at);
