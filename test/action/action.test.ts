@@ -118,9 +118,10 @@ describe('node dist/index.js as the runner runs it', () => {
   });
 
   it('on SIGINT stops the command, saves the started phases, and the post step rolls them back', async () => {
+    const deploy = phase('deploy', 'sleep 120 & echo $! > child.pid; echo deploy-in-progress; wait');
     const ws = workspace(`launch:
   kill_grace: 1s
-  phases:${phase('migrate', 'true')}${phase('deploy', 'sleep 120 & echo $! > child.pid; echo deploy-in-progress; wait')}${phase('traffic', 'true')}
+  phases:${phase('migrate', 'true')}${deploy}${phase('traffic', 'true')}
 `);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
     const main = await runAction({ inputs, cwd: ws.dir, interruptWhen: 'deploy-in-progress' });

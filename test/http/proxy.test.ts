@@ -139,8 +139,10 @@ describe('https through a CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', () => {
   const githubRead = [
     importLine('repoClient, defaultGitHubPacing', 'github/client.ts'),
     importLine('DeploymentsApi', 'github/deployments-api.ts'),
-    `const github = repoClient({ apiUrl: process.env.GITHUB_API_URL, token: 'test-token', owner: 'acme', repo: 'shop' }, { ...defaultGitHubPacing, msPerSecond: 1 }, (t) => t);`,
-    `const c = await new DeploymentsApi(github).listLaunches('production', 1, 100).then((r) => \`github \${r.deployments.length}\`, (e) => \`github failed: \${e.message}\`);`,
+    `const github = repoClient({ apiUrl: process.env.GITHUB_API_URL, token: 'test-token', owner: 'acme', repo: 'shop' }` +
+      `, { ...defaultGitHubPacing, msPerSecond: 1 }, (t) => t);`,
+    `const c = await new DeploymentsApi(github).listLaunches('production', 1, 100)` +
+      `.then((r) => \`github \${r.deployments.length}\`, (e) => \`github failed: \${e.message}\`);`,
   ];
 
   /** The transports in a child process, with the proxy and (or not) the test CA in its environment. */

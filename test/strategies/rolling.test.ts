@@ -225,7 +225,8 @@ describe('rolling through node dist/index.js', () => {
       'Update {instance} (each instance from `echo "$POOL"` (resolved at launch), batch_size 1) [rolling.each-instance]',
     );
     expect(plan.stdout).toContain(
-      'Strategy rolling: instances from `echo "$POOL"`, counted at launch: batch size 1, tolerated failures 0, max unavailable a batch plus the tolerated failures',
+      'Strategy rolling: instances from `echo "$POOL"`, counted at launch' +
+        ': batch size 1, tolerated failures 0, max unavailable a batch plus the tolerated failures',
     );
     expect(fleet!.instances.map((instance) => instance.history)).toEqual([['v1'], ['v1'], ['v1']]);
 
