@@ -1,5 +1,6 @@
 // `npm run lint` (and so `npm test`): typescript-eslint's type-aware recommended rules, plus a few that catch real
-// mistakes in async, launch-steering code. Formatting is Prettier's job (.prettierrc.json), not ESLint's.
+// mistakes in async, launch-steering code. Formatting is Prettier's job (.prettierrc.json), not ESLint's
+// (but for max-len, below).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
