@@ -10,7 +10,8 @@ import { startServer } from '../support/http-server';
 describe('node dist/index.js as the runner runs it', () => {
   it('launches, sets outputs, writes the report and the job summary', async () => {
     const ws = workspace(
-      `launch:\n  environment: staging\n  environment_url: https://staging.example.com\n  phases:${phase('migrate', 'true')}${phase('deploy', 'test "$LAUNCH_VERSION" = 2.0.0')}\n`,
+      `launch:\n  environment: staging\n  environment_url: https://staging.example.com\n` +
+        `  phases:${phase('migrate', 'true')}${phase('deploy', 'test "$LAUNCH_VERSION" = 2.0.0')}\n`,
     );
     const run = await runAction({ inputs: { spec: 'launch.yml', version: '2.0.0', 'working-directory': ws.dir }, cwd: ws.dir });
     expect(run.exitCode).toBe(0);

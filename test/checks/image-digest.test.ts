@@ -195,7 +195,8 @@ describe('image_digest plan', () => {
     const ctx = checkContext({ env: { IMAGE: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api:2.0' } });
     expect(planCheck(imageDigestCheck, { registry: 'ecr', verify: true }, ctx)).toEqual({
       summary:
-        'resolve 123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api:2.0 at https://123456789012.dkr.ecr.eu-west-1.amazonaws.com, verifying the manifest content ' +
+        'resolve 123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api:2.0' +
+        ' at https://123456789012.dkr.ecr.eu-west-1.amazonaws.com, verifying the manifest content ' +
         "(registry 'ecr' is a label, not a host (no dot or colon)" +
         ': the host comes from the image reference (123456789012.dkr.ecr.eu-west-1.amazonaws.com))',
       problems: [],

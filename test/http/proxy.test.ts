@@ -209,7 +209,8 @@ describe('the shipped bundle (dist/cli)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'launch-proxy-cli-'));
     writeFileSync(
       join(dir, 'launch.yml'),
-      `launch:\n  phases:\n    - id: deploy\n      run: 'true'\n      verify: [{ type: http_status, endpoint: 'http://app.test:${app.port}/health', expected: 200 }]\n`,
+      `launch:\n  phases:\n    - id: deploy\n      run: 'true'\n` +
+        `      verify: [{ type: http_status, endpoint: 'http://app.test:${app.port}/health', expected: 200 }]\n`,
     );
     const cli = fileURLToPath(new URL('../../bin/launch-action.js', import.meta.url));
     const env: NodeJS.ProcessEnv = { ...process.env, http_proxy: proxy.url, no_proxy: '' };

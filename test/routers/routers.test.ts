@@ -216,7 +216,8 @@ function nginxTest(managed: string): string {
     writeFileSync(join(dir, 'managed.conf'), managed);
     writeFileSync(
       join(dir, 'nginx.conf'),
-      `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/managed.conf;\n  server { listen 127.0.0.1:1; location / { proxy_pass http://$app; } }\n}\n`,
+      `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/managed.conf;\n` +
+        `  server { listen 127.0.0.1:1; location / { proxy_pass http://$app; } }\n}\n`,
     );
     execFileSync(NGINX_BINARY, ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: 'pipe' });
     return '';

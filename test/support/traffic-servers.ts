@@ -167,7 +167,9 @@ export async function startNginx(servers: { stable: string; canary: string }, fo
     .join('\n');
   await writeFile(
     join(dir, 'nginx.conf'),
-    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n${temp}\n  include ${upstreamFile};\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://${split_clients ? '$app' : 'app'}; }\n  }\n}\n`,
+    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents { worker_connections 1024; }\n` +
+      `http {\n  access_log off;\n${temp}\n  include ${upstreamFile};\n` +
+      `  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://${split_clients ? '$app' : 'app'}; }\n  }\n}\n`,
   );
   const options = `-p ${dir} -c ${join(dir, 'nginx.conf')} -e stderr`;
   const child = spawn(NGINX_BINARY, options.split(' '), { stdio: ['ignore', 'ignore', 'pipe'] });
