@@ -1,5 +1,6 @@
 // `npm run lint` (and so `npm test`): typescript-eslint's type-aware recommended rules, plus a few that catch real
-// mistakes in async, launch-steering code. Formatting is Prettier's job (.prettierrc.json), not ESLint's.
+// mistakes in async, launch-steering code. Formatting is Prettier's job (.prettierrc.json), not ESLint's
+// (but for max-len, below).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -24,6 +25,8 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       // A promise returned unawaited inside try/catch escapes the catch (and a finally runs too early).
       '@typescript-eslint/return-await': ['error', 'in-try-catch'],
+      // Prettier wraps code at 140 but leaves long strings, comments and test names alone; this catches those.
+      'max-len': ['error', { code: 140, ignoreUrls: true, ignoreRegExpLiterals: true }],
     },
   },
   {

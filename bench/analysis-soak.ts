@@ -29,7 +29,8 @@ function line(scenario: Scenario, analysis: Analysis, results: LaunchResult[]): 
   const rate = rolledBack / mine.length;
   const gaps = mine.filter((result) => result.noData).length;
   const head =
-    `${scenario.padEnd(18)} ${analysis.padEnd(8)} rolled back ${String(rolledBack).padStart(2)}/${mine.length} (${(100 * rate).toFixed(0).padStart(3)} %)` +
+    `${scenario.padEnd(18)} ${analysis.padEnd(8)} rolled back ${String(rolledBack).padStart(2)}/${mine.length}` +
+    ` (${(100 * rate).toFixed(0).padStart(3)} %)` +
     (gaps ? ` [${gaps} of them for no data: scrape gaps, not the analysis]` : '');
   if (scenario !== 'canary-3x-errors')
     return `${head}, target ≤ ${100 * FALSE_ALARM_TARGET} %: ${rate <= FALSE_ALARM_TARGET ? 'met' : 'MISSED'}`;
@@ -41,15 +42,20 @@ function line(scenario: Scenario, analysis: Analysis, results: LaunchResult[]): 
   const after = mine.filter((result) => result.measurementsToRollback !== undefined);
   const met = after.length === mine.length && after.every((result) => result.measurementsToRollback! <= ROLLBACK_WITHIN_INTERVALS);
   const timing = after.length
-    ? `measurements from fault to rollback ${spread(after.map((result) => result.measurementsToRollback!))} (time ${spread(after.map((result) => result.intervalsToRollback!))} intervals)`
+    ? `measurements from fault to rollback ${spread(after.map((result) => result.measurementsToRollback!))}` +
+      ` (time ${spread(after.map((result) => result.intervalsToRollback!))} intervals)`
     : 'none after the fault';
-  return `${head}${early ? `, ${early} before the fault` : ''}, ${timing}, target every launch within ${ROLLBACK_WITHIN_INTERVALS}: ${met ? 'met' : 'MISSED'}`;
+  return (
+    `${head}${early ? `, ${early} before the fault` : ''}, ${timing}` +
+    `, target every launch within ${ROLLBACK_WITHIN_INTERVALS}: ${met ? 'met' : 'MISSED'}`
+  );
 }
 
 const started = Date.now();
 console.log(
   `${LAUNCHES} launches per scenario, seed ${SEED}; scrape ${TIMES.scrape} ms, rate window ${TIMES.rateWindow} ms, ` +
-    `comparison every ${TIMES.baselineInterval} ms, judgement every ${TIMES.judgeInterval} ms over ${TIMES.judgeWindow} ms, launches of ${TIMES.launchMs} ms`,
+    `comparison every ${TIMES.baselineInterval} ms, judgement every ${TIMES.judgeInterval} ms over ${TIMES.judgeWindow} ms` +
+    `, launches of ${TIMES.launchMs} ms`,
 );
 /** Each scenario of `batches` on its own Prometheus; the scenarios of one batch share one. */
 async function run(title: string, batches: Scenario[][], guards: boolean): Promise<void> {

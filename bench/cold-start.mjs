@@ -125,14 +125,16 @@ async function coldStart(node, checkout) {
     // Without checkout's bundle (see bench/checkout-dist.mjs), only our own figures.
     if (checkout)
       console.log(
-        `    ${step}: ours/checkout overhead ${verdict(over(ours.ms) / over(theirs.ms))} (limit ${LIMIT}×); in CPU time ${verdict(cpuOver(ours) / cpuOver(theirs))}`,
+        `    ${step}: ours/checkout overhead ${verdict(over(ours.ms) / over(theirs.ms))} (limit ${LIMIT}×)` +
+          `; in CPU time ${verdict(cpuOver(ours) / cpuOver(theirs))}`,
       );
   }
   line('ours, a launch to its 1st command', minimal.toFirstCommand);
   line('  with a rolling strategy and checks', strategy.toFirstCommand);
   console.log(`  whole one-phase launch:                ${fmt(median(minimal.total)).padStart(9)}`);
   console.log(
-    `  peak RSS of a launch:                  ${median(minimal.rss).toFixed(1)} MB (max ${Math.max(...minimal.rss, ...strategy.rss).toFixed(1)} MB)`,
+    `  peak RSS of a launch:                  ${median(minimal.rss).toFixed(1)} MB` +
+      ` (max ${Math.max(...minimal.rss, ...strategy.rss).toFixed(1)} MB)`,
   );
 }
 

@@ -78,15 +78,19 @@ async function run(concurrency: number): Promise<void> {
   // Round k is due at start + k·interval; its wall time runs until its last check has its answer.
   const wall = finished.map((times, k) => Math.max(...times) - (started + k * INTERVAL_MS));
   console.log(
-    `concurrency ${String(concurrency).padStart(3)}: round wall time median ${percentile(wall, 0.5).toFixed(0)} ms, worst ${Math.max(...wall).toFixed(0)} ms; ` +
-      `${(queries / ROUNDS).toFixed(0)} queries per interval, ${((1000 * (after.seconds - before.seconds)) / queries).toFixed(2)} ms server time each; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, peak heap ${(peakHeap / 2 ** 20).toFixed(0)} MiB`,
+    `concurrency ${String(concurrency).padStart(3)}: round wall time median ${percentile(wall, 0.5).toFixed(0)} ms` +
+      `, worst ${Math.max(...wall).toFixed(0)} ms; ` +
+      `${(queries / ROUNDS).toFixed(0)} queries per interval, ` +
+      `${((1000 * (after.seconds - before.seconds)) / queries).toFixed(2)} ms server time each` +
+      `; peak RSS ${(peakRss / 2 ** 20).toFixed(0)} MiB, peak heap ${(peakHeap / 2 ** 20).toFixed(0)} MiB`,
   );
 }
 
 try {
   console.log(`${CHECKS} metric checks, ${ROUNDS} rounds at ${INTERVAL_MS} ms, one Prometheus 2.42 on this machine`);
   console.log(
-    `before any check: RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
+    `before any check: RSS ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB` +
+      `, heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`,
   );
   for (const concurrency of [8, 32]) await run(concurrency);
 } finally {

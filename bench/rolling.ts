@@ -82,17 +82,21 @@ for (const node of nodesToMeasure()) {
   const medianIndex = overheads.indexOf([...overheads].sort((a, b) => a - b)[1]!);
   const median = runs[medianIndex]!;
   console.log(
-    `rolling launch on Node ${nodeVersion(node)}, ${INSTANCES} local instances (${phases} phases), batch ${BATCH}, curl update + http_status health check each; 3 launches`,
+    `rolling launch on Node ${nodeVersion(node)}, ${INSTANCES} local instances (${phases} phases)` +
+      `, batch ${BATCH}, curl update + http_status health check each; 3 launches`,
   );
   console.log(
-    `  launch-action overhead:  ${overheads.map(ms).join(', ')} → median ${ms(overheads[medianIndex]!)} (target < 2000 ms; node start-up included)`,
+    `  launch-action overhead:  ${overheads.map(ms).join(', ')} → median ${ms(overheads[medianIndex]!)}` +
+      ` (target < 2000 ms; node start-up included)`,
   );
   console.log(
-    `    median run: wall ${ms(median.wallMs)}, commands + checks ${ms(median.criticalMs)} on the critical path (${ms(median.sumMs)} summed)`,
+    `    median run: wall ${ms(median.wallMs)}, commands + checks ${ms(median.criticalMs)}` +
+      ` on the critical path (${ms(median.sumMs)} summed)`,
   );
   console.log(`    of which expansion:    ${ms(expandMs)} (in-process)`);
   console.log(
-    `  peak RSS:                ${runs.map((run) => run.rssMb.toFixed(1)).join(', ')} MB → max ${Math.max(...runs.map((run) => run.rssMb)).toFixed(1)} MB (target < 150 MB)`,
+    `  peak RSS:                ${runs.map((run) => run.rssMb.toFixed(1)).join(', ')}` +
+      ` MB → max ${Math.max(...runs.map((run) => run.rssMb)).toFixed(1)} MB (target < 150 MB)`,
   );
 }
 await fleet.close();

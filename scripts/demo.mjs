@@ -6,7 +6,8 @@ import { runHealthGateDemo } from '../demo/health-gate/run.mjs';
 const args = process.argv.slice(2);
 if (args.some((arg) => arg !== '--basic')) {
   console.error(
-    'usage: npm run demo [-- --basic]\n  (no option) a canary rolled back on its error rate\n  --basic     a launch rolled back on a failed health check',
+    'usage: npm run demo [-- --basic]\n  (no option) a canary rolled back on its error rate\n' +
+      '  --basic     a launch rolled back on a failed health check',
   );
   process.exit(2);
 }

@@ -47,7 +47,8 @@ export async function run(): Promise<void> {
     }
     if (failed)
       core.setFailed(
-        `ROLLBACK FAILED after the interrupted launch${failedEarlier.length ? ` (${failedEarlier.join(', ')})` : ''}: undo the failed phases by hand.`,
+        `ROLLBACK FAILED after the interrupted launch${failedEarlier.length ? ` (${failedEarlier.join(', ')})` : ''}` +
+          `: undo the failed phases by hand.`,
       );
   } catch (error) {
     core.setFailed(`Rollback after cancellation could not run: ${errorMessage(error)}`);

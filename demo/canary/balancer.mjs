@@ -1,7 +1,7 @@
 // The canary demo's load balancer: proxies every request to the `stable` or `canary` backend by weight,
 // and has a JSON admin API that the `http` traffic router sets and reads back:
 //   PUT /admin/routes/orders {"stable": 90, "canary": 10}  →  the new route
-//   GET /admin/routes/orders                               →  {"route": "orders", "backends": {"stable": {"address": ..., "weight": 90}, ...}}
+//   GET /admin/routes/orders  →  {"route": "orders", "backends": {"stable": {"address": ..., "weight": 90}, ...}}
 import { Agent, createServer, request as forward } from 'node:http';
 
 /**

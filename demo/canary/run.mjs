@@ -35,13 +35,15 @@ export async function runCanaryDemo() {
   const traffic = startTraffic(balancer.url);
   try {
     console.log(
-      `orders service: 1.0.0 in the stable slot (127.0.0.1:${orders.ports.stable}), an empty canary slot (127.0.0.1:${orders.ports.canary})`,
+      `orders service: 1.0.0 in the stable slot (127.0.0.1:${orders.ports.stable})` +
+        `, an empty canary slot (127.0.0.1:${orders.ports.canary})`,
     );
     console.log(
       `load balancer: ${balancer.url}, admin API ${balancer.adminUrl}/routes/orders; ${RATE} requests/s of user traffic through it`,
     );
     console.log(
-      `2.0.0 fails 3 in 10 of its requests; the launch measures the service's error rate (${balancer.url}/metrics, last ${WINDOW} requests) against max 5 %\n`,
+      `2.0.0 fails 3 in 10 of its requests; the launch measures the service's error rate` +
+        ` (${balancer.url}/metrics, last ${WINDOW} requests) against max 5 %\n`,
     );
     await until(() => orders.summary().requests >= WINDOW, `${WINDOW} requests of traffic`);
 
@@ -77,7 +79,8 @@ export async function runCanaryDemo() {
     );
     if (breach)
       console.log(
-        `the error rate breached in "${breach.phase}" at ${percent(breach.value)} (max ${percent(breach.bounds.max)}), after ${before.length} measurement(s) within the limit`,
+        `the error rate breached in "${breach.phase}" at ${percent(breach.value)} (max ${percent(breach.bounds.max)})` +
+          `, after ${before.length} measurement(s) within the limit`,
       );
 
     const asExpected =

@@ -88,7 +88,10 @@ function judge(flag: FlagCheck, result: FlagEvaluation): { passed: boolean; line
     return { passed, line: `${flag.key}: no value, code default applies (${result.reason})${wanted} ${passed ? '✓' : '✗'}` };
   }
   const passed = !flag.expect || isDeepStrictEqual(result.value, flag.expect.value);
-  return { passed, line: `${flag.key} = ${JSON.stringify(result.value)} (${result.reason})${passed ? '' : wanted} ${passed ? '✓' : '✗'}` };
+  return {
+    passed,
+    line: `${flag.key} = ${JSON.stringify(result.value)} (${result.reason})${passed ? '' : wanted} ${passed ? '✓' : '✗'}`,
+  };
 }
 
 async function evaluateAll(target: Target, c: FeatureFlagConfig, signal: AbortSignal): Promise<CheckOutcome> {

@@ -56,7 +56,10 @@ function resolveTarget(c: FlagExposureConfig, ctx: PlanContext): Target {
 const points = (share: number): string => `${+(share * 100).toFixed(2)}%`;
 
 function describePlan(target: Target, c: FlagExposureConfig): string {
-  return `OFREP ${redactUrl(target.url)}: ${c.flag} = ${JSON.stringify(c.value)} for ${c.percent}% ± ${points(c.tolerance)} of ${c.sample} sample keys`;
+  return (
+    `OFREP ${redactUrl(target.url)}: ${c.flag} = ${JSON.stringify(c.value)}` +
+    ` for ${c.percent}% ± ${points(c.tolerance)} of ${c.sample} sample keys`
+  );
 }
 
 /** Evaluates the flag for every sample key, a few at a time; stops at the first failed evaluation. */
@@ -91,7 +94,9 @@ async function judgeExposure(target: Target, c: FlagExposureConfig, ctx: CheckCo
     return {
       passed: false,
       threshold,
-      message: `${where} for targetingKey ${measured.targetingKey}: ${errorCode}${status ? ` (${status})` : ''}${errorDetails ? `: ${errorDetails}` : ''}`,
+      message:
+        `${where} for targetingKey ${measured.targetingKey}: ${errorCode}` +
+        `${status ? ` (${status})` : ''}${errorDetails ? `: ${errorDetails}` : ''}`,
     };
   }
   const share = measured.exposed / c.sample;
@@ -101,7 +106,9 @@ async function judgeExposure(target: Target, c: FlagExposureConfig, ctx: CheckCo
     passed,
     value: +(share * 100).toFixed(2),
     threshold,
-    message: `${where} = ${JSON.stringify(c.value)} for ${measured.exposed} of ${c.sample} sample keys (${points(share)}), expected ${threshold}`,
+    message:
+      `${where} = ${JSON.stringify(c.value)} for ${measured.exposed} of ${c.sample} sample keys` +
+      ` (${points(share)}), expected ${threshold}`,
   };
 }
 

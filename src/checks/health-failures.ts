@@ -16,7 +16,9 @@ export class HealthCheckFailures {
     const breached = this.count > this.limit;
     return {
       breached,
-      text: `health_check_failures = ${this.count} ${breached ? 'breached' : 'within'} max ${this.limit} (failed health-check attempts in this launch)`,
+      text:
+        `health_check_failures = ${this.count} ${breached ? 'breached' : 'within'} max ${this.limit}` +
+        ` (failed health-check attempts in this launch)`,
     };
   }
 }

@@ -32,7 +32,9 @@ export const schemaCompatibilityCheck = defineCheck({
   plan: (c, ctx) => {
     const missing = missingCommand(c.command, ctx.env, ctx.cwd);
     return {
-      summary: `run \`${c.command}\` with LAUNCH_CHECK_BACKWARD_COMPATIBLE=${c.backward_compatible} LAUNCH_CHECK_FORWARD_COMPATIBLE=${c.forward_compatible}`,
+      summary:
+        `run \`${c.command}\` with LAUNCH_CHECK_BACKWARD_COMPATIBLE=${c.backward_compatible}` +
+        ` LAUNCH_CHECK_FORWARD_COMPATIBLE=${c.forward_compatible}`,
       problems: missing ? [`command '${missing}' not found on PATH (install it, or set command: to your migration tool's check)`] : [],
     };
   },

@@ -20,7 +20,8 @@ export function expandField(
     if (!(error instanceof TemplateError)) throw new Error(`${field}: ${(error as Error).message}`);
     if (value === defaultValue) {
       throw new Error(
-        `${field} is not set and defaults to ${value}, which is not a launch variable (set ${field}, or ${error.missing.join(', ')} in launch.vars or the vars input)`,
+        `${field} is not set and defaults to ${value}, which is not a launch variable` +
+          ` (set ${field}, or ${error.missing.join(', ')} in launch.vars or the vars input)`,
       );
     }
     throw new Error(`${field}: ${error.message}`);

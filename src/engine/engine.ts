@@ -461,7 +461,9 @@ export class LaunchEngine {
       const { ok, error } = trafficStuckAt
         ? {
             ok: false,
-            error: `held, not undone: traffic is not back where it was (rollback of phase '${trafficStuckAt}' failed), and this phase may be serving it`,
+            error:
+              `held, not undone: traffic is not back where it was (rollback of phase '${trafficStuckAt}' failed)` +
+              `, and this phase may be serving it`,
           }
         : await this.undoPhase(phase);
       if (!ok && !trafficStuckAt && movesTraffic(phase)) trafficStuckAt = phase.id;

@@ -72,7 +72,8 @@ export class DeploymentsApi {
       if (reply.status === 201 && 'id' in reply.data) return reply.data.id;
       const message = 'message' in reply.data ? reply.data.message : undefined;
       throw new Error(
-        `GitHub created no deployment for '${deployment.environment}' (HTTP ${reply.status}: ${message ?? 'no message'}); its statuses are skipped`,
+        `GitHub created no deployment for '${deployment.environment}' (HTTP ${reply.status}: ${message ?? 'no message'})` +
+          `; its statuses are skipped`,
       );
     } catch (error) {
       if (error instanceof GitHubApiError && error.status === 409) {

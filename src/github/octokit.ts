@@ -25,7 +25,8 @@ export function createOctokit(target: RepoTarget, pacing: GitHubPacing, redact: 
       baseUrl: target.apiUrl.replace(/\/+$/, ''),
       userAgent: 'launch-action',
       request: { fetch: guardedFetch(pacing.timeoutMs, redact) },
-      // Rate limits (403, 429) are left to the throttling plugin, which reads their headers; a 409 (merge conflict, failed contexts) stays one.
+      // Rate limits (403, 429) are left to the throttling plugin, which reads their headers;
+      // a 409 (merge conflict, failed contexts) stays one.
       retry: {
         retries: pacing.retries,
         retryAfterBaseValue: pacing.msPerSecond,

@@ -56,7 +56,8 @@ export function renderPrComment(view: LaunchView): string {
   const notes = [
     view.phases.size > shown ? `…and ${view.phases.size - shown} more phases.` : '',
     fitted.left.length
-      ? `_Left out to stay within GitHub's comment limit: ${fitted.left.join('; ')}; the workflow run's summary and report have every phase._`
+      ? `_Left out to stay within GitHub's comment limit: ${fitted.left.join('; ')}` +
+        `; the workflow run's summary and report have every phase._`
       : '',
   ].filter(Boolean);
   const rendered = fitted.rendered.map((text, at) =>
@@ -68,7 +69,10 @@ export function renderPrComment(view: LaunchView): string {
 function row(phase: PhaseView): string {
   const took = phase.durationMs === undefined ? '' : formatDuration(phase.durationMs);
   const detail = phase.rollback?.error ?? phase.reason ?? '';
-  return `| ${phaseIcon(phase.state)} | ${cell(phase.name)} ${codeSpan(truncate(phase.id, MAX_CELL))} | ${phaseLabel(phase.state)} | ${took} | ${cell(detail)} |`;
+  return (
+    `| ${phaseIcon(phase.state)} | ${cell(phase.name)} ${codeSpan(truncate(phase.id, MAX_CELL))}` +
+    ` | ${phaseLabel(phase.state)} | ${took} | ${cell(detail)} |`
+  );
 }
 
 /** One line of table-safe text: markdown escaped (pipes, emphasis, HTML, mentions), long text shortened. */

@@ -47,10 +47,14 @@ const datadogSchema = z
       .boolean()
       .default(true)
       .meta({ description: 'Post change events at launch start, rollback and finish (needs datadog-api-key)' }),
-    events_url: z.url().optional().meta({
-      description:
-        "Base URL for change events instead of the site's api. and event-management-intake. hosts (a relay or proxy); the datadog-events-url input wins",
-    }),
+    events_url: z
+      .url()
+      .optional()
+      .meta({
+        description:
+          "Base URL for change events instead of the site's api. and event-management-intake. hosts" +
+          ' (a relay or proxy); the datadog-events-url input wins',
+      }),
   })
   .strict();
 

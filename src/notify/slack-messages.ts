@@ -106,7 +106,8 @@ function momentTitle(event: LaunchEvent, view: LaunchView): string {
     case 'rollback.phase':
       return rollbackStepTitle(event, view);
     case 'rollback.finished':
-      return event.ok ? '↩️ Rollback finished: every phase undone' : `🚨 Rollback FAILED for ${event.failed.join(', ')}: undo by hand`;
+      if (event.ok) return '↩️ Rollback finished: every phase undone';
+      return `🚨 Rollback FAILED for ${event.failed.join(', ')}: undo by hand`;
     case 'launch.finished':
       return `${outcomeIcon(view)} ${headline(view)}: ${outcomeText(view)}`;
     default:
@@ -145,7 +146,8 @@ function phaseList(view: LaunchView): string {
 function phaseLine(phase: PhaseView): string {
   const took = phase.durationMs === undefined ? '' : ` · ${formatDuration(phase.durationMs)}`;
   const why = phase.rollback?.error ?? phase.reason;
-  return `${phaseIcon(phase.state)} *${escapeMrkdwn(phase.name)}* ${phaseLabel(phase.state)}${took}${why ? ` · ${escapeMrkdwn(why)}` : ''}`;
+  const because = why ? ` · ${escapeMrkdwn(why)}` : '';
+  return `${phaseIcon(phase.state)} *${escapeMrkdwn(phase.name)}* ${phaseLabel(phase.state)}${took}${because}`;
 }
 
 /** Why it failed: the reason, then the failing checks with their measured values and thresholds. */

@@ -33,7 +33,8 @@ export class ConsoleLog implements Subscriber {
       case 'launch.started':
         this.names = new Map(event.phases.map((phase) => [phase.id, phase.name]));
         p.info(
-          `🚀 ${event.mode} → ${event.environment}${event.version ? ` (version ${event.version})` : ''}: ${event.phases.length} phase(s)`,
+          `🚀 ${event.mode} → ${event.environment}${event.version ? ` (version ${event.version})` : ''}` +
+            `: ${event.phases.length} phase(s)`,
         );
         break;
       case 'phase.started':
@@ -77,7 +78,8 @@ export class ConsoleLog implements Subscriber {
             ? ` (failed, tolerated: ${event.toleratedFailures.join(', ')})`
             : '';
         p.info(
-          `${icon} launch ${label} in ${formatDuration(event.durationMs)}${event.failedPhase ? ` (failed phase: ${event.failedPhase})` : ''}${tolerated}`,
+          `${icon} launch ${label} in ${formatDuration(event.durationMs)}` +
+            `${event.failedPhase ? ` (failed phase: ${event.failedPhase})` : ''}${tolerated}`,
         );
         break;
       }

@@ -63,13 +63,15 @@ function renderChart(group: MeasurementEvent[]): string {
     ...limits.map((limit) => `  line [${shown.map(() => formatValue(limit)).join(', ')}]`),
     '```',
   ];
-  const legend = `Line 1: measured value${limits.length ? `; then ${[bounds.max !== undefined ? `max ${bounds.max}` : '', bounds.min !== undefined ? `min ${bounds.min}` : ''].filter(Boolean).join(', ')}` : ''}.`;
+  const limitNames = [bounds.max !== undefined ? `max ${bounds.max}` : '', bounds.min !== undefined ? `min ${bounds.min}` : ''];
+  const legend = `Line 1: measured value${limits.length ? `; then ${limitNames.filter(Boolean).join(', ')}` : ''}.`;
   return `${lines.join('\n')}\n\n${legend}`;
 }
 
 function renderTable(group: MeasurementEvent[]): string {
   const row = (event: MeasurementEvent): string =>
-    `| ${new Date(event.at).toISOString().slice(11, 19)} | ${event.value === null ? 'no value' : formatValue(event.value)} | ${event.verdict} | ${markdownText(event.message ?? '')} |`;
+    `| ${new Date(event.at).toISOString().slice(11, 19)} | ${event.value === null ? 'no value' : formatValue(event.value)}` +
+    ` | ${event.verdict} | ${markdownText(event.message ?? '')} |`;
   const rows =
     group.length <= TABLE_HEAD_ROWS + TABLE_TAIL_ROWS
       ? group.map(row)

@@ -36,7 +36,8 @@ export function renderPlan(launch: Launch, launchChecks: CheckLaunch, env: Reado
   // Worth fixing, yet no reason to refuse a launch.
   const warnings: string[] = credentialVarNames(launch.vars).map(
     (name) =>
-      `vars.${name} holds a credential written in the spec: keep it in a repository secret and pass it through the action's \`vars\` input instead (\`${name}=\${{ secrets.${name} }}\`)`,
+      `vars.${name} holds a credential written in the spec: keep it in a repository secret` +
+      ` and pass it through the action's \`vars\` input instead (\`${name}=\${{ secrets.${name} }}\`)`,
   );
   // Commands inherit the runner's environment too (PATH, HOME, GITHUB_*...).
   const inherited = process.env;
@@ -44,7 +45,8 @@ export function renderPlan(launch: Launch, launchChecks: CheckLaunch, env: Reado
   launch.phases.forEach((phase, index) => {
     lines.push(
       '',
-      `${index + 1}. ${phase.name} [${phase.id}] — timeout ${formatDuration(phase.timeoutMs)}, rollback timeout ${formatDuration(phase.rollbackTimeoutMs)}${phase.rollbackOnFailure ? '' : ', no rollback on failure'}`,
+      `${index + 1}. ${phase.name} [${phase.id}] — timeout ${formatDuration(phase.timeoutMs)}` +
+        `, rollback timeout ${formatDuration(phase.rollbackTimeoutMs)}${phase.rollbackOnFailure ? '' : ', no rollback on failure'}`,
     );
     describeChecks('gate', phase.gates, phase);
     if (phase.traffic) lines.push(`   run:      ${describeTrafficStep(phase.traffic)}`);
@@ -62,7 +64,8 @@ export function renderPlan(launch: Launch, launchChecks: CheckLaunch, env: Reado
       const unset = unsetVariables(command, { ...inherited, ...phaseEnv(env, phase, what) });
       if (unset.length)
         warnings.push(
-          `${phase.id} → ${what} reads ${unset.map((name) => `$${name}`).join(', ')}, which nothing sets: with set -u the command fails there (set it in vars, or write \${NAME:-default})`,
+          `${phase.id} → ${what} reads ${unset.map((name) => `$${name}`).join(', ')}, which nothing sets` +
+            `: with set -u the command fails there (set it in vars, or write \${NAME:-default})`,
         );
     }
   });

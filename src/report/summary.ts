@@ -130,14 +130,16 @@ function renderGantt(rows: readonly PhaseView[]): string | undefined {
     // The launch section shows how the phase itself went; its rollback has a row of its own below.
     const tag = detailOf(row) ? 'crit, ' : 'done, ';
     lines.push(
-      `  ${ganttLabel(row.name)} :${tag}${Math.round(row.startedAt!)}, ${Math.round(Math.max(row.endedAt ?? row.startedAt!, row.startedAt! + 1))}`,
+      `  ${ganttLabel(row.name)} :${tag}${Math.round(row.startedAt!)}` +
+        `, ${Math.round(Math.max(row.endedAt ?? row.startedAt!, row.startedAt! + 1))}`,
     );
   }
   if (undone.length) lines.push('  section Rollback');
   for (const row of undone) {
     const rb = row.rollback!;
     lines.push(
-      `  undo ${ganttLabel(row.name)} :${rb.ok ? 'active, ' : 'crit, '}${Math.round(rb.startedAt)}, ${Math.round(Math.max(rb.endedAt, rb.startedAt + 1))}`,
+      `  undo ${ganttLabel(row.name)} :${rb.ok ? 'active, ' : 'crit, '}${Math.round(rb.startedAt)}` +
+        `, ${Math.round(Math.max(rb.endedAt, rb.startedAt + 1))}`,
     );
   }
   return lines.join('\n');

@@ -20,7 +20,8 @@ const config = z.lazy(() =>
           method: z.enum(['POST', 'PUT', 'PATCH']).default('PUT'),
           body: z.unknown().meta({
             description:
-              'JSON body; its strings take ${LAUNCH_WEIGHT}, ${LAUNCH_STABLE_WEIGHT}... and a string that is only "${NAME}" of a number becomes that number',
+              'JSON body; its strings take ${LAUNCH_WEIGHT}, ${LAUNCH_STABLE_WEIGHT}...' +
+              ' and a string that is only "${NAME}" of a number becomes that number',
           }),
         })
         .strict(),

@@ -32,7 +32,8 @@ const config = z.lazy(() =>
         .optional()
         .meta({
           description:
-            'Instead of one weighted upstream: an upstream per backend and a split_clients block setting $UPSTREAM to the chosen one (proxy_pass http://$UPSTREAM)',
+            'Instead of one weighted upstream: an upstream per backend and a split_clients block setting $UPSTREAM to the chosen one' +
+            ' (proxy_pass http://$UPSTREAM)',
         }),
     })
     .strict()
@@ -51,13 +52,15 @@ type NginxConfig = z.output<typeof config>;
 // Each server line names its backend, so the read-back needs no other record than the file itself.
 const SERVER_LINE = /^\s*server\s+(\S+)\s+(?:weight=(\d+)|down)\s*;\s*# backend=(\S+)\s*$/;
 
+const MANAGED_HEADER = '# Managed by launch-action: rewritten on every weight change, edits are lost.\n';
+
 /** The upstream block for a split. nginx refuses weight=0, so a backend without traffic is `down`. */
 export function upstreamBlock(c: NginxConfig, weights: Split): string {
   const lines = Object.entries(c.servers).map(([name, address]) => {
     const weight = weights[name] ?? 0;
     return `    server ${address} ${weight > 0 ? `weight=${weight}` : 'down'}; # backend=${name}`;
   });
-  return `# Managed by launch-action: rewritten on every weight change, edits are lost.\nupstream ${c.upstream} {\n${lines.join('\n')}\n}\n`;
+  return `${MANAGED_HEADER}upstream ${c.upstream} {\n${lines.join('\n')}\n}\n`;
 }
 
 export function parseUpstreamBlock(text: string): Split {
@@ -84,7 +87,7 @@ export function splitClientsBlock(c: NginxConfig, key: string, shift: Shift): st
   const entries = shares.map(
     ([name, weight], i) => `    ${i === shares.length - 1 ? '*' : `${weight}%`} ${c.upstream}_${name}; # backend=${name}`,
   );
-  return `# Managed by launch-action: rewritten on every weight change, edits are lost.\n${upstreams.join('')}split_clients "${key}" $${c.upstream} {\n${entries.join('\n')}\n}\n`;
+  return `${MANAGED_HEADER}${upstreams.join('')}split_clients "${key}" $${c.upstream} {\n${entries.join('\n')}\n}\n`;
 }
 
 export function parseSplitClientsBlock(text: string): Split {
@@ -123,12 +126,11 @@ export const nginxRouter = defineRouter({
   description: 'Weighted upstream or split_clients block in an include file nginx reloads gracefully',
   config,
   backends: (c) => Object.keys(c.servers),
-  describe: (c) =>
-    `nginx ${c.split_clients ? `split_clients on ${c.split_clients.key} setting $${c.upstream}` : `upstream ${c.upstream}`} in ${c.file} (${Object.entries(
-      c.servers,
-    )
-      .map(([name, address]) => `${name} ${address}`)
-      .join(', ')})`,
+  describe: (c) => {
+    const block = c.split_clients ? `split_clients on ${c.split_clients.key} setting $${c.upstream}` : `upstream ${c.upstream}`;
+    const servers = Object.entries(c.servers).map(([name, address]) => `${name} ${address}`);
+    return `nginx ${block} in ${c.file} (${servers.join(', ')})`;
+  },
   async setWeight(c, shift, ctx) {
     const previous = await readOrUndefined(c.file);
     // A rename never leaves nginx a half-written file, should it reload meanwhile.

@@ -60,7 +60,9 @@ export async function loadRun(request: LaunchRequest): Promise<LoadedRun> {
   // an interrupted launch the post step undoes what started, with whatever the launch was given.)
   if (settings.mode === 'rollback' && !previousVersion && !request.rollbackPhases) {
     throw new InputError(
-      `input 'previous-version': a manual rollback needs the version to return to, and none is known (no earlier successful deployment of '${validated.environment}' was found); set it and run again. Nothing was run.`,
+      `input 'previous-version': a manual rollback needs the version to return to, and none is known` +
+        ` (no earlier successful deployment of '${validated.environment}' was found)` +
+        `; set it and run again. Nothing was run.`,
     );
   }
   const identity = { launchId, mode: settings.mode, environment: validated.environment, version: settings.version, previousVersion };

@@ -10,7 +10,8 @@ export function maskSecret(value: string): void {
   for (const form of secretForms(value)) core.setSecret(form);
   if (value.length < MIN_MASKABLE_LENGTH) {
     core.warning(
-      `A secret of ${value.length} character(s) is redacted from the summary, report and messages, but the runner cannot reliably hide so short a value in the log: use a longer one.`,
+      `A secret of ${value.length} character(s) is redacted from the summary, report and messages` +
+        `, but the runner cannot reliably hide so short a value in the log: use a longer one.`,
     );
   }
 }

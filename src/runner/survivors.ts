@@ -27,7 +27,8 @@ export async function settleSurvivors(record: JournalRecord, launch: Launch, dir
     const tag = trackingTag(record.trackingId, 'rollback', id);
     if (findTracked(tag).length) {
       printer.warning(
-        `The main step's rollback of '${id}' is still running: waiting for it (at most ${phase.rollbackTimeoutMs} ms) rather than starting it again.`,
+        `The main step's rollback of '${id}' is still running: waiting for it (at most ${phase.rollbackTimeoutMs} ms)` +
+          ` rather than starting it again.`,
       );
       if (!(await waitUntilGone(tag, phase.rollbackTimeoutMs))) {
         await stopTracked(tag, STOP_GRACE_MS);

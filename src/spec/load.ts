@@ -81,7 +81,9 @@ function describeIssue(
     const suggestion = didYouMean(key, allowed);
     node = locateKey(doc, path, key);
     path = [...path, key];
-    message = `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}${issue.keys.length > 1 ? `; also unknown: ${issue.keys.slice(1).join(', ')}` : ''}`;
+    message =
+      `unknown key '${key}'${suggestion ? ` (did you mean '${suggestion}'?)` : ''}` +
+      `${issue.keys.length > 1 ? `; also unknown: ${issue.keys.slice(1).join(', ')}` : ''}`;
   } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
     // The union says which values it knows; the path says whether it is a strategy, a router, a preset or a check.
     const types = (issue as { options?: unknown[] }).options?.map(String) ?? [];
@@ -91,13 +93,16 @@ function describeIssue(
     message =
       given === undefined
         ? `missing ${what} (expected one of: ${types.join(', ')})`
-        : `unknown ${what} ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}; expected one of: ${types.join(', ')}`;
+        : `unknown ${what} ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}` +
+          `; expected one of: ${types.join(', ')}`;
   } else if (issue.code === 'invalid_type' && valueAt(path) === undefined && !locate(doc, path).exact) {
     message = `required, ${plainMessage(issue.message)}`;
   } else if (issue.code === 'invalid_value' && issue.values.every((v) => typeof v === 'string')) {
     const given = valueAt(path);
     const suggestion = typeof given === 'string' ? didYouMean(given, issue.values) : undefined;
-    message = `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(given)}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`;
+    message =
+      `expected one of ${issue.values.join(', ')}, got ${JSON.stringify(given)}` +
+      `${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`;
   } else if (issue.code === 'invalid_union') {
     const forms = [...new Set(issue.errors.map((branch) => plainMessage(branch[0]?.message ?? '')).filter(Boolean))];
     const alternatives = forms.map((form, i) => (i ? form.replace(/^expected /, '') : form)).join(' or ');

@@ -70,9 +70,11 @@ function heldScript(read: string): string {
     ')',
     'set -- $marker',
     "case \"${2:-}\" in ''|*[!0-9]*) echo \"unreadable launch marker '$marker' (expected '<version> <unix seconds>')\" >&2; exit 1;; esac",
-    '[ "$1" = "$LAUNCH_VERSION" ] || { echo "the launch marker names $1, not $LAUNCH_VERSION: $LAUNCH_VERSION is not fully launched" >&2; exit 1; }',
+    '[ "$1" = "$LAUNCH_VERSION" ] || { echo "the launch marker names $1, not $LAUNCH_VERSION' +
+      ': $LAUNCH_VERSION is not fully launched" >&2; exit 1; }',
     'held=$(( $(date +%s) - $2 ))',
-    '[ "$held" -ge "$LAUNCH_HOLD_SECONDS" ] || { echo "$LAUNCH_VERSION fully launched ${held}s ago; contract waits for ${LAUNCH_HOLD_SECONDS}s" >&2; exit 1; }',
+    '[ "$held" -ge "$LAUNCH_HOLD_SECONDS" ] || { echo "$LAUNCH_VERSION fully launched ${held}s ago' +
+      '; contract waits for ${LAUNCH_HOLD_SECONDS}s" >&2; exit 1; }',
     'echo "$LAUNCH_VERSION fully launched ${held}s ago (hold ${LAUNCH_HOLD_SECONDS}s)"',
   ].join('\n');
 }
@@ -86,7 +88,8 @@ function contractPhases(
 ): Phase[] {
   if (!launchesHere && spec.marker?.read === undefined) {
     throw new Error(
-      'expand_contract: this spec launches nothing before its contract, so only marker.read can tell that the version was fully launched and held: set it',
+      'expand_contract: this spec launches nothing before its contract' +
+        ', so only marker.read can tell that the version was fully launched and held: set it',
     );
   }
   const env = { LAUNCH_HOLD_SECONDS: String(Math.ceil(spec.hold / 1000)) };

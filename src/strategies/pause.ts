@@ -36,6 +36,8 @@ export function approvalPause(
   watch: CheckSpec[],
 ): Phase {
   // The command sits in the `until` condition, where bash -e does not stop on its failure.
-  const run = `# wait for approval: the command exits 0 once approved\nuntil (\n${approval.command}\n); do\n  ${sleepCommand(approval.interval)}\ndone`;
+  const run =
+    `# wait for approval: the command exits 0 once approved\n` +
+    `until (\n${approval.command}\n); do\n  ${sleepCommand(approval.interval)}\ndone`;
   return ctx.phase({ ...fields, run, watch, timeoutMs: approval.timeout });
 }

@@ -64,7 +64,8 @@ export function rollingSizes(
   const toleratedFailures = countOf(spec.max_failed, total);
   if (toleratedFailures >= total) {
     throw new Error(
-      `rolling: max_failed ${spec.max_failed} tolerates every one of the ${total} instance(s) failing, so a bad build could reach them all and the launch still succeed: tolerate fewer`,
+      `rolling: max_failed ${spec.max_failed} tolerates every one of the ${total} instance(s)` +
+        ` failing, so a bad build could reach them all and the launch still succeed: tolerate fewer`,
     );
   }
   if (spec.max_unavailable === undefined)
@@ -82,5 +83,8 @@ export function rollingSizes(
 
 /** What `plan` prints: the counts a pool of `total` instances gets. */
 export function describeSizes(total: number, sizes: RollingSizes): string {
-  return `${total} instance(s): batch size ${sizes.batchSize}, tolerated failures ${sizes.toleratedFailures}, max unavailable ${sizes.maxUnavailable}`;
+  return (
+    `${total} instance(s): batch size ${sizes.batchSize}, tolerated failures ${sizes.toleratedFailures}` +
+    `, max unavailable ${sizes.maxUnavailable}`
+  );
 }

@@ -181,6 +181,9 @@ export const rollingStrategy = defineStrategy({
   describe(spec) {
     if (Array.isArray(spec.instances)) return describeSizes(spec.instances.length, rollingSizes(spec.instances.length, spec));
     const given = spec.max_unavailable === undefined ? 'a batch plus the tolerated failures' : String(spec.max_unavailable);
-    return `instances from \`${spec.instances.command}\`, counted at launch: batch size ${spec.batch_size}, tolerated failures ${spec.max_failed}, max unavailable ${given}`;
+    return (
+      `instances from \`${spec.instances.command}\`, counted at launch: batch size ${spec.batch_size}` +
+      `, tolerated failures ${spec.max_failed}, max unavailable ${given}`
+    );
   },
 });

@@ -39,7 +39,9 @@ function durationField(positive: boolean) {
       if (ms > MAX_DURATION_MS) {
         ctx.addIssue({
           code: 'custom',
-          message: `expected at most ${formatDuration(MAX_DURATION_MS)} (${MAX_DURATION_MS} ms, the longest a timer can wait), got ${JSON.stringify(value)}`,
+          message:
+            `expected at most ${formatDuration(MAX_DURATION_MS)} (${MAX_DURATION_MS} ms, the longest a timer can wait)` +
+            `, got ${JSON.stringify(value)}`,
         });
         return z.NEVER;
       }

@@ -10,7 +10,8 @@ import { startServer } from '../support/http-server';
 describe('node dist/index.js as the runner runs it', () => {
   it('launches, sets outputs, writes the report and the job summary', async () => {
     const ws = workspace(
-      `launch:\n  environment: staging\n  environment_url: https://staging.example.com\n  phases:${phase('migrate', 'true')}${phase('deploy', 'test "$LAUNCH_VERSION" = 2.0.0')}\n`,
+      `launch:\n  environment: staging\n  environment_url: https://staging.example.com\n` +
+        `  phases:${phase('migrate', 'true')}${phase('deploy', 'test "$LAUNCH_VERSION" = 2.0.0')}\n`,
     );
     const run = await runAction({ inputs: { spec: 'launch.yml', version: '2.0.0', 'working-directory': ws.dir }, cwd: ws.dir });
     expect(run.exitCode).toBe(0);
@@ -118,9 +119,10 @@ describe('node dist/index.js as the runner runs it', () => {
   });
 
   it('on SIGINT stops the command, saves the started phases, and the post step rolls them back', async () => {
+    const deploy = phase('deploy', 'sleep 120 & echo $! > child.pid; echo deploy-in-progress; wait');
     const ws = workspace(`launch:
   kill_grace: 1s
-  phases:${phase('migrate', 'true')}${phase('deploy', 'sleep 120 & echo $! > child.pid; echo deploy-in-progress; wait')}${phase('traffic', 'true')}
+  phases:${phase('migrate', 'true')}${deploy}${phase('traffic', 'true')}
 `);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
     const main = await runAction({ inputs, cwd: ws.dir, interruptWhen: 'deploy-in-progress' });

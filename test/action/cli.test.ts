@@ -34,7 +34,9 @@ const SPEC = `launch:
   kill_grace: 1s
   phases:
     - { id: migrate, run: 'echo "run migrate" >> log', rollback: 'echo "undo migrate" >> log' }
-    - { id: deploy, run: 'echo "run deploy" >> log; sleep 120 & echo $! > child.pid; echo deploying; wait', rollback: 'echo "undo deploy $LAUNCH_PREVIOUS_VERSION" >> log' }
+    - id: deploy
+      run: 'echo "run deploy" >> log; sleep 120 & echo $! > child.pid; echo deploying; wait'
+      rollback: 'echo "undo deploy $LAUNCH_PREVIOUS_VERSION" >> log'
     - { id: traffic, run: 'echo "run traffic" >> log' }
 `;
 

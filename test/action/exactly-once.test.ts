@@ -61,7 +61,7 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
     expect(ws.log()).toEqual([]);
   });
 
-  it('GITHUB_STATE filling up mid-launch: the phase that cannot be recorded does not start, the launch fails closed, every started phase is undone once', async () => {
+  it('GITHUB_STATE full mid-launch: an unrecorded phase never starts, the launch fails closed, started phases undone once', async () => {
     const disk = tinyDisk();
     try {
       writeFileSync(join(disk.dir, 'state'), '');
@@ -112,7 +112,9 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
   phases:
     - id: a
       run: echo "run a" >> commands.log
-      rollback: echo "rollback a begins" >> commands.log; echo undoing-a; sleep 11.5; echo "talking to a closed pipe"; echo "rollback a done" >> commands.log
+      rollback: >-
+        echo "rollback a begins" >> commands.log; echo undoing-a; sleep 11.5;
+        echo "talking to a closed pipe"; echo "rollback a done" >> commands.log
       rollback_timeout: 30s${phase('b', 'exit 3')}
 `);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
@@ -130,7 +132,8 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
   kill_grace: 1s
   phases:${phase(
     'a',
-    `setsid bash -c 'echo $$ > s.pid; exec sleep 60' & (setsid bash -c 'echo $$ > d.pid; exec sleep 60' </dev/null >/dev/null 2>&1 &); set -m; sleep 60 & echo $! > m.pid; set +m; sleep 60`,
+    `setsid bash -c 'echo $$ > s.pid; exec sleep 60' & (setsid bash -c 'echo $$ > d.pid; exec sleep 60' </dev/null >/dev/null 2>&1 &)` +
+      `; set -m; sleep 60 & echo $! > m.pid; set +m; sleep 60`,
     `
       timeout: 1s`,
   )}
@@ -141,8 +144,18 @@ describe.concurrent('exactly-once rollback through dist/, with the runner’s fa
   });
 
   it('a command cannot switch the rollback off: no GITHUB_STATE for it, and its ::save-state lines are neutralised', async () => {
+    const command = [
+      'test -z "${GITHUB_STATE:-}${GITHUB_OUTPUT:-}" && echo "no runner files" >> commands.log',
+      'echo "::save-state name=finished::true"',
+      'echo "##[save-state name=finished;]true"',
+      'echo "::set-output name=status::succeeded"',
+      'echo "::stop-commands::x"',
+      'echo "::warning::kept"',
+      'echo a-running',
+      'sleep 60',
+    ].join('; ');
     const ws = workspace(`launch:
-  phases:${phase('a', `test -z "\${GITHUB_STATE:-}\${GITHUB_OUTPUT:-}" && echo "no runner files" >> commands.log; echo "::save-state name=finished::true"; echo "##[save-state name=finished;]true"; echo "::set-output name=status::succeeded"; echo "::stop-commands::x"; echo "::warning::kept"; echo a-running; sleep 60`)}
+  phases:${phase('a', command)}
 `);
     const inputs = { spec: 'launch.yml', 'working-directory': ws.dir };
     const main = await runAction({ inputs, cwd: ws.dir, interruptWhen: 'a-running' });

@@ -15,7 +15,8 @@ describe('GitHub’s @github/local-action runs the action from source (src/main.
     const dir = mkdtempSync(join(tmpdir(), 'local-action-'));
     writeFileSync(
       join(dir, 'launch.yml'),
-      'launch:\n  phases:\n    - id: deploy\n      run: "true"\n      rollback: "true"\n    - id: health\n      run: "true"\n      rollback: "true"\n      verify:\n        - type: command\n          command: "false"\n',
+      'launch:\n  phases:\n    - id: deploy\n      run: "true"\n      rollback: "true"\n' +
+        '    - id: health\n      run: "true"\n      rollback: "true"\n      verify:\n        - type: command\n          command: "false"\n',
     );
     writeFileSync(join(dir, '.env'), `INPUT_SPEC=launch.yml\nINPUT_WORKING-DIRECTORY=${dir}\nRUNNER_TEMP=${dir}\n`);
     const stdout = execFileSync('npx', ['local-action', 'run', '.', 'src/main.ts', join(dir, '.env'), '--post', 'src/post.ts'], {

@@ -32,7 +32,9 @@ const SPEC = `launch:
   metrics:
     error_rate:
       provider: prometheus
-      query: sum(rate(app_requests_total{status="500",version="\${version}"}[5s])) / sum(rate(app_requests_total{version="\${version}"}[5s]))
+      query: >-
+        sum(rate(app_requests_total{status="500",version="\${version}"}[5s]))
+        / sum(rate(app_requests_total{version="\${version}"}[5s]))
       interval: 500ms
   rollback_threshold:
     error_rate: 0.02

@@ -77,7 +77,7 @@ describe('a canary behind real HAProxy, through dist/ as the runner runs it', ()
     return haproxy;
   }
 
-  it('SIGINT during a stalled weight shift ends the step at once; the post step resets traffic to stable once and reads it back', async () => {
+  it('SIGINT in a stalled weight shift ends the step at once; the post step resets traffic to stable once and reads it back', async () => {
     const haproxy = await start();
     const proxy = await startRuntimeProxy(haproxy.socket, (commands) => commands.includes('weight 50'));
     servers.proxy = proxy;
@@ -117,7 +117,8 @@ describe('a canary behind real HAProxy, through dist/ as the runner runs it', ()
     expect(post.stdout).toMatch(/^::error::ROLLBACK FAILED after the interrupted launch/m);
     // An error annotation for the step that failed, saying why: the router could not be reached.
     expect(post.stdout).toContain(
-      `::error::‼ ROLLBACK FAILED for Set canary weight to 25%25 [canary.step-1.weight-25]: rollback traffic: HAProxy Runtime API at ${haproxy.socket}: connect ENOENT`,
+      `::error::‼ ROLLBACK FAILED for Set canary weight to 25%25 [canary.step-1.weight-25]` +
+        `: rollback traffic: HAProxy Runtime API at ${haproxy.socket}: connect ENOENT`,
     );
     expect(post.stdout).toMatch(
       /^::error::‼ rollback incomplete: canary.step-1.weight-25, canary.deploy could not be undone; manual action needed$/m,

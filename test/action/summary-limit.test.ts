@@ -3,7 +3,7 @@ import { runAction } from '../support/run-action';
 import { phase, workspace } from '../support/workspace';
 
 describe('the job summary dist/ writes stays within GitHub limit', () => {
-  it('plans 3,000 phases in a summary of at most 1 MiB: phase table first, plan cut at a line with its fence closed, a note pointing to the report', async () => {
+  it('3,000 phases fit a 1 MiB summary: phase table first, plan cut at a line (fence closed), a note pointing to the report', async () => {
     const phases = Array.from({ length: 3000 }, (_, i) => phase(`phase-${i}`, `true ${'--verbose '.repeat(40)}`)).join('');
     const ws = workspace(`launch:\n  environment: production\n  phases:${phases}\n`);
     const run = await runAction({

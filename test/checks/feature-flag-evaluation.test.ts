@@ -197,7 +197,8 @@ describe('feature_flag_evaluation', () => {
       problems: [],
     });
     expect(planCheck(featureFlagEvaluationCheck, { flags: ['new_checkout'] }).problems).toEqual([
-      'url is not set and defaults to ${OFREP_URL}, which is not a launch variable (set url, or OFREP_URL in launch.vars or the vars input)',
+      'url is not set and defaults to ${OFREP_URL}, which is not a launch variable' +
+        ' (set url, or OFREP_URL in launch.vars or the vars input)',
     ]);
     expect(featureFlagEvaluationCheck.config.safeParse({ provider: 'launchdarkly', flags: ['x'] }).success).toBe(false);
     expect(featureFlagEvaluationCheck.config.safeParse({ provider: 'ofrep', flags: [] }).success).toBe(false);

@@ -188,7 +188,8 @@ describe('http_status', () => {
 
   it('plans with problems when the endpoint cannot be resolved', () => {
     expect(planCheck(httpStatusCheck, { endpoint: '/health' }).problems).toEqual([
-      'launch.base_url is not set and defaults to ${BASE_URL}, which is not a launch variable (set launch.base_url, or BASE_URL in launch.vars or the vars input)',
+      'launch.base_url is not set and defaults to ${BASE_URL}, which is not a launch variable' +
+        ' (set launch.base_url, or BASE_URL in launch.vars or the vars input)',
     ]);
     const [missing] = planCheck(httpStatusCheck, { endpoint: 'https://${HOST}/health' }).problems;
     expect(missing).toContain('${HOST}');

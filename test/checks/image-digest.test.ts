@@ -184,7 +184,8 @@ describe('image_digest authentication and verification against a fake registry',
     const verified = await runCheck(imageDigestCheck, { image: `${host()}/team/liar:1.0`, verify: true });
     expect(verified).toMatchObject({ passed: false });
     expect(verified.message).toBe(
-      `${host()}/team/liar:1.0: manifest content does not match: the registry claims sha256:${'a'.repeat(64)} but the ${manifest.length} bytes served hash to ${sha256(manifest)}`,
+      `${host()}/team/liar:1.0: manifest content does not match: the registry claims sha256:${'a'.repeat(64)}` +
+        ` but the ${manifest.length} bytes served hash to ${sha256(manifest)}`,
     );
   });
 });
@@ -194,8 +195,10 @@ describe('image_digest plan', () => {
     const ctx = checkContext({ env: { IMAGE: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api:2.0' } });
     expect(planCheck(imageDigestCheck, { registry: 'ecr', verify: true }, ctx)).toEqual({
       summary:
-        'resolve 123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api:2.0 at https://123456789012.dkr.ecr.eu-west-1.amazonaws.com, verifying the manifest content ' +
-        "(registry 'ecr' is a label, not a host (no dot or colon): the host comes from the image reference (123456789012.dkr.ecr.eu-west-1.amazonaws.com))",
+        'resolve 123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/api:2.0' +
+        ' at https://123456789012.dkr.ecr.eu-west-1.amazonaws.com, verifying the manifest content ' +
+        "(registry 'ecr' is a label, not a host (no dot or colon)" +
+        ': the host comes from the image reference (123456789012.dkr.ecr.eu-west-1.amazonaws.com))',
       problems: [],
     });
   });

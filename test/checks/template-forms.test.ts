@@ -22,7 +22,8 @@ describe("the template's checks", () => {
     const plans = Object.fromEntries(Object.entries(gates).map(([phase, gate]) => [phase, bindCheck(gate)!.plan(ctx)]));
     expect(plans.deploy).toEqual({
       summary:
-        "resolve registry.example.com/shop/api:2.0 at https://registry.example.com, verifying the manifest content (registry 'ecr' is a label, not a host (no dot or colon): the host comes from the image reference (registry.example.com))",
+        'resolve registry.example.com/shop/api:2.0 at https://registry.example.com, verifying the manifest content' +
+        " (registry 'ecr' is a label, not a host (no dot or colon): the host comes from the image reference (registry.example.com))",
       problems: [],
     });
     expect(plans.health).toEqual({

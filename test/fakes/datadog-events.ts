@@ -56,7 +56,9 @@ export async function startFakeDatadogEvents(options: { apiKey: string; appKey?:
     res
       .writeHead(202, { 'content-type': 'application/json' })
       .end(
-        `{"status":"ok","event":{"id":${id},"id_str":"${id}","title":${JSON.stringify(body.title)},"text":${JSON.stringify(body.text)},"date_happened":${Math.floor(Date.now() / 1000)},"tags":${JSON.stringify(body.tags ?? [])},"url":"https://app.datadoghq.com/event/event?id=${id}"}}`,
+        `{"status":"ok","event":{"id":${id},"id_str":"${id}","title":${JSON.stringify(body.title)}` +
+          `,"text":${JSON.stringify(body.text)},"date_happened":${Math.floor(Date.now() / 1000)}` +
+          `,"tags":${JSON.stringify(body.tags ?? [])},"url":"https://app.datadoghq.com/event/event?id=${id}"}}`,
       );
   };
 

@@ -100,7 +100,8 @@ export function secondaryRateLimit(options: { retryAfterSeconds?: number; status
     status: options.status ?? 403,
     body: {
       message:
-        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333:44445555.',
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' +
+        ' If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333:44445555.',
       documentation_url:
         'https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
     },

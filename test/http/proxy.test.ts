@@ -139,8 +139,10 @@ describe('https through a CONNECT tunnel, trusting NODE_EXTRA_CA_CERTS', () => {
   const githubRead = [
     importLine('repoClient, defaultGitHubPacing', 'github/client.ts'),
     importLine('DeploymentsApi', 'github/deployments-api.ts'),
-    `const github = repoClient({ apiUrl: process.env.GITHUB_API_URL, token: 'test-token', owner: 'acme', repo: 'shop' }, { ...defaultGitHubPacing, msPerSecond: 1 }, (t) => t);`,
-    `const c = await new DeploymentsApi(github).listLaunches('production', 1, 100).then((r) => \`github \${r.deployments.length}\`, (e) => \`github failed: \${e.message}\`);`,
+    `const github = repoClient({ apiUrl: process.env.GITHUB_API_URL, token: 'test-token', owner: 'acme', repo: 'shop' }` +
+      `, { ...defaultGitHubPacing, msPerSecond: 1 }, (t) => t);`,
+    `const c = await new DeploymentsApi(github).listLaunches('production', 1, 100)` +
+      `.then((r) => \`github \${r.deployments.length}\`, (e) => \`github failed: \${e.message}\`);`,
   ];
 
   /** The transports in a child process, with the proxy and (or not) the test CA in its environment. */
@@ -207,7 +209,8 @@ describe('the shipped bundle (dist/cli)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'launch-proxy-cli-'));
     writeFileSync(
       join(dir, 'launch.yml'),
-      `launch:\n  phases:\n    - id: deploy\n      run: 'true'\n      verify: [{ type: http_status, endpoint: 'http://app.test:${app.port}/health', expected: 200 }]\n`,
+      `launch:\n  phases:\n    - id: deploy\n      run: 'true'\n` +
+        `      verify: [{ type: http_status, endpoint: 'http://app.test:${app.port}/health', expected: 200 }]\n`,
     );
     const cli = fileURLToPath(new URL('../../bin/launch-action.js', import.meta.url));
     const env: NodeJS.ProcessEnv = { ...process.env, http_proxy: proxy.url, no_proxy: '' };

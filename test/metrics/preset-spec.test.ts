@@ -40,7 +40,8 @@ describe('metric_preset in a spec', () => {
 
   it('refuses an unknown preset with its file, line and a did-you-mean, and unknown or unsafe options too', () => {
     expect(problems('launch:\n  metric_preset: { type: http-request-total }\n  phases: [{ id: a, run: "true" }]\n')).toEqual([
-      'launch.yml:2:26: launch.metric_preset.type: unknown metric preset "http-request-total" (did you mean \'http-requests-total\'?); expected one of: otel-http, http-requests-total, haproxy, datadog-apm',
+      'launch.yml:2:26: launch.metric_preset.type: unknown metric preset "http-request-total"' +
+        " (did you mean 'http-requests-total'?); expected one of: otel-http, http-requests-total, haproxy, datadog-apm",
     ]);
     expect(
       problems('launch:\n  metric_preset:\n    type: otel-http\n    lables: { version: v }\n  phases: [{ id: a, run: "true" }]\n'),
@@ -75,9 +76,13 @@ describe('metric_preset in a spec', () => {
     const selector = (version: string) => `app="checkout",version="${version}",env="prod"`;
     expect(launch.metrics.error_rate).toEqual({
       provider: 'prometheus',
-      query: `sum(rate(http_requests_total{${selector('${version}')},status_code=~"5.."}[2m])) / sum(rate(http_requests_total{${selector('${version}')}}[2m]))`,
+      query:
+        `sum(rate(http_requests_total{${selector('${version}')},status_code=~"5.."}[2m]))` +
+        ` / sum(rate(http_requests_total{${selector('${version}')}}[2m]))`,
       baseline: {
-        query: `sum(rate(http_requests_total{${selector('${previous_version}')},status_code=~"5.."}[2m])) / sum(rate(http_requests_total{${selector('${previous_version}')}}[2m]))`,
+        query:
+          `sum(rate(http_requests_total{${selector('${previous_version}')},status_code=~"5.."}[2m]))` +
+          ` / sum(rate(http_requests_total{${selector('${previous_version}')}}[2m]))`,
         max_ratio: 2,
         immediate_ratio: 5,
         floor: 0.001,
@@ -112,11 +117,13 @@ describe('metric_preset in a spec', () => {
     expect(plan.slice(1, 4)).toEqual([
       'Metric preset otel-http:',
       '   error_rate: replaced by launch.metrics.error_rate',
-      '   latency_p99_ms: prometheus histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="${service}",service_version="${version}"}[1m]))) * 1000',
+      '   latency_p99_ms: prometheus histogram_quantile(0.99, sum by (le)' +
+        ' (rate(http_server_request_duration_seconds_bucket{job="${service}",service_version="${version}"}[1m]))) * 1000',
     ]);
     // The watch shows the query as it will be sent.
     expect(plan.find((line) => line.includes('rollback_threshold.latency_p99_ms'))).toContain(
-      'query=histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket{job="checkout",service_version="v2"}[1m]))) * 1000 — pass when max 500',
+      'query=histogram_quantile(0.99, sum by (le)' +
+        ' (rate(http_server_request_duration_seconds_bucket{job="checkout",service_version="v2"}[1m]))) * 1000 — pass when max 500',
     );
   });
 

@@ -30,7 +30,7 @@ const launch = (extra: Record<string, unknown> = {}) =>
   });
 
 describe('thresholds', () => {
-  it("the brief's template loads unchanged; thresholds with no metric are named, not silently dropped (health_check_failures needs none)", () => {
+  it("the brief's template loads unchanged; thresholds with no metric are named, not dropped (health_check_failures needs none)", () => {
     const seed = specSchema.parse(parse(readFileSync(SEED_SPEC, 'utf8')));
     const prepared = prepareLaunch(seed.launch);
     expect(prepared.phases.every((phase) => phase.watch.length === 0)).toBe(true);

@@ -165,7 +165,8 @@ describe('GitHub deployments', () => {
       expect.objectContaining({
         source: 'github-deployments',
         message:
-          "GitHub created no deployment for 'production' (HTTP 202: Auto-merged main into topic-branch on deployment.); its statuses are skipped",
+          "GitHub created no deployment for 'production' (HTTP 202: Auto-merged main into topic-branch on deployment.)" +
+          '; its statuses are skipped',
       }),
     ]);
     expect(github.server.requests.filter((r) => r.path.endsWith('/statuses'))).toEqual([]);
@@ -177,7 +178,8 @@ describe('GitHub deployments', () => {
     script.breachAndRollBack(ERROR_RATE_BREACH);
     await bus.flush();
     expect(warningsOf(bus).map((w) => w.message)).toEqual([
-      "GitHub refused the deployment for 'production' (HTTP 409: Conflict: Commit status checks failed for main.); its statuses are skipped",
+      "GitHub refused the deployment for 'production' (HTTP 409: Conflict: Commit status checks failed for main.)" +
+        '; its statuses are skipped',
     ]);
     expect(bus.history.at(-2)).toMatchObject({ type: 'launch.finished', status: 'rolled_back' });
   });
@@ -317,7 +319,8 @@ describe('GitHub deployments', () => {
         'POST /repos/acme/shop/deployments/N/statuses',
         'POST /repos/acme/shop/issues/N/comments',
       ]);
-      // Spacing is of when writes are let go; arrival here adds the client's own jitter (tens of ms for each endpoint's first call in a cold process).
+      // Spacing is of when writes are let go; arrival here adds the client's own jitter
+      // (tens of ms for each endpoint's first call in a cold process).
       const gaps = writes.slice(1).map((r, i) => r.at - writes[i]!.at);
       expect(Math.min(...gaps)).toBeGreaterThanOrEqual(spacing - 50);
     });

@@ -84,7 +84,7 @@ const MUST = [
 ];
 
 describe('Slack under its per-channel rate limit', () => {
-  it('delivers the failure, the rollback with its mention and the outcome of a failing 200-phase launch, and counts what it dropped', async () => {
+  it('a failing 200-phase launch: delivers the failure, the rollback with its mention and the outcome; counts what it drops', async () => {
     const clock = new VirtualClock();
     const { bus, script } = await pacedLaunch({ clock });
     // All at once: the worst burst, far more replies than one a second can carry.

@@ -58,7 +58,9 @@ it('sends and warns no secret value, even when a check or a service echoes one',
   slack.failNext('webhook', { status: 400, error: `invalid_payload near ${slack.webhookUrl}` });
 
   const { bus, script } = launchOn(ctx, notifiers);
-  const leaky = `curl -H "Authorization: Bearer ${SECRETS.githubToken}" ${slack.webhookUrl} -u ${SECRETS.botToken}:${SECRETS.datadogApiKey}/${SECRETS.datadogAppKey} → 500`;
+  const leaky =
+    `curl -H "Authorization: Bearer ${SECRETS.githubToken}" ${slack.webhookUrl}` +
+    ` -u ${SECRETS.botToken}:${SECRETS.datadogApiKey}/${SECRETS.datadogAppKey} → 500`;
   script.breachAndRollBack({ check: 'smoke', value: 500, threshold: '== 200', message: leaky });
   await bus.flush();
 

@@ -64,7 +64,7 @@ describe('WorkQueue', () => {
 describe('WorkQueue under a rate', () => {
   const paced = (clock: VirtualClock) => ({ queue: new WorkQueue(redact, fatal, clock), pace: new TokenBucket(1000) });
 
-  it('keeps order, until a message that matters has waited 10 s behind chatter: the chatter ahead of it is dropped and counted', async () => {
+  it('keeps order until a message that matters waits 10 s behind chatter: the chatter ahead of it is dropped and counted', async () => {
     const clock = new VirtualClock();
     const { queue, pace } = paced(clock);
     const sent: string[] = [];

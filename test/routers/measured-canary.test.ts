@@ -91,7 +91,7 @@ function expectMeasured(measured: Measured): void {
 describe('canary through real routers, measured', () => {
   const apps = appVersionsForTests();
 
-  it('nginx: each step sends its weight (±3 points of 1,000 requests) to the canary, reloads drop nothing, the breach puts all on stable', async () => {
+  it('nginx: each step sends its weight to the canary (±3 of 1,000 requests), reloads drop none, a breach puts all on stable', async () => {
     const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address });
     try {
       expectMeasured(await measureCanary(apps, nginx.routerYaml(), nginx.port, () => nginx.reloaded()));
@@ -100,7 +100,7 @@ describe('canary through real routers, measured', () => {
     }
   }, 60_000);
 
-  it('nginx split_clients: each step sends its weight of 1,000 client keys to the canary, reloads drop nothing, the breach puts all on stable', async () => {
+  it('nginx split_clients: the canary gets each step’s weight of 1,000 keys, reloads drop none, a breach puts all on stable', async () => {
     const nginx = await startNginx({ stable: apps.v1.address, canary: apps.v2.address }, { splitClients: '$arg_client' });
     try {
       // Fixed keys: the hash is deterministic, so the measured shares are the same every run.

@@ -88,7 +88,8 @@ describe('command router', () => {
     expect(eventsOf(events, 'rollback.phase').find((event) => event.phase === 'canary.deploy')).toMatchObject({
       ok: false,
       error:
-        "held, not undone: traffic is not back where it was (rollback of phase 'canary.step-1.weight-25' failed), and this phase may be serving it",
+        "held, not undone: traffic is not back where it was (rollback of phase 'canary.step-1.weight-25' failed)" +
+        ', and this phase may be serving it',
     });
   });
 
@@ -144,7 +145,8 @@ describe('routers in the plan and the spec', () => {
       const plan = renderPlan(launch, checkLaunch(launch, defaultSettings()), { ADMIN_TOKEN: 't0ken' }, tmpdir());
       expect(plan.problems).toEqual([]);
       expect(plan.text).toContain(
-        `run:      traffic → canary 10%, stable 90% with http PUT ${api.url}/weights, read back with GET ${api.url}/weights, then read back`,
+        `run:      traffic → canary 10%, stable 90% with http PUT ${api.url}/weights` +
+          `, read back with GET ${api.url}/weights, then read back`,
       );
       expect(plan.text).toContain('rollback: traffic → canary 0%, stable 100% with http');
       expect(plan.text).toContain('Rollback order on failure: canary.step-1.weight-10 → canary.deploy');
@@ -164,7 +166,8 @@ describe('routers in the plan and the spec', () => {
       const launch = prepareLaunch(
         parseSpec(
           canaryWith(
-            `{ type: nginx, file: ${file}, upstream: shop, servers: { stable: '10.0.0.11:8080', canary: '10.0.0.12:8080' }, split_clients: { key: '$cookie_user' } }`,
+            `{ type: nginx, file: ${file}, upstream: shop, servers: { stable: '10.0.0.11:8080', canary: '10.0.0.12:8080' },` +
+              ` split_clients: { key: '$cookie_user' } }`,
             '[{ set_weight: 25 }]',
           ),
           'launch.yml',
@@ -181,7 +184,7 @@ describe('routers in the plan and the spec', () => {
     }
   });
 
-  it('refuses a router whose backends are not the strategy’s, a router beside the command it replaces, and a split_clients variable nginx cannot name', () => {
+  it('refuses foreign backends, a router beside the command it replaces, and a split_clients variable nginx cannot name', () => {
     expect(() =>
       parseSpec(
         canaryWith('{ type: haproxy, socket: /run/admin.sock, backend: app, servers: { old: s1, new: s2 } }', '[{ set_weight: 10 }]'),
@@ -196,7 +199,8 @@ describe('routers in the plan and the spec', () => {
     expect(() =>
       parseSpec(
         canaryWith(
-          `{ type: nginx, file: /tmp/x.conf, upstream: shop-app, servers: { stable: 'a:1', canary: 'b:1' }, split_clients: { key: '$request_id' } }`,
+          `{ type: nginx, file: /tmp/x.conf, upstream: shop-app, servers: { stable: 'a:1', canary: 'b:1' },` +
+            ` split_clients: { key: '$request_id' } }`,
           '[{ set_weight: 10 }]',
         ),
         'launch.yml',
@@ -212,7 +216,8 @@ function nginxTest(managed: string): string {
     writeFileSync(join(dir, 'managed.conf'), managed);
     writeFileSync(
       join(dir, 'nginx.conf'),
-      `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/managed.conf;\n  server { listen 127.0.0.1:1; location / { proxy_pass http://$app; } }\n}\n`,
+      `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n  include ${dir}/managed.conf;\n` +
+        `  server { listen 127.0.0.1:1; location / { proxy_pass http://$app; } }\n}\n`,
     );
     execFileSync(NGINX_BINARY, ['-t', '-q', '-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'], { stdio: 'pipe' });
     return '';
@@ -230,7 +235,8 @@ describe('nginx router', () => {
     for (const key of ['$request_id', '${remote_addr}${http_user_agent}']) {
       const config = parseSpec(
         canaryWith(
-          `{ type: nginx, file: /tmp/x.conf, upstream: app, servers: { stable: '127.0.0.1:1', canary: '127.0.0.1:2' }, split_clients: { key: '${key}' } }`,
+          `{ type: nginx, file: /tmp/x.conf, upstream: app, servers: { stable: '127.0.0.1:1', canary: '127.0.0.1:2' },` +
+            ` split_clients: { key: '${key}' } }`,
           '[{ set_weight: 10 }]',
         ),
         'launch.yml',

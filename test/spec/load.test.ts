@@ -116,7 +116,8 @@ launch:
 `);
     expect(problem).toMatchObject({ line: 3, path: 'launch.strategy.type' });
     expect(problem!.message).toBe(
-      `unknown strategy type "rollin" (did you mean 'rolling'?); expected one of: rolling, blue_green, canary, feature_flag, expand_contract`,
+      `unknown strategy type "rollin" (did you mean 'rolling'?)` +
+        `; expected one of: rolling, blue_green, canary, feature_flag, expand_contract`,
     );
   });
 

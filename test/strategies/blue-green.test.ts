@@ -81,7 +81,8 @@ launch:
 `);
     expect(result.status).toBe('rollback_failed');
     expect(result.reason).toContain(
-      "rollback failed at phase 'blue-green.switch': rollback traffic: command router reads back green 100%, blue 0%, expected green 0%, blue 100%",
+      "rollback failed at phase 'blue-green.switch': rollback traffic: command router reads back green 100%, blue 0%" +
+        ', expected green 0%, blue 100%',
     );
   });
 });
@@ -156,7 +157,8 @@ describe('blue_green through node dist/index.js', () => {
     expect(lb!.historyOf('live')).toEqual(['green']);
     const finished = run.events.find((event) => event.type === 'launch.finished') as { reason?: string };
     expect(finished.reason).toContain(
-      `rollback failed at phase 'blue-green.switch': rollback 'live colour' failed: \`curl -fsS "$LB_URL/state/live"\` printed 'green', expected 'blue'`,
+      `rollback failed at phase 'blue-green.switch': rollback 'live colour' failed` +
+        `: \`curl -fsS "$LB_URL/state/live"\` printed 'green', expected 'blue'`,
     );
     // Green carries the traffic, so its deploy is held, not undone: undoing it would be an outage.
     expect(green!.history.at(-1)).toBe('v2-faulty');

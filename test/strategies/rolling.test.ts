@@ -40,9 +40,12 @@ describe('rolling expansion', () => {
     const [update, , ready, , pause] = launch.phases;
     expect(update).toMatchObject({
       env: { LAUNCH_INSTANCE: '10.0.0.1:80', LAUNCH_BATCH: '1' },
-      run: '(curl -fsS -X PUT --data drained "$LB_URL/state/drained/$LAUNCH_INSTANCE"); (curl -fsS -X PUT --data "$LAUNCH_VERSION" "http://$LAUNCH_INSTANCE/version")',
+      run:
+        '(curl -fsS -X PUT --data drained "$LB_URL/state/drained/$LAUNCH_INSTANCE")' +
+        '; (curl -fsS -X PUT --data "$LAUNCH_VERSION" "http://$LAUNCH_INSTANCE/version")',
       rollback:
-        '(curl -fsS -X PUT --data "$LAUNCH_PREVIOUS_VERSION" "http://$LAUNCH_INSTANCE/version"); (curl -fsS -X PUT --data serving "$LB_URL/state/drained/$LAUNCH_INSTANCE")',
+        '(curl -fsS -X PUT --data "$LAUNCH_PREVIOUS_VERSION" "http://$LAUNCH_INSTANCE/version")' +
+        '; (curl -fsS -X PUT --data serving "$LB_URL/state/drained/$LAUNCH_INSTANCE")',
       failureBudget: undefined,
     });
     expect(update!.verify).toEqual([
@@ -225,7 +228,8 @@ describe('rolling through node dist/index.js', () => {
       'Update {instance} (each instance from `echo "$POOL"` (resolved at launch), batch_size 1) [rolling.each-instance]',
     );
     expect(plan.stdout).toContain(
-      'Strategy rolling: instances from `echo "$POOL"`, counted at launch: batch size 1, tolerated failures 0, max unavailable a batch plus the tolerated failures',
+      'Strategy rolling: instances from `echo "$POOL"`, counted at launch' +
+        ': batch size 1, tolerated failures 0, max unavailable a batch plus the tolerated failures',
     );
     expect(fleet!.instances.map((instance) => instance.history)).toEqual([['v1'], ['v1'], ['v1']]);
 

@@ -167,7 +167,9 @@ export async function startNginx(servers: { stable: string; canary: string }, fo
     .join('\n');
   await writeFile(
     join(dir, 'nginx.conf'),
-    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n${temp}\n  include ${upstreamFile};\n  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://${split_clients ? '$app' : 'app'}; }\n  }\n}\n`,
+    `worker_processes 1;\npid ${join(dir, 'nginx.pid')};\nerror_log stderr warn;\ndaemon off;\nevents { worker_connections 1024; }\n` +
+      `http {\n  access_log off;\n${temp}\n  include ${upstreamFile};\n` +
+      `  server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass http://${split_clients ? '$app' : 'app'}; }\n  }\n}\n`,
   );
   const options = `-p ${dir} -c ${join(dir, 'nginx.conf')} -e stderr`;
   const child = spawn(NGINX_BINARY, options.split(' '), { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -231,7 +233,10 @@ export interface HaproxyServer {
   stop(): Promise<void>;
 }
 
-/** A real HAProxy in the foreground on a free port, with an admin socket in a temporary folder; `extra` is more configuration (a frontend). */
+/**
+ * A real HAProxy in the foreground on a free port, with an admin socket in a temporary folder;
+ * `extra` is more configuration (a frontend).
+ */
 export async function startHaproxy(servers: Record<string, { address: string; weight: number }>, extra = ''): Promise<HaproxyServer> {
   if (!existsSync(HAPROXY_BINARY)) throw new Error(`HAProxy is not installed at ${HAPROXY_BINARY}: run scripts/ensure-system-deps.sh`);
   const dir = await mkdtemp(join(tmpdir(), 'launch-haproxy-'));
@@ -240,7 +245,10 @@ export async function startHaproxy(servers: Record<string, { address: string; we
   const lines = Object.entries(servers).map(([name, server]) => `  server ${name} ${server.address} weight ${server.weight}`);
   await writeFile(
     join(dir, 'haproxy.cfg'),
-    `global\n  stats socket ${socket} mode 600 level admin\n  maxconn 2000\ndefaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\nfrontend web\n  bind 127.0.0.1:${port}\n  default_backend app\nbackend app\n  balance roundrobin\n${lines.join('\n')}\n${extra}`,
+    `global\n  stats socket ${socket} mode 600 level admin\n  maxconn 2000\n` +
+      `defaults\n  mode http\n  timeout connect 2s\n  timeout client 10s\n  timeout server 10s\n` +
+      `frontend web\n  bind 127.0.0.1:${port}\n  default_backend app\n` +
+      `backend app\n  balance roundrobin\n${lines.join('\n')}\n${extra}`,
   );
   const child = spawn(HAPROXY_BINARY, ['-db', '-f', join(dir, 'haproxy.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -12,6 +12,7 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
+    `timed out after ${timeoutMs} ms waiting for ${what}` +
+      `${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}`,
   );
 }

@@ -52,7 +52,10 @@ function describeRefusal(name: string, value: string, rule: Rule, template: stri
       .map((char) => JSON.stringify(char))
       .join(', ') + (bad.length > 5 ? ', …' : '');
   // The value may be a secret: only its length and the refused characters are shown.
-  return `${where} has a value (${value.length} characters, not shown) containing ${shownBad}, which could change the query; a value here may hold only ${rule.shown}`;
+  return (
+    `${where} has a value (${value.length} characters, not shown) containing ${shownBad}` +
+    `, which could change the query; a value here may hold only ${rule.shown}`
+  );
 }
 
 /**

@@ -80,7 +80,8 @@ function toSeries(data: z.output<typeof dataSchema>, kind: 'instant' | 'range'):
       // Reading the newest raw sample of `x[5m]` would measure something other than what was meant.
       if (kind === 'instant') {
         throw new ProviderError(
-          'the query returns a range vector (resultType matrix), not one value per series: wrap it in rate(), increase() or avg_over_time() (or another *_over_time()), or drop the [range]',
+          'the query returns a range vector (resultType matrix), not one value per series' +
+            ': wrap it in rate(), increase() or avg_over_time() (or another *_over_time()), or drop the [range]',
           'config',
         );
       }

@@ -48,14 +48,17 @@ function median(values: readonly number[]): number {
 export function classify(metric: string, canary: readonly number[], baseline: readonly number[], analysis: Analysis): MetricJudgement {
   const base = { metric, weight: analysis.weight, critical: analysis.critical };
   if (!canary.length || !baseline.length || leastPValue(canary.length, baseline.length) >= 1 - analysis.confidence) {
-    const why = `${canary.length} canary, ${baseline.length} baseline samples cannot show a difference at confidence ${analysis.confidence}`;
+    const samples = `${canary.length} canary, ${baseline.length} baseline samples`;
+    const why = `${samples} cannot show a difference at confidence ${analysis.confidence}`;
     return { ...base, classification: 'NoData', ok: true, text: `${metric}: NoData (${why})` };
   }
   const test = mannWhitney(canary, baseline);
   const canaryMedian = median(canary);
   const baselineMedian = median(baseline);
   const ratio = baselineRatio(canaryMedian, baselineMedian, 0);
-  const detail = `p=${formatValue(test.pValue)}, canary median ${formatValue(canaryMedian)} = ${formatValue(ratio)}× baseline ${formatValue(baselineMedian)}`;
+  const detail =
+    `p=${formatValue(test.pValue)}` +
+    `, canary median ${formatValue(canaryMedian)} = ${formatValue(ratio)}× baseline ${formatValue(baselineMedian)}`;
   const higher = test.uX > (canary.length * baseline.length) / 2;
   const significant = test.pValue < 1 - analysis.confidence;
   const negligible = higher ? ratio <= analysis.effect_size : ratio >= 1 / analysis.effect_size;

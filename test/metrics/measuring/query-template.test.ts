@@ -22,7 +22,9 @@ describe('query templates refuse values that could change the query', () => {
     const check = { provider: 'prometheus', query: ERROR_RATE, max: 0.02 };
     const plan = planMetric(check, ctx);
     expect(plan.problems).toEqual([
-      `\${version} in ${JSON.stringify(ERROR_RATE)} has a value (18 characters, not shown) containing "\\"", "}", ")", " ", "(", which could change the query; a value here may hold only letters, digits and . _ : / @ + -`,
+      `\${version} in ${JSON.stringify(ERROR_RATE)} has a value (18 characters, not shown)` +
+        ` containing "\\"", "}", ")", " ", "("` +
+        `, which could change the query; a value here may hold only letters, digits and . _ : / @ + -`,
     ]);
     const result = await runMetric(check, ctx);
     expect(result.passed).toBe(false);
