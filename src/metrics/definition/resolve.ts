@@ -98,5 +98,5 @@ export function baselineRequestFields<T extends object>(provider: ProviderName, 
 /** The same request aimed at the stable version: the baseline's request fields in place of the metric's. */
 export function baselineRequest(metric: ResolvedMetric): MetricRequest | undefined {
   if (!metric.baseline) return undefined;
-  return { ...canaryRequest(metric), ...baselineRequestFields(metric.provider, metric.baseline) } as MetricRequest;
+  return { ...canaryRequest(metric), ...baselineRequestFields(metric.provider, metric.baseline) };
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { durationSchema, positiveDurationSchema } from '../../util/duration';
 import { parseCondition } from './condition';
-import { datadogQueriesSchema } from '../providers/datadog';
 import { providerKinds, providerNameSchema, providerSettingsSchema, type ProviderName } from '../providers/registry';
 import type { OwnFieldsOf, ProviderKind } from '../providers/provider-kind';
 import type { BaseRequest } from '../providers/provider';
