@@ -41,7 +41,8 @@ function createOctokit(target, pacing, redact) {
         baseUrl: target.apiUrl.replace(/\/+$/, ''),
         userAgent: 'launch-action',
         request: { fetch: guardedFetch(pacing.timeoutMs, redact) },
-        // Rate limits (403, 429) are left to the throttling plugin, which reads their headers; a 409 (merge conflict, failed contexts) stays one.
+        // Rate limits (403, 429) are left to the throttling plugin, which reads their headers;
+        // a 409 (merge conflict, failed contexts) stays one.
         retry: {
             retries: pacing.retries,
             retryAfterBaseValue: pacing.msPerSecond,
