@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { optionalFields } from '../util/optional-fields';
 import type { CheckContext, CheckKind, CheckOutcome, CheckPlan, PlanContext } from './check';
 import { commandCheck } from './command';
 import { httpStatusCheck } from './http-status';
@@ -58,18 +59,13 @@ function checkEntrySchema<T extends CheckType>(type: T) {
   const kind: CheckKind<ConfigSchemaOf<T>, T> = kinds[type];
   // Both places take every field as optional and without its default: defaults are applied once, to
   // the merged settings, or a flat default would overwrite what was written under `config:`.
-  const optionalFields = Object.fromEntries(
-    Object.entries(kind.config.unwrap().shape).map(([key, field]: [string, z.ZodType]) => [
-      key,
-      (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : field).optional(),
-    ]),
-  ) as Record<string, z.ZodOptional>;
+  const fields: Record<string, z.ZodOptional> = optionalFields(kind.config.unwrap().shape);
   return z
     .object({
       type: z.literal(kind.type),
       name: z.string().min(1).optional(),
-      config: z.object(optionalFields).strict().optional(),
-      ...optionalFields,
+      config: z.object(fields).strict().optional(),
+      ...fields,
     })
     .strict()
     .meta({ description: kind.description })

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { durationSchema, positiveDurationSchema } from '../../util/duration';
 import { parseCondition } from './condition';
+import { optionalFields, type OptionalFields } from '../../util/optional-fields';
 import { providerKinds, providerNameSchema, providerSettingsSchema, type ProviderName } from '../providers/registry';
 import type { OwnFieldsOf, ProviderKind } from '../providers/provider-kind';
 import type { BaseRequest } from '../providers/provider';
@@ -84,15 +85,6 @@ type KindOf<N extends ProviderName> = Extract<Kinds, { name: N }>;
 type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
 /** Every provider's own request fields, with their defaults. */
 type ProviderFields = UnionToIntersection<Kinds['request']>;
-type Optional<S> = { [K in keyof S]: z.ZodOptional<S[K] extends z.ZodDefault<infer T> ? T : S[K] extends z.ZodType ? S[K] : never> };
-
-/** Request fields as optional overrides, their defaults left for the resolved metric. */
-function optionalFields<S extends z.ZodRawShape>(shape: S): Optional<S> {
-  const entries = Object.entries(shape).map(
-    ([key, field]) => [key, (field instanceof z.ZodDefault ? (field.unwrap() as z.ZodType) : (field as z.ZodType)).optional()] as const,
-  );
-  return Object.fromEntries(entries) as unknown as Optional<S>;
-}
 
 /** The fields a metric of any provider may set, each optional: a check may set any of them over a named metric. */
 function sharedFields() {
@@ -340,5 +332,5 @@ export const metricCheckConfigSchema = z.lazy(() =>
     .superRefine(foreignFields),
 );
 /** Fields of a check's baseline: `query` and every provider's own baseline fields. */
-type BaselineOverrides = ReturnType<typeof baselineRequestFields> & Optional<Pick<ProviderFields, Kinds['baselineFields'][number]>>;
+type BaselineOverrides = ReturnType<typeof baselineRequestFields> & OptionalFields<Pick<ProviderFields, Kinds['baselineFields'][number]>>;
 export type MetricCheckConfig = z.output<typeof metricCheckConfigSchema>;
